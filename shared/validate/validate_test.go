@@ -1,0 +1,48 @@
+package validate
+
+import "testing"
+
+type contact struct {
+	Email    string `json:"email" validate:"omitempty,email"`
+	Postcode string `json:"postcode" validate:"required,postcode"`
+	Phone    string `json:"phone" validate:"omitempty,ukphone"`
+}
+
+type form struct {
+	Type    string    `json:"type" validate:"required,oneof=noise litter"`
+	Contact contact   `json:"contact"`
+	When    string    `json:"when" validate:"omitempty,date"`
+	Items   []contact `json:"items" validate:"dive"`
+}
+
+func TestStructListsEveryFieldByJSONPath(t *testing.T) {
+	got := Struct(form{Type: "loud", Contact: contact{Email: "nope", Postcode: "XYZ", Phone: "12"}, When: "2023-02-30",
+		Items: []contact{{Postcode: "M1 1AE"}, {Postcode: ""}}})
+	want := map[string]string{
+		"type":              "must be one of: noise, litter",
+		"contact.email":     "must be an email address",
+		"contact.postcode":  "must be a UK postcode",
+		"contact.phone":     "must be a UK phone number",
+		"when":              "must be a real date in the form YYYY-MM-DD",
+		"items[1].postcode": "is required",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors %v, want %d", len(got), got, len(want))
+	}
+	for _, fe := range got {
+		if want[fe.Field] != fe.Message {
+			t.Errorf("%s: got %q, want %q", fe.Field, fe.Message, want[fe.Field])
+		}
+	}
+}
+
+func TestValidStruct(t *testing.T) {
+	if got := Struct(form{Type: "noise", Contact: contact{Email: "a@b.uk", Postcode: "sw1a 1aa", Phone: "07700 900123"}}); got != nil {
+		t.Fatalf("unexpected errors: %v", got)
+	}
+	for _, pc := range []string{"SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A1BB"} {
+		if !IsPostcode(pc) {
+			t.Errorf("%s should be a postcode", pc)
+		}
+	}
+}
