@@ -1,0 +1,247 @@
+// Package catalog declares every function, its triggers, its configuration and the tables and queues it may
+// use. It is the one source of truth for the CDK stack (infra/stack) and the local cloud (infra/localcloud):
+// neither declares a function, route, queue or table of its own.
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Auth says who may call an HTTP route.
+type Auth string
+
+const (
+	Public   Auth = "public"   // anyone; the function validates the body
+	Resident Auth = "resident" // anyone at the gateway; the function checks the record's access token (wrong = 404)
+	Webhook  Auth = "webhook"  // the function verifies a Standard Webhooks signature
+	Staff    Auth = "staff"    // JWT authorizer at the gateway; the function checks the Cognito group
+)
+
+// Access is what a function may do with a table.
+type Access string
+
+const (
+	Read      Access = "read"
+	ReadWrite Access = "readwrite"
+)
+
+// TimeZone is the zone every schedule runs in (WD-4).
+const TimeZone = "Europe/London"
+
+// Route is one HTTP API route (payload format 2.0).
+type Route struct {
+	Method string
+	Path   string   // API Gateway form, e.g. /complaints/{reference}
+	Auth   Auth     //
+	Groups []string // staff routes: groups the function accepts (any of them)
+}
+
+// RouteKey is API Gateway's "METHOD /path".
+func (r Route) RouteKey() string { return r.Method + " " + r.Path }
+
+// QueueTrigger is an SQS event source mapping.
+type QueueTrigger struct {
+	Queue          string
+	BatchSize      int
+	MaxConcurrency int // SQS event source maximum concurrency (2..1000)
+	BatchWindowSec int
+}
+
+// Schedule is an EventBridge Scheduler schedule in Europe/London.
+type Schedule struct {
+	Name string
+	Cron string // AWS form: cron(minutes hours day-of-month month day-of-week year)
+}
+
+// Secret is a value that must not live in the code or the template. Locally it comes from the environment
+// variable Env (LocalDefault when unset); in AWS from a Secrets Manager secret whose ARN is passed as Env+"_ARN".
+type Secret struct {
+	Env          string
+	Description  string
+	LocalDefault string
+}
+
+// Function is one Lambda function: functions/<Name>/main.go.
+type Function struct {
+	Name        string
+	Description string
+	MemoryMB    int
+	TimeoutSec  int
+	Routes      []Route
+	Queue       *QueueTrigger
+	Schedules   []Schedule
+	Env         map[string]string // static configuration (names of tables/queues are added from Tables/SendsTo)
+	Secrets     []Secret
+	Tables      map[string]Access // table name -> access
+	SendsTo     []string          // queue names
+	// LocalEnv overrides Env in the local cloud only; "{{LOCAL_URL}}" stands for the local cloud's base URL
+	// (e.g. the Notify stand-in instead of GOV.UK Notify). The code is the same; only configuration differs.
+	LocalEnv map[string]string
+	// LocalConcurrency is how many warm processes the local cloud runs for this function.
+	LocalConcurrency int
+}
+
+// Dir is the function's folder, relative to the repository root.
+func (f Function) Dir() string { return "functions/" + f.Name }
+
+// GSI is a global secondary index; all attributes are strings and projected (ALL).
+type GSI struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+	Purpose      string
+}
+
+// Table is a DynamoDB table with string keys.
+type Table struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+	GSIs         []GSI
+	TTLAttribute string
+	Purpose      string
+}
+
+// Queue is an SQS standard queue with its own dead-letter queue.
+type Queue struct {
+	Name            string
+	Purpose         string
+	MaxReceiveCount int // deliveries before the message moves to the DLQ
+}
+
+// DLQName is the dead-letter queue's name.
+func (q Queue) DLQName() string { return q.Name + "-dlq" }
+
+// Catalog is the whole system.
+type Catalog struct {
+	Functions []Function
+	Tables    []Table
+	Queues    []Queue
+}
+
+// Function finds a function by name.
+func (c Catalog) Function(name string) (Function, bool) {
+	i := slices.IndexFunc(c.Functions, func(f Function) bool { return f.Name == name })
+	if i < 0 {
+		return Function{}, false
+	}
+	return c.Functions[i], true
+}
+
+// Queue finds a queue by name.
+func (c Catalog) Queue(name string) (Queue, bool) {
+	i := slices.IndexFunc(c.Queues, func(q Queue) bool { return q.Name == name })
+	if i < 0 {
+		return Queue{}, false
+	}
+	return c.Queues[i], true
+}
+
+// Consumer is the function that consumes a queue, if any.
+func (c Catalog) Consumer(queue string) (Function, bool) {
+	for _, f := range c.Functions {
+		if f.Queue != nil && f.Queue.Queue == queue {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// VisibilityTimeoutSec is six times the consumer's timeout (AWS's guidance for SQS event sources), or 30 s
+// for a queue nobody in the stack consumes.
+func (c Catalog) VisibilityTimeoutSec(queue string) int {
+	if f, ok := c.Consumer(queue); ok {
+		return 6 * f.TimeoutSec
+	}
+	return 30
+}
+
+// TableEnv is the environment variable that holds a table's name, e.g. CASES_TABLE.
+func TableEnv(table string) string { return envName(table) + "_TABLE" }
+
+// QueueEnv is the environment variable that holds a queue's URL, e.g. OOH_CALLS_QUEUE_URL.
+func QueueEnv(queue string) string { return envName(queue) + "_QUEUE_URL" }
+
+func envName(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
+
+// Environment is the function's full environment: its static settings, the names of the tables and the URLs
+// of the queues it uses (resolved by the caller: CDK tokens in the stack, local names in the local cloud).
+func (f Function) Environment(tableName func(string) string, queueURL func(string) string) map[string]string {
+	env := map[string]string{}
+	for k, v := range f.Env {
+		env[k] = v
+	}
+	for t := range f.Tables {
+		env[TableEnv(t)] = tableName(t)
+	}
+	for _, q := range f.SendsTo {
+		env[QueueEnv(q)] = queueURL(q)
+	}
+	return env
+}
+
+// Validate checks the catalog's internal consistency: unique names, known tables and queues, sane limits.
+func (c Catalog) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	tables := map[string]bool{}
+	for _, t := range c.Tables {
+		tables[t.Name] = true
+	}
+	queues := map[string]bool{}
+	for _, q := range c.Queues {
+		queues[q.Name] = true
+		if q.MaxReceiveCount < 1 {
+			add("queue %s: MaxReceiveCount must be at least 1", q.Name)
+		}
+	}
+	seen := map[string]bool{}
+	routes := map[string]string{}
+	for _, f := range c.Functions {
+		if seen[f.Name] {
+			add("function %s declared twice", f.Name)
+		}
+		seen[f.Name] = true
+		if f.MemoryMB < 128 || f.TimeoutSec < 1 || f.TimeoutSec > 900 {
+			add("function %s: memory %d MB / timeout %d s out of range", f.Name, f.MemoryMB, f.TimeoutSec)
+		}
+		for t := range f.Tables {
+			if !tables[t] {
+				add("function %s uses unknown table %s", f.Name, t)
+			}
+		}
+		for _, q := range f.SendsTo {
+			if !queues[q] {
+				add("function %s sends to unknown queue %s", f.Name, q)
+			}
+		}
+		if f.Queue != nil {
+			if !queues[f.Queue.Queue] {
+				add("function %s consumes unknown queue %s", f.Name, f.Queue.Queue)
+			}
+			if f.Queue.MaxConcurrency < 2 || f.Queue.BatchSize < 1 || f.Queue.BatchSize > 10 {
+				add("function %s: SQS batch size 1..10 and max concurrency >= 2", f.Name)
+			}
+		}
+		for _, r := range f.Routes {
+			if other, dup := routes[r.RouteKey()]; dup {
+				add("route %s is claimed by %s and %s", r.RouteKey(), other, f.Name)
+			}
+			routes[r.RouteKey()] = f.Name
+			if (r.Auth == Staff) != (len(r.Groups) > 0) {
+				add("route %s: staff routes, and only they, name their groups", r.RouteKey())
+			}
+		}
+		for _, s := range f.Schedules {
+			if !strings.HasPrefix(s.Cron, "cron(") {
+				add("schedule %s: use the AWS cron(...) form", s.Name)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("catalog: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func repoRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Every folder under functions/ has a catalog entry, and every entry has a folder with a main.go.
+func TestCatalogMatchesFunctionFolders(t *testing.T) {
+	root := repoRoot(t)
+	entries, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders []string
+	for _, e := range entries {
+		if e.IsDir() {
+			folders = append(folders, e.Name())
+		}
+	}
+	sys := System()
+	for _, name := range folders {
+		if _, ok := sys.Function(name); !ok {
+			t.Errorf("functions/%s has no catalog entry", name)
+		}
+	}
+	for _, f := range sys.Functions {
+		if !slices.Contains(folders, f.Name) {
+			t.Errorf("catalog entry %s has no folder functions/%s", f.Name, f.Name)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, f.Dir(), "main.go")); err != nil {
+			t.Errorf("%s: %v", f.Dir(), err)
+		}
+	}
+}
+
+func TestSystemIsConsistent(t *testing.T) {
+	if err := System().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidateCatchesMistakes(t *testing.T) {
+	bad := Catalog{
+		Tables: []Table{{Name: "cases", PartitionKey: "pk"}},
+		Queues: []Queue{{Name: "q", MaxReceiveCount: 3}},
+		Functions: []Function{
+			{Name: "a", MemoryMB: 128, TimeoutSec: 3, Tables: map[string]Access{"nope": Read},
+				Routes: []Route{{Method: "GET", Path: "/x", Auth: Staff}}},
+			{Name: "a", MemoryMB: 64, TimeoutSec: 3, SendsTo: []string{"missing"},
+				Routes: []Route{{Method: "GET", Path: "/x", Auth: Public}},
+				Queue:  &QueueTrigger{Queue: "q", BatchSize: 20, MaxConcurrency: 1}},
+		},
+	}
+	err := bad.Validate()
+	if err == nil {
+		t.Fatal("expected problems")
+	}
+	for _, want := range []string{"declared twice", "unknown table nope", "unknown queue missing", "claimed by", "name their groups", "batch size", "memory 64"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
+		}
+	}
+}
+
+func TestEnvironmentNamesTablesAndQueues(t *testing.T) {
+	f, _ := System().Function("ooh-intake")
+	env := f.Environment(func(t string) string { return "tbl-" + t }, func(q string) string { return "url-" + q })
+	if env["IDEMPOTENCY_TABLE"] != "tbl-idempotency" || env["OOH_CALLS_QUEUE_URL"] != "url-ooh-calls" {
+		t.Fatalf("env = %v", env)
+	}
+}
+
+func TestVisibilityTimeoutIsSixTimesConsumerTimeout(t *testing.T) {
+	sys := System()
+	for _, q := range sys.Queues {
+		if f, ok := sys.Consumer(q.Name); ok && sys.VisibilityTimeoutSec(q.Name) < 6*f.TimeoutSec {
+			t.Errorf("%s: visibility %d < 6 x %d", q.Name, sys.VisibilityTimeoutSec(q.Name), f.TimeoutSec)
+		}
+	}
+}
