@@ -1,0 +1,85 @@
+package dynamo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/casefile"
+)
+
+// DeadlineSortKey orders the deadlines index by due date, then case and name, so that "due on or before D"
+// is one key condition: dueSk <= "D#~".
+func DeadlineSortKey(d casefile.Deadline) string {
+	return fmt.Sprintf("%s#%s#%s#%s", d.Due, d.CaseKind, d.CaseRef, d.Name)
+}
+
+// DeadlineWrites is what keeps the deadlines index in step with a change: a Put for every deadline that is new
+// or moved, a Delete for every deadline that is no longer open. Add them to the change's transaction.
+func (s *Store) DeadlineWrites(before, after []casefile.Deadline) ([]types.TransactWriteItem, error) {
+	old := map[string]casefile.Deadline{}
+	for _, d := range before {
+		old[d.Name] = d
+	}
+	var writes []types.TransactWriteItem
+	for _, d := range after {
+		if prev, ok := old[d.Name]; ok && prev == d {
+			delete(old, d.Name)
+			continue
+		}
+		delete(old, d.Name)
+		item, err := Item(CaseKey(d.CaseKind, d.CaseRef), SKDeadline+d.Name, d, map[string]types.AttributeValue{
+			"duePk": S(catalog.DeadlinesPK), "dueSk": S(DeadlineSortKey(d)),
+		})
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, s.Put(item))
+	}
+	for _, d := range old {
+		writes = append(writes, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: &s.Cases, Key: Key(CaseKey(d.CaseKind, d.CaseRef), SKDeadline+d.Name),
+		}})
+	}
+	return writes, nil
+}
+
+// EventWrites puts timeline entries; n numbers entries written in the same instant so none overwrites another.
+func (s *Store) EventWrites(kind casefile.Kind, ref string, events ...casefile.Event) ([]types.TransactWriteItem, error) {
+	var writes []types.TransactWriteItem
+	for n, ev := range events {
+		sk := fmt.Sprintf("%s%s#%02d", SKEvent, ev.At.UTC().Format(time.RFC3339Nano), n)
+		item, err := Item(CaseKey(kind, ref), sk, ev, nil)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, types.TransactWriteItem{Put: &types.Put{
+			TableName: &s.Cases, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
+	}
+	return writes, nil
+}
+
+// CaseItems reads every item of a case (case, contact, timeline, deadlines) with one paginated query.
+func (s *Store) CaseItems(kind casefile.Kind, ref string) *QueryPager {
+	return s.NewQuery(queryInput(s.Cases, "", "pk = :pk", map[string]types.AttributeValue{":pk": S(CaseKey(kind, ref))}))
+}
+
+// Timeline reads a case's events in time order.
+func Timeline(items []map[string]types.AttributeValue) ([]casefile.Event, error) {
+	var events []casefile.Event
+	for _, it := range items {
+		if sk, _ := it["sk"].(*types.AttributeValueMemberS); sk != nil && len(sk.Value) > len(SKEvent) && sk.Value[:len(SKEvent)] == SKEvent {
+			var ev casefile.Event
+			if err := attributevalue.UnmarshalMap(it, &ev); err != nil {
+				return nil, err
+			}
+			events = append(events, ev)
+		}
+	}
+	return events, nil
+}
