@@ -1,0 +1,146 @@
+package emulators
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	stypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/councilhousing/backend/infra/catalog"
+)
+
+// Region and Account are what the local cloud pretends to be.
+const (
+	Region  = "eu-west-2"
+	Account = "000000000000"
+)
+
+// Config is an AWS configuration with dummy credentials for the emulators.
+func Config() aws.Config {
+	return aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
+}
+
+// Clients returns SDK clients pointed at the emulators.
+func Clients(dynamoEndpoint, sqsEndpoint string) (*dynamodb.Client, *sqs.Client) {
+	cfg := Config()
+	ddb := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(dynamoEndpoint) })
+	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = aws.String(sqsEndpoint) })
+	return ddb, q
+}
+
+// Resources are the real names of the catalog's tables and the URLs of its queues.
+type Resources struct {
+	Tables map[string]string // logical name -> table name
+	Queues map[string]string // queue name -> URL
+	DLQs   map[string]string // queue name -> its DLQ's URL
+}
+
+// Env is the environment a function gets for these resources (catalog.TableEnv/QueueEnv names) plus the
+// endpoint and credential variables the SDK reads.
+func (r Resources) Env(dynamoEndpoint, sqsEndpoint string) map[string]string {
+	env := map[string]string{
+		"AWS_ENDPOINT_URL_DYNAMODB": dynamoEndpoint, "AWS_ENDPOINT_URL_SQS": sqsEndpoint,
+		"AWS_REGION": Region, "AWS_DEFAULT_REGION": Region, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+	}
+	for logical, name := range r.Tables {
+		env[catalog.TableEnv(logical)] = name
+	}
+	for name, url := range r.Queues {
+		env[catalog.QueueEnv(name)] = url
+	}
+	return env
+}
+
+// CreateResources creates the catalog's tables (with their indexes and TTL) and queues (each with its DLQ and
+// redrive policy) as the stack does, with suffix appended to every name. Existing ones are kept.
+func CreateResources(ctx context.Context, cat catalog.Catalog, ddb *dynamodb.Client, q *sqs.Client, suffix string) (Resources, error) {
+	res := Resources{Tables: map[string]string{}, Queues: map[string]string{}, DLQs: map[string]string{}}
+	for _, t := range cat.Tables {
+		name := t.Name + suffix
+		if err := createTable(ctx, ddb, t, name); err != nil {
+			return res, err
+		}
+		res.Tables[t.Name] = name
+	}
+	for _, queue := range cat.Queues {
+		url, dlq, err := createQueue(ctx, q, queue, cat.VisibilityTimeoutSec(queue.Name), suffix)
+		if err != nil {
+			return res, err
+		}
+		res.Queues[queue.Name], res.DLQs[queue.Name] = url, dlq
+	}
+	return res, nil
+}
+
+func createTable(ctx context.Context, ddb *dynamodb.Client, t catalog.Table, name string) error {
+	attrs := map[string]bool{}
+	var defs []dtypes.AttributeDefinition
+	def := func(a string) {
+		if a != "" && !attrs[a] {
+			attrs[a] = true
+			defs = append(defs, dtypes.AttributeDefinition{AttributeName: aws.String(a), AttributeType: dtypes.ScalarAttributeTypeS})
+		}
+	}
+	keys := func(pk, sk string) []dtypes.KeySchemaElement {
+		def(pk)
+		def(sk)
+		ks := []dtypes.KeySchemaElement{{AttributeName: aws.String(pk), KeyType: dtypes.KeyTypeHash}}
+		if sk != "" {
+			ks = append(ks, dtypes.KeySchemaElement{AttributeName: aws.String(sk), KeyType: dtypes.KeyTypeRange})
+		}
+		return ks
+	}
+	in := &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: dtypes.BillingModePayPerRequest, KeySchema: keys(t.PartitionKey, t.SortKey)}
+	for _, g := range t.GSIs {
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, dtypes.GlobalSecondaryIndex{
+			IndexName: aws.String(g.Name), KeySchema: keys(g.PartitionKey, g.SortKey),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll},
+		})
+	}
+	in.AttributeDefinitions = defs
+	_, err := ddb.CreateTable(ctx, in)
+	var exists *dtypes.ResourceInUseException
+	if errors.As(err, &exists) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create table %s: %w", name, err)
+	}
+	if t.TTLAttribute != "" {
+		_, err = ddb.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(name),
+			TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{AttributeName: aws.String(t.TTLAttribute), Enabled: aws.Bool(true)}})
+		if err != nil {
+			return fmt.Errorf("ttl on %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func createQueue(ctx context.Context, q *sqs.Client, queue catalog.Queue, visibility int, suffix string) (url, dlqURL string, err error) {
+	dlq, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(queue.DLQName() + suffix),
+		Attributes: map[string]string{string(stypes.QueueAttributeNameMessageRetentionPeriod): "1209600"}})
+	if err != nil {
+		return "", "", fmt.Errorf("create queue %s: %w", queue.DLQName(), err)
+	}
+	attrs, err := q.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl,
+		AttributeNames: []stypes.QueueAttributeName{stypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		return "", "", err
+	}
+	redrive := fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":%d}`, attrs.Attributes["QueueArn"], queue.MaxReceiveCount)
+	main, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(queue.Name + suffix), Attributes: map[string]string{
+		string(stypes.QueueAttributeNameRedrivePolicy):     redrive,
+		string(stypes.QueueAttributeNameVisibilityTimeout): strconv.Itoa(visibility),
+	}})
+	if err != nil {
+		return "", "", fmt.Errorf("create queue %s: %w", queue.Name, err)
+	}
+	return aws.ToString(main.QueueUrl), aws.ToString(dlq.QueueUrl), nil
+}
