@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/infra/catalog"
@@ -75,7 +74,7 @@ func Timeline(items []map[string]types.AttributeValue) ([]casefile.Event, error)
 	for _, it := range items {
 		if sk, _ := it["sk"].(*types.AttributeValueMemberS); sk != nil && len(sk.Value) > len(SKEvent) && sk.Value[:len(SKEvent)] == SKEvent {
 			var ev casefile.Event
-			if err := attributevalue.UnmarshalMap(it, &ev); err != nil {
+			if err := Unmarshal(it, &ev); err != nil {
 				return nil, err
 			}
 			events = append(events, ev)

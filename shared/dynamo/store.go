@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -82,7 +81,7 @@ func N(n int64) types.AttributeValue { return &types.AttributeValueMemberN{Value
 
 // Item marshals v (using its dynamodbav tags) and adds the key and any extra (index) attributes.
 func Item(pk, sk string, v any, extra map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
-	item, err := attributevalue.MarshalMap(v)
+	item, err := Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("marshal %s/%s: %w", pk, sk, err)
 	}
@@ -124,7 +123,7 @@ func (s *Store) Get(ctx context.Context, pk, sk string, v any) (found bool, err 
 	if out.Item == nil {
 		return false, nil
 	}
-	return true, attributevalue.UnmarshalMap(out.Item, v)
+	return true, Unmarshal(out.Item, v)
 }
 
 // ErrConditionFailed is wrapped by Write when a condition failed: the item changed or already exists.

@@ -1,0 +1,110 @@
+package asb
+
+import (
+	"math"
+	"time"
+
+	"github.com/councilhousing/backend/shared/workdays"
+)
+
+// Satisfied summarises satisfaction ratings: the share rating 4 or 5 of those who answered (ASB-9).
+type Satisfied struct {
+	Responses int      `json:"responses"`
+	Satisfied int      `json:"satisfied"`
+	Percent   *float64 `json:"percent"` // null when nobody answered
+}
+
+// TypeCount is one row of the per-type table (as in source 002).
+type TypeCount struct {
+	Type  string `json:"type"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// MonthlyReport holds the ASB-9 monthly measures and the NM01 rates for one month.
+type MonthlyReport struct {
+	Month                string      `json:"month"`
+	NewCases             int         `json:"newCases"`
+	CasesClosed          int         `json:"casesClosed"`
+	NoiseCases           int         `json:"noiseCases"`
+	AverageDaysToClose   *float64    `json:"averageDaysToClose"`
+	SatisfactionHandling Satisfied   `json:"satisfactionWithCaseHandling"`
+	SatisfactionOutcome  Satisfied   `json:"satisfactionWithCaseOutcome"`
+	ByType               []TypeCount `json:"byType"`
+	Homes                int         `json:"homes"`
+	ASBCasesPer1000Homes float64     `json:"asbCasesPer1000Homes"`  // NM01
+	HateCasesPer1000Home float64     `json:"hateCasesPer1000Homes"` // NM01
+	Rules                []string    `json:"rules"`
+}
+
+// MonthBounds are the instants a London calendar month starts and ends (WD-4): "received in November" means
+// received between 1 November 00:00 and 1 December 00:00 London time.
+func MonthBounds(month string) (from, to time.Time, err error) {
+	start, err := time.ParseInLocation("2006-01", month, workdays.London)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return start.UTC(), start.AddDate(0, 1, 0).UTC(), nil
+}
+
+// Monthly computes the report from the cases received in the month and the cases closed in it. New cases and
+// the per-type counts are received cases (a further report on an open case is recorded on that case, not as a
+// new case: NM01); noise cases are new noise cases; average days to close and satisfaction are over the cases
+// closed in the month.
+func Monthly(month string, received, closed []Case, homes int) MonthlyReport {
+	r := MonthlyReport{Month: month, NewCases: len(received), CasesClosed: len(closed), Homes: homes,
+		Rules: []string{"ASB-9", "ASB-5"}}
+	counts := map[string]int{}
+	hate := 0
+	for _, c := range received {
+		counts[c.Type]++
+		if c.Type == "noise" {
+			r.NoiseCases++
+		}
+		if c.Type == "hate-incident" {
+			hate++
+		}
+	}
+	for _, t := range Types {
+		r.ByType = append(r.ByType, TypeCount{Type: t.Type, Label: t.Label, Count: counts[t.Type]})
+	}
+	days := 0
+	for _, c := range closed {
+		days += c.DaysOpen()
+		if c.Satisfaction != nil {
+			r.SatisfactionHandling.count(c.Satisfaction.Handling)
+			r.SatisfactionOutcome.count(c.Satisfaction.Outcome)
+		}
+	}
+	if len(closed) > 0 {
+		avg := round1(float64(days) / float64(len(closed)))
+		r.AverageDaysToClose = &avg
+	}
+	r.SatisfactionHandling.finish()
+	r.SatisfactionOutcome.finish()
+	if homes > 0 {
+		r.ASBCasesPer1000Homes = round2(float64(len(received)) * 1000 / float64(homes))
+		r.HateCasesPer1000Home = round2(float64(hate) * 1000 / float64(homes))
+	}
+	return r
+}
+
+func (s *Satisfied) count(rating int) {
+	if rating == 0 {
+		return
+	}
+	s.Responses++
+	if rating >= 4 {
+		s.Satisfied++
+	}
+}
+
+func (s *Satisfied) finish() {
+	if s.Responses > 0 {
+		p := round1(100 * float64(s.Satisfied) / float64(s.Responses))
+		s.Percent = &p
+	}
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

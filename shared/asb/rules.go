@@ -1,0 +1,111 @@
+// Package asb holds the rules for anti-social behaviour reports and cases (RULES.md ASB-1..ASB-10, sources 002
+// and 003): types and categories, risk, working-day targets, referrals, case review eligibility, the case's
+// lifecycle and its open deadlines, and the monthly performance report. Pure: no I/O, no clock.
+package asb
+
+import (
+	"slices"
+	"sort"
+)
+
+// Category of a type (ASB-3).
+type Category string
+
+const (
+	Personal      Category = "personal"
+	Nuisance      Category = "nuisance"
+	Environmental Category = "environmental"
+)
+
+// TypeRule is one row of the ASB-3 table: the single source of truth for categories and appointment targets.
+type TypeRule struct {
+	Type            string
+	Label           string // as in source 002's table
+	Category        Category
+	AppointmentDays int // working days to offer an appointment (ASB-3)
+}
+
+// Types is the ASB-3 table, in the order of source 002's case-count table.
+var Types = []TypeRule{
+	{"hate-incident", "Hate related incidents", Personal, 1},
+	{"domestic-abuse", "Domestic abuse", Personal, 1},
+	{"physical-violence", "Physical violence", Personal, 1},
+	{"verbal-abuse", "Verbal abuse / harassment / intimidation", Personal, 3},
+	{"noise", "Noise", Nuisance, 3},
+	{"drugs", "Drugs / dealing / misuse", Nuisance, 3},
+	{"alcohol", "Alcohol", Nuisance, 3},
+	{"communal-areas", "Misuse of communal areas", Nuisance, 3},
+	{"animals", "Pets and animal nuisance", Nuisance, 3},
+	{"prostitution", "Prostitution / sex acts / kerb crawling", Nuisance, 3},
+	{"vehicles", "Vehicle nuisance", Nuisance, 3},
+	{"other-crime", "Other criminal behaviour", Nuisance, 3},
+	{"garden", "Garden nuisance", Environmental, 5},
+	{"litter", "Litter / fly-tipping / rubbish", Environmental, 5},
+	{"vandalism", "Vandalism / graffiti", Environmental, 5},
+}
+
+// TypeRuleOf finds a type's row.
+func TypeRuleOf(t string) (TypeRule, bool) {
+	i := slices.IndexFunc(Types, func(r TypeRule) bool { return r.Type == t })
+	if i < 0 {
+		return TypeRule{}, false
+	}
+	return Types[i], true
+}
+
+// TypeNames lists the type codes (for validation messages and the OpenAPI file).
+func TypeNames() []string {
+	names := make([]string, len(Types))
+	for i, r := range Types {
+		names[i] = r.Type
+	}
+	return names
+}
+
+// AcknowledgeDays: every report is acknowledged within 1 working day of receipt (ASB-4).
+const AcknowledgeDays = 1
+
+// HighRiskAppointmentDays: a high-risk report gets a 1 working day appointment whatever its type (ASB-4).
+const HighRiskAppointmentDays = 1
+
+// Tools are the ASB-8 tools an action plan can use, as codes. Source 002 lists a few more than the digest
+// (home visits, extension of an introductory tenancy, partner liaison, ASBU referral, support for the person
+// reported); the source wins, so they are here too.
+var Tools = []string{
+	// non-enforcement
+	"warning-letter", "acceptable-behaviour-contract", "good-neighbour-agreement", "mediation", "restorative-practice",
+	"community-protection-warning", "management-transfer", "support-referral", "victim-support-referral",
+	"police-disclosure-request", "tenancy-sustainment-contract", "home-visit", "introductory-tenancy-extension",
+	"partner-liaison", "asbu-referral", "perpetrator-support-referral",
+	// legal
+	"civil-injunction", "demotion", "possession",
+	// partner powers
+	"closure-power", "dispersal-power", "community-protection-notice", "criminal-behaviour-order",
+	"public-spaces-protection-order",
+}
+
+// Channels a report can arrive by (ASB-2, ASB-10).
+var Channels = []string{"online", "phone", "email", "in-writing", "in-person", "out-of-hours"}
+
+// RiskLevels for the risk assessment (ASB-5) and their review interval in calendar days: the review frequency
+// is "set by the risk level"; the sources give no numbers, so these are the product's choice.
+var RiskLevels = map[string]int{"high": 7, "medium": 14, "standard": 28}
+
+// SortedRiskLevels lists the levels for messages.
+func SortedRiskLevels() []string {
+	levels := make([]string, 0, len(RiskLevels))
+	for l := range RiskLevels {
+		levels = append(levels, l)
+	}
+	sort.Strings(levels)
+	return levels
+}
+
+// CaseReviewThreshold: 3 reports in 6 months by the same verified contact (ASB-7).
+const (
+	CaseReviewThreshold = 3
+	CaseReviewMonths    = 6
+)
+
+// TargetAverageDaysOpen: cases must not drift (ASB-5).
+const TargetAverageDaysOpen = 60
