@@ -72,7 +72,7 @@ func TestASB4_DatesAcrossBankHolidays(t *testing.T) {
 		typ, received, ack, appt string
 	}{
 		{"noise", "2026-12-24T11:00:00Z", "2026-12-29", "2026-12-31"},         // Christmas, Boxing Day substitute
-		{"garden", "2026-12-24T11:00:00Z", "2026-12-29", "2027-01-04"},        // and New Year's Day
+		{"garden", "2026-12-24T11:00:00Z", "2026-12-29", "2027-01-05"},        // and New Year's Day
 		{"hate-incident", "2026-12-24T23:30:00Z", "2026-12-29", "2026-12-29"}, // 23:30 GMT is still the 24th in London
 		{"noise", "2027-03-25T22:00:00Z", "2027-03-30", "2027-04-01"},         // Easter 2027
 		{"noise", "2026-07-06T23:30:00Z", "2026-07-08", "2026-07-10"},         // 00:30 BST on Tuesday 7 July
