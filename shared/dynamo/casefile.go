@@ -47,11 +47,13 @@ func (s *Store) DeadlineWrites(before, after []casefile.Deadline) ([]types.Trans
 	return writes, nil
 }
 
-// EventWrites puts timeline entries; n numbers entries written in the same instant so none overwrites another.
-func (s *Store) EventWrites(kind casefile.Kind, ref string, events ...casefile.Event) ([]types.TransactWriteItem, error) {
+// EventWrites puts timeline entries. The key is the time, then the case version the change produced and the
+// entry's position, so entries made at the same instant (a pinned clock, one change with several entries) keep
+// their order and never overwrite one another.
+func (s *Store) EventWrites(kind casefile.Kind, ref string, version int, events ...casefile.Event) ([]types.TransactWriteItem, error) {
 	var writes []types.TransactWriteItem
 	for n, ev := range events {
-		sk := fmt.Sprintf("%s%s#%02d", SKEvent, ev.At.UTC().Format(time.RFC3339Nano), n)
+		sk := fmt.Sprintf("%s%s#%06d#%02d", SKEvent, ev.At.UTC().Format(time.RFC3339Nano), version, n)
 		item, err := Item(CaseKey(kind, ref), sk, ev, nil)
 		if err != nil {
 			return nil, err

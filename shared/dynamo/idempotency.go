@@ -90,3 +90,9 @@ func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration, now ti
 	}
 	return true, nil
 }
+
+// Release forgets a claim, so that a delivery whose work failed after claiming can be retried.
+func (s *Store) Release(ctx context.Context, key string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.Idempotency, Key: map[string]types.AttributeValue{"pk": S(key)}})
+	return err
+}

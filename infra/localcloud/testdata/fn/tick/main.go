@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
-func handle(ctx context.Context, ev events.EventBridgeEvent) (events.EventBridgeEvent, error) { return ev, nil }
+func handle(ctx context.Context, ev events.EventBridgeEvent) (events.EventBridgeEvent, error) {
+	return ev, nil
+}
 
 func main() { lambda.Start(handle) }

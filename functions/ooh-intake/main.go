@@ -1,0 +1,16 @@
+// ooh-intake: the out-of-hours line's signed webhook; verifies it and queues the call (RULES ASB-10). Wiring only.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/asbapi"
+	"github.com/councilhousing/backend/shared/runtime"
+)
+
+func main() {
+	deps := runtime.Init(catalog.OOHCallsQueue)
+	intake := asbapi.Intake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Store: deps.Store, Queues: deps.Queues}
+	lambda.Start(intake.Routes().Handler())
+}

@@ -1,0 +1,144 @@
+// Package asbapi is the ASB application: the HTTP handlers of asb-report and the submission use case shared
+// with the out-of-hours processor. It wires the pure rules (shared/asb) to the store and the queues.
+package asbapi
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/asb"
+	"github.com/councilhousing/backend/shared/asbstore"
+	"github.com/councilhousing/backend/shared/casefile"
+	"github.com/councilhousing/backend/shared/decision"
+	"github.com/councilhousing/backend/shared/idem"
+	"github.com/councilhousing/backend/shared/ids"
+	"github.com/councilhousing/backend/shared/notification"
+	"github.com/councilhousing/backend/shared/queue"
+)
+
+// Publisher puts messages on queues (shared/queue in production).
+type Publisher interface {
+	Send(ctx context.Context, queueName string, msgs ...queue.Message) error
+}
+
+// Service holds what the ASB use cases need.
+type Service struct {
+	Store  asbstore.Store
+	Queues Publisher
+	Homes  int // homes managed, for NM01
+}
+
+// Submission is a report to record.
+type Submission struct {
+	Reference  string // made here when empty
+	Report     asb.Report
+	Channel    string
+	ReceivedAt time.Time
+	Actor      string                    // "resident" or "out-of-hours"
+	CallID     string                    // out-of-hours calls
+	Operator   string                    //
+	Police     bool                      // the answering service advised the police
+	Idempotent []types.TransactWriteItem // records written with the case (e.g. the out-of-hours call marker)
+	Record     idem.Recorder             // stores the answer with the case (Idempotency-Key)
+	WithToken  bool                      // give the reporter an access token
+}
+
+// Receipt is the answer to a report (the 201 body).
+type Receipt struct {
+	Reference     string           `json:"reference"`
+	Category      asb.Category     `json:"category"`
+	RiskLevel     string           `json:"riskLevel"`
+	AcknowledgeBy string           `json:"acknowledgeBy"`
+	AppointmentBy string           `json:"appointmentBy"`
+	CaseReview    asb.CaseReview   `json:"caseReview"`
+	AccessToken   string           `json:"accessToken,omitempty"`
+	Advice        []string         `json:"advice"`
+	Reasons       decision.Reasons `json:"reasons"`
+	Channel       string           `json:"channel"`
+	CallID        string           `json:"callId,omitempty"`
+}
+
+// Submit assesses and stores a valid report in one transaction, then queues referrals and the reporter's
+// acknowledgement.
+func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
+	r := sub.Report
+	a := asb.Assess(r, sub.ReceivedAt)
+	ref := sub.Reference
+	if ref == "" {
+		ref = ids.NewReference("ASB")
+	}
+	c := asb.NewCase(ref, r, a, sub.Channel, sub.ReceivedAt)
+	c.CallID, c.Operator, c.AdvisedPolice = sub.CallID, sub.Operator, sub.Police
+	earlier, err := s.Store.ReportsSince(ctx, r.Reporter, sub.ReceivedAt.AddDate(0, -asb.CaseReviewMonths, 0), sub.ReceivedAt)
+	if err != nil {
+		return Receipt{}, err
+	}
+	review := asb.CaseReviewFor(r.Anonymous, earlier)
+	token := ""
+	if sub.WithToken && !r.Anonymous {
+		token = ids.NewAccessToken()
+	}
+	details := map[string]any{"channel": sub.Channel, "type": r.Type, "category": a.Category, "riskLevel": a.RiskLevel,
+		"acknowledgeBy": a.AcknowledgeBy.String(), "appointmentBy": a.AppointmentBy.String(), "reasons": a.Reasons,
+		"caseReviewEligible": review.Eligible}
+	if sub.CallID != "" {
+		details["callId"], details["operator"], details["advisedPolice"] = sub.CallID, sub.Operator, sub.Police
+	}
+	ev := casefile.Event{At: sub.ReceivedAt, Actor: sub.Actor, Action: "reported", Rule: "ASB-2", Details: details}
+	receipt := Receipt{Reference: ref, Category: a.Category, RiskLevel: a.RiskLevel, AcknowledgeBy: a.AcknowledgeBy.String(),
+		AppointmentBy: a.AppointmentBy.String(), CaseReview: review, AccessToken: token, Advice: a.Advice,
+		Reasons: a.Reasons, Channel: sub.Channel, CallID: sub.CallID}
+	writes := sub.Idempotent
+	if sub.Record != nil {
+		w, err := sub.Record(receipt)
+		if err != nil {
+			return Receipt{}, err
+		}
+		writes = append(writes, w)
+	}
+	if err := s.Store.Create(ctx, asbstore.New{Case: c, Reporter: r.Reporter, Token: token, Event: ev, Idempotent: writes}); err != nil {
+		return Receipt{}, err
+	}
+	s.SendFollowUps(ctx, c, r.Reporter)
+	return receipt, nil
+}
+
+// SendFollowUps queues the ASB-6 referrals and the reporter's acknowledgement. The case is already safely
+// stored; a queue failure is logged for the alarm rather than failing the report (message ids are stable, so a
+// re-send by the out-of-hours processor's retry is recognisable downstream).
+func (s Service) SendFollowUps(ctx context.Context, c asb.Case, reporter *asb.Reporter) error {
+	var referrals []queue.Message
+	for _, ref := range c.Referrals {
+		referrals = append(referrals, queue.Message{Type: ref.Kind + "-referral", Body: map[string]any{
+			"id": c.Reference + "#" + ref.Kind, "kind": ref.Kind, "rule": ref.Rule, "why": ref.Why,
+			"caseRef": c.Reference, "type": c.Type, "riskLevel": c.RiskLevel, "receivedAt": c.ReceivedAt,
+		}})
+	}
+	var failed error
+	if len(referrals) > 0 {
+		if err := s.Queues.Send(ctx, catalog.ReferralsQueue, referrals...); err != nil {
+			slog.ErrorContext(ctx, "referral not queued", "reference", c.Reference, "error", err.Error())
+			failed = err
+		}
+	}
+	if reporter != nil && !c.Anonymous {
+		msg := notification.Request{
+			ID: c.Reference + "#received", Template: notification.ASBReportReceived, CaseKind: casefile.ASB, CaseRef: c.Reference,
+			To: notification.Recipient{Role: notification.Resident, Email: reporter.Email, Phone: reporter.Phone,
+				PreferredContact: reporter.PreferredContact, Language: reporter.Language},
+			Personalisation: map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
+				"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")},
+			RequestedAt: c.ReceivedAt,
+		}
+		if err := s.Queues.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
+			slog.ErrorContext(ctx, "acknowledgement not queued", "reference", c.Reference, "error", err.Error())
+			failed = err
+		}
+	}
+	return failed
+}
