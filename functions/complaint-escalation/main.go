@@ -1,0 +1,17 @@
+// complaint-escalation: complaints under the Housing Ombudsman's Complaint Handling Code (RULES CH). Wiring only.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/awsenv"
+	"github.com/councilhousing/backend/shared/complaintsapi"
+	"github.com/councilhousing/backend/shared/runtime"
+)
+
+func main() {
+	deps := runtime.Init(catalog.NotificationsQueue)
+	svc := complaintsapi.Service{Store: deps.Store, Queues: deps.Queues, Homes: awsenv.Int("HOMES_COUNT", 0)}
+	lambda.Start(svc.Routes().Handler())
+}
