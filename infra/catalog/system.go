@@ -169,7 +169,8 @@ func functions() []Function {
 			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
 			Queue: &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},
 			Env: map[string]string{
-				"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk",
+				"NOTIFY_BASE_URL":  "https://api.notifications.service.gov.uk",
+				"NOTIFY_TEMPLATES": "{}", // template name[.language].channel -> Notify template id, set per deployment
 			},
 			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
 			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},

@@ -92,7 +92,10 @@ func TestCH4_CH5_Extensions(t *testing.T) {
 	if _, _, err := c.Extend(21, "complex", "manager-b", at("2027-01-12T10:00:00Z")); code(err) != apperr.Unprocessable || rule(err) != "CH-5" {
 		t.Fatalf("21 WD at stage 2: %v", err)
 	}
-	ok[Letter](t)(func() (Letter, error) { l, _, err := c.Extend(20, "Independent review", "manager-b", at("2027-01-12T10:00:00Z")); return l, err }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, err := c.Extend(20, "Independent review", "manager-b", at("2027-01-12T10:00:00Z"))
+		return l, err
+	}())
 }
 
 // stage2 is a complaint answered at stage 1 and acknowledged at stage 2 by another handler.
@@ -249,7 +252,10 @@ func TestCH1_CH7_ServiceRequestsAndRelatedPoints(t *testing.T) {
 	ok[any](t)(c.AddRelatedPoints("Also the kitchen tap leaks", "officer-a", at("2026-11-24T10:00:00Z")))
 	ok[any](t)(c.Acknowledge("d", "o", "officer-a", "officer-a", at("2026-11-24T10:00:00Z")))
 	ok[any](t)(c.AddRelatedPoints("And the window", "officer-a", at("2026-11-25T10:00:00Z")))
-	ok[Letter](t)(func() (Letter, error) { l, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, "o", at("2026-11-26T10:00:00Z")); return l, err }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, "o", at("2026-11-26T10:00:00Z"))
+		return l, err
+	}())
 	if _, err := c.AddRelatedPoints("One more", "o", at("2026-11-27T10:00:00Z")); code(err) != apperr.Unprocessable || rule(err) != "CH-7" {
 		t.Errorf("points after the stage 1 response: %v", err)
 	}
@@ -300,19 +306,31 @@ func TestCH10_AnnualReport(t *testing.T) {
 	// two stage 1 answered on time, one late (the Christmas one answered after its respondBy)
 	a := received(t, "2026-04-10T10:00:00Z")
 	ok[any](t)(a.Acknowledge("d", "o", "h1", "h1", at("2026-04-13T10:00:00Z")))
-	ok[Letter](t)(func() (Letter, error) { l, _, e := a.Respond(Response{Decision: "upheld", Reasons: "r"}, "h1", at("2026-04-20T10:00:00Z")); return l, e }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, e := a.Respond(Response{Decision: "upheld", Reasons: "r"}, "h1", at("2026-04-20T10:00:00Z"))
+		return l, e
+	}())
 	b := received(t, "2026-12-23T10:00:00Z")
 	ok[any](t)(b.Acknowledge("d", "o", "h1", "h1", at("2026-12-24T10:00:00Z"))) // respondBy 12 Jan
-	ok[Letter](t)(func() (Letter, error) { l, _, e := b.Respond(Response{Decision: "not-upheld", Reasons: "r"}, "h1", at("2027-01-13T10:00:00Z")); return l, e }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, e := b.Respond(Response{Decision: "not-upheld", Reasons: "r"}, "h1", at("2027-01-13T10:00:00Z"))
+		return l, e
+	}())
 	ok[any](t)(b.Escalate(at("2027-01-20T10:00:00Z")))
 	ok[any](t)(b.Acknowledge("d", "o", "h2", "h2", at("2027-01-21T10:00:00Z")))
-	ok[Letter](t)(func() (Letter, error) { l, _, e := b.Respond(Response{Decision: "partly-upheld", Reasons: "r", OutstandingActions: []string{"x"}}, "h2", at("2027-02-01T10:00:00Z")); return l, e }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, e := b.Respond(Response{Decision: "partly-upheld", Reasons: "r", OutstandingActions: []string{"x"}}, "h2", at("2027-02-01T10:00:00Z"))
+		return l, e
+	}())
 	cc := received(t, "2027-03-31T22:30:00Z") // 23:30 BST on 31 March: still this financial year
 	cc.ServiceArea = "neighbourhoods"
 	sr := received(t, "2026-06-01T10:00:00Z")
 	ok[any](t)(sr.ReclassifyAsServiceRequest("repair request", "h1", at("2026-06-02T10:00:00Z")))
 	rf := received(t, "2026-07-01T10:00:00Z")
-	ok[Letter](t)(func() (Letter, error) { l, _, e := rf.Refuse("previously-considered", "Answered in 2025", "h1", at("2026-07-02T10:00:00Z")); return l, e }())
+	ok[Letter](t)(func() (Letter, error) {
+		l, _, e := rf.Refuse("previously-considered", "Answered in 2025", "h1", at("2026-07-02T10:00:00Z"))
+		return l, e
+	}())
 	year = append(year, a, b, cc, sr, rf)
 
 	r := Annual(2026, year, 12000)

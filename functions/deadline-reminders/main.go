@@ -1,0 +1,25 @@
+// deadline-reminders: weekday 07:00 (Europe/London) reminders of deadlines due soon, due today and overdue. Wiring only.
+package main
+
+import (
+	"encoding/json"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/reminders"
+	"github.com/councilhousing/backend/shared/runtime"
+)
+
+func main() {
+	deps := runtime.Init(catalog.NotificationsQueue)
+	var boxes reminders.Mailboxes
+	if err := json.Unmarshal([]byte(os.Getenv("TEAM_MAILBOXES")), &boxes); err != nil {
+		slog.Error("TEAM_MAILBOXES must be a JSON object of group -> mailbox", "error", err.Error())
+		os.Exit(1)
+	}
+	runner := reminders.Runner{Store: deps.Store, Queues: deps.Queues, Mailboxes: boxes}
+	lambda.Start(runner.Run)
+}

@@ -1,0 +1,33 @@
+// notifier: sends emails and texts through GOV.UK Notify and records them on the case timeline. Wiring only.
+package main
+
+import (
+	"encoding/json"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/councilhousing/backend/shared/awsenv"
+	"github.com/councilhousing/backend/shared/notifier"
+	"github.com/councilhousing/backend/shared/notify"
+	"github.com/councilhousing/backend/shared/runtime"
+)
+
+func main() {
+	deps := runtime.Init()
+	client, err := notify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
+	if err != nil {
+		slog.Error("notify client", "error", err.Error())
+		os.Exit(1)
+	}
+	templates := map[string]string{}
+	if raw := os.Getenv("NOTIFY_TEMPLATES"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &templates); err != nil {
+			slog.Error("NOTIFY_TEMPLATES must be a JSON object", "error", err.Error())
+			os.Exit(1)
+		}
+	}
+	n := notifier.Notifier{Store: deps.Store, Notify: client, Templates: templates}
+	lambda.Start(n.Handle)
+}
