@@ -388,7 +388,7 @@ func (c *Complaint) Escalate(at time.Time) (casefile.Event, error) {
 		return casefile.Event{}, conflict("CH-3", "Complaint %s is already at stage 2; there are exactly two stages", c.Reference)
 	}
 	if c.Status != StatusResponded {
-		return casefile.Event{}, conflict("CH-5", "A complaint can be escalated once stage 1 has been answered; stage 1 is due by %s", c.Current().RespondBy)
+		return casefile.Event{}, conflict("CH-5", "A complaint can be escalated once stage 1 has been answered, and stage 1 has not been answered yet")
 	}
 	stage1 := c.Stages[0]
 	window := workdays.AddWorkingDays(workdays.DateOf(*stage1.RespondedAt), EscalationWindowDays)

@@ -87,9 +87,6 @@ func (r Request) DecodeJSON(v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.New(apperr.Invalid, "The request needs a JSON body.")
 	}
-	if ct := r.Header("content-type"); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
-		return apperr.New(apperr.Invalid, "The request body must be JSON (Content-Type: application/json), not %q.", ct)
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
