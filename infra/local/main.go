@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +33,17 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func concurrency(spec string) map[string]int {
+	out := map[string]int{}
+	for _, part := range strings.Split(spec, ",") {
+		name, n, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if v, err := strconv.Atoi(n); ok && err == nil && v > 0 {
+			out[name] = v
+		}
+	}
+	return out
+}
+
 func run() error {
 	root, err := emulators.Root()
 	if err != nil {
@@ -47,6 +59,8 @@ func run() error {
 		DataDir:    filepath.Join(root, ".local", "dynamodb"),
 		DynamoPort: envInt("LOCAL_DYNAMODB_PORT", 8000),
 		SQSPort:    envInt("LOCAL_SQS_PORT", 9324),
+		// LOCAL_CONCURRENCY=asb-report=4,notifier=2 overrides the catalog's warm processes per function.
+		Concurrency: concurrency(os.Getenv("LOCAL_CONCURRENCY")),
 	})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -218,34 +219,31 @@ type Filter struct {
 
 // List pages through cases newest first (index query; filters apply within the ASB partition of the index).
 func (s Store) List(ctx context.Context, f Filter, limit int, token string) ([]asb.Case, string, error) {
+	b := expression.NewBuilder().WithKeyCondition(expression.Key("gsi1pk").Equal(expression.Value(kindKey)))
+	var conds []expression.ConditionBuilder
+	for attr, value := range map[string]string{"status": f.Status, "type": f.Type, "channel": f.Channel, "officer": f.Officer} {
+		if value != "" {
+			conds = append(conds, expression.Name(attr).Equal(expression.Value(value)))
+		}
+	}
+	if f.Overdue {
+		conds = append(conds, expression.Name("nextDue").LessThan(expression.Value(f.Today.String())))
+	}
+	switch len(conds) {
+	case 0:
+	case 1:
+		b = b.WithFilter(conds[0])
+	default:
+		b = b.WithFilter(expression.And(conds[0], conds[1], conds[2:]...))
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return nil, "", err
+	}
 	in := &dynamodb.QueryInput{
 		TableName: &s.Cases, IndexName: aws.String(catalog.IndexByKind), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression:    aws.String("gsi1pk = :kind"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":kind": dynamo.S(kindKey)},
-		ExpressionAttributeNames:  map[string]string{},
-	}
-	var conds []string
-	add := func(attr, value string) {
-		if value == "" {
-			return
-		}
-		in.ExpressionAttributeNames["#"+attr] = attr
-		in.ExpressionAttributeValues[":"+attr] = dynamo.S(value)
-		conds = append(conds, fmt.Sprintf("#%s = :%s", attr, attr))
-	}
-	add("status", f.Status)
-	add("type", f.Type)
-	add("channel", f.Channel)
-	add("officer", f.Officer)
-	if f.Overdue {
-		in.ExpressionAttributeValues[":today"] = dynamo.S(f.Today.String())
-		conds = append(conds, "nextDue < :today")
-	}
-	if len(conds) > 0 {
-		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
-	}
-	if len(in.ExpressionAttributeNames) == 0 {
-		in.ExpressionAttributeNames = nil // DynamoDB refuses an empty map
+		KeyConditionExpression: expr.KeyCondition(), FilterExpression: expr.Filter(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 	}
 	items, next, err := s.NewQuery(in).Page(ctx, limit, token)
 	if err != nil {

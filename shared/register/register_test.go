@@ -327,3 +327,16 @@ func TestValidationListsEveryField(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAssess: the banding decision is pure and cheap enough to re-run on every read and change.
+func BenchmarkAssess(b *testing.B) {
+	a := base("urgent-welfare", "sharing-facilities")
+	a.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}
+	a.CommunityContribution = fullCC()
+	a.SeekingWork = true
+	a.RefusedOffers = []string{"2026-01-10", "2026-06-01"}
+	b.ReportAllocs()
+	for b.Loop() {
+		Assess(a, today, nil)
+	}
+}
