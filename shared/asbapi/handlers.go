@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -16,7 +15,6 @@ import (
 	"github.com/councilhousing/backend/shared/casefile"
 	"github.com/councilhousing/backend/shared/httpapi"
 	"github.com/councilhousing/backend/shared/idem"
-	"github.com/councilhousing/backend/shared/ids"
 	"github.com/councilhousing/backend/shared/workdays"
 )
 
@@ -61,11 +59,7 @@ func (s Service) report(ctx context.Context, req httpapi.Request) (events.APIGat
 func (s Service) publicStatus(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	ref := req.Path("reference")
 	l, err := s.Store.Load(ctx, ref)
-	if err != nil || !ids.TokenMatches(req.BearerToken(), l.TokenHash) {
-		// Unknown reference, wrong token and no token all look the same.
-		if err == nil || apperr.CodeOf(err) == apperr.NotFound {
-			err = apperr.NotFoundf("There is no ASB report %s, or the access token does not match it.", ref)
-		}
+	if err := req.Resident(l.TokenHash, err, "ASB report", ref); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	c := l.Case
@@ -129,14 +123,7 @@ func (s Service) list(ctx context.Context, req httpapi.Request) (events.APIGatew
 	default:
 		fields.Add("overdue", "must be true or false")
 	}
-	limit := 25
-	if v := req.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			fields.Add("limit", "must be a whole number from 1 to 100")
-		}
-		limit = n
-	}
+	limit := req.Limit(&fields)
 	if err := fields.Err(); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -148,11 +135,7 @@ func (s Service) list(ctx context.Context, req httpapi.Request) (events.APIGatew
 	for i, c := range cases {
 		items[i] = summarise(c, today)
 	}
-	var nextToken any
-	if next != "" {
-		nextToken = next
-	}
-	return httpapi.OK(map[string]any{"items": items, "nextToken": nextToken})
+	return httpapi.Page(items, next)
 }
 
 // detail is the full case for staff: the case, the reporter's contact, open deadlines and the timeline.

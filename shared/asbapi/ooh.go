@@ -29,7 +29,7 @@ const webhookMemory = 7 * 24 * time.Hour
 type Intake struct {
 	Secret string
 	Store  *dynamo.Store // the idempotency table: webhook ids already accepted
-	Queues Publisher
+	Queues queue.Sender
 }
 
 // Routes are ooh-intake's routes.

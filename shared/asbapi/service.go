@@ -21,15 +21,10 @@ import (
 	"github.com/councilhousing/backend/shared/queue"
 )
 
-// Publisher puts messages on queues (shared/queue in production).
-type Publisher interface {
-	Send(ctx context.Context, queueName string, msgs ...queue.Message) error
-}
-
 // Service holds what the ASB use cases need.
 type Service struct {
 	Store  asbstore.Store
-	Queues Publisher
+	Queues queue.Sender
 	Homes  int // homes managed, for NM01
 }
 

@@ -26,15 +26,10 @@ import (
 	"github.com/councilhousing/backend/shared/queue"
 )
 
-// Publisher puts messages on queues.
-type Publisher interface {
-	Send(ctx context.Context, queueName string, msgs ...queue.Message) error
-}
-
 // Service is the complaints application.
 type Service struct {
 	Store  *dynamo.Store
-	Queues Publisher
+	Queues queue.Sender
 	Homes  int
 }
 
@@ -130,13 +125,7 @@ func (s Service) notify(ctx context.Context, c complaints.Complaint, contact *co
 func (s Service) residentLoad(ctx context.Context, req httpapi.Request) (dynamo.Loaded[complaints.Complaint, complaints.Contact], error) {
 	ref := req.Path("reference")
 	l, err := s.records().Load(ctx, ref)
-	if err != nil || !ids.TokenMatches(req.BearerToken(), l.TokenHash) {
-		if err == nil || apperr.CodeOf(err) == apperr.NotFound {
-			err = apperr.NotFoundf("There is no complaint %s, or the access token does not match it.", ref)
-		}
-		return l, err
-	}
-	return l, nil
+	return l, req.Resident(l.TokenHash, err, "complaint", ref)
 }
 
 func residentView(c complaints.Complaint) map[string]any {
@@ -196,14 +185,7 @@ func (s Service) list(ctx context.Context, req httpapi.Request) (events.APIGatew
 	if status != "" && !slices.Contains(statuses, status) {
 		f.Add("status", "must be one of the complaint statuses")
 	}
-	limit := 25
-	if v := req.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			f.Add("limit", "must be a whole number from 1 to 100")
-		}
-		limit = n
-	}
+	limit := req.Limit(&f)
 	if err := f.Err(); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -227,11 +209,7 @@ func (s Service) list(ctx context.Context, req httpapi.Request) (events.APIGatew
 			"receivedAt": c.ReceivedAt, "handler": c.Current().Handler, "acknowledgeBy": c.Current().AcknowledgeBy, "respondBy": c.Current().RespondBy,
 			"flags": c.Flags}
 	}
-	var nextToken any
-	if next != "" {
-		nextToken = next
-	}
-	return httpapi.OK(map[string]any{"items": out, "nextToken": nextToken})
+	return httpapi.Page(out, next)
 }
 
 // fullRecord is the CH-9 record in one answer: the complaint, its contact details and adjustments, every letter,

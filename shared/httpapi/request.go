@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/councilhousing/backend/shared/apperr"
+	"github.com/councilhousing/backend/shared/ids"
 )
 
 // MaxBodyBytes is the largest request body accepted (413 above it): generous for any form, small enough to
@@ -134,4 +136,41 @@ func describeType(kind string) string {
 	default:
 		return fmt.Sprintf("of type %s", kind)
 	}
+}
+
+// Limit reads the ?limit= page size (default 25, 1 to 100), adding a field error when it is not one.
+func (r Request) Limit(f *apperr.Fields) int {
+	v := r.Query("limit")
+	if v == "" {
+		return 25
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100 {
+		f.Add("limit", "must be a whole number from 1 to 100")
+	}
+	return n
+}
+
+// Page is the answer for a list: its items and the token for the next page (null on the last).
+func Page[T any](items []T, next string) (events.APIGatewayV2HTTPResponse, error) {
+	var token any
+	if next != "" {
+		token = next
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return OK(map[string]any{"items": items, "nextToken": token})
+}
+
+// Resident checks that the caller holds the record's access token. An unknown reference (loadErr NotFound), a
+// missing token and a wrong token all give the same 404, so a guess reveals nothing.
+func (r Request) Resident(tokenHash string, loadErr error, what, ref string) error {
+	if loadErr != nil && apperr.CodeOf(loadErr) != apperr.NotFound {
+		return loadErr
+	}
+	if loadErr != nil || !ids.TokenMatches(r.BearerToken(), tokenHash) {
+		return apperr.NotFoundf("There is no %s %s, or the access token does not match it.", what, ref)
+	}
+	return nil
 }

@@ -121,3 +121,8 @@ func Handle(ctx context.Context, ev events.SQSEvent, handle func(context.Context
 	}
 	return resp
 }
+
+// Sender is what the applications need of a publisher (Publisher in production).
+type Sender interface {
+	Send(ctx context.Context, queueName string, msgs ...Message) error
+}

@@ -29,15 +29,10 @@ import (
 	"github.com/councilhousing/backend/shared/workdays"
 )
 
-// Publisher puts messages on queues.
-type Publisher interface {
-	Send(ctx context.Context, queueName string, msgs ...queue.Message) error
-}
-
 // Service is the register application.
 type Service struct {
 	Store  *dynamo.Store
-	Queues Publisher
+	Queues queue.Sender
 }
 
 // Record is a stored application: what the assessment reads, and its current decision.
@@ -174,10 +169,7 @@ func (s Service) notifyDecision(ctx context.Context, rec Record, a register.Appl
 func (s Service) residentView(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	ref := req.Path("reference")
 	l, err := s.records().Load(ctx, ref)
-	if err != nil || !ids.TokenMatches(req.BearerToken(), l.TokenHash) {
-		if err == nil || apperr.CodeOf(err) == apperr.NotFound {
-			err = apperr.NotFoundf("There is no application %s, or the access token does not match it.", ref)
-		}
+	if err := req.Resident(l.TokenHash, err, "application", ref); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	rec := l.Case
@@ -366,14 +358,7 @@ func (s Service) priorityList(ctx context.Context, req httpapi.Request) (events.
 	default:
 		f.Add("band", "must be one of: emergency, A, B, reduced")
 	}
-	limit := 25
-	if v := req.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			f.Add("limit", "must be a whole number from 1 to 100")
-		}
-		limit = n
-	}
+	limit := req.Limit(&f)
 	if err := f.Err(); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -392,9 +377,5 @@ func (s Service) priorityList(ctx context.Context, req httpapi.Request) (events.
 		out[i] = map[string]any{"reference": r.Reference, "band": r.Decision.Band, "stars": r.Decision.Stars,
 			"effectiveDate": r.Decision.EffectiveDate, "offerable": r.Decision.Offerable, "emergencyExpiresOn": r.Decision.EmergencyExpiresOn}
 	}
-	var nextToken any
-	if next != "" {
-		nextToken = next
-	}
-	return httpapi.OK(map[string]any{"band": band, "items": out, "nextToken": nextToken})
+	return httpapi.Page(out, next)
 }

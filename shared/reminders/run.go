@@ -20,15 +20,10 @@ import (
 	"github.com/councilhousing/backend/shared/workdays"
 )
 
-// Publisher puts messages on queues.
-type Publisher interface {
-	Send(ctx context.Context, queueName string, msgs ...queue.Message) error
-}
-
 // Runner is the deadline-reminders function.
 type Runner struct {
 	Store     *dynamo.Store
-	Queues    Publisher
+	Queues    queue.Sender
 	Mailboxes Mailboxes
 }
 
