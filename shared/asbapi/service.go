@@ -88,14 +88,11 @@ func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	receipt := Receipt{Reference: ref, Category: a.Category, RiskLevel: a.RiskLevel, AcknowledgeBy: a.AcknowledgeBy.String(),
 		AppointmentBy: a.AppointmentBy.String(), CaseReview: review, AccessToken: token, Advice: a.Advice,
 		Reasons: a.Reasons, Channel: sub.Channel, CallID: sub.CallID}
-	writes := sub.Idempotent
-	if sub.Record != nil {
-		w, err := sub.Record(receipt)
-		if err != nil {
-			return Receipt{}, err
-		}
-		writes = append(writes, w)
+	answer, err := sub.Record.Writes(receipt)
+	if err != nil {
+		return Receipt{}, err
 	}
+	writes := append(append([]types.TransactWriteItem{}, sub.Idempotent...), answer...)
 	if err := s.Store.Create(ctx, asbstore.New{Case: c, Reporter: r.Reporter, Token: token, Event: ev, Idempotent: writes}); err != nil {
 		return Receipt{}, err
 	}

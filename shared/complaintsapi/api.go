@@ -81,13 +81,9 @@ func (s Service) submit(ctx context.Context, req httpapi.Request) (events.APIGat
 		token := ids.NewAccessToken()
 		answer := map[string]any{"reference": c.Reference, "stage": c.Stage, "status": c.Status,
 			"acknowledgeBy": c.Stages[0].AcknowledgeBy, "accessToken": token, "flags": c.Flags, "rules": []string{"CH-4"}}
-		var extra []types.TransactWriteItem
-		if record != nil {
-			w, err := record(answer)
-			if err != nil {
-				return nil, err
-			}
-			extra = append(extra, w)
+		extra, err := record.Writes(answer)
+		if err != nil {
+			return nil, err
 		}
 		contact := complaints.Contact{Complainant: sub.Complainant, Representative: sub.Representative}
 		if err := s.records().Create(ctx, c, &contact, ids.HashToken(token), extra, ev); err != nil {

@@ -72,3 +72,15 @@ func respond(r *dynamo.Replay, err error) (events.APIGatewayV2HTTPResponse, erro
 		Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true"},
 	}, nil
 }
+
+// Writes is the stored answer as transaction items to add to the change: none when the request has no key.
+func (r Recorder) Writes(answer any) ([]types.TransactWriteItem, error) {
+	if r == nil {
+		return nil, nil
+	}
+	w, err := r(answer)
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{w}, nil
+}

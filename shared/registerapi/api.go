@@ -127,13 +127,9 @@ func (s Service) apply(ctx context.Context, req httpapi.Request) (events.APIGate
 		token := ids.NewAccessToken()
 		body := answer(rec)
 		body["accessToken"] = token
-		var extra []types.TransactWriteItem
-		if record != nil {
-			w, err := record(body)
-			if err != nil {
-				return nil, err
-			}
-			extra = append(extra, w)
+		extra, err := record.Writes(body)
+		if err != nil {
+			return nil, err
 		}
 		ev := casefile.Event{At: now.UTC(), Actor: "resident", Action: "applied", Rule: "HR-D",
 			Details: map[string]any{"status": rec.Decision.Status, "band": rec.Decision.Band, "stars": rec.Decision.Stars, "reasons": rec.Decision.Reasons}}
