@@ -62,9 +62,9 @@ func (r Report) Validate(receivedAt time.Time) error {
 		}
 	}
 	switch {
-	case r.Anonymous && r.Reporter != nil:
-		fields.Add("reporter", "must be left out of an anonymous report: we store no contact details for it (ASB-2)")
-	case !r.Anonymous && r.Reporter == nil:
+	case r.Anonymous:
+		// contact details sent with an anonymous report are not checked: they are dropped (Anonymise)
+	case r.Reporter == nil:
 		fields.Add("reporter", "is required unless the report is anonymous (ASB-2)")
 	case r.Reporter != nil:
 		fields = append(fields, reporterProblems(*r.Reporter)...)
@@ -184,6 +184,15 @@ func advice(r Report) []string {
 		out = append(out, "Keep your reference and access token to check your report's progress.")
 	}
 	return out
+}
+
+// Anonymise drops any contact details from an anonymous report, so none are stored (ASB-2), and says so.
+func (r *Report) Anonymise() (dropped bool) {
+	if r.Anonymous && r.Reporter != nil {
+		r.Reporter = nil
+		return true
+	}
+	return false
 }
 
 // ContactKey normalises a reporter's contact for matching repeat reports (ASB-7): email lower-cased, else the

@@ -135,11 +135,11 @@ func TestASBReportsEndToEnd(t *testing.T) {
 
 	t.Run("ASB-2/ASB-6: anonymous hate incident: no token, no contact, a partner referral and 999 advice", func(t *testing.T) {
 		body := noiseReport("")
-		body["type"], body["anonymous"] = "hate-incident", true
-		delete(body, "reporter")
+		body["type"], body["anonymous"] = "hate-incident", true // the reporter object is still sent: it must be dropped
 		body["risk"] = map[string]any{"crimeInProgress": true}
 		r := c.Call(t, "POST", "/asb/reports", body)
-		if r.Status != 201 || r.JSON["accessToken"] != nil || r.JSON["appointmentBy"] != "2026-12-29" || !strings.Contains(string(r.Raw), "999") {
+		if r.Status != 201 || r.JSON["accessToken"] != nil || r.JSON["appointmentBy"] != "2026-12-29" || !strings.Contains(string(r.Raw), "999") ||
+			!strings.Contains(string(r.Raw), "not kept the contact details") || r.JSON["caseReview"].(map[string]any)["reportsInLastSixMonths"] != float64(0) {
 			t.Fatalf("%d %s", r.Status, r.Raw)
 		}
 		ref := r.JSON["reference"].(string)

@@ -62,7 +62,11 @@ type Receipt struct {
 // acknowledgement.
 func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	r := sub.Report
+	dropped := r.Anonymise()
 	a := asb.Assess(r, sub.ReceivedAt)
+	if dropped {
+		a.Advice = append(a.Advice, "You asked to stay anonymous, so we have not kept the contact details you gave. (ASB-2)")
+	}
 	ref := sub.Reference
 	if ref == "" {
 		ref = ids.NewReference("ASB")
