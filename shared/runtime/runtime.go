@@ -15,7 +15,6 @@ import (
 	"github.com/councilhousing/backend/shared/dynamo"
 	"github.com/councilhousing/backend/shared/logging"
 	"github.com/councilhousing/backend/shared/queue"
-	_ "time/tzdata" // Europe/London on provided.al2023, which ships no zoneinfo
 )
 
 // Deps are the clients a function uses.

@@ -7,6 +7,7 @@ package workdays
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // Lambda's provided.al2023 has no zoneinfo: embed it where Europe/London is loaded
 )
 
 // London is the time zone every deadline is expressed in (WD-4).
@@ -15,7 +16,7 @@ var London = mustLoadLondon()
 func mustLoadLondon() *time.Location {
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		panic("workdays: Europe/London time zone missing (import time/tzdata in main): " + err.Error())
+		panic("workdays: Europe/London time zone missing: " + err.Error())
 	}
 	return loc
 }
