@@ -165,6 +165,13 @@ func functions() []Function {
 			SendsTo:   []string{NotificationsQueue},
 		},
 		{
+			Name: "outbox-relay", Description: "Re-delivers queued messages whose first delivery failed (transactional outbox)",
+			MemoryMB: 128, TimeoutSec: 60, LocalConcurrency: 1,
+			Schedules: []Schedule{{Name: "outbox-relay-every-5-minutes", Cron: "cron(0/5 * * * ? *)"}},
+			Tables:    map[string]Access{CasesTable: ReadWrite},
+			SendsTo:   []string{ReferralsQueue, NotificationsQueue},
+		},
+		{
 			Name: "notifier", Description: "Sends emails and texts through GOV.UK Notify and records them on the case timeline",
 			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
 			Queue: &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/robfig/cron/v3"
 
 	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/infra/emulators"
@@ -269,6 +270,14 @@ func TestCronSpec(t *testing.T) {
 	got, err := cronSpec("cron(0 7 ? * MON-FRI *)")
 	if err != nil || got != "0 7 * * MON-FRI" {
 		t.Fatalf("%q %v", got, err)
+	}
+	for _, s := range catalog.System().Functions {
+		for _, sch := range s.Schedules {
+			spec, err := cronSpec(sch.Cron)
+			if _, perr := cron.ParseStandard(spec); err != nil || perr != nil {
+				t.Errorf("%s: %v %v", sch.Cron, err, perr)
+			}
+		}
 	}
 	if _, err := cronSpec("rate(5 minutes)"); err == nil {
 		t.Fatal("rate() accepted")

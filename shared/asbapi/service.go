@@ -4,7 +4,6 @@ package asbapi
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/councilhousing/backend/shared/idem"
 	"github.com/councilhousing/backend/shared/ids"
 	"github.com/councilhousing/backend/shared/notification"
+	"github.com/councilhousing/backend/shared/outbox"
 	"github.com/councilhousing/backend/shared/queue"
 )
 
@@ -96,45 +96,50 @@ func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	writes := append(append([]types.TransactWriteItem{}, sub.Idempotent...), answer...)
+	messages, err := followUps(c, r.Reporter)
+	if err != nil {
+		return Receipt{}, err
+	}
+	pending, err := s.outbox().Writes(messages...)
+	if err != nil {
+		return Receipt{}, err
+	}
+	writes := append(append(append([]types.TransactWriteItem{}, sub.Idempotent...), answer...), pending...)
 	if err := s.Store.Create(ctx, asbstore.New{Case: c, Reporter: r.Reporter, Token: token, Event: ev, Idempotent: writes}); err != nil {
 		return Receipt{}, err
 	}
-	s.SendFollowUps(ctx, c, r.Reporter)
+	_ = s.outbox().Deliver(ctx, messages...) // stored with the case: the relay retries a failed delivery
 	return receipt, nil
 }
 
-// SendFollowUps queues the ASB-6 referrals and the reporter's acknowledgement. The case is already safely
-// stored; a queue failure is logged for the alarm rather than failing the report (message ids are stable, so a
-// re-send by the out-of-hours processor's retry is recognisable downstream).
-func (s Service) SendFollowUps(ctx context.Context, c asb.Case, reporter *asb.Reporter) error {
-	var referrals []queue.Message
+func (s Service) outbox() outbox.Outbox { return outbox.Outbox{Store: s.Store.Store, Queues: s.Queues} }
+
+// followUps are the messages a new case sends: the ASB-6 referrals and the reporter's acknowledgement (none for
+// anonymous reports). Their ids are stable, so a re-delivery is recognisable downstream.
+func followUps(c asb.Case, reporter *asb.Reporter) ([]outbox.Entry, error) {
+	var out []outbox.Entry
 	for _, ref := range c.Referrals {
-		referrals = append(referrals, queue.Message{Type: ref.Kind + "-referral", Body: map[string]any{
-			"id": c.Reference + "#" + ref.Kind, "kind": ref.Kind, "rule": ref.Rule, "why": ref.Why,
+		id := c.Reference + "#" + ref.Kind
+		e, err := outbox.New(id, catalog.ReferralsQueue, ref.Kind+"-referral", map[string]any{
+			"id": id, "kind": ref.Kind, "rule": ref.Rule, "why": ref.Why,
 			"caseRef": c.Reference, "type": c.Type, "riskLevel": c.RiskLevel, "receivedAt": c.ReceivedAt,
-		}})
-	}
-	var failed error
-	if len(referrals) > 0 {
-		if err := s.Queues.Send(ctx, catalog.ReferralsQueue, referrals...); err != nil {
-			slog.ErrorContext(ctx, "referral not queued", "reference", c.Reference, "error", err.Error())
-			failed = err
+		}, c.ReceivedAt)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, e)
 	}
-	if reporter != nil && !c.Anonymous {
-		msg := notification.Request{
-			ID: c.Reference + "#received", Template: notification.ASBReportReceived, CaseKind: casefile.ASB, CaseRef: c.Reference,
-			To: notification.Recipient{Role: notification.Resident, Email: reporter.Email, Phone: reporter.Phone,
-				PreferredContact: reporter.PreferredContact, Language: reporter.Language},
-			Personalisation: map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
-				"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")},
-			RequestedAt: c.ReceivedAt,
-		}
-		if err := s.Queues.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
-			slog.ErrorContext(ctx, "acknowledgement not queued", "reference", c.Reference, "error", err.Error())
-			failed = err
-		}
+	if reporter == nil || c.Anonymous {
+		return out, nil
 	}
-	return failed
+	msg := notification.Request{
+		ID: c.Reference + "#received", Template: notification.ASBReportReceived, CaseKind: casefile.ASB, CaseRef: c.Reference,
+		To: notification.Recipient{Role: notification.Resident, Email: reporter.Email, Phone: reporter.Phone,
+			PreferredContact: reporter.PreferredContact, Language: reporter.Language},
+		Personalisation: map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
+			"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")},
+		RequestedAt: c.ReceivedAt,
+	}
+	e, err := outbox.New(msg.ID, catalog.NotificationsQueue, notification.QueueMessageType, msg, c.ReceivedAt)
+	return append(out, e), err
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/councilhousing/backend/shared/idem"
 	"github.com/councilhousing/backend/shared/ids"
 	"github.com/councilhousing/backend/shared/notification"
+	"github.com/councilhousing/backend/shared/outbox"
 	"github.com/councilhousing/backend/shared/queue"
 )
 
@@ -86,19 +87,29 @@ func (s Service) submit(ctx context.Context, req httpapi.Request) (events.APIGat
 			return nil, err
 		}
 		contact := complaints.Contact{Complainant: sub.Complainant, Representative: sub.Representative}
-		if err := s.records().Create(ctx, c, &contact, ids.HashToken(token), extra, ev); err != nil {
+		messages, err := message(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()}, now)
+		if err != nil {
 			return nil, err
 		}
-		s.notify(ctx, c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()})
+		pending, err := s.outbox().Writes(messages...)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.records().Create(ctx, c, &contact, ids.HashToken(token), append(extra, pending...), ev); err != nil {
+			return nil, err
+		}
+		_ = s.outbox().Deliver(ctx, messages...)
 		return answer, nil
 	})
 }
 
-// notify asks the notifier to tell the complainant (or representative) something; the complaint is already
-// stored, so a queue failure is logged for the alarm, not returned.
-func (s Service) notify(ctx context.Context, c complaints.Complaint, contact *complaints.Contact, template, idSuffix string, extra map[string]string) {
+func (s Service) outbox() outbox.Outbox { return outbox.Outbox{Store: s.Store, Queues: s.Queues} }
+
+// message asks the notifier to tell the complainant (or their representative) something. It is written to the
+// outbox in the change's own transaction, so it is sent even if the queue is down at that moment.
+func message(c complaints.Complaint, contact *complaints.Contact, template, idSuffix string, extra map[string]string, at time.Time) ([]outbox.Entry, error) {
 	if contact == nil {
-		return
+		return nil, nil
 	}
 	who := contact.Complainant
 	to := notification.Recipient{Role: notification.Resident, Email: who.Email, Phone: who.Phone, PreferredContact: who.PreferredContact, Language: who.Language}
@@ -110,10 +121,23 @@ func (s Service) notify(ctx context.Context, c complaints.Complaint, contact *co
 		personal[k] = v
 	}
 	msg := notification.Request{ID: c.Reference + idSuffix, Template: template, CaseKind: casefile.Complaint, CaseRef: c.Reference,
-		To: to, Personalisation: personal, RequestedAt: time.Now().UTC()}
-	if err := s.Queues.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
-		logQueueFailure(ctx, c.Reference, err)
+		To: to, Personalisation: personal, RequestedAt: at.UTC()}
+	e, err := outbox.New(msg.ID, catalog.NotificationsQueue, notification.QueueMessageType, msg, at)
+	return []outbox.Entry{e}, err
+}
+
+// save stores a change with its messages in one transaction, then delivers the messages.
+func (s Service) save(ctx context.Context, l dynamo.Loaded[complaints.Complaint, complaints.Contact], c complaints.Complaint,
+	messages []outbox.Entry, ev casefile.Event) (int, error) {
+	pending, err := s.outbox().Writes(messages...)
+	if err != nil {
+		return 0, err
 	}
+	version, err := s.records().Save(ctx, l, c, pending, ev)
+	if err == nil {
+		_ = s.outbox().Deliver(ctx, messages...) // the relay retries a failed delivery
+	}
+	return version, err
 }
 
 // residentLoad finds the complaint for its resident: unknown reference, wrong token and no token all answer
@@ -158,10 +182,13 @@ func (s Service) escalate(ctx context.Context, req httpapi.Request) (events.APIG
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	if _, err := s.records().Save(ctx, l, c, nil, ev); err != nil {
+	messages, err := message(c, l.Contact, notification.ComplaintEscalated, "#escalated", map[string]string{"acknowledge_by": c.Current().AcknowledgeBy.String()}, req.Now())
+	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	s.notify(ctx, c, l.Contact, notification.ComplaintEscalated, "#escalated", map[string]string{"acknowledge_by": c.Current().AcknowledgeBy.String()})
+	if _, err := s.save(ctx, l, c, messages, ev); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
 	answer := map[string]any{"reference": c.Reference, "stage": c.Stage, "status": c.Status, "acknowledgeBy": c.Current().AcknowledgeBy,
 		"lateEscalation": c.LateEscalation, "rules": []string{"CH-5"}}
 	if c.LateEscalation {
@@ -259,7 +286,15 @@ func (s Service) change(ctx context.Context, req httpapi.Request, body any, mana
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	version, err := s.records().Save(ctx, l, c, nil, ev)
+	var messages []outbox.Entry
+	if letter != nil {
+		messages, err = message(c, l.Contact, notification.ComplaintLetter, "#letter-"+strconv.Itoa(len(c.Letters)),
+			map[string]string{"subject": letter.Subject, "letter": letter.Text}, req.Now())
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+	}
+	version, err := s.save(ctx, l, c, messages, ev)
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -268,8 +303,6 @@ func (s Service) change(ctx context.Context, req httpapi.Request, body any, mana
 	answer["respondBy"] = c.Current().RespondBy
 	if letter != nil {
 		answer["letter"] = letter
-		s.notify(ctx, c, l.Contact, notification.ComplaintLetter, "#letter-"+strconv.Itoa(len(c.Letters)),
-			map[string]string{"subject": letter.Subject, "letter": letter.Text})
 	}
 	return httpapi.OK(answer)
 }

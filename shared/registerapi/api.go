@@ -5,7 +5,6 @@ package registerapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/councilhousing/backend/shared/idem"
 	"github.com/councilhousing/backend/shared/ids"
 	"github.com/councilhousing/backend/shared/notification"
+	"github.com/councilhousing/backend/shared/outbox"
 	"github.com/councilhousing/backend/shared/queue"
 	"github.com/councilhousing/backend/shared/register"
 	"github.com/councilhousing/backend/shared/workdays"
@@ -134,16 +134,25 @@ func (s Service) apply(ctx context.Context, req httpapi.Request) (events.APIGate
 		ev := casefile.Event{At: now.UTC(), Actor: "resident", Action: "applied", Rule: "HR-D",
 			Details: map[string]any{"status": rec.Decision.Status, "band": rec.Decision.Band, "stars": rec.Decision.Stars, "reasons": rec.Decision.Reasons}}
 		contact := Contact{Applicant: a.Applicant, Household: a.Household}
-		if err := s.records().Create(ctx, rec, &contact, ids.HashToken(token), extra, ev); err != nil {
+		messages, err := decisionMessage(rec, contact.Applicant)
+		if err != nil {
 			return nil, err
 		}
-		s.notifyDecision(ctx, rec, contact.Applicant)
+		ob := outbox.Outbox{Store: s.Store, Queues: s.Queues}
+		pending, err := ob.Writes(messages...)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.records().Create(ctx, rec, &contact, ids.HashToken(token), append(extra, pending...), ev); err != nil {
+			return nil, err
+		}
+		_ = ob.Deliver(ctx, messages...) // stored with the application: the relay retries a failed delivery
 		return body, nil
 	})
 }
 
-// notifyDecision queues the applicant's decision letter with its reasons (HR-D).
-func (s Service) notifyDecision(ctx context.Context, rec Record, a register.Applicant) {
+// decisionMessage is the applicant's decision letter with its reasons (HR-D), for the outbox.
+func decisionMessage(rec Record, a register.Applicant) ([]outbox.Entry, error) {
 	var reasons []string
 	for _, r := range rec.Decision.Reasons {
 		reasons = append(reasons, r.Text+" ("+r.Rule+")")
@@ -157,9 +166,8 @@ func (s Service) notifyDecision(ctx context.Context, rec Record, a register.Appl
 		To: notification.Recipient{Role: notification.Resident, Email: a.Email, Phone: a.Phone, PreferredContact: preferred, Language: a.Language},
 		Personalisation: map[string]string{"reference": rec.Reference, "status": rec.Decision.Status, "band": rec.Decision.BandName(),
 			"stars": strconv.Itoa(rec.Decision.Stars), "reasons": strings.Join(reasons, "\n")}}
-	if err := s.Queues.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
-		slog.ErrorContext(ctx, "decision notification not queued", "reference", rec.Reference, "error", err.Error())
-	}
+	e, err := outbox.New(msg.ID, catalog.NotificationsQueue, notification.QueueMessageType, msg, rec.ReceivedAt)
+	return []outbox.Entry{e}, err
 }
 
 func (s Service) residentView(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {

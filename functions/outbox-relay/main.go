@@ -1,0 +1,22 @@
+// outbox-relay: every 5 minutes, re-delivers messages stored with a change whose first delivery failed. Wiring only.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/outbox"
+	"github.com/councilhousing/backend/shared/runtime"
+)
+
+func main() {
+	deps := runtime.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
+	ob := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
+	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (map[string]int, error) {
+		n, err := ob.Relay(ctx, ev.Time.Add(-outbox.Grace))
+		return map[string]int{"relayed": n}, err
+	})
+}
