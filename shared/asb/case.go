@@ -80,7 +80,8 @@ type Case struct {
 	CallID               string          `json:"callId,omitempty" dynamodbav:"callId,omitempty"`
 	Operator             string          `json:"operator,omitempty" dynamodbav:"operator,omitempty"`
 	AdvisedPolice        bool            `json:"advisedPolice,omitempty" dynamodbav:"advisedPolice,omitempty"`
-	Version              int             `json:"version" dynamodbav:"version"`
+	// ReporterKey is a hash of the reporter's normalised contact (ASB-7), never the contact itself; "" when anonymous.
+	ReporterKey string `json:"-" dynamodbav:"reporterKey,omitempty"`
 }
 
 // NewCase opens a case from a valid report, its assessment, and how it arrived.
@@ -89,7 +90,7 @@ func NewCase(ref string, r Report, a Assessment, channel string, receivedAt time
 		Reference: ref, Type: r.Type, Category: a.Category, Channel: channel, Status: StatusReceived, RiskLevel: a.RiskLevel,
 		Description: r.Description, Location: r.Location, OccurredAt: r.OccurredAt, Ongoing: r.Ongoing, Anonymous: r.Anonymous,
 		Risk: r.Risk, ReceivedAt: receivedAt.UTC(), AcknowledgeBy: a.AcknowledgeBy, AppointmentBy: a.AppointmentBy,
-		Referrals: a.Referrals, Actions: []ActionItem{}, Version: 1,
+		Referrals: a.Referrals, Actions: []ActionItem{},
 	}
 }
 

@@ -58,7 +58,7 @@ func (s Service) report(ctx context.Context, req httpapi.Request) (events.APIGat
 
 func (s Service) publicStatus(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	ref := req.Path("reference")
-	l, err := s.Store.Load(ctx, ref)
+	l, err := s.Store.Records().Load(ctx, ref)
 	if err := req.Resident(l.TokenHash, err, "ASB report", ref); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -148,7 +148,7 @@ func detail(l asbstore.Loaded, today workdays.Date) map[string]any {
 	if timeline == nil {
 		timeline = []casefile.Event{}
 	}
-	return map[string]any{"case": l.Case, "reporter": l.Contact, "openDeadlines": deadlines, "timeline": timeline,
+	return map[string]any{"case": l.Case, "version": l.Version, "reporter": l.Contact, "openDeadlines": deadlines, "timeline": timeline,
 		"overdue": asb.IsOverdue(l.Case, today), "reference": l.Case.Reference}
 }
 
@@ -156,7 +156,7 @@ func (s Service) get(ctx context.Context, req httpapi.Request) (events.APIGatewa
 	if _, err := req.Staff(staffGroups...); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	l, err := s.Store.Load(ctx, req.Path("reference"))
+	l, err := s.Store.Records().Load(ctx, req.Path("reference"))
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -176,7 +176,7 @@ func (s Service) change(ctx context.Context, req httpapi.Request, body any, appl
 			}
 		}
 	}
-	l, err := s.Store.Load(ctx, req.Path("reference"))
+	l, err := s.Store.Records().Load(ctx, req.Path("reference"))
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -185,11 +185,11 @@ func (s Service) change(ctx context.Context, req httpapi.Request, body any, appl
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	if err := s.Store.Save(ctx, l, c, ev); err != nil {
+	version, err := s.Store.Records().Save(ctx, l, c, nil, ev)
+	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	c.Version++
-	l.Case, l.Timeline = c, append(l.Timeline, ev)
+	l.Case, l.Version, l.Timeline = c, version, append(l.Timeline, ev)
 	return httpapi.OK(detail(l, workdays.DateOf(req.Now())))
 }
 

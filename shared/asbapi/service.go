@@ -72,7 +72,7 @@ func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		ref = ids.NewReference("ASB")
 	}
 	c := asb.NewCase(ref, r, a, sub.Channel, sub.ReceivedAt)
-	c.CallID, c.Operator, c.AdvisedPolice = sub.CallID, sub.Operator, sub.Police
+	c.CallID, c.Operator, c.AdvisedPolice, c.ReporterKey = sub.CallID, sub.Operator, sub.Police, asbstore.ReporterKey(r.Reporter)
 	earlier, err := s.Store.ReportsSince(ctx, r.Reporter, sub.ReceivedAt.AddDate(0, -asb.CaseReviewMonths, 0), sub.ReceivedAt)
 	if err != nil {
 		return Receipt{}, err
@@ -105,7 +105,11 @@ func (s Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		return Receipt{}, err
 	}
 	writes := append(append(append([]types.TransactWriteItem{}, sub.Idempotent...), answer...), pending...)
-	if err := s.Store.Create(ctx, asbstore.New{Case: c, Reporter: r.Reporter, Token: token, Event: ev, Idempotent: writes}); err != nil {
+	tokenHash := ""
+	if token != "" {
+		tokenHash = ids.HashToken(token)
+	}
+	if err := s.Store.Records().Create(ctx, c, r.Reporter, tokenHash, writes, ev); err != nil {
 		return Receipt{}, err
 	}
 	_ = s.outbox().Deliver(ctx, messages...) // stored with the case: the relay retries a failed delivery

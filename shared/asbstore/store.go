@@ -1,12 +1,11 @@
-// Package asbstore keeps ASB cases in the cases table (see shared/dynamo for the key layout): the case, the
-// reporter's contact apart from it, the timeline and the open deadlines, each change in one transaction.
+// Package asbstore keeps ASB cases in the cases table with shared/dynamo's versioned records (case, reporter's
+// contact apart from it, timeline, open deadlines), and adds what only ASB needs: the filterable list, the
+// month's cases for ASB-9, the repeat-reporter count for ASB-7 and the out-of-hours call marker.
 package asbstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/apperr"
 	"github.com/councilhousing/backend/shared/asb"
 	"github.com/councilhousing/backend/shared/casefile"
 	"github.com/councilhousing/backend/shared/dynamo"
@@ -26,88 +24,55 @@ import (
 // Store is the ASB adapter over the shared DynamoDB store.
 type Store struct{ *dynamo.Store }
 
+// Loaded is a case as stored, with the reporter's contact (nil for anonymous reports).
+type Loaded = dynamo.Loaded[asb.Case, asb.Reporter]
+
 const kindKey = "ASB"
 
-// record is the stored case: the domain case plus what only the store needs.
-type record struct {
-	asb.Case
-	TokenHash string `dynamodbav:"tokenHash,omitempty"`
-	NextDue   string `dynamodbav:"nextDue,omitempty"` // earliest open deadline, for the "overdue" filter
+// Records are ASB cases as versioned records. Besides the index keys, the case item carries top-level copies of
+// the fields the staff list filters on, and "nextDue", the earliest open deadline, for the overdue filter.
+func (s Store) Records() dynamo.Records[asb.Case, asb.Reporter] {
+	return dynamo.Records[asb.Case, asb.Reporter]{Store: s.Store, Kind: casefile.ASB,
+		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: indexes}
 }
 
-// Contact is the reporter's contact record, kept apart from the case (never on anonymous reports).
-type Contact struct {
-	asb.Reporter
-	Role string `dynamodbav:"role"`
-}
-
-func pk(ref string) string { return dynamo.CaseKey(casefile.ASB, ref) }
-
-func caseItem(r record) (map[string]types.AttributeValue, error) {
-	deadlines := asb.OpenDeadlines(r.Case)
-	r.NextDue = ""
-	for _, d := range deadlines {
-		if r.NextDue == "" || d.Due.String() < r.NextDue {
-			r.NextDue = d.Due.String()
+func indexes(c asb.Case) map[string]types.AttributeValue {
+	idx := map[string]types.AttributeValue{
+		"gsi1pk": dynamo.S(kindKey), "gsi1sk": dynamo.S(c.ReceivedAt.UTC().Format(time.RFC3339Nano) + "#" + c.Reference),
+		"status": dynamo.S(c.Status), "type": dynamo.S(c.Type), "channel": dynamo.S(c.Channel),
+	}
+	if c.Officer != "" {
+		idx["officer"] = dynamo.S(c.Officer)
+	}
+	if c.ClosedAt != nil {
+		idx["gsi2pk"], idx["gsi2sk"] = dynamo.S(kindKey+"#closed"), dynamo.S(c.ClosedAt.UTC().Format(time.RFC3339Nano)+"#"+c.Reference)
+	}
+	if c.ReporterKey != "" {
+		idx["gsi3pk"], idx["gsi3sk"] = dynamo.S("REPORTER#"+c.ReporterKey), dynamo.S(c.ReceivedAt.UTC().Format(time.RFC3339Nano))
+	}
+	next := ""
+	for _, d := range asb.OpenDeadlines(c) {
+		if next == "" || d.Due.String() < next {
+			next = d.Due.String()
 		}
 	}
-	extra := map[string]types.AttributeValue{
-		"gsi1pk": dynamo.S(kindKey), "gsi1sk": dynamo.S(r.ReceivedAt.UTC().Format(time.RFC3339Nano) + "#" + r.Reference),
+	if next != "" {
+		idx["nextDue"] = dynamo.S(next)
 	}
-	if r.ClosedAt != nil {
-		extra["gsi2pk"], extra["gsi2sk"] = dynamo.S(kindKey+"#closed"), dynamo.S(r.ClosedAt.UTC().Format(time.RFC3339Nano)+"#"+r.Reference)
-	}
-	return dynamo.Item(pk(r.Reference), dynamo.SKCase, r, extra)
+	return idx
 }
 
-// New is a report to store.
-type New struct {
-	Case       asb.Case
-	Reporter   *asb.Reporter
-	Token      string // the resident's access token ("" for anonymous and out-of-hours reports)
-	Event      casefile.Event
-	Idempotent []types.TransactWriteItem // e.g. the idempotency record or the out-of-hours call marker
+// ReporterKey is the hashed, normalised contact of a named reporter (ASB-7); "" for anonymous reports.
+func ReporterKey(r *asb.Reporter) string {
+	if key := asb.ContactKey(r); key != "" {
+		return ids.Hash(key)
+	}
+	return ""
 }
 
-// Create writes a new case, its contact, first timeline entry and deadlines, and any idempotency records, in one
-// transaction: one write request, nothing half-written.
-func (s Store) Create(ctx context.Context, n New) error {
-	rec := record{Case: n.Case}
-	if n.Token != "" {
-		rec.TokenHash = ids.HashToken(n.Token)
-	}
-	item, err := caseItem(rec)
-	if err != nil {
-		return err
-	}
-	if key := asb.ContactKey(n.Reporter); key != "" {
-		item["gsi3pk"] = dynamo.S("REPORTER#" + ids.Hash(key))
-		item["gsi3sk"] = dynamo.S(n.Case.ReceivedAt.UTC().Format(time.RFC3339Nano))
-	}
-	writes := append([]types.TransactWriteItem{}, n.Idempotent...)
-	writes = append(writes, s.PutNew(item))
-	if n.Reporter != nil {
-		contact, err := dynamo.Item(pk(n.Case.Reference), dynamo.SKContact, Contact{Reporter: *n.Reporter, Role: "reporter"}, nil)
-		if err != nil {
-			return err
-		}
-		writes = append(writes, s.Put(contact))
-	}
-	events, err := s.EventWrites(casefile.ASB, n.Case.Reference, n.Case.Version, n.Event)
-	if err != nil {
-		return err
-	}
-	deadlines, err := s.DeadlineWrites(nil, asb.OpenDeadlines(n.Case))
-	if err != nil {
-		return err
-	}
-	writes = append(append(writes, events...), deadlines...)
-	return s.Write(ctx, writes)
-}
-
-// ReportsSince counts the reports made by the same contact since a time (ASB-7), by index query.
+// ReportsSince counts the reports made by the same contact in a period (ASB-7), by index query.
 func (s Store) ReportsSince(ctx context.Context, r *asb.Reporter, since, until time.Time) (int, error) {
-	key := asb.ContactKey(r)
+	key := ReporterKey(r)
 	if key == "" {
 		return 0, nil
 	}
@@ -115,7 +80,7 @@ func (s Store) ReportsSince(ctx context.Context, r *asb.Reporter, since, until t
 		TableName: &s.Cases, IndexName: aws.String(catalog.IndexByContact), Select: types.SelectCount,
 		KeyConditionExpression: aws.String("gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": dynamo.S("REPORTER#" + ids.Hash(key)), ":from": dynamo.S(since.UTC().Format(time.RFC3339Nano)),
+			":pk": dynamo.S("REPORTER#" + key), ":from": dynamo.S(since.UTC().Format(time.RFC3339Nano)),
 			":to": dynamo.S(until.UTC().Format(time.RFC3339Nano)),
 		},
 	}
@@ -131,83 +96,6 @@ func (s Store) ReportsSince(ctx context.Context, r *asb.Reporter, since, until t
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-}
-
-// Loaded is a case with everything stored about it.
-type Loaded struct {
-	Case      asb.Case
-	TokenHash string
-	Contact   *asb.Reporter
-	Timeline  []casefile.Event
-	Deadlines []casefile.Deadline
-}
-
-// Load reads a case and its items; an unknown reference is NotFound.
-func (s Store) Load(ctx context.Context, ref string) (Loaded, error) {
-	items, err := s.CaseItems(casefile.ASB, ref).All(ctx)
-	if err != nil {
-		return Loaded{}, err
-	}
-	var l Loaded
-	found := false
-	for _, it := range items {
-		sk := it["sk"].(*types.AttributeValueMemberS).Value
-		switch {
-		case sk == dynamo.SKCase:
-			var rec record
-			if err := dynamo.Unmarshal(it, &rec); err != nil {
-				return Loaded{}, err
-			}
-			l.Case, l.TokenHash, found = rec.Case, rec.TokenHash, true
-		case sk == dynamo.SKContact:
-			var c Contact
-			if err := dynamo.Unmarshal(it, &c); err != nil {
-				return Loaded{}, err
-			}
-			l.Contact = &c.Reporter
-		case strings.HasPrefix(sk, dynamo.SKDeadline):
-			var d casefile.Deadline
-			if err := dynamo.Unmarshal(it, &d); err != nil {
-				return Loaded{}, err
-			}
-			l.Deadlines = append(l.Deadlines, d)
-		}
-	}
-	if !found {
-		return Loaded{}, apperr.NotFoundf("There is no ASB case %s.", ref)
-	}
-	l.Timeline, err = dynamo.Timeline(items)
-	return l, err
-}
-
-// Save writes a changed case if nobody else changed it since it was loaded (optimistic locking), with its
-// timeline entries and the deadlines index brought up to date, in one transaction.
-func (s Store) Save(ctx context.Context, before Loaded, after asb.Case, events ...casefile.Event) error {
-	readVersion := after.Version
-	after.Version++
-	item, err := caseItem(record{Case: after, TokenHash: before.TokenHash})
-	if err != nil {
-		return err
-	}
-	if key := asb.ContactKey(before.Contact); key != "" {
-		item["gsi3pk"] = dynamo.S("REPORTER#" + ids.Hash(key))
-		item["gsi3sk"] = dynamo.S(after.ReceivedAt.UTC().Format(time.RFC3339Nano))
-	}
-	writes := []types.TransactWriteItem{s.PutVersioned(item, readVersion)}
-	evs, err := s.EventWrites(casefile.ASB, after.Reference, after.Version, events...)
-	if err != nil {
-		return err
-	}
-	dls, err := s.DeadlineWrites(before.Deadlines, asb.OpenDeadlines(after))
-	if err != nil {
-		return err
-	}
-	err = s.Write(ctx, append(append(writes, evs...), dls...))
-	var conflict *dynamo.ConflictError
-	if errors.As(err, &conflict) {
-		return dynamo.StaleWrite()
-	}
-	return err
 }
 
 // Filter narrows the staff list.
@@ -249,15 +137,8 @@ func (s Store) List(ctx context.Context, f Filter, limit int, token string) ([]a
 	if err != nil {
 		return nil, "", err
 	}
-	cases, err := dynamo.UnmarshalAll[record](items)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]asb.Case, len(cases))
-	for i, r := range cases {
-		out[i] = r.Case
-	}
-	return out, next, nil
+	cases, err := s.Records().Cases(items)
+	return cases, next, err
 }
 
 // Month reads the cases received in a London month and those closed in it: two index queries on that month's
@@ -274,12 +155,7 @@ func (s Store) Month(ctx context.Context, from, to time.Time) (received, closed 
 		if err != nil {
 			return nil, err
 		}
-		recs, err := dynamo.UnmarshalAll[record](items)
-		out := make([]asb.Case, len(recs))
-		for i, r := range recs {
-			out[i] = r.Case
-		}
-		return out, err
+		return s.Records().Cases(items)
 	}
 	if received, err = query(catalog.IndexByKind, "gsi1pk", "gsi1sk", kindKey); err != nil {
 		return nil, nil, err

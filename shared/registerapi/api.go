@@ -240,8 +240,6 @@ func (s Service) change(ctx context.Context, req httpapi.Request, body any, acti
 	return httpapi.OK(full(l))
 }
 
-func fieldsErr(f apperr.Fields) error { return f.Err() }
-
 func (s Service) medicalAward(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	var b register.MedicalAward
 	return s.change(ctx, req, &b, "medical-award-recorded", func(a *register.Application, today workdays.Date) (map[string]any, error) {
@@ -256,7 +254,7 @@ func (s Service) medicalAward(ctx context.Context, req httpapi.Request) (events.
 				f.Add("assessedOn", "cannot be in the future")
 			}
 		}
-		if err := fieldsErr(f); err != nil {
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		award := b
@@ -292,7 +290,7 @@ func (s Service) offer(ctx context.Context, req httpapi.Request) (events.APIGate
 				f.Add("refusedOn", "must be on or after the offer and not in the future")
 			}
 		}
-		if err := fieldsErr(f); err != nil {
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		reasonable := b.Reasonable == nil || *b.Reasonable
@@ -318,7 +316,7 @@ func (s Service) debt(ctx context.Context, req httpapi.Request) (events.APIGatew
 				f.Add("tenancyEndedOn", "must be a real date, not in the future")
 			}
 		}
-		if err := fieldsErr(f); err != nil {
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		debt := b
