@@ -74,19 +74,7 @@ func (r Report) Validate(receivedAt time.Time) error {
 
 func reporterProblems(p Reporter) apperr.Fields {
 	var f apperr.Fields
-	if strings.TrimSpace(p.Email) == "" && strings.TrimSpace(p.Phone) == "" {
-		f.Add("reporter", "needs an email address or a phone number so we can contact you")
-	}
-	switch p.PreferredContact {
-	case "email":
-		if p.Email == "" {
-			f.Add("reporter.email", "is required when the preferred contact is email")
-		}
-	case "sms", "phone":
-		if p.Phone == "" {
-			f.Add("reporter.phone", "is required when the preferred contact is %s", p.PreferredContact)
-		}
-	}
+	validate.Reachable(&f, "reporter", p.Email, p.Phone, "", p.PreferredContact) // no postal address is asked for
 	return f
 }
 

@@ -47,6 +47,7 @@ type Complainant struct {
 	Name             string `json:"name" dynamodbav:"name" validate:"required,max=200"`
 	Email            string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone            string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
+	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"` // for letters
 	PreferredContact string `json:"preferredContact" dynamodbav:"preferredContact" validate:"required,oneof=email sms phone letter"`
 	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
 	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
@@ -83,19 +84,7 @@ func (s Submission) Validate(receivedAt time.Time) error {
 		f.Add("issueDate", "cannot be in the future")
 	}
 	c := s.Complainant
-	if strings.TrimSpace(c.Email) == "" && strings.TrimSpace(c.Phone) == "" && c.PreferredContact != "letter" {
-		f.Add("complainant", "needs an email address or a phone number (or preferredContact letter)")
-	}
-	switch c.PreferredContact {
-	case "email":
-		if c.Email == "" {
-			f.Add("complainant.email", "is required when the preferred contact is email")
-		}
-	case "sms", "phone":
-		if c.Phone == "" {
-			f.Add("complainant.phone", "is required when the preferred contact is %s", c.PreferredContact)
-		}
-	}
+	validate.Reachable(&f, "complainant", c.Email, c.Phone, c.Address, c.PreferredContact)
 	if s.Representative != nil && !s.Representative.Consent {
 		f.Add("representative.consent", "must be true: a representative needs the resident's consent")
 	}

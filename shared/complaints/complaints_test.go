@@ -293,6 +293,15 @@ func TestValidation(t *testing.T) {
 			t.Errorf("no error for %s: %v", want, e.Fields)
 		}
 	}
+	byPost := submission()
+	byPost.Complainant = Complainant{Name: "Pat", PreferredContact: "letter"}
+	if e, _ := apperr.As(byPost.Validate(at("2026-11-23T10:00:00Z"))); e == nil || e.Fields[len(e.Fields)-1].Field != "complainant.address" {
+		t.Errorf("letters need a postal address: %v", e)
+	}
+	byPost.Complainant.Address = "1 Example Road, Northampton NN1 1DE"
+	if err := byPost.Validate(at("2026-11-23T10:00:00Z")); err != nil {
+		t.Errorf("a complainant reachable only by letter: %v", err)
+	}
 	future := submission()
 	future.IssueDate = "2026-12-01"
 	if err := future.Validate(at("2026-11-23T10:00:00Z")); err == nil {

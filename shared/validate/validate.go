@@ -118,3 +118,26 @@ func message(fe validator.FieldError) string {
 		return fmt.Sprintf("is not valid (%s)", fe.Tag())
 	}
 }
+
+// Reachable checks that a person can be contacted the way they prefer (email needs an email address; sms and
+// phone a phone number; letter a postal address) and at all. prefix names the person's object, e.g. "reporter".
+func Reachable(f *apperr.Fields, prefix, email, phone, address, preferred string) {
+	has := func(s string) bool { return strings.TrimSpace(s) != "" }
+	if !has(email) && !has(phone) && !(preferred == "letter" && has(address)) {
+		f.Add(prefix, "needs an email address or a phone number so we can contact you")
+	}
+	switch preferred {
+	case "email":
+		if !has(email) {
+			f.Add(prefix+".email", "is required when the preferred contact is email")
+		}
+	case "sms", "phone":
+		if !has(phone) {
+			f.Add(prefix+".phone", "is required when the preferred contact is %s", preferred)
+		}
+	case "letter":
+		if !has(address) {
+			f.Add(prefix+".address", "is required when the preferred contact is letter")
+		}
+	}
+}
