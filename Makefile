@@ -16,7 +16,8 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 .PHONY: run test build synth deploy bench clean tools java node
 
 run: tools ## Start the local cloud with every function on http://127.0.0.1:3000 (LOCAL_PORT changes it)
-	$(GO) run ./infra/local
+	@$(GO) build -o .local/local-cloud ./infra/local
+	@.local/local-cloud
 
 test: tools ## Unit, integration (DynamoDB Local + SQS emulator + real binaries) and CDK assertion tests
 	$(GO) vet ./...
