@@ -85,7 +85,9 @@ func (n Notifier) deliver(ctx context.Context, m events.SQSMessage) error {
 		return err // already delivered (a redelivered message): send nothing twice
 	}
 	record := func(action string, details map[string]any) error {
+		// the timeline is the case's correspondence record (CH-9), read by staff: it says to whom; logs never do
 		details["template"], details["channel"], details["role"], details["notificationId"] = req.Template, channel, req.To.Role, req.ID
+		details["to"] = address(req.To, channel)
 		return n.Store.Note(ctx, req.CaseKind, req.CaseRef, req.ID, casefile.Event{At: req.RequestedAt, Actor: "notifier", Action: action, Details: details})
 	}
 	if channel == "letter" {
@@ -111,4 +113,15 @@ func (n Notifier) deliver(ctx context.Context, m events.SQSMessage) error {
 		return err
 	}
 	return record("notification-sent", map[string]any{"notifyId": sent.ID, "templateId": templateID})
+}
+
+// address is where a channel delivers to.
+func address(to notification.Recipient, channel string) string {
+	switch channel {
+	case "email":
+		return to.Email
+	case "sms":
+		return to.Phone
+	}
+	return "by post"
 }

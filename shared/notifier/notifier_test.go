@@ -97,7 +97,7 @@ func TestNotifierPartialFailuresAndTimeline(t *testing.T) {
 		evs, _ := dynamo.Timeline(items)
 		return evs
 	}
-	if tl := timeline("CMP-ok"); len(tl) != 1 || tl[0].Action != "notification-sent" || tl[0].Details["channel"] != "email" {
+	if tl := timeline("CMP-ok"); len(tl) != 1 || tl[0].Action != "notification-sent" || tl[0].Details["channel"] != "email" || tl[0].Details["to"] != "sam@example.org" {
 		t.Fatalf("sent: %+v", tl)
 	}
 	if tl := timeline("CMP-bad"); len(tl) != 1 || tl[0].Action != "notification-failed" {
