@@ -155,6 +155,11 @@ func TestValidationListsEveryField(t *testing.T) {
 			t.Errorf("missing field error %s in %v", f, err)
 		}
 	}
+	unstated := report("noise")
+	unstated.Reporter.PreferredContact = "" // optional: email when given, else sms
+	if err := unstated.Validate(at("2026-11-23T10:00:00Z")); err != nil {
+		t.Errorf("no preferred contact: %v", err)
+	}
 	noContact := report("noise")
 	noContact.Reporter = &Reporter{Name: "x", PreferredContact: "sms"}
 	if err := noContact.Validate(at("2026-11-23T10:00:00Z")); !hasField(err, "reporter") || !hasField(err, "reporter.phone") {

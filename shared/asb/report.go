@@ -22,7 +22,7 @@ type Reporter struct {
 	Name             string `json:"name" validate:"required,max=200"`
 	Email            string `json:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone            string `json:"phone,omitempty" validate:"omitempty,ukphone"`
-	PreferredContact string `json:"preferredContact" validate:"required,oneof=email sms phone letter"`
+	PreferredContact string `json:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone"` // default: email if given, else sms
 	Language         string `json:"language,omitempty" validate:"omitempty,max=35"`
 	Adjustments      string `json:"adjustments,omitempty" validate:"omitempty,max=1000"`
 }

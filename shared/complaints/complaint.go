@@ -47,8 +47,8 @@ type Complainant struct {
 	Name             string `json:"name" dynamodbav:"name" validate:"required,max=200"`
 	Email            string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone            string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
-	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"` // for letters
-	PreferredContact string `json:"preferredContact" dynamodbav:"preferredContact" validate:"required,oneof=email sms phone letter"`
+	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"`                                        // for letters
+	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // default: email if given, else sms
 	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
 	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
 }

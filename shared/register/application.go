@@ -1,7 +1,9 @@
 package register
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -35,6 +37,29 @@ type Member struct {
 type MedicalAward struct {
 	Severity   string `json:"severity" dynamodbav:"severity" validate:"required,oneof=none moderate severe"`
 	AssessedOn string `json:"assessedOn,omitempty" dynamodbav:"assessedOn,omitempty" validate:"omitempty,date"`
+}
+
+// UnmarshalJSON accepts {"severity": "severe", "assessedOn": "2026-10-01"} and, as forms often send it, the
+// bare severity "severe" (or {"level": ...}).
+func (m *MedicalAward) UnmarshalJSON(b []byte) error {
+	var severity string
+	if json.Unmarshal(b, &severity) == nil {
+		*m = MedicalAward{Severity: severity}
+		return nil
+	}
+	var raw struct {
+		Severity   string `json:"severity"`
+		Level      string `json:"level"`
+		AssessedOn string `json:"assessedOn"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return &json.UnmarshalTypeError{Value: "medicalAward", Type: reflect.TypeOf(MedicalAward{}), Field: "medicalAward"}
+	}
+	*m = MedicalAward{Severity: raw.Severity, AssessedOn: raw.AssessedOn}
+	if m.Severity == "" {
+		m.Severity = raw.Level
+	}
+	return nil
 }
 
 // RepaymentPlan for housing debt.
@@ -140,10 +165,8 @@ func (a Application) Validate(today workdays.Date) error {
 	if a.Applicant.Email == "" && a.Applicant.Phone == "" {
 		f.Add("applicant", "needs an email address or a phone number")
 	}
-	if m := a.MedicalAward; m != nil && m.Severity != "none" && m.Severity != "" {
-		if m.AssessedOn == "" {
-			f.Add("medicalAward.assessedOn", "is required for a %s award", m.Severity)
-		} else if d, err := workdays.ParseDate(m.AssessedOn); err == nil && d.After(today) {
+	if m := a.MedicalAward; m != nil && m.AssessedOn != "" {
+		if d, err := workdays.ParseDate(m.AssessedOn); err == nil && d.After(today) {
 			f.Add("medicalAward.assessedOn", "cannot be in the future")
 		}
 	}

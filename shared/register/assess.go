@@ -104,7 +104,11 @@ func Assess(a Application, today workdays.Date, previous *Decision) Decision {
 		d.Reasons.Add("HR-EM", "Under-occupying tenants keep Emergency status with no time limit.")
 	}
 	if m := a.MedicalAward; m != nil && m.Severity != "none" {
-		assessed, _ := workdays.ParseDate(m.AssessedOn)
+		assessed, err := workdays.ParseDate(m.AssessedOn)
+		if err != nil {
+			assessed = today
+			d.Reasons.Add("HR-M", "The medical assessment date was not given, so it is taken as today for the 12-month review.")
+		}
 		due := assessed.AddMonths(12)
 		d.MedicalReviewDue = &due
 		if due.Before(today) || due == today {

@@ -1,6 +1,7 @@
 package register
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -338,5 +339,23 @@ func BenchmarkAssess(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Assess(a, today, nil)
+	}
+}
+
+func TestMedicalAwardShapes(t *testing.T) {
+	for body, want := range map[string]MedicalAward{
+		`{"medicalAward": "severe"}`: {Severity: "severe"},
+		`{"medicalAward": {"severity": "moderate", "assessedOn": "2026-01-02"}}`: {Severity: "moderate", AssessedOn: "2026-01-02"},
+		`{"medicalAward": {"level": "severe"}}`:                                  {Severity: "severe"},
+	} {
+		var a Application
+		if err := json.Unmarshal([]byte(body), &a); err != nil || a.MedicalAward == nil || *a.MedicalAward != want {
+			t.Errorf("%s: %+v %v", body, a.MedicalAward, err)
+		}
+	}
+	a := base()
+	a.MedicalAward = &MedicalAward{Severity: "severe"}
+	if d := Assess(a, today, nil); band(d) != BandA || d.MedicalReviewDue.String() != "2027-11-23" {
+		t.Errorf("no assessment date: review 12 months from today: %+v", d)
 	}
 }

@@ -116,7 +116,7 @@ func TestRegisterFromEligibilityToPriorityList(t *testing.T) {
 	}
 	bad := application("homeless", "mappa")
 	bad["age"] = -3
-	bad["medicalAward"] = map[string]any{"severity": "severe"}
+	bad["medicalAward"] = map[string]any{"severity": "severe", "assessedOn": "2030-01-01"} // in the future
 	if v := c.Call(t, "POST", "/register/applications", bad); v.Status != 400 || len(v.JSON["errors"].([]any)) < 3 {
 		t.Fatalf("bad application: %d %s", v.Status, v.Raw)
 	}
