@@ -291,7 +291,7 @@ func (c *Complaint) Extend(days int, reason, by string, at time.Time) (Letter, c
 	letter := extensionLetter(*c, *s, at)
 	c.Letters = append(c.Letters, letter)
 	return letter, event(at, by, "extended", rule, map[string]any{"stage": c.Stage, "workingDays": days, "reason": reason,
-		"previousRespondBy": previous.String(), "respondBy": s.RespondBy.String(), "letter": letter.Kind}), nil
+		"previousRespondBy": previous.String(), "respondBy": s.RespondBy.String(), "letter": letter.onTimeline()}), nil
 }
 
 // Decisions a response can give.
@@ -332,7 +332,8 @@ func (c *Complaint) Respond(r Response, by string, at time.Time) (Letter, casefi
 		c.Status = StatusClosed
 	}
 	return letter, event(at, by, "responded", "CH-6", map[string]any{"stage": c.Stage, "decision": r.Decision,
-		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": len(r.Remedies), "outstandingActions": len(r.OutstandingActions)}), nil
+		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": r.Remedies, "outstandingActions": r.OutstandingActions,
+		"letter": letter.onTimeline()}), nil
 }
 
 // Exclusions allowed by CH-2.
@@ -364,7 +365,7 @@ func (c *Complaint) Refuse(exclusion, explanation, by string, at time.Time) (Let
 	c.Status = StatusRefused
 	letter := refusalLetter(*c, at)
 	c.Letters = append(c.Letters, letter)
-	return letter, event(at, by, "refused", "CH-2", map[string]any{"exclusion": exclusion}), nil
+	return letter, event(at, by, "refused", "CH-2", map[string]any{"exclusion": exclusion, "explanation": explanation, "letter": letter.onTimeline()}), nil
 }
 
 // Escalate moves a complaint to stage 2 at the resident's request, without reasons (CH-5). A request over 20 WD

@@ -211,7 +211,10 @@ func TestCH2_Exclusions(t *testing.T) {
 	if _, _, err := fresh.Refuse("too-busy", "", "o", at("2026-11-24T10:00:00Z")); code(err) != apperr.Invalid {
 		t.Errorf("unknown exclusion: %v", err)
 	}
-	letter, _, err := fresh.Refuse("legal-proceedings", "Claim form filed at Northampton County Court", "o", at("2026-11-24T10:00:00Z"))
+	letter, ev, err := fresh.Refuse("legal-proceedings", "Claim form filed at Northampton County Court", "o", at("2026-11-24T10:00:00Z"))
+	if onTimeline, _ := ev.Details["letter"].(map[string]any); onTimeline["text"] != letter.Text {
+		t.Errorf("the refusal letter is not on the timeline: %v", ev.Details)
+	}
 	if err != nil || !strings.Contains(letter.Text, "legal proceedings") || !strings.Contains(letter.Text, "right to ask the Housing Ombudsman") || !strings.Contains(letter.Text, "0300 111 3000") {
 		t.Errorf("refusal letter: %v\n%s", err, letter.Text)
 	}

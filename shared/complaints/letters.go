@@ -138,3 +138,8 @@ func refusalLetter(c Complaint, at time.Time) Letter {
 		Ombudsman: Ombudsman}
 	return render("refusal", 1, "Your complaint "+c.Reference+": our decision not to take it forward", d, at)
 }
+
+// onTimeline is the letter as the timeline keeps it (CH-9: all correspondence, with who and when on the event).
+func (l Letter) onTimeline() map[string]any {
+	return map[string]any{"kind": l.Kind, "stage": l.Stage, "subject": l.Subject, "text": l.Text}
+}

@@ -42,6 +42,9 @@ func (r Request) Staff(groups ...string) (Staff, error) {
 	}
 	claims := auth.JWT.Claims
 	s := Staff{ID: claims["sub"], Email: claims["email"], Groups: parseGroups(claims["cognito:groups"])}
+	if s.Email == "" && strings.Contains(claims["username"], "@") { // access tokens carry username, not email
+		s.Email = claims["username"]
+	}
 	if len(groups) > 0 && !s.In(groups...) {
 		return Staff{}, apperr.New(apperr.Forbidden, "This needs membership of one of the groups: %s.", strings.Join(groups, ", "))
 	}
