@@ -41,7 +41,8 @@ type Options struct {
 	SQSEndpoint    string
 	ResourceSuffix string         // appended to table and queue names (tests share emulators)
 	Concurrency    map[string]int // warm processes per function (default: catalog LocalConcurrency)
-	// VisibilityTimeoutSec overrides the queues' visibility timeout when receiving (tests use 1 s).
+	// VisibilityTimeoutSec, when set, is how soon a failed message is delivered again (tests use 1 s); messages
+	// in flight keep the queue's visibility timeout.
 	VisibilityTimeoutSec int
 	ExtraEnv             map[string]string // added to every function's environment
 	Logf                 func(format string, args ...any)

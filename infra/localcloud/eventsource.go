@@ -43,9 +43,6 @@ func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.Queu
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 		MessageAttributeNames:       []string{"All"},
 	}
-	if c.opts.VisibilityTimeoutSec > 0 {
-		in.VisibilityTimeout = int32(c.opts.VisibilityTimeoutSec)
-	}
 	out, err := c.sqs.ReceiveMessage(ctx, in)
 	if err != nil || len(out.Messages) == 0 {
 		return err
@@ -55,6 +52,7 @@ func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.Queu
 	result, err := fn.invoke(ctx, payload)
 	if err != nil {
 		c.logf("%s: batch of %d failed, all will be retried: %v", fn.spec.Name, len(out.Messages), err)
+		c.retrySoon(ctx, url, out.Messages)
 		return nil
 	}
 	var resp events.SQSEventResponse
@@ -64,11 +62,15 @@ func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.Queu
 		failed[f.ItemIdentifier] = true
 	}
 	var done []types.DeleteMessageBatchRequestEntry
+	var retry []types.Message
 	for i, m := range out.Messages {
-		if !failed[aws.ToString(m.MessageId)] {
+		if failed[aws.ToString(m.MessageId)] {
+			retry = append(retry, m)
+		} else {
 			done = append(done, types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
 		}
 	}
+	c.retrySoon(ctx, url, retry)
 	if len(done) > 0 {
 		_, err = c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: done})
 	}
@@ -104,5 +106,22 @@ func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(d):
+	}
+}
+
+// retrySoon shortens the wait before failed messages are delivered again, when Options.VisibilityTimeoutSec
+// asks for it (tests). Messages in flight keep the queue's own visibility timeout (six times the function's
+// timeout), as in AWS, so a slow invocation is never handed to a second poller.
+func (c *Cloud) retrySoon(ctx context.Context, url string, msgs []types.Message) {
+	if c.opts.VisibilityTimeoutSec <= 0 {
+		return
+	}
+	for _, m := range msgs {
+		_, err := c.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+			QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: int32(c.opts.VisibilityTimeoutSec),
+		})
+		if err != nil {
+			c.logf("change visibility: %v", err)
+		}
 	}
 }
