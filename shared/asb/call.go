@@ -21,7 +21,9 @@ func (c Call) ReceivedTime() time.Time {
 	return t.UTC()
 }
 
-// Validate lists every problem with the call, as of now (the webhook's arrival).
+// Validate lists every problem with the call, as of now (the webhook's arrival). The report is checked as of
+// the call (ASB-10: timed from the call), so occurredAt may not be after it. Calls during office hours are
+// accepted too: the answering service may take overflow calls, and refusing one would lose a report.
 func (c Call) Validate(now time.Time) error {
 	var f apperr.Fields
 	switch {
@@ -30,15 +32,18 @@ func (c Call) Validate(now time.Time) error {
 	case len(c.CallID) > 100:
 		f.Add("callId", "must have at most 100 characters")
 	}
-	if c.Operator == "" {
+	switch {
+	case c.Operator == "":
 		f.Add("operator", "is required")
+	case len(c.Operator) > 100:
+		f.Add("operator", "must have at most 100 characters")
 	}
 	received := now
 	if c.ReceivedAt == "" {
 		f.Add("receivedAt", "is required")
 	} else if t, err := time.Parse(time.RFC3339, c.ReceivedAt); err != nil {
 		f.Add("receivedAt", "must be a date and time in RFC 3339 form, e.g. 2026-11-23T22:40:00Z")
-	} else if t.After(now.Add(5 * time.Minute)) {
+	} else if t.After(now.Add(clockSkew)) {
 		f.Add("receivedAt", "cannot be in the future")
 	} else {
 		received = t

@@ -43,13 +43,24 @@ type ActionItem struct {
 	CompletedAt *time.Time    `json:"completedAt,omitempty" dynamodbav:"completedAt,omitempty"`
 }
 
+// ContactEntry is one line of the case's contacts log: who spoke to whom, how, and what was said.
+type ContactEntry struct {
+	At      time.Time `json:"at" dynamodbav:"at"`
+	By      string    `json:"by" dynamodbav:"by"`
+	Method  string    `json:"method" dynamodbav:"method"`
+	With    string    `json:"with,omitempty" dynamodbav:"with,omitempty"` // e.g. reporter, subject, witness, police
+	Summary string    `json:"summary" dynamodbav:"summary"`
+}
+
 // Satisfaction is the reporter's rating at closure, 1 (very dissatisfied) to 5 (very satisfied) (ASB-9).
 type Satisfaction struct {
 	Handling int `json:"handling,omitempty" dynamodbav:"handling,omitempty" validate:"omitempty,min=1,max=5"`
 	Outcome  int `json:"outcome,omitempty" dynamodbav:"outcome,omitempty" validate:"omitempty,min=1,max=5"`
 }
 
-// Case is an ASB case. The reporter's contact details are not here: the store keeps them apart.
+// Case is an ASB case. The reporter's contact details are not here: the store keeps them apart (ASB-2). Nor is
+// the optimistic-locking version: the shared versioned record (shared/dynamo) carries it beside the case, so
+// there is one version per stored case and no second copy to drift.
 type Case struct {
 	Reference            string          `json:"reference" dynamodbav:"reference"`
 	Type                 string          `json:"type" dynamodbav:"type"`
@@ -72,6 +83,7 @@ type Case struct {
 	Officer              string          `json:"officer,omitempty" dynamodbav:"officer,omitempty"`
 	RiskAssessment       *RiskAssessment `json:"riskAssessment,omitempty" dynamodbav:"riskAssessment,omitempty"`
 	Actions              []ActionItem    `json:"actions" dynamodbav:"actions"`
+	Contacts             []ContactEntry  `json:"contacts,omitempty" dynamodbav:"contacts,omitempty"`
 	Referrals            []Referral      `json:"referrals,omitempty" dynamodbav:"referrals,omitempty"`
 	ClosedAt             *time.Time      `json:"closedAt,omitempty" dynamodbav:"closedAt,omitempty"`
 	Outcome              string          `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
@@ -96,11 +108,19 @@ func NewCase(ref string, r Report, a Assessment, channel string, receivedAt time
 
 func (c *Case) closed() bool { return c.Status == StatusClosed }
 
+// mustBeOpen refuses work on a closed case: a closed case keeps the record it was closed with (its outcome
+// and satisfaction count in ASB-9), so any new work starts with a reopening on the timeline.
 func (c *Case) mustBeOpen(action string) error {
 	if c.closed() {
-		return apperr.New(apperr.Conflict, "Case %s is closed: reopen it before you %s.", c.Reference, action)
+		return apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is closed: reopen it before you %s", c.Reference, action)
 	}
 	return nil
+}
+
+func invalid(field, format string, args ...any) error {
+	var f apperr.Fields
+	f.Add(field, format, args...)
+	return f.Err()
 }
 
 func event(at time.Time, actor, action, rule string, details map[string]any) casefile.Event {
@@ -113,7 +133,7 @@ func (c *Case) Acknowledge(by string, at time.Time) (casefile.Event, error) {
 		return casefile.Event{}, err
 	}
 	if c.AcknowledgedAt != nil {
-		return casefile.Event{}, apperr.New(apperr.Conflict, "Case %s was already acknowledged on %s.", c.Reference, workdays.DateOf(*c.AcknowledgedAt))
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-4", "Case %s was already acknowledged on %s", c.Reference, workdays.DateOf(*c.AcknowledgedAt))
 	}
 	at = at.UTC()
 	c.AcknowledgedAt = &at
@@ -129,10 +149,11 @@ func (c *Case) Assign(officer, by string, at time.Time) (casefile.Event, error) 
 	if err := c.mustBeOpen("assign it"); err != nil {
 		return casefile.Event{}, err
 	}
-	var f apperr.Fields
-	if strings.TrimSpace(officer) == "" {
-		f.Add("officer", "is required")
-		return casefile.Event{}, f.Err()
+	switch {
+	case blank(officer):
+		return casefile.Event{}, invalid("officer", "is required")
+	case len(officer) > 200:
+		return casefile.Event{}, invalid("officer", "must have at most 200 characters")
 	}
 	previous := c.Officer
 	c.Officer = strings.TrimSpace(officer)
@@ -144,10 +165,11 @@ func (c *Case) OfferAppointment(on workdays.Date, by string, at time.Time) (case
 	if err := c.mustBeOpen("offer an appointment"); err != nil {
 		return casefile.Event{}, err
 	}
-	if on.Before(workdays.DateOf(at)) {
-		var f apperr.Fields
-		f.Add("appointmentOn", "cannot be in the past")
-		return casefile.Event{}, f.Err()
+	switch {
+	case on.IsZero():
+		return casefile.Event{}, invalid("appointmentOn", "is required")
+	case on.Before(workdays.DateOf(at)):
+		return casefile.Event{}, invalid("appointmentOn", "cannot be in the past")
 	}
 	at = at.UTC()
 	first := c.AppointmentOfferedAt == nil
@@ -166,8 +188,9 @@ func (c *Case) inProgress() {
 	}
 }
 
-// RecordRiskAssessment records the risk level and when it is next reviewed (ASB-5); without a date the
-// review falls due after the level's interval.
+// RecordRiskAssessment records the risk level and when it is next reviewed (ASB-5). The review date may be
+// sooner than the level's interval, never later; without one it falls due at the end of the interval. The
+// assessment is made at the first meeting, so it also meets the appointment target if no offer was recorded.
 func (c *Case) RecordRiskAssessment(level string, nextReviewOn workdays.Date, by string, at time.Time) (casefile.Event, error) {
 	if err := c.mustBeOpen("assess risk"); err != nil {
 		return casefile.Event{}, err
@@ -178,8 +201,12 @@ func (c *Case) RecordRiskAssessment(level string, nextReviewOn workdays.Date, by
 		f.Add("level", "must be one of: %s", strings.Join(SortedRiskLevels(), ", "))
 	}
 	today := workdays.DateOf(at)
-	if !nextReviewOn.IsZero() && !nextReviewOn.After(today) {
+	switch {
+	case nextReviewOn.IsZero():
+	case !nextReviewOn.After(today):
 		f.Add("nextReviewOn", "must be after today")
+	case ok && nextReviewOn.After(today.AddDays(interval)):
+		f.Add("nextReviewOn", "must be no later than %s: %s risk is reviewed at least every %d days (ASB-5)", today.AddDays(interval), level, interval)
 	}
 	if err := f.Err(); err != nil {
 		return casefile.Event{}, err
@@ -202,7 +229,7 @@ func (c *Case) AddAction(tool, description string, dueOn workdays.Date, by strin
 	if !slices.Contains(Tools, tool) {
 		f.Add("tool", "must be one of the ASB-8 tools: %s", strings.Join(Tools, ", "))
 	}
-	if strings.TrimSpace(description) == "" {
+	if blank(description) {
 		f.Add("description", "is required")
 	} else if len(description) > 2000 {
 		f.Add("description", "must have at most 2000 characters")
@@ -231,7 +258,7 @@ func (c *Case) CompleteAction(id, by string, at time.Time) (casefile.Event, erro
 		return casefile.Event{}, apperr.NotFoundf("Case %s has no action %s.", c.Reference, id)
 	}
 	if c.Actions[i].CompletedAt != nil {
-		return casefile.Event{}, apperr.New(apperr.Conflict, "Action %s is already complete.", id)
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-8", "Action %s is already complete", id)
 	}
 	done := at.UTC()
 	c.Actions[i].CompletedAt = &done
@@ -241,13 +268,19 @@ func (c *Case) CompleteAction(id, by string, at time.Time) (casefile.Event, erro
 // ContactMethods are the ways an officer logs contact.
 var ContactMethods = []string{"phone", "email", "letter", "visit", "meeting", "sms"}
 
-// LogContact records a contact with the reporter or another party.
+// LogContact records a contact with the reporter or another party in the case's contacts log.
 func (c *Case) LogContact(method, with, summary, by string, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("log contacts"); err != nil {
+		return casefile.Event{}, err
+	}
 	var f apperr.Fields
 	if !slices.Contains(ContactMethods, method) {
 		f.Add("method", "must be one of: %s", strings.Join(ContactMethods, ", "))
 	}
-	if strings.TrimSpace(summary) == "" {
+	if len(with) > 200 {
+		f.Add("with", "must have at most 200 characters")
+	}
+	if blank(summary) {
 		f.Add("summary", "is required")
 	} else if len(summary) > 5000 {
 		f.Add("summary", "must have at most 5000 characters")
@@ -255,18 +288,22 @@ func (c *Case) LogContact(method, with, summary, by string, at time.Time) (casef
 	if err := f.Err(); err != nil {
 		return casefile.Event{}, err
 	}
+	c.Contacts = append(c.Contacts, ContactEntry{At: at.UTC(), By: by, Method: method, With: with, Summary: summary})
 	c.inProgress()
 	return event(at, by, "contact-logged", "", map[string]any{"method": method, "with": with, "summary": summary}), nil
 }
 
-// Close ends the case with its outcome and, when given, the reporter's satisfaction (ASB-9).
+// Close ends the case with its outcome and, when the reporter answered, their satisfaction (ASB-9). Open
+// action items and reviews lapse with the case.
 func (c *Case) Close(outcome string, sat *Satisfaction, by string, at time.Time) (casefile.Event, error) {
 	if c.closed() {
-		return casefile.Event{}, apperr.New(apperr.Conflict, "Case %s is already closed.", c.Reference)
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is already closed", c.Reference)
 	}
 	var f apperr.Fields
-	if strings.TrimSpace(outcome) == "" {
+	if blank(outcome) {
 		f.Add("outcome", "is required")
+	} else if len(outcome) > 2000 {
+		f.Add("outcome", "must have at most 2000 characters")
 	}
 	if sat != nil {
 		for name, v := range map[string]int{"satisfaction.handling": sat.Handling, "satisfaction.outcome": sat.Outcome} {
@@ -278,6 +315,9 @@ func (c *Case) Close(outcome string, sat *Satisfaction, by string, at time.Time)
 	if err := f.Err(); err != nil {
 		return casefile.Event{}, err
 	}
+	if sat != nil && *sat == (Satisfaction{}) {
+		sat = nil // no answer is not a rating (ASB-9 counts responses)
+	}
 	closed := at.UTC()
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusClosed, &closed, outcome, sat
 	details := map[string]any{"outcome": outcome, "daysOpen": c.DaysOpen()}
@@ -287,15 +327,17 @@ func (c *Case) Close(outcome string, sat *Satisfaction, by string, at time.Time)
 	return event(at, by, "closed", "ASB-9", details), nil
 }
 
-// Reopen puts a closed case back in progress.
+// Reopen puts a closed case back in progress, e.g. on a further report (which is not a new case, ASB-9). The
+// closure's outcome and satisfaction are cleared: the case is counted as closed again when it next closes.
 func (c *Case) Reopen(reason, by string, at time.Time) (casefile.Event, error) {
 	if !c.closed() {
-		return casefile.Event{}, apperr.New(apperr.Conflict, "Case %s is not closed.", c.Reference)
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is not closed", c.Reference)
 	}
-	if strings.TrimSpace(reason) == "" {
-		var f apperr.Fields
-		f.Add("reason", "is required")
-		return casefile.Event{}, f.Err()
+	switch {
+	case blank(reason):
+		return casefile.Event{}, invalid("reason", "is required")
+	case len(reason) > 2000:
+		return casefile.Event{}, invalid("reason", "must have at most 2000 characters")
 	}
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusInProgress, nil, "", nil
 	c.ReopenedCount++
@@ -310,7 +352,10 @@ func (c Case) DaysOpen() int {
 	return workdays.DateOf(c.ReceivedAt).DaysUntil(workdays.DateOf(*c.ClosedAt))
 }
 
-// OpenDeadlines are the deadlines the case has in its current state; none once closed.
+// OpenDeadlines are the deadlines the case has in its current state, for the deadlines index: the
+// acknowledgement until acknowledged (ASB-4), the appointment until offered or the first meeting held (ASB-3),
+// the risk review (ASB-5) and each open action item (ASB-8); none once closed. Owner is the officer (empty:
+// the asb-officer team); the asb-manager group hears of overdue ones.
 func OpenDeadlines(c Case) []casefile.Deadline {
 	if c.closed() {
 		return nil
@@ -323,7 +368,7 @@ func OpenDeadlines(c Case) []casefile.Deadline {
 	if c.AcknowledgedAt == nil {
 		out = append(out, d("acknowledge", "ASB-4", "Acknowledge the report", c.AcknowledgeBy))
 	}
-	if c.AppointmentOfferedAt == nil {
+	if c.AppointmentOfferedAt == nil && c.RiskAssessment == nil { // the assessment is made at the first meeting (ASB-5)
 		out = append(out, d("appointment", "ASB-3", "Offer the reporter an appointment", c.AppointmentBy))
 	}
 	if c.RiskAssessment != nil {

@@ -27,7 +27,8 @@ type MonthlyReport struct {
 	NewCases             int         `json:"newCases"`
 	CasesClosed          int         `json:"casesClosed"`
 	NoiseCases           int         `json:"noiseCases"`
-	AverageDaysToClose   *float64    `json:"averageDaysToClose"`
+	AverageDaysToClose   *float64    `json:"averageDaysToClose"`       // null when nothing closed
+	TargetAverageDays    int         `json:"targetAverageDaysToClose"` // ASB-5: 60 or fewer
 	SatisfactionHandling Satisfied   `json:"satisfactionWithCaseHandling"`
 	SatisfactionOutcome  Satisfied   `json:"satisfactionWithCaseOutcome"`
 	ByType               []TypeCount `json:"byType"`
@@ -47,13 +48,25 @@ func MonthBounds(month string) (from, to time.Time, err error) {
 	return start.UTC(), start.AddDate(0, 1, 0).UTC(), nil
 }
 
-// Monthly computes the report from the cases received in the month and the cases closed in it. New cases and
-// the per-type counts are received cases (a further report on an open case is recorded on that case, not as a
-// new case: NM01); noise cases are new noise cases; average days to close and satisfaction are over the cases
-// closed in the month.
+// Monthly computes the ASB-9 report for month (YYYY-MM, a London calendar month) from the cases received in
+// it and the cases closed in it. Choices:
+//   - new cases, noise cases, the per-type counts (all 15 types, zeros included) and NM01 count cases received
+//     in the month; a further report on an open case is recorded on that case, so it is never a new case;
+//   - cases closed, average days to close (calendar days from the London day of receipt to that of closure,
+//     one decimal) and satisfaction are over the cases closed in the month;
+//   - satisfaction is the share of closed cases with a rating that rated 4 or 5 (of 5), with the number of
+//     responses; percent is null when nobody answered;
+//   - NM01 rates are per 1,000 homes, two decimals; 0 when homes is unknown (0).
+//
+// Cases outside the month (or no longer closed, e.g. reopened since) are ignored, so a loose store query
+// cannot skew the figures.
 func Monthly(month string, received, closed []Case, homes int) MonthlyReport {
+	if from, to, err := MonthBounds(month); err == nil {
+		received = within(received, from, to, func(c Case) *time.Time { return &c.ReceivedAt })
+		closed = within(closed, from, to, func(c Case) *time.Time { return c.ClosedAt })
+	}
 	r := MonthlyReport{Month: month, NewCases: len(received), CasesClosed: len(closed), Homes: homes,
-		Rules: []string{"ASB-9", "ASB-5"}}
+		TargetAverageDays: TargetAverageDaysOpen, Rules: []string{"ASB-9", "ASB-5"}}
 	counts := map[string]int{}
 	hate := 0
 	for _, c := range received {
@@ -87,6 +100,17 @@ func Monthly(month string, received, closed []Case, homes int) MonthlyReport {
 		r.HateCasesPer1000Home = round2(float64(hate) * 1000 / float64(homes))
 	}
 	return r
+}
+
+// within keeps the cases whose instant falls in [from, to).
+func within(cases []Case, from, to time.Time, instant func(Case) *time.Time) []Case {
+	var out []Case
+	for _, c := range cases {
+		if t := instant(c); t != nil && !t.Before(from) && t.Before(to) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (s *Satisfied) count(rating int) {

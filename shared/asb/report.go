@@ -2,6 +2,7 @@ package asb
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,12 +18,14 @@ type Location struct {
 	Postcode string `json:"postcode" validate:"required,postcode"`
 }
 
-// Reporter is how to contact a named reporter. Kept apart from the case and never logged.
+// Reporter is how to contact a named reporter. Kept apart from the case (the store holds it separately) and
+// never logged.
 type Reporter struct {
 	Name             string `json:"name" validate:"required,max=200"`
 	Email            string `json:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone            string `json:"phone,omitempty" validate:"omitempty,ukphone"`
-	PreferredContact string `json:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone"` // default: email if given, else sms
+	PreferredContact string `json:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // default: email if given, else sms
+	Address          string `json:"address,omitempty" validate:"omitempty,max=300"`                               // postal address, required for letters
 	Language         string `json:"language,omitempty" validate:"omitempty,max=35"`
 	Adjustments      string `json:"adjustments,omitempty" validate:"omitempty,max=1000"`
 }
@@ -48,35 +51,52 @@ type Report struct {
 	Risk        Risk      `json:"risk"`
 }
 
+// clockSkew tolerates a sender's clock running a little ahead of ours when checking "not in the future".
+const clockSkew = 5 * time.Minute
+
 // Validate lists every problem with the report, received at receivedAt.
 func (r Report) Validate(receivedAt time.Time) error {
-	fields := validate.Struct(r)
+	checked := r
+	if r.Anonymous {
+		checked.Reporter = nil // contact details sent with an anonymous report are dropped unread (Anonymise, ASB-2)
+	}
+	fields := validate.Struct(checked)
 	if r.Type != "" {
 		if _, ok := TypeRuleOf(r.Type); !ok {
 			fields.Add("type", "must be one of: %s", strings.Join(TypeNames(), ", "))
 		}
 	}
+	if r.Description != "" && blank(r.Description) {
+		fields.Add("description", "is required")
+	}
 	if r.OccurredAt != "" {
-		if at, err := time.Parse(time.RFC3339, r.OccurredAt); err == nil && at.After(receivedAt.Add(5*time.Minute)) {
-			fields.Add("occurredAt", "cannot be in the future")
+		if at, err := time.Parse(time.RFC3339, r.OccurredAt); err == nil && at.After(receivedAt.Add(clockSkew)) {
+			fields.Add("occurredAt", "cannot be after the report was received")
 		}
 	}
 	switch {
 	case r.Anonymous:
-		// contact details sent with an anonymous report are not checked: they are dropped (Anonymise)
 	case r.Reporter == nil:
 		fields.Add("reporter", "is required unless the report is anonymous (ASB-2)")
-	case r.Reporter != nil:
+	default:
 		fields = append(fields, reporterProblems(*r.Reporter)...)
 	}
 	return fields.Err()
 }
 
+// reporterProblems: the preferred channel must be usable, and a named reporter always gives an email address
+// or a phone number, even when they prefer letters: the 1 WD acknowledgement (ASB-4) cannot wait for the post,
+// and repeat reports are matched on them (ASB-7).
 func reporterProblems(p Reporter) apperr.Fields {
 	var f apperr.Fields
-	validate.Reachable(&f, "reporter", p.Email, p.Phone, "", p.PreferredContact) // no postal address is asked for
+	validate.Reachable(&f, "reporter", p.Email, p.Phone, p.Address, p.PreferredContact)
+	if blank(p.Email) && blank(p.Phone) && !slices.ContainsFunc(f, func(e apperr.FieldError) bool { return e.Field == "reporter" }) {
+		f.Add("reporter", "needs an email address or a phone number so we can contact you")
+	}
 	return f
 }
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // Referral is a message for a partner team (ASB-6).
 type Referral struct {
@@ -84,6 +104,12 @@ type Referral struct {
 	Rule string `json:"rule"`
 	Why  string `json:"why"`
 }
+
+// Risk levels decided at intake (ASB-4); the officer's risk assessment may later set any of RiskLevels (ASB-5).
+const (
+	RiskHigh     = "high"
+	RiskStandard = "standard"
+)
 
 // Assessment is what the rules decide about a new report.
 type Assessment struct {
@@ -96,20 +122,21 @@ type Assessment struct {
 	Reasons       decision.Reasons `json:"reasons"`
 }
 
-// Assess classifies a valid report received at receivedAt (deadlines from the London day of receipt, WD-2/4).
+// Assess classifies a valid report received at receivedAt: deadlines count from the London calendar day of
+// receipt, which itself never counts (WD-2, WD-4).
 func Assess(r Report, receivedAt time.Time) Assessment {
 	rule, _ := TypeRuleOf(r.Type)
-	a := Assessment{Category: rule.Category, RiskLevel: "standard"}
-	a.Reasons.Add("ASB-3", fmt.Sprintf("%s is a %s case: an appointment is offered within %d working day(s).", rule.Label, rule.Category, rule.AppointmentDays))
+	a := Assessment{Category: rule.Category, RiskLevel: RiskStandard}
+	a.Reasons.Add("ASB-3", fmt.Sprintf("%s is a %s case: an appointment is offered within %d working day(s) (ASB-3).", rule.Label, rule.Category, rule.AppointmentDays))
 	appointmentDays := rule.AppointmentDays
 	if why := highRiskFactors(r.Risk); len(why) > 0 {
-		a.RiskLevel = "high"
+		a.RiskLevel = RiskHigh
 		appointmentDays = HighRiskAppointmentDays
-		a.Reasons.Add("ASB-4", fmt.Sprintf("High risk (%s): an appointment is offered within 1 working day whatever the type.", strings.Join(why, ", ")))
+		a.Reasons.Add("ASB-4", fmt.Sprintf("High risk (%s): an appointment is offered within 1 working day whatever the type (ASB-4).", strings.Join(why, ", ")))
 	}
 	a.AcknowledgeBy = workdays.DeadlineAfter(receivedAt, AcknowledgeDays)
 	a.AppointmentBy = workdays.DeadlineAfter(receivedAt, appointmentDays)
-	a.Reasons.Add("ASB-4", "Every report is acknowledged within 1 working day of receipt.")
+	a.Reasons.Add("ASB-4", "Every report is acknowledged within 1 working day of receipt (ASB-4).")
 	a.Referrals = referrals(r)
 	for _, ref := range a.Referrals {
 		a.Reasons.Add(ref.Rule, ref.Why)
@@ -138,29 +165,46 @@ func highRiskFactors(risk Risk) []string {
 	return why
 }
 
-// referrals (ASB-6): hate incidents go to the council partner; domestic abuse, a child at risk or a vulnerable
-// adult raise a safeguarding referral.
+// Referral kinds (ASB-6). A case raises at most one referral of each kind; its Why gives every ground.
+const (
+	PartnerReferral      = "partner"
+	SafeguardingReferral = "safeguarding"
+)
+
+// referrals (ASB-6): hate incidents go to the council partner; domestic abuse and child or adult safeguarding
+// concerns raise a safeguarding referral. A vulnerable victim is an adult safeguarding concern (source 002: "any
+// safeguarding issues are swiftly identified and referred"); a child at risk is a child safeguarding concern.
 func referrals(r Report) []Referral {
 	var out []Referral
 	if r.Type == "hate-incident" {
-		out = append(out, Referral{Kind: "partner", Rule: "ASB-6", Why: "Hate-related incidents are referred to the council partner."})
+		out = append(out, Referral{Kind: PartnerReferral, Rule: "ASB-6", Why: "Hate-related incidents are referred to the council partner (ASB-6)."})
 	}
-	switch {
-	case r.Type == "domestic-abuse":
-		out = append(out, Referral{Kind: "safeguarding", Rule: "ASB-6", Why: "Domestic abuse raises a safeguarding referral."})
-	case r.Risk.ChildAtRisk:
-		out = append(out, Referral{Kind: "safeguarding", Rule: "ASB-6", Why: "A child at risk raises a safeguarding referral."})
-	case r.Risk.Vulnerable:
-		out = append(out, Referral{Kind: "safeguarding", Rule: "ASB-6", Why: "A vulnerable adult at risk raises a safeguarding referral."})
+	var grounds []string
+	if r.Type == "domestic-abuse" {
+		grounds = append(grounds, "domestic abuse")
+	}
+	if r.Risk.ChildAtRisk {
+		grounds = append(grounds, "a child at risk")
+	}
+	if r.Risk.Vulnerable {
+		grounds = append(grounds, "a vulnerable victim")
+	}
+	if len(grounds) > 0 {
+		out = append(out, Referral{Kind: SafeguardingReferral, Rule: "ASB-6",
+			Why: fmt.Sprintf("A safeguarding referral is raised for %s (ASB-6).", strings.Join(grounds, " and "))})
 	}
 	return out
 }
 
+// advice (ASB-6, source 003): a crime in progress is for the police on 999; other criminal matters may also be
+// reported on 101. Anonymous reporters are told they will get no updates (ASB-2).
 func advice(r Report) []string {
 	var out []string
-	if r.Risk.CrimeInProgress {
+	rule, _ := TypeRuleOf(r.Type)
+	switch {
+	case r.Risk.CrimeInProgress:
 		out = append(out, "If a crime is happening now or someone is in danger, call the police on 999. (ASB-6)")
-	} else if r.Type == "other-crime" || r.Type == "physical-violence" || r.Type == "drugs" || r.Type == "hate-incident" || r.Type == "domestic-abuse" {
+	case rule.Crime || r.Risk.Threats:
 		out = append(out, "You can also report crimes to the police on 101, or 999 in an emergency. (ASB-6)")
 	}
 	if r.Type == "domestic-abuse" {
@@ -183,8 +227,9 @@ func (r *Report) Anonymise() (dropped bool) {
 	return false
 }
 
-// ContactKey normalises a reporter's contact for matching repeat reports (ASB-7): email lower-cased, else the
-// phone's digits in +44 form. Empty for anonymous reports, which are never matched.
+// ContactKey normalises a reporter's verified contact for matching repeat reports (ASB-7): the email
+// lower-cased and trimmed ("email:jo@example.org"), else the phone in +44 form ("phone:+447700900123"). The
+// store hashes it. Empty for anonymous reports (nil reporter), which are never matched.
 func ContactKey(r *Reporter) string {
 	if r == nil {
 		return ""
@@ -192,22 +237,24 @@ func ContactKey(r *Reporter) string {
 	if e := strings.ToLower(strings.TrimSpace(r.Email)); e != "" {
 		return "email:" + e
 	}
+	if n := nationalNumber(r.Phone); n != "" {
+		return "phone:+44" + n
+	}
+	return ""
+}
+
+// nationalNumber strips a UK phone number to its national digits: "07700 900123", "+44 7700 900123",
+// "0044 7700 900123" and "+44 (0)7700 900123" all give "7700900123".
+func nationalNumber(phone string) string {
 	digits := strings.Map(func(c rune) rune {
 		if c >= '0' && c <= '9' {
 			return c
 		}
 		return -1
-	}, r.Phone)
-	switch {
-	case strings.HasPrefix(digits, "44"):
-		digits = digits[2:]
-	case strings.HasPrefix(digits, "0"):
-		digits = digits[1:]
-	}
-	if digits == "" {
-		return ""
-	}
-	return "phone:+44" + digits
+	}, phone)
+	digits = strings.TrimPrefix(digits, "00")
+	digits = strings.TrimPrefix(digits, "44")
+	return strings.TrimLeft(digits, "0")
 }
 
 // CaseReview says whether the reporter may ask for an ASB case review (ASB-7): earlier is the number of their
