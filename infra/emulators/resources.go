@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -12,6 +13,7 @@ import (
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	stypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/councilhousing/backend/infra/catalog"
 )
@@ -80,67 +82,118 @@ func CreateResources(ctx context.Context, cat catalog.Catalog, ddb *dynamodb.Cli
 }
 
 func createTable(ctx context.Context, ddb *dynamodb.Client, t catalog.Table, name string) error {
-	attrs := map[string]bool{}
-	var defs []dtypes.AttributeDefinition
-	def := func(a string) {
-		if a != "" && !attrs[a] {
-			attrs[a] = true
-			defs = append(defs, dtypes.AttributeDefinition{AttributeName: aws.String(a), AttributeType: dtypes.ScalarAttributeTypeS})
+	in := tableInput(t, name)
+	_, err := ddb.CreateTable(ctx, in)
+	var exists *dtypes.ResourceInUseException
+	switch {
+	case errors.As(err, &exists):
+		if err := addMissingIndexes(ctx, ddb, in); err != nil {
+			return fmt.Errorf("indexes of %s: %w", name, err)
 		}
+	case err != nil:
+		return fmt.Errorf("create table %s: %w", name, err)
 	}
+	if t.TTLAttribute == "" {
+		return nil
+	}
+	ttl, err := ddb.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
+	if err == nil && ttl.TimeToLiveDescription != nil && ttl.TimeToLiveDescription.TimeToLiveStatus == dtypes.TimeToLiveStatusEnabled {
+		return nil
+	}
+	_, err = ddb.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(name),
+		TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{AttributeName: aws.String(t.TTLAttribute), Enabled: aws.Bool(true)}})
+	if err != nil {
+		return fmt.Errorf("ttl on %s: %w", name, err)
+	}
+	return nil
+}
+
+// tableInput is the table as the stack defines it: on-demand, string keys, every index projecting ALL.
+func tableInput(t catalog.Table, name string) *dynamodb.CreateTableInput {
+	attrs := map[string]bool{}
+	in := &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: dtypes.BillingModePayPerRequest}
 	keys := func(pk, sk string) []dtypes.KeySchemaElement {
-		def(pk)
-		def(sk)
 		ks := []dtypes.KeySchemaElement{{AttributeName: aws.String(pk), KeyType: dtypes.KeyTypeHash}}
 		if sk != "" {
 			ks = append(ks, dtypes.KeySchemaElement{AttributeName: aws.String(sk), KeyType: dtypes.KeyTypeRange})
 		}
+		for _, a := range []string{pk, sk} {
+			if a != "" && !attrs[a] {
+				attrs[a] = true
+				in.AttributeDefinitions = append(in.AttributeDefinitions, dtypes.AttributeDefinition{AttributeName: aws.String(a), AttributeType: dtypes.ScalarAttributeTypeS})
+			}
+		}
 		return ks
 	}
-	in := &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: dtypes.BillingModePayPerRequest, KeySchema: keys(t.PartitionKey, t.SortKey)}
+	in.KeySchema = keys(t.PartitionKey, t.SortKey)
 	for _, g := range t.GSIs {
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, dtypes.GlobalSecondaryIndex{
 			IndexName: aws.String(g.Name), KeySchema: keys(g.PartitionKey, g.SortKey),
 			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll},
 		})
 	}
-	in.AttributeDefinitions = defs
-	_, err := ddb.CreateTable(ctx, in)
-	var exists *dtypes.ResourceInUseException
-	if errors.As(err, &exists) {
-		return nil
-	}
+	return in
+}
+
+// addMissingIndexes adds to a table kept from an earlier `make run` the indexes the catalog has gained since.
+func addMissingIndexes(ctx context.Context, ddb *dynamodb.Client, want *dynamodb.CreateTableInput) error {
+	out, err := ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: want.TableName})
 	if err != nil {
-		return fmt.Errorf("create table %s: %w", name, err)
+		return err
 	}
-	if t.TTLAttribute != "" {
-		_, err = ddb.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(name),
-			TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{AttributeName: aws.String(t.TTLAttribute), Enabled: aws.Bool(true)}})
+	have := map[string]bool{}
+	for _, g := range out.Table.GlobalSecondaryIndexes {
+		have[aws.ToString(g.IndexName)] = true
+	}
+	for _, g := range want.GlobalSecondaryIndexes {
+		if have[aws.ToString(g.IndexName)] {
+			continue
+		}
+		_, err := ddb.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: want.TableName, AttributeDefinitions: want.AttributeDefinitions,
+			GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{
+				IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection}}}})
 		if err != nil {
-			return fmt.Errorf("ttl on %s: %w", name, err)
+			return fmt.Errorf("add index %s: %w", aws.ToString(g.IndexName), err)
 		}
 	}
 	return nil
 }
 
 func createQueue(ctx context.Context, q *sqs.Client, queue catalog.Queue, visibility int, suffix string) (url, dlqURL string, err error) {
-	dlq, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(queue.DLQName() + suffix),
-		Attributes: map[string]string{string(stypes.QueueAttributeNameMessageRetentionPeriod): "1209600"}})
+	dlqURL, err = ensureQueue(ctx, q, queue.DLQName()+suffix, map[string]string{
+		string(stypes.QueueAttributeNameMessageRetentionPeriod): "1209600"})
 	if err != nil {
-		return "", "", fmt.Errorf("create queue %s: %w", queue.DLQName(), err)
+		return "", "", err
 	}
-	attrs, err := q.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl,
+	attrs, err := q.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(dlqURL),
 		AttributeNames: []stypes.QueueAttributeName{stypes.QueueAttributeNameQueueArn}})
 	if err != nil {
 		return "", "", err
 	}
 	redrive := fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":%d}`, attrs.Attributes["QueueArn"], queue.MaxReceiveCount)
-	main, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(queue.Name + suffix), Attributes: map[string]string{
+	url, err = ensureQueue(ctx, q, queue.Name+suffix, map[string]string{
 		string(stypes.QueueAttributeNameRedrivePolicy):     redrive,
 		string(stypes.QueueAttributeNameVisibilityTimeout): strconv.Itoa(visibility),
-	}})
-	if err != nil {
-		return "", "", fmt.Errorf("create queue %s: %w", queue.Name, err)
+	})
+	return url, dlqURL, err
+}
+
+// ensureQueue creates a queue, or brings an existing one's attributes in line with the catalog.
+func ensureQueue(ctx context.Context, q *sqs.Client, name string, attrs map[string]string) (string, error) {
+	out, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs})
+	if err == nil {
+		return aws.ToString(out.QueueUrl), nil
 	}
-	return aws.ToString(main.QueueUrl), aws.ToString(dlq.QueueUrl), nil
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.ErrorCode(), "QueueAlreadyExists") && !strings.Contains(apiErr.ErrorCode(), "QueueNameExists") {
+		return "", fmt.Errorf("create queue %s: %w", name, err)
+	}
+	got, err := q.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	if err != nil {
+		return "", fmt.Errorf("queue %s: %w", name, err)
+	}
+	if _, err := q.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: got.QueueUrl, Attributes: attrs}); err != nil {
+		return "", fmt.Errorf("queue %s: %w", name, err)
+	}
+	return aws.ToString(got.QueueUrl), nil
 }

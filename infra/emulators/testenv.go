@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -23,6 +24,7 @@ type Env struct {
 	DDB            *dynamodb.Client
 	SQS            *sqs.Client
 	procs          []*Process
+	external       bool // reusing emulators that outlive this test binary
 }
 
 // Set is a fresh, isolated set of the catalog's tables and queues.
@@ -37,17 +39,34 @@ var (
 	sharedErr  error
 	sharedOnce sync.Once
 	setCounter atomic.Int64
+	atExitMu   sync.Mutex
+	atExit     []func()
 )
 
-// Main runs a package's tests and then stops the shared emulators. Use it in TestMain: os.Exit is called.
+// Main runs a package's tests, then the functions given to OnExit, then stops the shared emulators, and exits
+// with the tests' code. Call it from TestMain: func TestMain(m *testing.M) { emulators.Main(m) }.
+// Without it the emulators still end with the test binary (they get SIGKILL when their parent dies).
 func Main(m *testing.M) {
 	code := m.Run()
+	atExitMu.Lock()
+	for i := len(atExit) - 1; i >= 0; i-- {
+		atExit[i]()
+	}
+	atExitMu.Unlock()
 	if shared != nil {
 		for _, p := range shared.procs {
 			p.Stop()
 		}
 	}
 	os.Exit(code)
+}
+
+// OnExit registers fn to run when Main ends, before the emulators stop (e.g. removing files shared by every
+// test of the binary).
+func OnExit(fn func()) {
+	atExitMu.Lock()
+	defer atExitMu.Unlock()
+	atExit = append(atExit, fn)
 }
 
 // Shared starts (once per test binary) or reuses the emulators: TEST_DYNAMODB_ENDPOINT and
@@ -63,6 +82,7 @@ func Shared(tb testing.TB) *Env {
 
 func startShared() (*Env, error) {
 	env := &Env{DynamoEndpoint: os.Getenv("TEST_DYNAMODB_ENDPOINT"), SQSEndpoint: os.Getenv("TEST_SQS_ENDPOINT")}
+	env.external = env.DynamoEndpoint != "" || env.SQSEndpoint != ""
 	root, err := Root()
 	if err != nil {
 		return nil, err
@@ -92,8 +112,9 @@ func startShared() (*Env, error) {
 			*endpoint = p.Endpoint
 		}()
 	}
-	launch(&env.DynamoEndpoint, func(port int) (*Process, error) { return StartDynamoDB(root, port, "") })
-	launch(&env.SQSEndpoint, func(port int) (*Process, error) { return StartSQS(root, port) })
+	ctx := context.Background()
+	launch(&env.DynamoEndpoint, func(port int) (*Process, error) { return StartDynamoDB(ctx, root, port, "") })
+	launch(&env.SQSEndpoint, func(port int) (*Process, error) { return StartSQS(ctx, root, port) })
 	wg.Wait()
 	if len(errs) > 0 {
 		for _, p := range env.procs {
@@ -105,20 +126,43 @@ func startShared() (*Env, error) {
 	return env, nil
 }
 
-// Fresh creates a new, uniquely named set of every catalog table and queue, so tests never see each other's data.
-func (e *Env) Fresh(tb testing.TB) *Set {
+// Fresh creates a new, uniquely named set of every table and queue of catalog.System(), so tests never see
+// each other's data.
+func (e *Env) Fresh(tb testing.TB) *Set { return e.FreshFor(tb, catalog.System()) }
+
+// FreshFor is Fresh for another catalog (e.g. a test's own). On reused emulators the set is deleted when the
+// test ends; in-memory emulators simply end with the test binary.
+func (e *Env) FreshFor(tb testing.TB, cat catalog.Catalog) *Set {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	suffix := fmt.Sprintf("-t%d-%d", os.Getpid(), setCounter.Add(1))
-	res, err := CreateResources(ctx, catalog.System(), e.DDB, e.SQS, suffix)
+	res, err := CreateResources(ctx, cat, e.DDB, e.SQS, UniqueSuffix())
+	if e.external {
+		tb.Cleanup(func() { e.delete(res) })
+	}
 	if err != nil {
 		tb.Fatalf("emulators: %v", err)
 	}
 	return &Set{Env: e, Resources: res, Vars: res.Env(e.DynamoEndpoint, e.SQSEndpoint)}
 }
 
-// Setenv sets the set's function environment for the duration of the test.
+// UniqueSuffix is a resource-name suffix no other set in this or another test binary uses.
+func UniqueSuffix() string { return fmt.Sprintf("-t%d-%d", os.Getpid(), setCounter.Add(1)) }
+
+func (e *Env) delete(res Resources) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, name := range res.Tables {
+		_, _ = e.DDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	}
+	for _, urls := range []map[string]string{res.Queues, res.DLQs} {
+		for _, url := range urls {
+			_, _ = e.SQS.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
+		}
+	}
+}
+
+// Setenv sets the set's function environment for the duration of the test (not with t.Parallel).
 func (s *Set) Setenv(tb testing.TB) {
 	for k, v := range s.Vars {
 		tb.Setenv(k, v)

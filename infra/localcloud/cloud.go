@@ -170,10 +170,10 @@ func (c *Cloud) startBackends(ctx context.Context) error {
 	}
 	c.logf("starting DynamoDB Local and the SQS emulator...")
 	start(0, &c.opts.DynamoEndpoint, c.opts.DynamoPort, func(port int) (*emulators.Process, error) {
-		return emulators.StartDynamoDB(c.opts.Root, port, c.opts.DataDir)
+		return emulators.StartDynamoDB(ctx, c.opts.Root, port, c.opts.DataDir)
 	})
 	start(1, &c.opts.SQSEndpoint, c.opts.SQSPort, func(port int) (*emulators.Process, error) {
-		return emulators.StartSQS(c.opts.Root, port)
+		return emulators.StartSQS(ctx, c.opts.Root, port)
 	})
 	wg.Add(1)
 	go func() { defer wg.Done(); errs[2] = c.build(ctx) }()
