@@ -26,9 +26,9 @@ func TestASB3_TypeCategoryAndTarget(t *testing.T) {
 		{"prostitution", "Prostitution / sex acts / kerb crawling", Nuisance, 3, "2026-11-26"},
 		{"vehicles", "Vehicle nuisance", Nuisance, 3, "2026-11-26"},
 		{"other-crime", "Other criminal behaviour", Nuisance, 3, "2026-11-26"},
-		{"garden", "Garden nuisance", Environmental, 3, "2026-11-26"},
-		{"litter", "Litter / fly-tipping / rubbish", Environmental, 3, "2026-11-26"},
-		{"vandalism", "Vandalism / graffiti", Environmental, 3, "2026-11-26"},
+		{"garden", "Garden nuisance", Environmental, 5, "2026-11-30"},
+		{"litter", "Litter / fly-tipping / rubbish", Environmental, 5, "2026-11-30"},
+		{"vandalism", "Vandalism / graffiti", Environmental, 5, "2026-11-30"},
 	}
 	if len(Types) != len(cases) {
 		t.Fatalf("the ASB-3 table has %d types, want %d", len(Types), len(cases))
@@ -68,7 +68,7 @@ func TestASB4_HighRiskOverride(t *testing.T) {
 		{"child at risk", "garden", Risk{ChildAtRisk: true}, RiskHigh, "2026-11-24"},
 		{"threats", "verbal-abuse", Risk{Threats: true}, RiskHigh, "2026-11-24"},
 		{"already 1 WD", "hate-incident", Risk{Threats: true}, RiskHigh, "2026-11-24"},
-		{"crime in progress alone", "vandalism", Risk{CrimeInProgress: true}, RiskStandard, "2026-11-26"},
+		{"crime in progress alone", "vandalism", Risk{CrimeInProgress: true}, RiskStandard, "2026-11-30"},
 		{"no answers", "noise", Risk{}, RiskStandard, "2026-11-26"},
 	}
 	for _, c := range cases {
@@ -138,7 +138,7 @@ func TestWD2_DatesAcrossBankHolidays(t *testing.T) {
 	}{
 		// Thu 24 Dec 2026; Fri 25 Christmas, Mon 28 Boxing Day (substitute): Tue 29, Wed 30, Thu 31.
 		{"Christmas Eve noise", "noise", "2026-12-24T11:00:00Z", Risk{}, "2026-12-29", "2026-12-31"},
-		{"Christmas Eve garden", "garden", "2026-12-24T11:00:00Z", Risk{}, "2026-12-29", "2026-12-31"},
+		{"Christmas Eve garden", "garden", "2026-12-24T11:00:00Z", Risk{}, "2026-12-29", "2027-01-05"}, // and New Year's Day
 		{"Christmas Eve high-risk litter", "litter", "2026-12-24T11:00:00Z", Risk{FeelsUnsafe: true}, "2026-12-29", "2026-12-29"},
 		{"23:30 GMT is still Christmas Eve", "hate-incident", "2026-12-24T23:30:00Z", Risk{}, "2026-12-29", "2026-12-29"},
 		// Out-of-hours call Thu 27 Aug 2026 23:30 UTC = Fri 28 Aug 00:30 BST; Mon 31 Aug is a bank holiday.
@@ -148,8 +148,8 @@ func TestWD2_DatesAcrossBankHolidays(t *testing.T) {
 		{"received on a bank holiday", "physical-violence", "2026-08-31T10:00:00Z", Risk{}, "2026-09-01", "2026-09-01"},
 		// Thu 25 Mar 2027 (still GMT); Good Friday 26 Mar, Easter Monday 29 Mar: Tue 30, Wed 31, Thu 1 Apr.
 		{"Easter 2027", "noise", "2027-03-25T22:00:00Z", Risk{}, "2027-03-30", "2027-04-01"},
-		// Saturday: Mon 30 Nov, Tue 1 Dec, Wed 2 Dec.
-		{"Saturday report", "vandalism", "2026-11-28T15:00:00Z", Risk{}, "2026-11-30", "2026-12-02"},
+		// Saturday: Mon 30 Nov, Tue 1, Wed 2, Thu 3, Fri 4 Dec.
+		{"Saturday report", "vandalism", "2026-11-28T15:00:00Z", Risk{}, "2026-11-30", "2026-12-04"},
 		// Fri 24 Dec 2027: Christmas and Boxing Day fall on the weekend, substitutes Mon 27 and Tue 28.
 		{"Christmas 2027 substitutes", "noise", "2027-12-24T10:00:00Z", Risk{}, "2027-12-29", "2027-12-31"},
 	}
