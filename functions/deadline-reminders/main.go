@@ -17,9 +17,9 @@ func main() {
 	deps := runtime.Init(catalog.NotificationsQueue)
 	var boxes reminders.Mailboxes
 	if err := json.Unmarshal([]byte(os.Getenv("TEAM_MAILBOXES")), &boxes); err != nil {
-		slog.Error("TEAM_MAILBOXES must be a JSON object of group -> mailbox", "error", err.Error())
+		slog.Error("TEAM_MAILBOXES must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())
 		os.Exit(1)
 	}
-	runner := reminders.Runner{Store: deps.Store, Queues: deps.Queues, Mailboxes: boxes}
+	runner := reminders.NewRunner(deps.Store, deps.Queues, boxes)
 	lambda.Start(runner.Run)
 }

@@ -8,23 +8,44 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/shared/casefile"
-	"github.com/councilhousing/backend/shared/dynamo"
 	"github.com/councilhousing/backend/shared/notification"
 	"github.com/councilhousing/backend/shared/queue"
 	"github.com/councilhousing/backend/shared/workdays"
 )
 
+// DeadlineIndex reads the open deadlines due on or before a day (overdue ones included), by key condition only.
+type DeadlineIndex interface {
+	DueBy(ctx context.Context, until workdays.Date) (due []casefile.Deadline, consumedCapacity float64, err error)
+}
+
+// ContactBook reads a case's resident contact (the CONTACT item); found is false when there is none.
+type ContactBook interface {
+	Contact(ctx context.Context, kind casefile.Kind, ref string) (c Contact, found bool, err error)
+}
+
+// Claims are once-only markers that expire (the idempotency table).
+type Claims interface {
+	// Claim records key unless it is held and unexpired; false when someone holds it.
+	Claim(ctx context.Context, key string, ttl time.Duration, now time.Time) (bool, error)
+	// Keep extends a held key to ttl from now.
+	Keep(ctx context.Context, key string, ttl time.Duration, now time.Time) error
+	// Release forgets a key.
+	Release(ctx context.Context, key string) error
+}
+
 // Runner is the deadline-reminders function.
 type Runner struct {
-	Store     *dynamo.Store
-	Queues    queue.Sender
+	Deadlines DeadlineIndex
+	Contacts  ContactBook
+	Claims    Claims
+	Queue     queue.Sender
 	Mailboxes Mailboxes
+	// Now is the real clock, used only for the claims' expiry (DynamoDB's TTL runs on real time). "Today" always
+	// comes from the event. Defaults to time.Now.
+	Now func() time.Time
 }
 
 // Summary is what a run did (the function's result).
@@ -38,116 +59,106 @@ type Summary struct {
 	ConsumedCapacity float64 `json:"consumedCapacity"`
 }
 
-// claimTTL keeps a reminder's "sent" marker long enough to cover retries of the same day's run.
-const claimTTL = 8 * 24 * time.Hour
+// Once-per-day marking, in two steps so that a crash cannot lose a reminder nor a retry send it twice:
+//
+//  1. claim the reminder's id with a short lease (claimLease) before queueing it. A concurrent run (EventBridge
+//     Scheduler delivers at least once) finds the lease and skips the reminder;
+//  2. once the message is on the queue, keep the claim for sentTTL, which outlives every retry of that day's run.
+//
+// If queueing fails, the claim is released at once and the run fails, so the scheduler's retry sends it. If the
+// process dies between 1 and 2, the lease runs out before the retry comes (a Lambda lives at most its timeout,
+// 60 s), so the retry sends it. Only a death between the queue accepting the message and step 2 can send one
+// reminder twice: a repeat, never a loss, and the notifier sends each request id once anyway.
+const (
+	claimLease = 60 * time.Second   // the function's timeout (catalog): no holder outlives it
+	sentTTL    = 8 * 24 * time.Hour // longer than any retry of the day's run; DynamoDB TTL then removes it
+)
 
 // Run sends the morning's reminders. "Today" is the London day of the EventBridge event's time (the scheduled
-// time in AWS, the local cloud's clock locally), never the function's own clock.
+// time in AWS, the local cloud's clock locally), never the function's own clock (WD-4).
 func (r Runner) Run(ctx context.Context, ev events.EventBridgeEvent) (Summary, error) {
 	today := workdays.DateOf(ev.Time)
 	w := WindowFor(today)
 	sum := Summary{Today: today.String(), Skipped: w.Why}
 	if w.Skip {
+		slog.InfoContext(ctx, "reminders skipped", "today", sum.Today, "why", w.Why)
 		return sum, nil
 	}
-	deadlines, consumed, err := r.Due(ctx, w.Until)
+	deadlines, consumed, err := r.Deadlines.DueBy(ctx, w.Until)
 	if err != nil {
-		return sum, err
+		return sum, fmt.Errorf("reading the deadlines index: %w", err)
 	}
 	sum.OpenDue, sum.ConsumedCapacity = len(deadlines), consumed
 	var failed []error
 	for _, rem := range Plan(w, deadlines, r.Mailboxes) {
-		switch outcome, err := r.send(ctx, rem, today, ev.Time); {
+		switch outcome, err := r.send(ctx, rem, ev.Time); {
 		case err != nil:
 			failed = append(failed, err)
-		case outcome == "sent":
+		case outcome == sent:
 			sum.Sent++
-		case outcome == "already":
+		case outcome == alreadySent:
 			sum.AlreadySent++
 		default:
 			sum.NoContact++
+			// names the deadline and the group, never an address (there is none)
+			slog.WarnContext(ctx, "reminder has nobody to go to", "reminder", rem.ID, "team", rem.Deadline.Team, "manager", rem.Deadline.Manager)
 		}
 	}
-	slog.InfoContext(ctx, "reminders", "today", sum.Today, "due", sum.OpenDue, "sent", sum.Sent, "alreadySent", sum.AlreadySent, "failed", len(failed))
+	slog.InfoContext(ctx, "reminders", "today", sum.Today, "due", sum.OpenDue, "sent", sum.Sent, "alreadySent", sum.AlreadySent,
+		"noContact", sum.NoContact, "failed", len(failed), "consumedCapacity", consumed)
 	return sum, errors.Join(failed...)
 }
 
-// Due reads the open deadlines due on or before until by key condition only (one partition of the sparse
-// deadlines index, sorted by due date), page by page: its cost grows with the deadlines due, not with the cases.
-func (r Runner) Due(ctx context.Context, until workdays.Date) ([]casefile.Deadline, float64, error) {
-	in := &dynamodb.QueryInput{
-		TableName: &r.Store.Cases, IndexName: aws.String(catalog.IndexDeadlines),
-		KeyConditionExpression: aws.String("duePk = :open AND dueSk <= :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":open": dynamo.S(catalog.DeadlinesPK), ":until": dynamo.S(until.String() + "#~"),
-		},
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	}
-	q := r.Store.NewQuery(in)
-	items, err := q.All(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	ds, err := dynamo.UnmarshalAll[casefile.Deadline](items)
-	return ds, q.Consumed, err
-}
+type outcome int
 
-// send claims the reminder for the day, then queues it; a failed send releases the claim so a retry sends it.
-func (r Runner) send(ctx context.Context, rem Reminder, today workdays.Date, at time.Time) (string, error) {
-	if rem.To.Role == notification.Resident {
-		to, ok, err := r.resident(ctx, rem.Deadline)
-		if err != nil || !ok {
-			return "no-contact", err
+const (
+	noContact outcome = iota
+	sent
+	alreadySent
+)
+
+// send claims the reminder for the day, queues it and keeps the claim (see claimLease).
+func (r Runner) send(ctx context.Context, rem Reminder, at time.Time) (outcome, error) {
+	if rem.Kind == ResidentNote {
+		c, found, err := r.Contacts.Contact(ctx, rem.Deadline.CaseKind, rem.Deadline.CaseRef)
+		if err != nil {
+			return noContact, fmt.Errorf("reminder %s: contact: %w", rem.ID, err)
 		}
-		rem.To = to
+		if !found || !c.Reachable() {
+			return noContact, nil
+		}
+		rem.To = c.Recipient()
 	}
-	if rem.To.Email == "" && rem.To.Phone == "" {
-		return "no-contact", nil
+	if rem.To.Email == "" && rem.To.Phone == "" && rem.To.PreferredContact != "letter" {
+		return noContact, nil
 	}
 	key := "reminder#" + rem.ID
-	fresh, err := r.Store.Claim(ctx, key, claimTTL, at)
-	if err != nil || !fresh {
-		return "already", err
+	now := r.now()
+	fresh, err := r.Claims.Claim(ctx, key, claimLease, now)
+	if err != nil {
+		return noContact, fmt.Errorf("reminder %s: %w", rem.ID, err)
+	}
+	if !fresh {
+		return alreadySent, nil
 	}
 	msg := notification.Request{ID: rem.ID, Template: Template(rem), CaseKind: rem.Deadline.CaseKind, CaseRef: rem.Deadline.CaseRef,
-		To: rem.To, Personalisation: Personalisation(rem, today), RequestedAt: at.UTC()}
-	if err := r.Queues.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
-		if rerr := r.Store.Release(ctx, key); rerr != nil {
+		To: rem.To, Personalisation: Personalisation(rem, workdays.DateOf(at)), RequestedAt: at.UTC()}
+	if err := r.Queue.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
+		if rerr := r.Claims.Release(ctx, key); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		return "", fmt.Errorf("reminder %s: %w", rem.ID, err)
+		return noContact, fmt.Errorf("reminder %s: %w", rem.ID, err)
 	}
-	return "sent", nil
+	if err := r.Claims.Keep(ctx, key, sentTTL, now); err != nil {
+		// queued: failing the run would only make its retry send it again once the lease runs out
+		slog.WarnContext(ctx, "reminder queued but its marker not kept; a retry after the lease may repeat it", "reminder", rem.ID, "error", err.Error())
+	}
+	return sent, nil
 }
 
-// resident reads the contact a resident reminder goes to, from the case's CONTACT item (the applicant of a
-// register application, the complainant of a complaint, or an ASB reporter).
-func (r Runner) resident(ctx context.Context, d casefile.Deadline) (notification.Recipient, bool, error) {
-	var c struct {
-		Applicant   *contactFields `dynamodbav:"applicant"`
-		Complainant *contactFields `dynamodbav:"complainant"`
-		contactFields
+func (r Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
 	}
-	found, err := r.Store.Get(ctx, dynamo.CaseKey(d.CaseKind, d.CaseRef), dynamo.SKContact, &c)
-	if err != nil || !found {
-		return notification.Recipient{}, false, err
-	}
-	who := c.contactFields
-	if c.Applicant != nil {
-		who = *c.Applicant
-	} else if c.Complainant != nil {
-		who = *c.Complainant
-	}
-	if who.PreferredContact == "" {
-		who.PreferredContact = "email"
-	}
-	to := notification.Recipient{Role: notification.Resident, Email: who.Email, Phone: who.Phone, PreferredContact: who.PreferredContact, Language: who.Language}
-	return to, who.Email != "" || who.Phone != "", nil
-}
-
-type contactFields struct {
-	Email            string `dynamodbav:"email"`
-	Phone            string `dynamodbav:"phone"`
-	PreferredContact string `dynamodbav:"preferredContact"`
-	Language         string `dynamodbav:"language"`
+	return time.Now()
 }
