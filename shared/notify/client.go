@@ -98,12 +98,40 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("notify: %d %s", e.StatusCode, strings.Join(parts, "; "))
 }
 
-// Permanent: the request itself is wrong (400: bad address, unknown template, ...); retrying cannot help.
-func (e *Error) Permanent() bool { return e.StatusCode == http.StatusBadRequest }
+// Permanent: sending the same request again cannot succeed. 400 (BadRequestError, ValidationError: a bad
+// address, an unknown template...) is about this message; 403 (AuthError) is about our API key, so it fails every
+// message alike: see AuthFailure.
+func (e *Error) Permanent() bool {
+	return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusForbidden
+}
 
-// Retryable: rate limits (429) and Notify's own failures (5xx) pass with time. 403 is our configuration (a bad
-// key): it is retried too, so the messages reach the DLQ and its alarm rather than being dropped.
-func (e *Error) Retryable() bool { return !e.Permanent() }
+// AuthFailure: Notify refused our key or token (403). Nothing will be sent until the configuration is fixed, so
+// callers should alert loudly rather than blame the message.
+func (e *Error) AuthFailure() bool { return e.StatusCode == http.StatusForbidden }
+
+// Retryable: rate limits (429 RateLimitError, TooManyRequestsError) and Notify's own failures (5xx) pass with time.
+func (e *Error) Retryable() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// Kind is the first error's name, e.g. "ValidationError": safe to log and to record (no message text, which may
+// quote the address).
+func (e *Error) Kind() string {
+	if len(e.Errors) == 0 {
+		return http.StatusText(e.StatusCode)
+	}
+	return e.Errors[0].Error
+}
+
+// Retryable says whether err (from SendEmail or SendSMS) may succeed later: 429, 5xx, and anything that is not
+// an answer from Notify (network errors, timeouts).
+func Retryable(err error) bool {
+	var nerr *Error
+	if errors.As(err, &nerr) {
+		return nerr.Retryable()
+	}
+	return err != nil
+}
 
 // SendEmail sends an email.
 func (c *Client) SendEmail(ctx context.Context, e Email) (*Sent, error) {

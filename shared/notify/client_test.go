@@ -25,6 +25,10 @@ func TestNewParsesTheKey(t *testing.T) {
 	if err != nil || c.ServiceID != serviceID || c.secret != secret || c.BaseURL != "https://api.notifications.service.gov.uk" {
 		t.Fatalf("%+v %v", c, err)
 	}
+	// the key name may contain dashes: the ids are read from the end
+	if c, err := New("x", "council-housing-live-"+serviceID+"-"+secret); err != nil || c.ServiceID != serviceID || c.secret != secret {
+		t.Errorf("dashed key name: %+v %v", c, err)
+	}
 	for _, bad := range []string{"", "short", serviceID + secret} {
 		if _, err := New("x", bad); err == nil {
 			t.Errorf("%q accepted", bad)
@@ -39,12 +43,19 @@ func TestSendEmailRequest(t *testing.T) {
 		if r.URL.Path != "/v2/notifications/email" || r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("request %s %s %v", r.Method, r.URL.Path, r.Header)
 		}
-		raw := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		tok, err := jwt.Parse(raw, func(*jwt.Token) (any, error) { return []byte(secret), nil }, jwt.WithValidMethods([]string{"HS256"}))
+		auth := r.Header.Get("Authorization")
+		if !strings.HasPrefix(auth, "Bearer ") {
+			t.Errorf("Authorization %q", auth)
+		}
+		// verified as Notify does: HS256 with the secret key, iss = service id, iat = now in seconds, nothing else
+		tok, err := jwt.Parse(strings.TrimPrefix(auth, "Bearer "), func(*jwt.Token) (any, error) { return []byte(secret), nil }, jwt.WithValidMethods([]string{"HS256"}))
 		if err != nil {
 			t.Errorf("JWT: %v", err)
-		} else if claims := tok.Claims.(jwt.MapClaims); claims["iss"] != serviceID || int64(claims["iat"].(float64)) != now.Unix() {
-			t.Errorf("claims %v", claims)
+		} else if claims := tok.Claims.(jwt.MapClaims); len(claims) != 2 || claims["iss"] != serviceID || claims["iat"] != float64(now.Unix()) || tok.Header["typ"] != "JWT" {
+			t.Errorf("JWT header %v claims %v", tok.Header, claims)
+		}
+		if _, err := jwt.Parse(strings.TrimPrefix(auth, "Bearer "), func(*jwt.Token) (any, error) { return []byte(serviceID), nil }); err == nil {
+			t.Error("the JWT verifies with a key other than the secret")
 		}
 		body, _ := io.ReadAll(r.Body)
 		want := `{"email_address":"sam@example.org","template_id":"f33517ff-2a88-4f6e-b855-c550268ce08a","personalisation":{"reference":"CMP-1"},"reference":"CMP-1#received"}`
@@ -81,7 +92,7 @@ func TestSendSMSBody(t *testing.T) {
 	}
 }
 
-// Notify's documented error shapes map to permanent (400) and retryable (403, 429, 5xx) errors.
+// Notify's documented error shapes map to permanent (400, 403) and retryable (429, 5xx) errors.
 func TestErrors(t *testing.T) {
 	cases := []struct {
 		status    int
@@ -91,7 +102,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{400, `{"status_code":400,"errors":[{"error":"BadRequestError","message":"Can't send to this recipient using a team-only API key"}]}`, true, "BadRequestError"},
 		{400, `{"status_code":400,"errors":[{"error":"ValidationError","message":"phone_number Not a UK mobile number"}]}`, true, "ValidationError"},
-		{403, `{"status_code":403,"errors":[{"error":"AuthError","message":"Invalid token: API key not found"}]}`, false, "AuthError"},
+		{403, `{"status_code":403,"errors":[{"error":"AuthError","message":"Invalid token: API key not found"}]}`, true, "AuthError"},
 		{429, `{"status_code":429,"errors":[{"error":"RateLimitError","message":"Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds"}]}`, false, "RateLimitError"},
 		{429, `{"status_code":429,"errors":[{"error":"TooManyRequestsError","message":"Exceeded send limits (1000) for today"}]}`, false, "TooManyRequestsError"},
 		{500, `{"status_code":500,"errors":[{"error":"Exception","message":"Internal server error"}]}`, false, "Exception"},
@@ -105,13 +116,14 @@ func TestErrors(t *testing.T) {
 		c, _ := New(srv.URL, apiKey)
 		_, err := c.SendEmail(context.Background(), Email{EmailAddress: "a@b.c", TemplateID: "t"})
 		var nerr *Error
-		if !errors.As(err, &nerr) || nerr.StatusCode != tc.status || nerr.Permanent() != tc.permanent || nerr.Retryable() == tc.permanent || nerr.Errors[0].Error != tc.kind {
+		if !errors.As(err, &nerr) || nerr.StatusCode != tc.status || nerr.Permanent() != tc.permanent || nerr.Retryable() == tc.permanent ||
+			Retryable(err) == tc.permanent || nerr.Kind() != tc.kind || nerr.AuthFailure() != (tc.status == 403) {
 			t.Errorf("%d: %v", tc.status, err)
 		}
 		srv.Close()
 	}
 	c, _ := New("http://127.0.0.1:1", apiKey)
-	if _, err := c.SendEmail(context.Background(), Email{}); err == nil {
-		t.Error("network failure not reported")
+	if _, err := c.SendEmail(context.Background(), Email{}); err == nil || !Retryable(err) {
+		t.Errorf("network failure: %v, want a retryable error", err)
 	}
 }
