@@ -24,10 +24,10 @@ func main() {
 	templates := map[string]string{}
 	if raw := os.Getenv("NOTIFY_TEMPLATES"); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &templates); err != nil {
-			slog.Error("NOTIFY_TEMPLATES must be a JSON object", "error", err.Error())
+			slog.Error("NOTIFY_TEMPLATES must be a JSON object of template[.language][.channel] -> Notify template id", "error", err.Error())
 			os.Exit(1)
 		}
 	}
-	n := notifier.Notifier{Store: deps.Store, Notify: client, Templates: templates}
+	n := notifier.Notifier{Records: notifier.Cases{Store: deps.Store}, Notify: client, Templates: templates}
 	lambda.Start(n.Handle)
 }
