@@ -1,4 +1,8 @@
-// Command cdk is the CDK app (cdk.json runs it): the housing services stack from the function catalog.
+// Command cdk is the CDK app (cdk.json runs it from the repository root): the housing services stack, derived
+// from the function catalog. It makes no lookups, so `cdk synth` works offline.
+//
+// DIST_DIR overrides the folder with the built functions (default: dist, from `make build`); `-c region=...`
+// deploys outside London.
 package main
 
 import (
@@ -12,27 +16,45 @@ import (
 	"github.com/councilhousing/backend/infra/stack"
 )
 
+// defaultRegion is London, so residents' data stays in the UK.
+const defaultRegion = "eu-west-2"
+
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	dist := os.Getenv("DIST_DIR")
-	if dist == "" {
-		dist, _ = filepath.Abs("dist")
-	}
-	region := os.Getenv("CDK_DEFAULT_REGION")
-	if region == "" {
-		region = "eu-west-2"
-	}
-	var env *awscdk.Environment
-	if account := os.Getenv("CDK_DEFAULT_ACCOUNT"); account != "" {
-		env = &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
-	} else {
-		env = &awscdk.Environment{Region: jsii.String(region)}
-	}
-	stack.New(app, "HousingServices", stack.Props{
-		StackProps: awscdk.StackProps{Env: env, Description: jsii.String("Council housing services back end")},
-		Catalog:    catalog.System(),
-		DistDir:    dist,
+	stack.NewHousingStack(app, "HousingServices", &stack.HousingStackProps{
+		StackProps: awscdk.StackProps{
+			Env:         environment(app),
+			Description: jsii.String("Council housing services back end (ASB, complaints, housing register)"),
+		},
+		Catalog: catalog.System(),
+		DistDir: distDir(),
 	})
 	app.Synth(nil)
+}
+
+// environment is the CLI's account (CDK_DEFAULT_ACCOUNT; unresolved without credentials, which synth accepts)
+// in London. The region comes from `-c region=...`, never from CDK_DEFAULT_REGION: the CLI sets that to
+// us-east-1 whenever no region is configured, which would quietly move residents' data out of the UK.
+func environment(app awscdk.App) *awscdk.Environment {
+	env := &awscdk.Environment{Region: jsii.String(defaultRegion)}
+	if region, ok := app.Node().TryGetContext(jsii.String("region")).(string); ok && region != "" {
+		env.Region = jsii.String(region)
+	}
+	if account := os.Getenv("CDK_DEFAULT_ACCOUNT"); account != "" {
+		env.Account = jsii.String(account)
+	}
+	return env
+}
+
+func distDir() string {
+	dir := os.Getenv("DIST_DIR")
+	if dir == "" {
+		dir = "dist"
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		panic(err)
+	}
+	return abs
 }
