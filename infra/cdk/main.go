@@ -6,6 +6,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -20,6 +21,11 @@ import (
 const defaultRegion = "eu-west-2"
 
 func main() {
+	system, dist := catalog.System(), distDir()
+	if err := requireBuiltFunctions(system, dist); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1) // before jsii starts, so there is no node process to close
+	}
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
 	stack.NewHousingStack(app, "HousingServices", &stack.HousingStackProps{
@@ -27,10 +33,20 @@ func main() {
 			Env:         environment(app),
 			Description: jsii.String("Council housing services back end (ASB, complaints, housing register)"),
 		},
-		Catalog: catalog.System(),
-		DistDir: distDir(),
+		Catalog: system,
+		DistDir: dist,
 	})
 	app.Synth(nil)
+}
+
+// requireBuiltFunctions says which build is missing, rather than CDK's "cannot find asset".
+func requireBuiltFunctions(c catalog.Catalog, dist string) error {
+	for _, f := range c.Functions {
+		if _, err := os.Stat(filepath.Join(dist, f.Name, "bootstrap")); err != nil {
+			return fmt.Errorf("%s/%s/bootstrap is missing: run `make build` (or point DIST_DIR at the built functions)", dist, f.Name)
+		}
+	}
+	return nil
 }
 
 // environment is the CLI's account (CDK_DEFAULT_ACCOUNT; unresolved without credentials, which synth accepts)

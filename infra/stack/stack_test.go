@@ -515,3 +515,15 @@ func TestSynthesisHasNoWarnings(t *testing.T) {
 		t.Error(w)
 	}
 }
+
+// An inconsistent catalog stops synthesis before anything reaches AWS.
+func TestInconsistentCatalogIsRefused(t *testing.T) {
+	broken := catalog.Catalog{Functions: []catalog.Function{{Name: "orphan", MemoryMB: 128, TimeoutSec: 3,
+		Tables: map[string]catalog.Access{"missing": catalog.Read}}}}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "unknown table missing") {
+			t.Errorf("recovered %v, want the catalog's validation error", r)
+		}
+	}()
+	NewHousingStack(nil, "Broken", &HousingStackProps{Catalog: broken})
+}
