@@ -15,7 +15,7 @@ import (
 )
 
 // The stack is checked against the catalog it was built from: every table, queue, function, route, trigger,
-// schedule and grant the catalog names, and nothing it does not. TestMain (template_test.go) synthesises once.
+// schedule and grant the catalog names, and nothing it does not. TestMain (synth_test.go) synthesises once.
 
 const fourteenDays = 14 * 24 * 3600
 
