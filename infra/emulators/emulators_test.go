@@ -101,3 +101,36 @@ func TestStartExplainsWhatIsMissingOrBusy(t *testing.T) {
 		t.Errorf("busy port: %v", err)
 	}
 }
+
+// Changing a message's visibility is not a receive (the launcher corrects the emulator on this), so a message
+// made visible again at once is delivered maxReceiveCount times before it moves to the DLQ.
+func TestVisibilityChangeIsNotAReceive(t *testing.T) {
+	env := Shared(t)
+	ctx := context.Background()
+	res, err := CreateResources(ctx, catalog.Catalog{Queues: []catalog.Queue{{Name: "jobs", MaxReceiveCount: 2}}}, env.DDB, env.SQS, UniqueSuffix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := aws.String(res.Queues["jobs"])
+	if _, err := env.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("m")}); err != nil {
+		t.Fatal(err)
+	}
+	var counts []string
+	for range 2 {
+		out, err := env.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 3, AttributeNames: []sqstypes.QueueAttributeName{"All"}})
+		if err != nil || len(out.Messages) != 1 {
+			t.Fatalf("receive %d: %v %v", len(counts)+1, out, err)
+		}
+		counts = append(counts, out.Messages[0].Attributes["ApproximateReceiveCount"])
+		if _, err := env.SQS.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: url, ReceiptHandle: out.Messages[0].ReceiptHandle, VisibilityTimeout: 0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if counts[0] != "1" || counts[1] != "2" {
+		t.Fatalf("receive counts %v, want [1 2]", counts)
+	}
+	out, err := env.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(res.DLQs["jobs"]), WaitTimeSeconds: 3})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("DLQ after two receives: %v %v", out, err)
+	}
+}

@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -33,6 +35,7 @@ type Options struct {
 	Catalog        catalog.Catalog
 	Root           string                   // repository root (default: found from the working directory)
 	PackageOf      func(name string) string // Go package of a function (default ./functions/<name>)
+	BinDir         string                   // built binaries, <BinDir>/<function>/bootstrap (default .local/bin)
 	Addr           string                   // default 127.0.0.1:3000
 	DataDir        string                   // DynamoDB Local files; "" keeps data in memory
 	DynamoPort     int                      // 0: a free port
@@ -48,8 +51,15 @@ type Options struct {
 	Logf                 func(format string, args ...any)
 }
 
+// region and account are what the local cloud pretends to be, in ARNs and events.
+const (
+	region  = emulators.Region
+	account = emulators.Account
+)
+
 // Cloud is a running local cloud.
 type Cloud struct {
+	ready     atomic.Bool // everything below is set up; until then the API answers 503
 	Clock     *Clock
 	Resources emulators.Resources
 	opts      Options
@@ -76,7 +86,8 @@ type scheduled struct {
 
 func (c *Cloud) logf(format string, args ...any) { c.opts.Logf(format, args...) }
 
-// Start brings everything up and returns once the API is listening.
+// Start brings everything up and returns once every function process has been launched; /_local/health
+// answers (503) from the first moment, and 200 once every process and emulator is up (see WaitHealthy).
 func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	if err := opts.defaults(); err != nil {
 		return nil, err
@@ -89,6 +100,13 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 		return nil, fmt.Errorf("listen on %s: %w (set LOCAL_PORT to use another port)", opts.Addr, err)
 	}
 	c.listener, c.addr = l, l.Addr().String()
+	notifyKey := c.secret(catalog.Secret{Env: "NOTIFY_API_KEY", LocalDefault: catalog.LocalNotifyAPIKey})
+	if c.notify, err = newNotifyStandIn(notifyKey, c.Clock); err != nil {
+		_ = l.Close()
+		return nil, err
+	}
+	c.server = &http.Server{Handler: c.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = c.server.Serve(l) }()
 	ok := false
 	defer func() {
 		if !ok {
@@ -111,8 +129,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	if err := c.startSchedules(runCtx); err != nil {
 		return nil, err
 	}
-	c.server = &http.Server{Handler: c.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = c.server.Serve(l) }()
+	c.ready.Store(true)
 	ok = true
 	return c, nil
 }
@@ -126,7 +143,10 @@ func (o *Options) defaults() error {
 		o.Root = root
 	}
 	if o.PackageOf == nil {
-		o.PackageOf = func(name string) string { return "./functions/" + name }
+		o.PackageOf = func(name string) string { return "./" + catalog.Function{Name: name}.Dir() }
+	}
+	if o.BinDir == "" {
+		o.BinDir = filepath.Join(o.Root, ".local", "bin")
 	}
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:3000"
@@ -193,34 +213,85 @@ func (c *Cloud) startBackends(ctx context.Context) error {
 	return nil
 }
 
-func (c *Cloud) binDir() string { return filepath.Join(c.opts.Root, ".local", "bin") }
-
-// build compiles every function for this machine in one go command (shared packages compile once).
+// build compiles every function for this machine in one go command (shared packages compile once) into a
+// staging folder, then links each binary into <BinDir>/<function>/bootstrap as Lambda's provided runtime
+// expects. Replacing the link never disturbs a running process, and the staged copies let go build skip
+// relinking what has not changed.
 func (c *Cloud) build(ctx context.Context) error {
+	lock, _ := buildLocks.LoadOrStore(c.opts.BinDir, &sync.Mutex{})
+	lock.(*sync.Mutex).Lock() // clouds started in parallel (tests) share a folder
+	defer lock.(*sync.Mutex).Unlock()
 	c.logf("building %d functions for this machine...", len(c.opts.Catalog.Functions))
-	args := []string{"build", "-tags", "lambda.norpc", "-o", c.binDir() + string(filepath.Separator)}
+	staging := filepath.Join(c.opts.BinDir, ".build")
+	args := []string{"build", "-tags", "lambda.norpc", "-o", staging + string(filepath.Separator)}
+	outputs := map[string]string{}
 	for _, f := range c.opts.Catalog.Functions {
-		args = append(args, c.opts.PackageOf(f.Name))
+		pkg := c.opts.PackageOf(f.Name)
+		base := filepath.Base(pkg)
+		if other, dup := outputs[base]; dup {
+			return fmt.Errorf("functions %s and %s build to the same name %s", other, f.Name, base)
+		}
+		outputs[base] = f.Name
+		args = append(args, pkg)
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, goTool(), args...)
 	cmd.Dir = c.opts.Root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %w\n%s", err, out)
 	}
+	for base, name := range outputs {
+		if err := install(filepath.Join(staging, base), c.bootstrap(name)); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+var buildLocks sync.Map // BinDir -> *sync.Mutex
+
+func (c *Cloud) bootstrap(function string) string {
+	return filepath.Join(c.opts.BinDir, function, "bootstrap")
+}
+
+// install links src to dst atomically (a copy when links are not possible).
+func install(src, dst string) error {
+	dir := filepath.Dir(dst)
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		_ = os.Remove(dir) // a binary from the older .local/bin/<function> layout
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp := dst + ".new"
+	_ = os.Remove(tmp)
+	if err := os.Link(src, tmp); err != nil {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(tmp, data, 0o755); err != nil {
+			return err
+		}
+	}
+	return os.Rename(tmp, dst)
+}
+
+// goTool is the go command of the toolchain running this program when there is one (go run, go test).
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "go"
 }
 
 // startFunctions launches each function's warm processes with the environment Lambda would give it.
 func (c *Cloud) startFunctions() error {
-	notifyKey := c.secret(catalog.Secret{Env: "NOTIFY_API_KEY", LocalDefault: catalog.LocalNotifyAPIKey})
-	standIn, err := newNotifyStandIn(notifyKey, c.Clock)
-	if err != nil {
-		return err
-	}
-	c.notify = standIn
+	c.logf("starting the functions' warm processes...")
 	for _, spec := range c.opts.Catalog.Functions {
-		fn := &function{spec: spec, binary: filepath.Join(c.binDir(), filepath.Base(c.opts.PackageOf(spec.Name))),
+		fn := &function{spec: spec, binary: c.bootstrap(spec.Name), taskRoot: filepath.Dir(c.bootstrap(spec.Name)),
 			env: environ(c.functionEnv(spec)), pending: make(chan *invocation), logf: c.logf}
 		n := spec.LocalConcurrency
 		if v, ok := c.opts.Concurrency[spec.Name]; ok {
@@ -257,7 +328,7 @@ func (c *Cloud) functionEnv(spec catalog.Function) map[string]string {
 		"AWS_LAMBDA_FUNCTION_NAME": spec.Name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(spec.MemoryMB), "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/" + spec.Name,
 		"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO", "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
-		"_HANDLER": "bootstrap", "TZ": "UTC", "LAMBDA_TASK_ROOT": filepath.Dir(c.binDir()), "LANG": "en_US.UTF-8",
+		"_HANDLER": "bootstrap", "TZ": "UTC", "LAMBDA_TASK_ROOT": filepath.Dir(c.bootstrap(spec.Name)), "LANG": "en_US.UTF-8",
 	} {
 		env[k] = v
 	}
@@ -283,11 +354,20 @@ func (c *Cloud) secret(s catalog.Secret) string {
 
 // Invoke calls a function directly with a payload (tests and tools).
 func (c *Cloud) Invoke(ctx context.Context, name string, payload []byte) ([]byte, error) {
-	fn, ok := c.functions[name]
+	fn, ok := c.function(name)
 	if !ok {
 		return nil, fmt.Errorf("no function %s", name)
 	}
 	return fn.invoke(ctx, payload)
+}
+
+// function finds a running function; none before start-up has finished.
+func (c *Cloud) function(name string) (*function, bool) {
+	if !c.ready.Load() {
+		return nil, false
+	}
+	fn, ok := c.functions[name]
+	return fn, ok
 }
 
 // Handler serves the /_local endpoints and the API.
@@ -298,13 +378,24 @@ func (c *Cloud) Handler() http.Handler {
 	mux.HandleFunc("GET /_local/clock", c.clockHandler)
 	mux.HandleFunc("PUT /_local/clock", c.clockHandler)
 	mux.HandleFunc("DELETE /_local/clock", c.clockHandler)
-	mux.HandleFunc("POST /_local/schedules/{name}", c.fireScheduleNow)
+	mux.HandleFunc("POST /_local/schedules/{name}", c.whenReady(c.fireScheduleNow))
 	mux.HandleFunc("GET /_local/outbox", c.notify.outboxHandler)
 	mux.HandleFunc("DELETE /_local/outbox", c.notify.outboxHandler)
 	mux.HandleFunc("POST /_local/notify/v2/notifications/email", c.notify.send("email"))
 	mux.HandleFunc("POST /_local/notify/v2/notifications/sms", c.notify.send("sms"))
-	mux.HandleFunc("/", c.serveAPI)
+	mux.HandleFunc("/", c.whenReady(c.serveAPI))
 	return mux
+}
+
+// whenReady answers 503, as API Gateway does when it cannot reach the integration, until start-up is done.
+func (c *Cloud) whenReady(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !c.ready.Load() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"message": "Service Unavailable"})
+			return
+		}
+		h(w, r)
+	}
 }
 
 func (c *Cloud) clockHandler(w http.ResponseWriter, r *http.Request) {
@@ -341,9 +432,17 @@ type ComponentHealth struct {
 	Processes int  `json:"processes,omitempty"`
 }
 
-// Health checks every function and emulator.
+// Health checks every function and emulator. During start-up everything is reported down.
 func (c *Cloud) Health() Health {
 	h := Health{Status: "up", Functions: map[string]ComponentHealth{}, Emulators: map[string]ComponentHealth{}}
+	if !c.ready.Load() {
+		for _, f := range c.opts.Catalog.Functions {
+			h.Functions[f.Name] = ComponentHealth{}
+		}
+		h.Emulators["dynamodb"], h.Emulators["sqs"] = ComponentHealth{}, ComponentHealth{}
+		h.Status = "starting"
+		return h
+	}
 	for name, fn := range c.functions {
 		h.Functions[name] = ComponentHealth{Up: fn.up(), Processes: len(fn.procs)}
 	}
@@ -352,7 +451,7 @@ func (c *Cloud) Health() Health {
 	for _, group := range []map[string]ComponentHealth{h.Functions, h.Emulators} {
 		for _, comp := range group {
 			if !comp.Up {
-				h.Status = "starting"
+				h.Status = "down"
 			}
 		}
 	}
@@ -392,14 +491,21 @@ func (c *Cloud) WaitHealthy(ctx context.Context) error {
 	}
 }
 
-// Routes lists the API's route keys, sorted (for the start-up banner).
+// Routes lists the API's routes with their auth kind and function, by path (for the start-up banner).
 func (c *Cloud) Routes() []string {
-	var keys []string
-	for _, r := range c.routes {
-		keys = append(keys, fmt.Sprintf("%-6s %-55s %s", r.spec.Method, r.spec.Path, r.spec.Auth))
+	type line struct{ path, text string }
+	var lines []line
+	for _, f := range c.opts.Catalog.Functions {
+		for _, r := range f.Routes {
+			lines = append(lines, line{r.Path + " " + r.Method, fmt.Sprintf("%-6s %-55s %-8s -> %s", r.Method, r.Path, r.Auth, f.Name)})
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	slices.SortFunc(lines, func(a, b line) int { return strings.Compare(a.path, b.path) })
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.text
+	}
+	return out
 }
 
 // Stop shuts down the API, pollers, schedules, function processes and emulators.
@@ -414,14 +520,11 @@ func (c *Cloud) Stop() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		_ = c.server.Shutdown(ctx)
 		cancel()
-	} else if c.listener != nil {
-		_ = c.listener.Close()
 	}
 	c.wg.Wait()
 	var wg sync.WaitGroup
 	for _, fn := range c.functions {
-		wg.Add(1)
-		go func() { defer wg.Done(); fn.stop() }()
+		wg.Go(fn.stop)
 	}
 	wg.Wait()
 	for _, p := range c.emulators {

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -23,62 +24,115 @@ import (
 func (c *Cloud) pollQueue(ctx context.Context, fn *function, trigger catalog.QueueTrigger) {
 	url := c.Resources.Queues[trigger.Queue]
 	for range max(trigger.MaxConcurrency, 1) {
-		c.wg.Add(1)
-		go func() {
-			defer c.wg.Done()
+		c.wg.Go(func() {
+			idle := time.Duration(0)
 			for ctx.Err() == nil {
-				if err := c.pollOnce(ctx, fn, trigger, url); err != nil && ctx.Err() == nil {
+				got, err := c.pollOnce(ctx, fn, trigger, url)
+				switch {
+				case err != nil && ctx.Err() == nil:
 					c.logf("%s: polling %s: %v", fn.spec.Name, trigger.Queue, err)
-					sleep(ctx, time.Second)
+					idle = time.Second
+				case got:
+					idle = 0
+				default:
+					idle = min(max(2*idle, 50*time.Millisecond), maxIdlePoll)
 				}
+				sleep(ctx, idle)
 			}
-		}()
+		})
 	}
 }
 
-func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.QueueTrigger, url string) error {
+// maxIdlePoll bounds the wait between polls of an empty queue. The emulator's long poll only returns early
+// with a full batch (SQS returns as soon as there is a message), so pollers short-poll and back off instead.
+const maxIdlePoll = time.Second
+
+// pollOnce receives one batch and delivers it; it reports whether there was anything to deliver.
+func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.QueueTrigger, url string) (bool, error) {
 	in := &sqs.ReceiveMessageInput{
-		QueueUrl: aws.String(url), MaxNumberOfMessages: int32(trigger.BatchSize), WaitTimeSeconds: 1,
+		QueueUrl: aws.String(url), MaxNumberOfMessages: int32(trigger.BatchSize), WaitTimeSeconds: 0,
 		AttributeNames:              []types.QueueAttributeName{"All"}, // the emulator needs this for ApproximateReceiveCount
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 		MessageAttributeNames:       []string{"All"},
 	}
 	out, err := c.sqs.ReceiveMessage(ctx, in)
 	if err != nil || len(out.Messages) == 0 {
-		return err
+		return false, err
 	}
-	ev := c.sqsEvent(trigger.Queue, out.Messages)
-	payload, _ := json.Marshal(ev)
+	payload, _ := json.Marshal(sqsEvent{Records: c.sqsRecords(trigger.Queue, out.Messages)})
 	result, err := fn.invoke(ctx, payload)
+	if ctx.Err() != nil {
+		return true, nil // shutting down: the messages return to the queue on their own
+	}
 	if err != nil {
 		c.logf("%s: batch of %d failed, all will be retried: %v", fn.spec.Name, len(out.Messages), err)
 		c.retrySoon(ctx, url, out.Messages)
-		return nil
+		return true, nil
 	}
+	done, retry, err := splitBatch(out.Messages, result)
+	if err != nil {
+		c.logf("%s: %v; the whole batch of %d will be retried", fn.spec.Name, err, len(out.Messages))
+	}
+	c.retrySoon(ctx, url, retry)
+	if len(done) > 0 {
+		_, err = c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: done})
+	}
+	return true, err
+}
+
+// splitBatch applies ReportBatchItemFailures: every message is deleted except those named in
+// batchItemFailures. A failure naming no message of the batch fails the whole batch, as in Lambda.
+func splitBatch(msgs []types.Message, result []byte) (done []types.DeleteMessageBatchRequestEntry, retry []types.Message, err error) {
 	var resp events.SQSEventResponse
-	_ = json.Unmarshal(result, &resp)
+	_ = json.Unmarshal(result, &resp) // any other answer (null, a value) reports no failures
 	failed := map[string]bool{}
+	inBatch := map[string]bool{}
+	for _, m := range msgs {
+		inBatch[aws.ToString(m.MessageId)] = true
+	}
 	for _, f := range resp.BatchItemFailures {
+		if !inBatch[f.ItemIdentifier] {
+			return nil, msgs, fmt.Errorf("batchItemFailures names %q, which is not in the batch", f.ItemIdentifier)
+		}
 		failed[f.ItemIdentifier] = true
 	}
-	var done []types.DeleteMessageBatchRequestEntry
-	var retry []types.Message
-	for i, m := range out.Messages {
+	for i, m := range msgs {
 		if failed[aws.ToString(m.MessageId)] {
 			retry = append(retry, m)
 		} else {
 			done = append(done, types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
 		}
 	}
-	c.retrySoon(ctx, url, retry)
-	if len(done) > 0 {
-		_, err = c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: done})
-	}
-	return err
+	return done, retry, nil
 }
 
-func (c *Cloud) sqsEvent(queue string, msgs []types.Message) events.SQSEvent {
-	var ev events.SQSEvent
+// sqsEvent and sqsRecord are the event exactly as Lambda's SQS event source sends it.
+type sqsEvent struct {
+	Records []sqsRecord `json:"Records"`
+}
+
+type sqsRecord struct {
+	MessageID         string                         `json:"messageId"`
+	ReceiptHandle     string                         `json:"receiptHandle"`
+	Body              string                         `json:"body"`
+	Attributes        map[string]string              `json:"attributes"`
+	MessageAttributes map[string]sqsMessageAttribute `json:"messageAttributes"`
+	MD5OfBody         string                         `json:"md5OfBody"`
+	EventSource       string                         `json:"eventSource"`
+	EventSourceARN    string                         `json:"eventSourceARN"`
+	AWSRegion         string                         `json:"awsRegion"`
+}
+
+type sqsMessageAttribute struct {
+	StringValue      *string  `json:"stringValue,omitempty"`
+	BinaryValue      []byte   `json:"binaryValue,omitempty"`
+	StringListValues []string `json:"stringListValues"`
+	BinaryListValues [][]byte `json:"binaryListValues"`
+	DataType         string   `json:"dataType"`
+}
+
+func (c *Cloud) sqsRecords(queue string, msgs []types.Message) []sqsRecord {
+	records := make([]sqsRecord, 0, len(msgs))
 	for _, m := range msgs {
 		attrs := map[string]string{}
 		for k, v := range m.Attributes {
@@ -88,18 +142,19 @@ func (c *Cloud) sqsEvent(queue string, msgs []types.Message) events.SQSEvent {
 			ms := strconv.FormatInt(c.Clock.Now().UnixMilli(), 10)
 			attrs["SentTimestamp"], attrs["ApproximateFirstReceiveTimestamp"] = ms, ms
 		}
-		msgAttrs := map[string]events.SQSMessageAttribute{}
+		msgAttrs := map[string]sqsMessageAttribute{}
 		for k, v := range m.MessageAttributes {
-			msgAttrs[k] = events.SQSMessageAttribute{DataType: aws.ToString(v.DataType), StringValue: v.StringValue, BinaryValue: v.BinaryValue}
+			msgAttrs[k] = sqsMessageAttribute{DataType: aws.ToString(v.DataType), StringValue: v.StringValue, BinaryValue: v.BinaryValue,
+				StringListValues: append([]string{}, v.StringListValues...), BinaryListValues: append([][]byte{}, v.BinaryListValues...)}
 		}
 		sum := md5.Sum([]byte(aws.ToString(m.Body)))
-		ev.Records = append(ev.Records, events.SQSMessage{
-			MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
-			Md5OfBody: hex.EncodeToString(sum[:]), Attributes: attrs, MessageAttributes: msgAttrs,
-			EventSource: "aws:sqs", EventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:" + queue, AWSRegion: "eu-west-2",
+		records = append(records, sqsRecord{
+			MessageID: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
+			Attributes: attrs, MessageAttributes: msgAttrs, MD5OfBody: hex.EncodeToString(sum[:]),
+			EventSource: "aws:sqs", EventSourceARN: "arn:aws:sqs:" + region + ":" + account + ":" + queue, AWSRegion: region,
 		})
 	}
-	return ev
+	return records
 }
 
 func sleep(ctx context.Context, d time.Duration) {
@@ -120,7 +175,7 @@ func (c *Cloud) retrySoon(ctx context.Context, url string, msgs []types.Message)
 		_, err := c.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
 			QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: int32(c.opts.VisibilityTimeoutSec),
 		})
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			c.logf("change visibility: %v", err)
 		}
 	}

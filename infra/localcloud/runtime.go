@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -23,7 +22,12 @@ import (
 	"github.com/councilhousing/backend/infra/catalog"
 )
 
-// FunctionError is what a function reported through the Runtime API's error endpoint (or a timeout/crash).
+// queueWait is how long an invocation waits for a free warm process before it is refused as throttled. In AWS
+// another execution environment would start; locally the function's LocalConcurrency is its limit.
+const queueWait = 30 * time.Second
+
+// FunctionError is what a function reported through the Runtime API's error endpoint, or a timeout, crash or
+// throttle.
 type FunctionError struct {
 	Type    string `json:"errorType"`
 	Message string `json:"errorMessage"`
@@ -32,11 +36,10 @@ type FunctionError struct {
 func (e *FunctionError) Error() string { return e.Type + ": " + e.Message }
 
 type invocation struct {
-	id       string
-	payload  []byte
-	deadline time.Time
-	done     chan invocationResult
-	once     sync.Once
+	id      string
+	payload []byte
+	done    chan invocationResult // buffered: a late answer never blocks
+	once    sync.Once
 }
 
 type invocationResult struct {
@@ -47,17 +50,18 @@ type invocationResult struct {
 func (inv *invocation) finish(r invocationResult) { inv.once.Do(func() { inv.done <- r }) }
 
 // function runs one catalog function as Lambda does: warm processes of the real binary, each pulling
-// invocations from the Runtime API.
+// invocations from its own Runtime API endpoint.
 type function struct {
-	spec    catalog.Function
-	binary  string
-	env     []string
-	pending chan *invocation
-	procs   []*process
-	logf    func(format string, args ...any)
+	spec     catalog.Function
+	binary   string
+	taskRoot string // the binary's folder: LAMBDA_TASK_ROOT and the working directory, as /var/task in AWS
+	env      []string
+	pending  chan *invocation // unbuffered: a send completes when a process takes the invocation
+	procs    []*process
+	logf     func(format string, args ...any)
 }
 
-// process is one warm execution environment: the binary and its own Runtime API endpoint.
+// process is one warm execution environment.
 type process struct {
 	fn       *function
 	index    int
@@ -65,20 +69,24 @@ type process struct {
 	server   *http.Server
 	mu       sync.Mutex
 	cmd      *exec.Cmd
-	current  *invocation // the invocation this process is working on
-	ready    atomic.Bool // it has asked for work since it (re)started
-	stopping atomic.Bool
-	exited   chan struct{}
+	exited   chan struct{} // closed when cmd ends
+	current  *invocation   // the invocation cmd is working on
+	stopping bool
+	ready    atomic.Bool // cmd has asked for work since it started
+	backoff  time.Duration
 }
 
 func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80 // version 4 UUID
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// start launches n warm processes.
+func (f *function) timeout() time.Duration { return time.Duration(f.spec.TimeoutSec) * time.Second }
+
+// start launches n warm processes, each with its own Runtime API endpoint.
 func (f *function) start(n int) error {
 	for i := range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -96,35 +104,54 @@ func (f *function) start(n int) error {
 	return nil
 }
 
+// launch starts the binary with Lambda's environment; when it ends (crash, or killed after a timeout) a new
+// one replaces it, after a growing pause if it keeps dying at once.
 func (p *process) launch() error {
 	cmd := exec.Command(p.fn.binary)
+	cmd.Dir = p.fn.taskRoot
 	cmd.Env = append(append([]string{}, p.fn.env...), "AWS_LAMBDA_RUNTIME_API="+p.listener.Addr().String(),
-		fmt.Sprintf("AWS_LAMBDA_LOG_STREAM_NAME=%s/[$LATEST]%d", time.Now().Format("2006/01/02"), p.index))
+		fmt.Sprintf("AWS_LAMBDA_LOG_STREAM_NAME=%s/[$LATEST]%s", time.Now().UTC().Format("2006/01/02"), newID()[:8]))
 	prefix := fmt.Sprintf("[%s] ", p.fn.spec.Name)
-	cmd.Stdout = prefixWriter(prefix)
-	cmd.Stderr = prefixWriter(prefix)
+	cmd.Stdout, cmd.Stderr = &lineWriter{prefix: prefix, logf: p.fn.logf}, &lineWriter{prefix: prefix, logf: p.fn.logf}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopping {
+		return nil
+	}
 	p.ready.Store(false)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", p.fn.spec.Name, err)
 	}
-	p.mu.Lock()
-	p.cmd, p.exited = cmd, make(chan struct{})
-	exited := p.exited
-	p.mu.Unlock()
+	exited := make(chan struct{})
+	p.cmd, p.exited = cmd, exited
+	started := time.Now()
 	go func() {
 		_ = cmd.Wait()
-		close(exited)
 		p.ready.Store(false)
-		p.failCurrent(&FunctionError{Type: "Runtime.ExitError", Message: "the function process exited"})
-		if !p.stopping.Load() {
-			time.Sleep(200 * time.Millisecond) // a crashing binary should not spin
-			if err := p.launch(); err != nil {
-				p.fn.logf("cannot restart %s: %v", p.fn.spec.Name, err)
-			}
-		}
+		close(exited)
+		p.failCurrent(&FunctionError{Type: "Runtime.ExitError", Message: "the function process exited: " + cmd.ProcessState.String()})
+		p.relaunch(time.Since(started))
 	}()
 	return nil
+}
+
+func (p *process) relaunch(lived time.Duration) {
+	p.mu.Lock()
+	if p.stopping {
+		p.mu.Unlock()
+		return
+	}
+	if lived > 5*time.Second {
+		p.backoff = 0
+	}
+	p.backoff = min(max(2*p.backoff, 200*time.Millisecond), 5*time.Second)
+	pause := p.backoff
+	p.mu.Unlock()
+	time.Sleep(pause)
+	if err := p.launch(); err != nil {
+		p.fn.logf("cannot restart %s: %v", p.fn.spec.Name, err)
+	}
 }
 
 func (p *process) failCurrent(err error) {
@@ -137,22 +164,21 @@ func (p *process) failCurrent(err error) {
 	}
 }
 
-// kill ends the process (it is restarted unless stopping).
-func (p *process) kill() {
+// killIfRunning ends the process if it is working on inv (Lambda discards a timed-out environment too).
+func (p *process) killIfRunning(inv *invocation) {
 	p.mu.Lock()
-	cmd := p.cmd
-	p.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	defer p.mu.Unlock()
+	if p.current == inv && p.cmd != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	}
 }
 
 func (p *process) stop() {
-	p.stopping.Store(true)
 	p.mu.Lock()
+	p.stopping = true
 	cmd, exited := p.cmd, p.exited
 	p.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
+	if cmd != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -175,29 +201,43 @@ func (p *process) runtimeAPI() http.Handler {
 		p.complete(w, r, true)
 	})
 	mux.HandleFunc("POST /2018-06-01/runtime/init/error", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 		p.fn.logf("%s failed to initialise: %s", p.fn.spec.Name, body)
 		w.WriteHeader(http.StatusAccepted)
 	})
 	return mux
 }
 
+// next blocks until an invocation arrives, then hands it to the process with Lambda's headers.
 func (p *process) next(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	exited := p.exited
+	p.mu.Unlock()
 	p.ready.Store(true)
 	var inv *invocation
 	select {
 	case inv = <-p.fn.pending:
 	case <-r.Context().Done():
 		return
+	case <-exited:
+		return
 	}
 	p.mu.Lock()
-	p.current = inv
+	select {
+	case <-exited: // died while the invocation was handed over: nobody would answer it
+		p.mu.Unlock()
+		inv.finish(invocationResult{err: &FunctionError{Type: "Runtime.ExitError", Message: "the function process exited"}})
+		return
+	default:
+		p.current = inv
+	}
 	p.mu.Unlock()
+	compact := strings.ReplaceAll(inv.id, "-", "")
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
-	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
+	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(p.fn.timeout()).UnixMilli(), 10))
 	h.Set("Lambda-Runtime-Invoked-Function-Arn", functionARN(p.fn.spec.Name))
-	h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+strings.ReplaceAll(inv.id, "-", "")[:8]+"-"+strings.ReplaceAll(inv.id, "-", "")[8:32]+";Sampled=0")
+	h.Set("Lambda-Runtime-Trace-Id", fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", time.Now().Unix(), compact[:24], compact[16:]))
 	h.Set("Content-Type", "application/json")
 	_, _ = w.Write(inv.payload)
 }
@@ -213,7 +253,7 @@ func (p *process) complete(w http.ResponseWriter, r *http.Request, failed bool) 
 	}
 	p.mu.Unlock()
 	if inv == nil {
-		http.Error(w, `{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}`, http.StatusBadRequest)
+		writeJSON(w, http.StatusBadRequest, FunctionError{Type: "InvalidRequestID", Message: "unknown request id"})
 		return
 	}
 	result := invocationResult{body: body}
@@ -228,34 +268,30 @@ func (p *process) complete(w http.ResponseWriter, r *http.Request, failed bool) 
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// invoke runs one invocation on a free process, within the function's timeout. A timeout kills the process
-// that had the invocation (Lambda discards the execution environment too) and answers Sandbox.Timedout.
+// invoke runs one invocation on the next free process. The function's timeout counts from when a process
+// takes it; over it, the process is killed (and replaced) and the answer is Sandbox.Timedout.
 func (f *function) invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	timeout := time.Duration(f.spec.TimeoutSec) * time.Second
-	inv := &invocation{id: newID(), payload: payload, deadline: time.Now().Add(timeout), done: make(chan invocationResult, 1)}
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
+	inv := &invocation{id: newID(), payload: payload, done: make(chan invocationResult, 1)}
+	wait := time.NewTimer(queueWait)
+	defer wait.Stop()
 	select {
 	case f.pending <- inv:
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	case <-timer.C:
-		return nil, &FunctionError{Type: "Sandbox.Timedout", Message: "no execution environment became free within the timeout"}
+	case <-wait.C:
+		return nil, &FunctionError{Type: "TooManyRequestsException", Message: fmt.Sprintf("all %d warm processes stayed busy for %s", len(f.procs), queueWait)}
 	}
+	timer := time.NewTimer(f.timeout())
+	defer timer.Stop()
 	select {
 	case r := <-inv.done:
 		return r.body, r.err
 	case <-timer.C:
 		for _, p := range f.procs {
-			p.mu.Lock()
-			mine := p.current == inv
-			p.mu.Unlock()
-			if mine {
-				p.kill()
-			}
+			p.killIfRunning(inv)
 		}
-		inv.finish(invocationResult{})
-		return nil, &FunctionError{Type: "Sandbox.Timedout", Message: fmt.Sprintf("Task timed out after %d seconds", f.spec.TimeoutSec)}
+		f.logf("%s: task timed out after %d seconds; its process is replaced", f.spec.Name, f.spec.TimeoutSec)
+		return nil, &FunctionError{Type: "Sandbox.Timedout", Message: fmt.Sprintf("Task timed out after %d.00 seconds", f.spec.TimeoutSec)}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -277,46 +313,44 @@ func (f *function) up() bool {
 func (f *function) stop() {
 	var wg sync.WaitGroup
 	for _, p := range f.procs {
-		wg.Add(1)
-		go func() { defer wg.Done(); p.stop() }()
+		wg.Go(p.stop)
 	}
 	wg.Wait()
 }
 
 func functionARN(name string) string {
-	return "arn:aws:lambda:eu-west-2:000000000000:function:" + name
+	return "arn:aws:lambda:" + region + ":" + account + ":function:" + name
 }
 
-// prefixWriter forwards a function's output line by line, prefixed with its name.
-func prefixWriter(prefix string) io.Writer {
-	pr, pw := io.Pipe()
-	go func() {
-		buf := make([]byte, 0, 64*1024)
-		chunk := make([]byte, 32*1024)
-		for {
-			n, err := pr.Read(chunk)
-			buf = append(buf, chunk[:n]...)
-			for {
-				i := bytes.IndexByte(buf, '\n')
-				if i < 0 {
-					break
-				}
-				log.Printf("%s%s", prefix, buf[:i])
-				buf = buf[i+1:]
-			}
-			if err != nil {
-				if len(buf) > 0 {
-					log.Printf("%s%s", prefix, buf)
-				}
-				return
-			}
+// lineWriter forwards a function's output line by line, prefixed with its name (exec copies each stream
+// from its own goroutine, so a writer is never used concurrently).
+type lineWriter struct {
+	prefix string
+	logf   func(format string, args ...any)
+	buf    []byte
+}
+
+func (w *lineWriter) Write(b []byte) (int, error) {
+	w.buf = append(w.buf, b...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
 		}
-	}()
-	return pw
+		w.logf("%s%s", w.prefix, w.buf[:i])
+		w.buf = w.buf[i+1:]
+	}
+	if len(w.buf) > 64<<10 { // a very long line without a newline: pass it on in pieces
+		w.logf("%s%s", w.prefix, w.buf)
+		w.buf = w.buf[:0]
+	}
+	return len(b), nil
 }
 
+// environ is the process environment: exactly what Lambda would set, plus PATH (nothing else leaks in from
+// the developer's shell, e.g. AWS profiles).
 func environ(base map[string]string) []string {
-	out := make([]string, 0, len(base))
+	out := make([]string, 0, len(base)+1)
 	for k, v := range base {
 		out = append(out, k+"="+v)
 	}

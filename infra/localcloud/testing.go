@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +18,27 @@ import (
 	"github.com/councilhousing/backend/infra/emulators"
 )
 
-var testClouds atomic.Int64
+var (
+	testBinOnce sync.Once
+	testBin     string
+	testBinErr  error
+)
+
+// TestBinDir is this test binary's own folder of built functions, removed by emulators.Main: test binaries
+// running in parallel never replace each other's (or `make run`'s) binaries, and the clouds of one test
+// binary reuse what is already built.
+func TestBinDir(t testing.TB) string {
+	t.Helper()
+	testBinOnce.Do(func() {
+		if testBin, testBinErr = os.MkdirTemp("", "localcloud-bin-"); testBinErr == nil {
+			emulators.OnExit(func() { _ = os.RemoveAll(testBin) })
+		}
+	})
+	if testBinErr != nil {
+		t.Fatal(testBinErr)
+	}
+	return testBin
+}
 
 // StartForTest runs the named catalog functions (all when none are named) as the local cloud does, against the
 // test binary's shared emulators with fresh tables and queues, and stops it when the test ends.
@@ -42,8 +61,7 @@ func StartForTest(t testing.TB, functions ...string) *Cloud {
 	defer cancel()
 	c, err := Start(ctx, Options{
 		Catalog: sys, Addr: "127.0.0.1:0", DynamoEndpoint: env.DynamoEndpoint, SQSEndpoint: env.SQSEndpoint,
-		ResourceSuffix:       fmt.Sprintf("-e2e%d-%d", os.Getpid(), testClouds.Add(1)),
-		VisibilityTimeoutSec: 1, Logf: t.Logf,
+		BinDir: TestBinDir(t), ResourceSuffix: emulators.UniqueSuffix(), VisibilityTimeoutSec: 1, Logf: t.Logf,
 	})
 	if err != nil {
 		t.Fatal(err)
