@@ -1,9 +1,18 @@
 // Command local is `make run`: the whole back end on this machine, from the catalog. Ctrl-C stops every
-// process it started. Data is kept in .local/ between runs (`make clean` removes it).
+// process it started (a second Ctrl-C stops at once). Data is kept in .local/ between runs (`make clean`
+// removes it).
+//
+// Settings (flags win over the environment):
+//
+//	-port             LOCAL_PORT            the API and /_local endpoints (3000)
+//	-dynamodb-port    LOCAL_DYNAMODB_PORT   DynamoDB Local (8000)
+//	-sqs-port         LOCAL_SQS_PORT        the SQS emulator (9324)
+//	-concurrency      LOCAL_CONCURRENCY     warm processes per function, e.g. asb-report=4,notifier=2
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -21,7 +30,12 @@ import (
 
 func main() {
 	log.SetFlags(log.Ltime)
-	if err := run(); err != nil {
+	port := flag.Int("port", envInt("LOCAL_PORT", 3000), "port of the API and the /_local endpoints")
+	dynamoPort := flag.Int("dynamodb-port", envInt("LOCAL_DYNAMODB_PORT", 8000), "port of DynamoDB Local")
+	sqsPort := flag.Int("sqs-port", envInt("LOCAL_SQS_PORT", 9324), "port of the SQS emulator")
+	concurrency := flag.String("concurrency", os.Getenv("LOCAL_CONCURRENCY"), "warm processes per function, e.g. asb-report=4,notifier=2")
+	flag.Parse()
+	if err := run(*port, *dynamoPort, *sqsPort, *concurrency); err != nil {
 		log.Fatalf("local cloud: %v", err)
 	}
 }
@@ -33,34 +47,44 @@ func envInt(name string, def int) int {
 	return def
 }
 
-func concurrency(spec string) map[string]int {
+// parseConcurrency reads "name=n,name=n"; anything else is an error naming the setting.
+func parseConcurrency(spec string) (map[string]int, error) {
 	out := map[string]int{}
 	for _, part := range strings.Split(spec, ",") {
-		name, n, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if v, err := strconv.Atoi(n); ok && err == nil && v > 0 {
-			out[name] = v
+		if part = strings.TrimSpace(part); part == "" {
+			continue
 		}
+		name, n, ok := strings.Cut(part, "=")
+		v, err := strconv.Atoi(n)
+		if _, known := catalog.System().Function(name); !ok || err != nil || v < 1 || !known {
+			return nil, fmt.Errorf("LOCAL_CONCURRENCY: %q is not <function>=<processes>", part)
+		}
+		out[name] = v
 	}
-	return out
+	return out, nil
 }
 
-func run() error {
+func run(port, dynamoPort, sqsPort int, concurrencySpec string) error {
 	root, err := emulators.Root()
 	if err != nil {
 		return err
 	}
+	concurrency, err := parseConcurrency(concurrencySpec)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() { <-ctx.Done(); stop() }() // after the first signal, a second one ends the program at once
 	started := time.Now()
+	log.Printf("starting the local cloud (data in %s)...", filepath.Join(root, ".local"))
 	cloud, err := localcloud.Start(ctx, localcloud.Options{
-		Catalog:    catalog.System(),
-		Root:       root,
-		Addr:       fmt.Sprintf("127.0.0.1:%d", envInt("LOCAL_PORT", 3000)),
-		DataDir:    filepath.Join(root, ".local", "dynamodb"),
-		DynamoPort: envInt("LOCAL_DYNAMODB_PORT", 8000),
-		SQSPort:    envInt("LOCAL_SQS_PORT", 9324),
-		// LOCAL_CONCURRENCY=asb-report=4,notifier=2 overrides the catalog's warm processes per function.
-		Concurrency: concurrency(os.Getenv("LOCAL_CONCURRENCY")),
+		Catalog:     catalog.System(),
+		Root:        root,
+		Addr:        fmt.Sprintf("127.0.0.1:%d", port),
+		DataDir:     filepath.Join(root, ".local", "dynamodb"),
+		DynamoPort:  dynamoPort,
+		SQSPort:     sqsPort,
+		Concurrency: concurrency,
 	})
 	if err != nil {
 		return err
