@@ -60,6 +60,7 @@ func TestCreateResourcesIsIdempotent(t *testing.T) {
 	}
 	suffix := UniqueSuffix()
 	first, err := CreateResources(ctx, cat, env.DDB, env.SQS, suffix)
+	env.DeleteWhenDone(t, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +109,7 @@ func TestVisibilityChangeIsNotAReceive(t *testing.T) {
 	env := Shared(t)
 	ctx := context.Background()
 	res, err := CreateResources(ctx, catalog.Catalog{Queues: []catalog.Queue{{Name: "jobs", MaxReceiveCount: 2}}}, env.DDB, env.SQS, UniqueSuffix())
+	env.DeleteWhenDone(t, res)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,9 +137,7 @@ func (e *Env) FreshFor(tb testing.TB, cat catalog.Catalog) *Set {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	res, err := CreateResources(ctx, cat, e.DDB, e.SQS, UniqueSuffix())
-	if e.external {
-		tb.Cleanup(func() { e.delete(res) })
-	}
+	e.DeleteWhenDone(tb, res)
 	if err != nil {
 		tb.Fatalf("emulators: %v", err)
 	}
@@ -148,6 +146,14 @@ func (e *Env) FreshFor(tb testing.TB, cat catalog.Catalog) *Set {
 
 // UniqueSuffix is a resource-name suffix no other set in this or another test binary uses.
 func UniqueSuffix() string { return fmt.Sprintf("-t%d-%d", os.Getpid(), setCounter.Add(1)) }
+
+// DeleteWhenDone deletes resources created for a test when it ends, if the emulators are reused ones
+// (TEST_DYNAMODB_ENDPOINT / TEST_SQS_ENDPOINT) that would otherwise keep them.
+func (e *Env) DeleteWhenDone(tb testing.TB, res Resources) {
+	if e.external {
+		tb.Cleanup(func() { e.delete(res) })
+	}
+}
 
 func (e *Env) delete(res Resources) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -49,35 +49,61 @@ const maxIdlePoll = time.Second
 
 // pollOnce receives one batch and delivers it; it reports whether there was anything to deliver.
 func (c *Cloud) pollOnce(ctx context.Context, fn *function, trigger catalog.QueueTrigger, url string) (bool, error) {
-	in := &sqs.ReceiveMessageInput{
-		QueueUrl: aws.String(url), MaxNumberOfMessages: int32(trigger.BatchSize), WaitTimeSeconds: 0,
-		AttributeNames:              []types.QueueAttributeName{"All"}, // the emulator needs this for ApproximateReceiveCount
-		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
-		MessageAttributeNames:       []string{"All"},
-	}
-	out, err := c.sqs.ReceiveMessage(ctx, in)
-	if err != nil || len(out.Messages) == 0 {
+	msgs, err := c.receiveBatch(ctx, trigger, url)
+	if err != nil || len(msgs) == 0 {
 		return false, err
 	}
-	payload, _ := json.Marshal(sqsEvent{Records: c.sqsRecords(trigger.Queue, out.Messages)})
+	payload, _ := json.Marshal(sqsEvent{Records: c.sqsRecords(trigger.Queue, msgs)})
 	result, err := fn.invoke(ctx, payload)
 	if ctx.Err() != nil {
 		return true, nil // shutting down: the messages return to the queue on their own
 	}
 	if err != nil {
-		c.logf("%s: batch of %d failed, all will be retried: %v", fn.spec.Name, len(out.Messages), err)
-		c.retrySoon(ctx, url, out.Messages)
+		c.logf("%s: batch of %d failed, all will be retried: %v", fn.spec.Name, len(msgs), err)
+		c.retrySoon(ctx, url, msgs)
 		return true, nil
 	}
-	done, retry, err := splitBatch(out.Messages, result)
+	done, retry, err := splitBatch(msgs, result)
 	if err != nil {
-		c.logf("%s: %v; the whole batch of %d will be retried", fn.spec.Name, err, len(out.Messages))
+		c.logf("%s: %v; the whole batch of %d will be retried", fn.spec.Name, err, len(msgs))
 	}
 	c.retrySoon(ctx, url, retry)
 	if len(done) > 0 {
 		_, err = c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: done})
 	}
 	return true, err
+}
+
+// receiveBatch receives up to BatchSize messages; with a batching window it keeps gathering until the batch is
+// full or the window has passed, as the event source mapping does.
+func (c *Cloud) receiveBatch(ctx context.Context, trigger catalog.QueueTrigger, url string) ([]types.Message, error) {
+	msgs, err := c.receive(ctx, url, trigger.BatchSize)
+	if err != nil || len(msgs) == 0 || trigger.BatchWindowSec <= 0 {
+		return msgs, err
+	}
+	window := time.Now().Add(time.Duration(trigger.BatchWindowSec) * time.Second)
+	for len(msgs) < trigger.BatchSize && time.Now().Before(window) && ctx.Err() == nil {
+		sleep(ctx, 100*time.Millisecond)
+		more, err := c.receive(ctx, url, trigger.BatchSize-len(msgs))
+		if err != nil {
+			break // deliver what there is; the rest comes with the next batch
+		}
+		msgs = append(msgs, more...)
+	}
+	return msgs, nil
+}
+
+func (c *Cloud) receive(ctx context.Context, url string, n int) ([]types.Message, error) {
+	out, err := c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+		QueueUrl: aws.String(url), MaxNumberOfMessages: int32(n), WaitTimeSeconds: 0,
+		AttributeNames:              []types.QueueAttributeName{"All"}, // the emulator needs this for ApproximateReceiveCount
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
+		MessageAttributeNames:       []string{"All"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Messages, nil
 }
 
 // splitBatch applies ReportBatchItemFailures: every message is deleted except those named in

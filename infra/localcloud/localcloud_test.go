@@ -52,7 +52,7 @@ func testCatalog(probeDir string) catalog.Catalog {
 				Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
 				LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"}},
 			{Name: "worker", MemoryMB: 128, TimeoutSec: 2, LocalConcurrency: 1, Env: map[string]string{"PROBE_OUT": probeDir},
-				Queue: &catalog.QueueTrigger{Queue: "jobs", BatchSize: 10, MaxConcurrency: 2}},
+				Queue: &catalog.QueueTrigger{Queue: "jobs", BatchSize: 10, MaxConcurrency: 2, BatchWindowSec: 1}},
 			{Name: "tick", MemoryMB: 128, TimeoutSec: 2, LocalConcurrency: 1,
 				Schedules: []catalog.Schedule{{Name: "tick-weekday", Cron: "cron(0 7 ? * MON-FRI *)"}}},
 		},
@@ -79,6 +79,7 @@ func startCloud(t *testing.T) testCloud {
 	if err != nil {
 		t.Fatal(err)
 	}
+	env.DeleteWhenDone(t, c.Resources)
 	t.Cleanup(c.Stop)
 	if err := c.WaitHealthy(ctx); err != nil {
 		t.Fatal(err)
@@ -292,6 +293,15 @@ func TestLocalCloud(t *testing.T) {
 			return
 		}
 		t.Fatal("poison message never reached the DLQ")
+	})
+
+	t.Run("the batching window gathers messages into one event", func(t *testing.T) {
+		sendJobs(t, c, "w1", "w2", "w3")
+		c.waitForLine(t, "w3")
+		ev := c.lastEventWith(t, "w3")
+		if records, _ := ev["Records"].([]any); len(records) != 3 {
+			t.Fatalf("want one event with the three messages: %v", ev)
+		}
 	})
 
 	t.Run("a function over its timeout is stopped and replaced", func(t *testing.T) {

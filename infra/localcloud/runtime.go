@@ -110,7 +110,7 @@ func (p *process) launch() error {
 	cmd := exec.Command(p.fn.binary)
 	cmd.Dir = p.fn.taskRoot
 	cmd.Env = append(append([]string{}, p.fn.env...), "AWS_LAMBDA_RUNTIME_API="+p.listener.Addr().String(),
-		fmt.Sprintf("AWS_LAMBDA_LOG_STREAM_NAME=%s/[$LATEST]%s", time.Now().UTC().Format("2006/01/02"), newID()[:8]))
+		fmt.Sprintf("AWS_LAMBDA_LOG_STREAM_NAME=%s/[$LATEST]%s", time.Now().UTC().Format("2006/01/02"), strings.ReplaceAll(newID(), "-", "")))
 	prefix := fmt.Sprintf("[%s] ", p.fn.spec.Name)
 	cmd.Stdout, cmd.Stderr = &lineWriter{prefix: prefix, logf: p.fn.logf}, &lineWriter{prefix: prefix, logf: p.fn.logf}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

@@ -66,6 +66,7 @@ func StartForTest(t testing.TB, functions ...string) *Cloud {
 	if err != nil {
 		t.Fatal(err)
 	}
+	env.DeleteWhenDone(t, c.Resources)
 	t.Cleanup(c.Stop)
 	if err := c.WaitHealthy(ctx); err != nil {
 		t.Fatal(err)
