@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/London even on a machine without a zone database
 
 	"github.com/robfig/cron/v3"
 
