@@ -97,10 +97,16 @@ func startShared() (*Env, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			port, err := FreePort()
+			// A free port can be taken by a parallel test binary before the emulator binds it: try fresh ones.
 			var p *Process
-			if err == nil {
-				p, err = startFn(port)
+			var err error
+			for attempt := 0; attempt < 3; attempt++ {
+				var port int
+				if port, err = FreePort(); err == nil {
+					if p, err = startFn(port); err == nil {
+						break
+					}
+				}
 			}
 			mu.Lock()
 			defer mu.Unlock()
