@@ -2,14 +2,7 @@ package register
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
-	"sort"
-	"strings"
-
-	"github.com/councilhousing/backend/shared/apperr"
-	"github.com/councilhousing/backend/shared/validate"
-	"github.com/councilhousing/backend/shared/workdays"
 )
 
 // Applicant is the person applying; kept apart from the assessment and never logged.
@@ -33,7 +26,8 @@ type Member struct {
 	Relationship string `json:"relationship,omitempty" dynamodbav:"relationship,omitempty" validate:"omitempty,max=50"`
 }
 
-// MedicalAward is the independent adviser's recommendation (HR-M).
+// MedicalAward is the independent adviser's recommendation (HR-M); AssessedOn is required for moderate and severe
+// awards because the award must be reviewed before an offer once it is over 12 months old.
 type MedicalAward struct {
 	Severity   string `json:"severity" dynamodbav:"severity" validate:"required,oneof=none moderate severe"`
 	AssessedOn string `json:"assessedOn,omitempty" dynamodbav:"assessedOn,omitempty" validate:"omitempty,date"`
@@ -68,7 +62,9 @@ type RepaymentPlan struct {
 	Kept   bool `json:"kept" dynamodbav:"kept"`
 }
 
-// HousingDebt is money owed to a current or former landlord (HR-R, HR-U).
+// HousingDebt is money owed to a current or former landlord by the applicant, a joint applicant or a household
+// member (HR-R, HR-U). TenancyEndedOn is the end of the previous council tenancy the debt relates to, when it
+// relates to one (HR-R1); leave it out for current or non-council debt.
 type HousingDebt struct {
 	Amount         float64       `json:"amount" dynamodbav:"amount" validate:"gte=0"`
 	WeeklyRent     float64       `json:"weeklyRent" dynamodbav:"weeklyRent" validate:"gte=0"`
@@ -93,7 +89,8 @@ type Working struct {
 	Contract           string  `json:"contract" dynamodbav:"contract" validate:"required,oneof=permanent temporary self-employed"`
 }
 
-// Verification is what allocations officers have checked: nil means not checked yet (the claim counts,
+// Verification is what allocations officers have checked (HR-S: Jobcentre Plus for seeking work, the
+// manager's letter for HR-CC, payslips or accounts for HR-W): nil means not checked yet (the claim counts,
 // subject to verification), true confirmed, false not confirmed (the star is withdrawn).
 type Verification struct {
 	SeekingWork           *bool `json:"seekingWork,omitempty" dynamodbav:"seekingWork,omitempty"`
@@ -120,94 +117,12 @@ type Application struct {
 	Verified                  Verification           `json:"verified" dynamodbav:"verified"`
 }
 
-func checkCodes(f *apperr.Fields, field string, codes []string, known func(string) bool, allowed []string) {
-	seen := map[string]bool{}
-	for i, c := range codes {
-		switch {
-		case !known(c):
-			f.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a known code; use one of: %s", c, strings.Join(allowed, ", "))
-		case seen[c]:
-			f.Add(fmt.Sprintf("%s[%d]", field, i), "%q is repeated", c)
-		}
-		seen[c] = true
-	}
-}
-
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func circumstanceCodes() []string {
-	out := make([]string, len(Circumstances))
-	for i, c := range Circumstances {
-		out[i] = c.Code
-	}
-	return out
-}
-
-// Validate lists every problem with an application as of today.
-func (a Application) Validate(today workdays.Date) error {
-	f := validate.Struct(a)
-	f = append(f, a.codeProblems()...)
-	if d, err := workdays.ParseDate(a.Applicant.DateOfBirth); err == nil && d.After(today) {
-		f.Add("applicant.dateOfBirth", "cannot be in the future")
-	}
-	for i, m := range a.Household {
-		if d, err := workdays.ParseDate(m.DateOfBirth); err == nil && d.After(today) {
-			f.Add(fmt.Sprintf("household[%d].dateOfBirth", i), "cannot be in the future")
-		}
-	}
-	if a.Applicant.Email == "" && a.Applicant.Phone == "" {
-		f.Add("applicant", "needs an email address or a phone number")
-	}
-	if m := a.MedicalAward; m != nil && m.AssessedOn != "" {
-		if d, err := workdays.ParseDate(m.AssessedOn); err == nil && d.After(today) {
-			f.Add("medicalAward.assessedOn", "cannot be in the future")
-		}
-	}
-	if d := a.HousingDebt; d != nil {
-		if d.Amount > 0 && d.WeeklyRent <= 0 {
-			f.Add("housingDebt.weeklyRent", "must be more than 0 when there is a debt (it sets the 2 weeks' rent threshold, HR-U)")
-		}
-		if t, err := workdays.ParseDate(d.TenancyEndedOn); d.TenancyEndedOn != "" && err == nil && t.After(today) {
-			f.Add("housingDebt.tenancyEndedOn", "cannot be in the future")
-		}
-	}
-	for i, s := range a.RefusedOffers {
-		if d, err := workdays.ParseDate(s); err == nil && d.After(today) {
-			f.Add(fmt.Sprintf("refusedOffers[%d]", i), "cannot be in the future")
-		}
-	}
-	return f.Err()
-}
-
-// codeProblems checks the code lists (shared with the eligibility check).
-func (a Application) codeProblems() apperr.Fields {
-	var f apperr.Fields
-	checkCodes(&f, "circumstances", a.Circumstances, func(c string) bool { _, ok := circumstance(c); return ok }, circumstanceCodes())
-	checkCodes(&f, "reducedPriority", a.ReducedPriority, func(c string) bool { _, ok := ReducedPriorityCodes[c]; return ok }, keys(ReducedPriorityCodes))
-	checkCodes(&f, "unacceptableBehaviour", a.UnacceptableBehaviour, func(c string) bool { _, ok := UnacceptableCodes[c]; return ok }, keys(UnacceptableCodes))
-	checkCodes(&f, "debtException", a.DebtException, func(c string) bool { _, ok := DebtExceptionCodes[c]; return ok }, keys(DebtExceptionCodes))
-	return f
-}
-
-// EligibilityCheck is the short pre-screen before the full form.
+// EligibilityCheck is the short pre-screen before the full form (HR-E1..HR-E3). MedicalAward is optional: a
+// medical or welfare award is a housing need on its own (HR-M), so the pre-screen must not turn it away.
 type EligibilityCheck struct {
-	Age                       *int     `json:"age" validate:"required,gte=0,lte=130"`
-	EligibleImmigrationStatus *bool    `json:"eligibleImmigrationStatus" validate:"required"`
-	Circumstances             []string `json:"circumstances"`
-	UnacceptableBehaviour     []string `json:"unacceptableBehaviour"`
-}
-
-// Validate lists every problem with the pre-screen.
-func (e EligibilityCheck) Validate() error {
-	f := validate.Struct(e)
-	a := Application{Circumstances: e.Circumstances, UnacceptableBehaviour: e.UnacceptableBehaviour}
-	f = append(f, a.codeProblems()...)
-	return f.Err()
+	Age                       *int          `json:"age" validate:"required,gte=0,lte=130"`
+	EligibleImmigrationStatus *bool         `json:"eligibleImmigrationStatus" validate:"required"`
+	Circumstances             []string      `json:"circumstances"`
+	UnacceptableBehaviour     []string      `json:"unacceptableBehaviour"`
+	MedicalAward              *MedicalAward `json:"medicalAward,omitempty"`
 }

@@ -2,10 +2,8 @@ package register
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/councilhousing/backend/shared/casefile"
 	"github.com/councilhousing/backend/shared/decision"
 	"github.com/councilhousing/backend/shared/workdays"
 )
@@ -17,17 +15,29 @@ const (
 	StatusIneligible    = "ineligible"
 )
 
+// EmergencyWeeks is how long the Emergency band lasts (6 weekly bidding cycles) before a direct offer (HR-EM).
+const EmergencyWeeks = 6
+
 // Decision is the outcome of an assessment, with every rule that produced it (HR-D).
 type Decision struct {
-	Status             string           `json:"status" dynamodbav:"status"`
-	Band               *string          `json:"band" dynamodbav:"band"` // null when not registered
-	NeedBand           string           `json:"needBand,omitempty" dynamodbav:"needBand,omitempty"`
-	Stars              int              `json:"stars" dynamodbav:"stars"`
-	Offerable          bool             `json:"offerable" dynamodbav:"offerable"`
-	EmergencyExpiresOn *workdays.Date   `json:"emergencyExpiresOn,omitempty" dynamodbav:"emergencyExpiresOn,omitempty"`
-	MedicalReviewDue   *workdays.Date   `json:"medicalReviewDue,omitempty" dynamodbav:"medicalReviewDue,omitempty"`
-	EffectiveDate      *workdays.Date   `json:"effectiveDate" dynamodbav:"effectiveDate"`
-	Reasons            decision.Reasons `json:"reasons" dynamodbav:"reasons"`
+	Status string `json:"status" dynamodbav:"status"`
+	// Band is the band the applicant is placed in, nil (JSON null) unless registered; BandName gives "" then.
+	Band *string `json:"band" dynamodbav:"band"`
+	// NeedBand is the band the housing need alone qualifies for; it differs from Band under reduced priority.
+	NeedBand  string `json:"needBand,omitempty" dynamodbav:"needBand,omitempty"`
+	Stars     int    `json:"stars" dynamodbav:"stars"`
+	Offerable bool   `json:"offerable" dynamodbav:"offerable"` // false while an HR-U rule applies
+	// EmergencyExpiresOn is 6 weeks after the Emergency award (HR-EM); nil outside Emergency and for
+	// under-occupiers, who have no time limit.
+	EmergencyExpiresOn *workdays.Date `json:"emergencyExpiresOn,omitempty" dynamodbav:"emergencyExpiresOn,omitempty"`
+	// MedicalReviewDue is 12 months after the medical assessment: offers after it need a review first (HR-M).
+	MedicalReviewDue *workdays.Date `json:"medicalReviewDue,omitempty" dynamodbav:"medicalReviewDue,omitempty"`
+	// EffectiveDate orders applicants within a band: see effectiveDate.
+	EffectiveDate *workdays.Date   `json:"effectiveDate" dynamodbav:"effectiveDate"`
+	Reasons       decision.Reasons `json:"reasons" dynamodbav:"reasons"`
+	// Warnings are what an officer must check before an offer (unverified stars, overdue medical review,
+	// Emergency period over, old debt still payable); each is also explained in Reasons.
+	Warnings decision.Reasons `json:"warnings,omitempty" dynamodbav:"warnings,omitempty"`
 }
 
 // BandName is the band or "" when there is none.
@@ -38,357 +48,170 @@ func (d Decision) BandName() string {
 	return *d.Band
 }
 
-// EmergencyWeeks is how long the Emergency band lasts before a direct offer (HR-EM).
-const EmergencyWeeks = 6
-
-// CheckEligibility is the pre-screen (HR-E1..HR-E3): may the applicant open the full form?
-func CheckEligibility(e EligibilityCheck) (bool, decision.Reasons, string) {
-	var r decision.Reasons
-	eligible := true
-	if *e.Age < 16 {
-		eligible = false
-		r.Add("HR-E1", "Applicants must be 16 or over.")
-	}
-	if !*e.EligibleImmigrationStatus {
-		eligible = false
-		r.Add("HR-E1", "Applicants must be eligible for social housing because of their immigration status.")
-	}
-	if slices.Contains(e.UnacceptableBehaviour, "violence-to-staff") {
-		eligible = false
-		r.Add("HR-E3", "Anyone who uses or threatens violence towards council staff or contractors is refused the register.")
-	}
-	if len(e.Circumstances) == 0 {
-		eligible = false
-		r.Add("HR-E2", "You need a housing need or a reasonable preference category to join the register; seeking work or a community contribution alone is not enough.")
-	}
-	if eligible {
-		r.Add("HR-E1", "You are 16 or over and eligible for social housing.")
-		for _, c := range e.Circumstances {
-			ci, _ := circumstance(c)
-			r.Add(ci.Rule, "You told us you are "+ci.Text+".")
-		}
-		return true, r, "You can now fill in the full application form."
-	}
-	return false, r, "You cannot join the housing register now. Call 0300 330 7003 for housing advice, including help if you are homeless or at risk of homelessness."
-}
-
-// Assess decides an application as of today. previous is the last decision (nil for a new application): the
-// band's effective date is kept while the band is unchanged.
+// Assess decides an application as of today. previous is the last decision (nil for a new application): it
+// keeps the band's effective date (and so the Emergency expiry) across reassessments.
 func Assess(a Application, today workdays.Date, previous *Decision) Decision {
 	var d Decision
-	if !eligible(a, &d) {
+	if !basicEligibility(a.Age, a.EligibleImmigrationStatus, a.UnacceptableBehaviour, &d.Reasons) {
 		d.Status = StatusIneligible
 		return d
 	}
-	need, needRule := needBand(a, &d.Reasons)
-	if need == "" {
+	need := needFrom(a.Circumstances, severityOf(a.MedicalAward), a.ReducedPriority, &d.Reasons)
+	if need.band == "" && !need.homeless {
 		d.Status = StatusNotQualifying
-		d.Reasons.Add("HR-E2", "You have no housing need and no reasonable preference category, so you cannot join the register, even if you are seeking work or making a community contribution.")
+		explain(&d.Reasons, "HR-E2", "You have no housing need and no reasonable preference category, so you cannot join the register.")
+		claimsWithoutNeed(a, &d.Reasons)
 		return d
 	}
-	d.Status, d.NeedBand = StatusRegistered, need
-	band := need
-	if reduced(a, today, &d.Reasons) {
+	d.Status, d.NeedBand = StatusRegistered, need.band
+	band := need.band
+	if reducedPriority(a, today, &d) {
 		band = BandReduced
-		d.Reasons.Add("HR-R", fmt.Sprintf("Your housing need would place you in %s, but reduced priority applies, so you rank below Band B.", bandLabel(need)))
+		if need.band != "" {
+			explain(&d.Reasons, "HR-R", fmt.Sprintf("Your housing need would place you in %s, but reduced priority applies, so you rank below Band B.", bandLabel(need.band)))
+		}
 	}
 	d.Band = &band
 	d.EffectiveDate = effectiveDate(band, today, previous)
-	d.Offerable = offerable(a, today, &d.Reasons)
-	d.Stars = stars(a, band, &d.Reasons)
-	if band == BandEmergency && needRule != "under-occupying-only" {
-		expires := d.EffectiveDate.AddDays(7 * EmergencyWeeks)
-		d.EmergencyExpiresOn = &expires
-		d.Reasons.Add("HR-EM", "Emergency status lasts 6 weekly bidding cycles, until "+expires.String()+"; after that you will get a direct offer.")
-	} else if band == BandEmergency {
-		d.Reasons.Add("HR-EM", "Under-occupying tenants keep Emergency status with no time limit.")
-	}
-	if m := a.MedicalAward; m != nil && m.Severity != "none" {
-		assessed, err := workdays.ParseDate(m.AssessedOn)
-		if err != nil {
-			assessed = today
-			d.Reasons.Add("HR-M", "The medical assessment date was not given, so it is taken as today for the 12-month review.")
-		}
-		due := assessed.AddMonths(12)
-		d.MedicalReviewDue = &due
-		if due.Before(today) || due == today {
-			d.Reasons.Add("HR-M", "Your medical assessment is over 12 months old: it will be reviewed before any offer.")
-		}
-	}
+	d.Offerable = offerable(a, today, &d)
+	d.Stars = stars(a, band, &d)
+	emergencyExpiry(&d, need, today)
+	medicalReview(&d, a.MedicalAward, today, previous)
 	return d
 }
 
-func bandLabel(b string) string {
-	if b == BandEmergency {
-		return "the Emergency band"
-	}
-	return "Band " + b
+// explain adds a reason whose text also cites the rule, as HR-D letters show it: "... (HR-CC)."
+func explain(r *decision.Reasons, rule, text string) {
+	r.Add(rule, strings.TrimSuffix(text, ".")+" ("+rule+").")
 }
 
-func eligible(a Application, d *Decision) bool {
-	ok := true
-	if a.Age < 16 {
-		ok = false
-		d.Reasons.Add("HR-E1", "Applicants must be 16 or over.")
-	}
-	if !a.EligibleImmigrationStatus {
-		ok = false
-		d.Reasons.Add("HR-E1", "Applicants must be eligible for social housing because of their immigration status.")
-	}
-	if slices.Contains(a.UnacceptableBehaviour, "violence-to-staff") {
-		ok = false
-		d.Reasons.Add("HR-E3", "Violence or threats towards council staff or contractors: the application is refused and removed from the register at once.")
-	}
-	return ok
+// need is what the circumstances and medical award qualify for.
+type need struct {
+	band               string // highest band, "" for none
+	homeless           bool   // homeless but intentionally so: a reasonable preference with no band of its own
+	onlyUnderOccupying bool   // Emergency only because of under-occupying: no time limit (HR-EM)
 }
 
-// needBand is the highest band any circumstance or medical award qualifies for (HR-EM, HR-A, HR-B, HR-M).
-func needBand(a Application, r *decision.Reasons) (string, string) {
-	best, onlyUnderOccupying := "", true
-	consider := func(band, rule, text string) {
-		r.Add(rule, text)
-		if best == "" || bandRank(band) < bandRank(best) {
-			best = band
+// needFrom finds the highest band any circumstance or medical award qualifies for (HR-EM, HR-A, HR-B, HR-M),
+// with a reason for each. Emergency excludes the intentionally homeless (source 001), who stay homeless, a
+// reasonable preference category, and so join the register with reduced priority (HR-R).
+func needFrom(circumstances []string, severity string, reduced []string, r *decision.Reasons) need {
+	var n need
+	underOccupyingOnly := true
+	consider := func(band string) {
+		if n.band == "" || BandRank(band) < BandRank(n.band) {
+			n.band = band
 		}
 	}
-	for _, code := range a.Circumstances {
-		c, _ := circumstance(code)
-		consider(c.Band, c.Rule, fmt.Sprintf("You are %s: %s.", c.Text, bandLabel(c.Band)))
-		if c.Band == BandEmergency && code != "under-occupying" {
-			onlyUnderOccupying = false
+	for _, code := range circumstances {
+		c, ok := lookup(Circumstances, code)
+		if !ok {
+			continue // Validate reports unknown codes
+		}
+		if code == codeHomeless && containsCode(reduced, codeIntentionallyHomeless) {
+			n.homeless = true
+			explain(r, "HR-EM", "You are accepted as homeless but were found intentionally homeless, so you are not in the Emergency band; homelessness is still a reasonable preference, so you can join the register with reduced priority.")
+			continue
+		}
+		explain(r, c.Rule, fmt.Sprintf("You are %s: %s.", c.Text, bandLabel(c.Band)))
+		consider(c.Band)
+		if c.Band == BandEmergency && code != codeUnderOccupying {
+			underOccupyingOnly = false
 		}
 	}
-	if m := a.MedicalAward; m != nil {
-		switch m.Severity {
-		case "severe":
-			consider(BandA, "HR-M", "An independent adviser recommended a severe medical or welfare award: Band A.")
-		case "moderate":
-			consider(BandB, "HR-M", "An independent adviser recommended a moderate medical or welfare award: Band B.")
-		}
+	switch band := medicalBand(severity); band {
+	case BandA:
+		explain(r, "HR-M", "An independent adviser recommended a severe medical or welfare award: Band A.")
+		consider(band)
+	case BandB:
+		explain(r, "HR-M", "An independent adviser recommended a moderate medical or welfare award: Band B.")
+		consider(band)
 	}
-	if best == BandEmergency && onlyUnderOccupying {
-		return best, "under-occupying-only"
-	}
-	return best, ""
-}
-
-// twoWeeksRent is the HR-U threshold for housing debt.
-func twoWeeksRent(d *HousingDebt) float64 { return 2 * d.WeeklyRent }
-
-// oldTenancyDebt: debt on a previous council tenancy that ended over 6 years ago (HR-R1).
-func oldTenancyDebt(d *HousingDebt, today workdays.Date) bool {
-	if d == nil || d.TenancyEndedOn == "" {
-		return false
-	}
-	ended, err := workdays.ParseDate(d.TenancyEndedOn)
-	return err == nil && ended.Before(today.AddMonths(-72))
-}
-
-// reduced applies HR-R. Source 001 keeps reduced priority for housing debt "until those debts are cleared", and
-// for debt on a council tenancy that ended over 6 years ago says the applicant may join the register but "will
-// normally be given less priority ... until the outstanding debt has been fully repaid": the source wins over
-// the digest's HR-R1, so such debt still reduces priority but does not bar offers (see offerable).
-func reduced(a Application, today workdays.Date, r *decision.Reasons) bool {
-	applies := false
-	if d := a.HousingDebt; d != nil && d.Amount > 0 {
-		applies = true
-		if oldTenancyDebt(d, today) {
-			r.Add("HR-R1", fmt.Sprintf("Your housing debt of £%.2f is from a council tenancy that ended over 6 years ago: you can join the register and receive offers, but the debt is still payable and you have less priority until it is repaid (source 001).", d.Amount))
-		} else {
-			r.Add("HR-R", fmt.Sprintf("You have housing-related debt of £%.2f: reduced priority until it is cleared.", d.Amount))
-		}
-	}
-	for _, code := range a.ReducedPriority {
-		applies = true
-		r.Add("HR-R", "Reduced priority: "+ReducedPriorityCodes[code]+".")
-	}
-	if n := refusalsInYear(a.RefusedOffers, today); n >= 3 {
-		applies = true
-		r.Add("HR-R", fmt.Sprintf("You refused %d reasonable offers in the last 12 months: reduced priority.", n))
-	}
-	return applies
-}
-
-func refusalsInYear(dates []string, today workdays.Date) int {
-	since := today.AddMonths(-12)
-	n := 0
-	for _, s := range dates {
-		if d, err := workdays.ParseDate(s); err == nil && d.After(since) && !d.After(today) {
-			n++
-		}
-	}
+	n.onlyUnderOccupying = n.band == BandEmergency && underOccupyingOnly
 	return n
 }
 
-// offerable applies HR-U and its exception HR-U1: no offer while unacceptable behaviour applies.
-func offerable(a Application, today workdays.Date, r *decision.Reasons) bool {
-	ok := true
-	for _, code := range a.UnacceptableBehaviour {
-		if code == "plan-not-kept" {
-			continue // a debt rule: handled with the debt below
-		}
-		ok = false
-		r.Add("HR-U", "No offer can be made while this applies: "+UnacceptableCodes[code]+".")
+func severityOf(m *MedicalAward) string {
+	if m == nil {
+		return ""
 	}
-	var debtRules []string
-	if d := a.HousingDebt; d != nil && d.Amount > 0 && !oldTenancyDebt(d, today) {
-		plan := d.RepaymentPlan
-		switch {
-		case plan.Agreed && plan.Kept && d.Amount <= twoWeeksRent(d):
-			r.Add("HR-U", fmt.Sprintf("Your repayment plan is kept and your debt is down to 2 weeks' rent (£%.2f) or less: offers can be made.", twoWeeksRent(d)))
-		case d.Amount >= twoWeeksRent(d):
-			debtRules = append(debtRules, fmt.Sprintf("housing debt of £%.2f is 2 weeks' rent (£%.2f) or more", d.Amount, twoWeeksRent(d)))
-		}
-		if plan.Agreed && !plan.Kept {
-			debtRules = append(debtRules, "the agreed repayment plan is not being kept")
-		}
-	}
-	if slices.Contains(a.UnacceptableBehaviour, "plan-not-kept") && !slices.Contains(debtRules, "the agreed repayment plan is not being kept") {
-		debtRules = append(debtRules, "the agreed repayment plan is not being kept")
-	}
-	if len(debtRules) > 0 {
-		if len(a.DebtException) > 0 {
-			var why []string
-			for _, e := range a.DebtException {
-				why = append(why, DebtExceptionCodes[e])
-			}
-			r.Add("HR-U1", "Although "+strings.Join(debtRules, " and ")+", an offer may still be made because you are "+strings.Join(why, " and ")+".")
-		} else {
-			ok = false
-			r.Add("HR-U", "No offer can be made while "+strings.Join(debtRules, " and ")+"; offers can resume once a repayment plan is kept and the debt is down to 2 weeks' rent.")
-		}
-	}
-	return ok
+	return m.Severity
 }
 
-// stars gives priority within a band (HR-S): one each for seeking work, community contribution (Band A or B
-// only, HR-CC), a working household (HR-W), and a medical award (never more than one for medical). Claims count
-// unless an officer found them unproven.
-func stars(a Application, band string, r *decision.Reasons) int {
-	n := 0
+func containsCode(codes []string, code string) bool {
+	for _, c := range codes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// claimsWithoutNeed explains that claimed stars do not open the register on their own (HR-E2, source 001).
+func claimsWithoutNeed(a Application, r *decision.Reasons) {
 	if a.SeekingWork {
-		if verified(a.Verified.SeekingWork) {
-			n++
-			r.Add("HR-S", "Actively seeking work: 1 star"+pending(a.Verified.SeekingWork, "verification with Jobcentre Plus")+".")
-		} else {
-			r.Add("HR-S", "Seeking work was not verified by Jobcentre Plus: no star.")
-		}
+		explain(r, "HR-E2", "Seeking work gives a star only to applicants with a housing need; on its own it does not give a place on the register.")
 	}
-	if cc := a.CommunityContribution; cc != nil {
-		if miss := ccShortfalls(*cc, a.Age); len(miss) > 0 {
-			r.Add("HR-CC", "Community contribution not awarded: "+strings.Join(miss, "; ")+".")
-		} else if band != BandA && band != BandB {
-			r.Add("HR-CC", "Community contribution is recorded, but its star is given only in Band A or Band B.")
-		} else if !verified(a.Verified.CommunityContribution) {
-			r.Add("HR-CC", "Community contribution evidence was not accepted: no star.")
-		} else {
-			n++
-			r.Add("HR-CC", "Community contribution: 1 star"+pending(a.Verified.CommunityContribution, "the evidence letter, re-checked at offer")+".")
-		}
+	if a.CommunityContribution != nil {
+		explain(r, "HR-E2", "A community contribution gives a star only to applicants with a housing need; on its own it does not give a place on the register.")
 	}
-	if w := a.Working; w != nil {
-		if miss := workingShortfalls(*w); len(miss) > 0 {
-			r.Add("HR-W", "Not a working household: "+strings.Join(miss, "; ")+".")
-		} else if !verified(a.Verified.Working) {
-			r.Add("HR-W", "Working household evidence was not accepted: no star.")
-		} else {
-			n++
-			r.Add("HR-W", "Working household: 1 star"+pending(a.Verified.Working, "payslips or accounts, re-checked at offer")+".")
-		}
+	if a.Working != nil {
+		explain(r, "HR-E2", "A working household gives a star only to applicants with a housing need; on its own it does not give a place on the register.")
 	}
-	if m := a.MedicalAward; m != nil && (m.Severity == "severe" || m.Severity == "moderate") {
-		n++
-		r.Add("HR-S", "Medical priority: 1 star (never more than one for medical, however many in the household qualify).")
-	}
-	return n
 }
 
-func verified(v *bool) bool { return v == nil || *v }
-
-func pending(v *bool, what string) string {
-	if v == nil {
-		return ", subject to " + what
-	}
-	return " (verified)"
-}
-
-// ccShortfalls lists what a community contribution claim lacks (HR-CC).
-func ccShortfalls(cc CommunityContribution, age int) []string {
-	var miss []string
-	if age < 16 {
-		miss = append(miss, "you must be 16 or over")
-	}
-	if cc.ResidenceYears < 3 {
-		miss = append(miss, fmt.Sprintf("%g years' residence is under the 3 continuous years required", cc.ResidenceYears))
-	}
-	if !cc.PositiveHistory {
-		miss = append(miss, "a positive residence history is required (no ASB, hate crime or convictions)")
-	}
-	if cc.VolunteeringMonths < 6 {
-		miss = append(miss, fmt.Sprintf("%g months of volunteering is under the 6 continuous months required", cc.VolunteeringMonths))
-	}
-	if cc.HoursPerMonth < 10 {
-		miss = append(miss, fmt.Sprintf("%g hours a month is under the 10 required", cc.HoursPerMonth))
-	}
-	if !cc.NotForProfit {
-		miss = append(miss, "the volunteering must be for a not-for-profit organisation or charity")
-	}
-	if !cc.EvidenceFromUnrelatedManager {
-		miss = append(miss, "a letter from an unrelated manager is required")
-	}
-	return miss
-}
-
-// workingShortfalls lists what a working household claim lacks (HR-W).
-func workingShortfalls(w Working) []string {
-	var miss []string
-	if w.HoursPerWeek < 16 {
-		miss = append(miss, fmt.Sprintf("%g hours a week is under the 16 required", w.HoursPerWeek))
-	}
-	if w.MonthsInLastTwelve < 9 {
-		miss = append(miss, fmt.Sprintf("%d months of the last 12 is under the 9 required", w.MonthsInLastTwelve))
-	}
-	return miss
-}
-
-// effectiveDate keeps the date a band was first awarded while the band is unchanged; a new band dates from
-// today (so moving down also restarts the date within the lower band: a fair queue for that band).
+// effectiveDate is the date the current band was first awarded, which orders applicants within a band (HR-S).
+//   - same band as before: keep the earlier date (a reassessment must not send anyone to the back of the queue);
+//   - a higher band, or a first band: today (the new need dates from now);
+//   - a lower band: keep the earlier date, because the applicant has waited since then in a band at least as
+//     high, and losing both the band and the waiting time would penalise one change twice.
 func effectiveDate(band string, today workdays.Date, previous *Decision) *workdays.Date {
-	if previous != nil && previous.BandName() == band && previous.EffectiveDate != nil {
-		d := *previous.EffectiveDate
-		return &d
+	date := today
+	if previous != nil && previous.Status == StatusRegistered && previous.EffectiveDate != nil &&
+		BandRank(band) >= BandRank(previous.BandName()) {
+		date = *previous.EffectiveDate
 	}
-	d := today
-	return &d
+	return &date
 }
 
-// OpenDeadlines are the application's deadlines: Emergency expiry, the resident's two-weeks-left message
-// (HR-EM), and the medical review before any offer (HR-M).
-func OpenDeadlines(ref string, d Decision) []casefile.Deadline {
-	if d.Status != StatusRegistered {
-		return nil
+// emergencyExpiry sets the end of the 6 weekly bidding cycles from the Emergency award; under-occupiers have
+// no time limit (HR-EM).
+func emergencyExpiry(d *Decision, n need, today workdays.Date) {
+	if d.BandName() != BandEmergency {
+		return
 	}
-	mk := func(name, rule, label string, due workdays.Date, aud casefile.Audience) casefile.Deadline {
-		return casefile.Deadline{CaseKind: casefile.Application, CaseRef: ref, Name: name, Due: due, Rule: rule,
-			Team: "allocations-officer", Manager: "allocations-officer", Audience: aud, Label: label}
+	if n.onlyUnderOccupying {
+		explain(&d.Reasons, "HR-EM", "Under-occupying tenants keep Emergency status with no time limit.")
+		return
 	}
-	var out []casefile.Deadline
-	if e := d.EmergencyExpiresOn; e != nil {
-		out = append(out, mk("emergency-expiry", "HR-EM", "Emergency band ends: make a direct offer", *e, casefile.Officer),
-			mk("emergency-two-weeks-left", "HR-EM", "Two weeks of Emergency status remain", e.AddDays(-14), casefile.Resident))
+	expires := d.EffectiveDate.AddDays(7 * EmergencyWeeks)
+	d.EmergencyExpiresOn = &expires
+	explain(&d.Reasons, "HR-EM", fmt.Sprintf("Emergency status lasts 6 weekly bidding cycles, until %s; if you have not found a home by then you will get a direct offer of a suitable property.", expires))
+	if today.After(expires) {
+		explain(&d.Warnings, "HR-EM", fmt.Sprintf("The Emergency period ended on %s: make a direct offer.", expires))
 	}
-	if m := d.MedicalReviewDue; m != nil {
-		out = append(out, mk("medical-review", "HR-M", "Medical assessment is 12 months old: review before any offer", *m, casefile.Officer))
-	}
-	return out
 }
 
-// PriorityKey sorts the priority list within a band: stars descending, then effective date (oldest first), then
-// reference. Stars are stored as 99-stars, two digits, so that ascending order is descending stars.
-func PriorityKey(ref string, d Decision) string {
-	eff := ""
-	if d.EffectiveDate != nil {
-		eff = d.EffectiveDate.String()
+// medicalReview dates the HR-M review: an award over 12 months old is reviewed before an offer. An award
+// without an assessment date (older records; Validate now requires it) keeps its earlier review date.
+func medicalReview(d *Decision, m *MedicalAward, today workdays.Date, previous *Decision) {
+	if m == nil || medicalBand(m.Severity) == "" {
+		return
 	}
-	return fmt.Sprintf("%02d#%s#%s", 99-d.Stars, eff, ref)
+	var due workdays.Date
+	if assessed, err := workdays.ParseDate(m.AssessedOn); err == nil {
+		due = assessed.AddMonths(12)
+		explain(&d.Reasons, "HR-M", fmt.Sprintf("Your medical assessment of %s will be reviewed before any offer made after %s.", assessed, due))
+	} else {
+		due = today.AddMonths(12)
+		if previous != nil && previous.MedicalReviewDue != nil {
+			due = *previous.MedicalReviewDue
+		}
+		explain(&d.Warnings, "HR-M", fmt.Sprintf("The medical assessment date is not recorded: record it; the review is due by %s.", due))
+	}
+	d.MedicalReviewDue = &due
+	if today.After(due) {
+		explain(&d.Reasons, "HR-M", "Your medical assessment is over 12 months old: it will be reviewed before any offer.")
+		explain(&d.Warnings, "HR-M", fmt.Sprintf("The medical award is over 12 months old (review was due %s): review it before any offer.", due))
+	}
 }
