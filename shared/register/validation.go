@@ -17,8 +17,10 @@ func (a Application) Validate(today workdays.Date) error {
 	app := a.Applicant
 	validate.Reachable(&f, "applicant", app.Email, app.Phone, app.Address, app.PreferredContact)
 	if dob, ok := pastDate(&f, "applicant.dateOfBirth", app.DateOfBirth, today); ok {
-		if years := ageOn(dob, today); a.Age >= 0 && a.Age != years {
-			f.Add("age", "%d does not agree with the date of birth, which makes the applicant %d today", a.Age, years)
+		// A stated age a year or two out is common (age at the last form, a birthday since) and harmless; they must
+		// only agree on what HR-E1 decides: whether the applicant is 16 or over.
+		if years := ageOn(dob, today); a.Age >= 0 && (a.Age >= 16) != (years >= 16) {
+			f.Add("age", "%d does not agree with the date of birth, which makes the applicant %d today (HR-E1: 16 or over)", a.Age, years)
 		}
 	}
 	for i, m := range a.Household {

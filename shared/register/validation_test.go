@@ -60,7 +60,7 @@ func TestValidationCrossFieldRules(t *testing.T) {
 		{"assessedOn in the future", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "moderate", AssessedOn: "2026-11-24"} }, "medicalAward.assessedOn", "future"},
 		{"impossible assessedOn", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "moderate", AssessedOn: "2026-02-29"} }, "medicalAward.assessedOn", "real date"},
 		{"dateOfBirth in the future", func(a *Application) { a.Applicant.DateOfBirth = "2026-11-24" }, "applicant.dateOfBirth", "future"},
-		{"age disagrees with dateOfBirth", func(a *Application) { a.Age = 40 }, "age", "makes the applicant 36"},
+		{"age and dateOfBirth disagree on 16 or over", func(a *Application) { a.Age = 15 }, "age", "makes the applicant 36"},
 		{"negative age", func(a *Application) { a.Age = -1 }, "age", "at least 0"},
 		{"no way to contact", func(a *Application) { a.Applicant.Email = "" }, "applicant", "email address or a phone number"},
 		{"bad phone", func(a *Application) { a.Applicant.Phone = "12345" }, "applicant.phone", "UK phone"},
@@ -121,5 +121,14 @@ func TestMedicalAwardShapes(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &a); err != nil || a.MedicalAward == nil || *a.MedicalAward != want {
 			t.Errorf("%s: %+v %v", body, a.MedicalAward, err)
 		}
+	}
+}
+
+// A stated age a year or two out from the date of birth is accepted: only the HR-E1 threshold must agree.
+func TestAgeNearDateOfBirthIsAccepted(t *testing.T) {
+	a := base("urgent-welfare")
+	a.Age = 35 // 36 by the date of birth today
+	if err := a.Validate(today); err != nil {
+		t.Fatalf("%v", err)
 	}
 }

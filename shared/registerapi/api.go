@@ -109,6 +109,9 @@ func answer(r Record) map[string]any {
 	if d.MedicalReviewDue != nil {
 		out["medicalReviewDue"] = d.MedicalReviewDue
 	}
+	if len(d.Warnings) > 0 {
+		out["warnings"] = d.Warnings
+	}
 	return out
 }
 
@@ -155,7 +158,7 @@ func (s Service) apply(ctx context.Context, req httpapi.Request) (events.APIGate
 func decisionMessage(rec Record, a register.Applicant) ([]outbox.Entry, error) {
 	var reasons []string
 	for _, r := range rec.Decision.Reasons {
-		reasons = append(reasons, r.Text+" ("+r.Rule+")")
+		reasons = append(reasons, r.Text) // each reason's text already cites its rule (HR-D)
 	}
 	preferred := a.PreferredContact
 	if preferred == "" {
