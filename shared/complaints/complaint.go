@@ -236,14 +236,14 @@ func Submit(ref string, s Submission, receivedAt time.Time) (Complaint, casefile
 	if err := s.Validate(receivedAt); err != nil {
 		return Complaint{}, casefile.Event{}, err
 	}
-	c, ev := Receive(ref, s, receivedAt)
+	c, ev := receive(ref, s, receivedAt)
 	return c, ev, nil
 }
 
-// Receive opens a stage 1 complaint from an already validated submission (CH-4: acknowledge within 5 WD of
-// receipt). An issue over 12 months old, or declared legal proceedings, is flagged for the officer, never
-// refused automatically (CH-2: no blanket exclusions; refusals must be evidenced). Prefer Submit.
-func Receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event) {
+// receive opens a stage 1 complaint from a validated submission (CH-4: acknowledge within 5 WD of receipt).
+// An issue over 12 months old, or declared legal proceedings, is flagged for the officer, never refused
+// automatically (CH-2: no blanket exclusions; refusals must be evidenced).
+func receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event) {
 	issue, _ := workdays.ParseDate(s.IssueDate)
 	c := Complaint{Reference: ref, Status: StatusReceived, Stage: 1, ReceivedAt: at.UTC(), IssueDate: issue,
 		ServiceArea: strings.TrimSpace(s.ServiceArea), Description: s.Description, OutcomesSought: s.OutcomesSought,

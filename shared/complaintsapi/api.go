@@ -74,11 +74,11 @@ func (s Service) submit(ctx context.Context, req httpapi.Request) (events.APIGat
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	now := req.Now()
-	if err := sub.Validate(now); err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
 	return idem.Run(ctx, s.Store, req, http.StatusCreated, func(record idem.Recorder) (any, error) {
-		c, ev := complaints.Receive(ids.NewReference("CMP"), sub, now)
+		c, ev, err := complaints.Submit(ids.NewReference("CMP"), sub, now)
+		if err != nil {
+			return nil, err
+		}
 		token := ids.NewAccessToken()
 		answer := map[string]any{"reference": c.Reference, "stage": c.Stage, "status": c.Status,
 			"acknowledgeBy": c.Stages[0].AcknowledgeBy, "accessToken": token, "flags": c.Flags, "rules": []string{"CH-4"}}
