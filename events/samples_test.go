@@ -10,11 +10,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/asb"
-	"github.com/councilhousing/backend/shared/complaints"
-	"github.com/councilhousing/backend/shared/notification"
-	"github.com/councilhousing/backend/shared/register"
-	"github.com/councilhousing/backend/shared/workdays"
+	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/complaints"
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/rules/register"
+	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
 func load(t *testing.T, file string, v any) {

@@ -8,13 +8,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/reminders"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/app/reminders"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
 )
 
 func main() {
-	deps := runtime.Init(catalog.NotificationsQueue)
+	deps := coldstart.Init(catalog.NotificationsQueue)
 	var boxes reminders.Mailboxes
 	if err := json.Unmarshal([]byte(os.Getenv("TEAM_MAILBOXES")), &boxes); err != nil {
 		slog.Error("TEAM_MAILBOXES must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())

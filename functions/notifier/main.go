@@ -8,15 +8,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/shared/awsenv"
-	"github.com/councilhousing/backend/shared/notifier"
-	"github.com/councilhousing/backend/shared/notify"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/adapters/govuknotify"
+	"github.com/councilhousing/backend/shared/app/notificationsender"
+	"github.com/councilhousing/backend/shared/platform/awsenv"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
 )
 
 func main() {
-	deps := runtime.Init()
-	client, err := notify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
+	deps := coldstart.Init()
+	client, err := govuknotify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
 	if err != nil {
 		slog.Error("notify client", "error", err.Error())
 		os.Exit(1)
@@ -28,6 +28,6 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	n := notifier.Notifier{Records: notifier.Cases{Store: deps.Store}, Notify: client, Templates: templates}
+	n := notificationsender.Notifier{Records: notificationsender.Cases{Store: deps.Store}, Notify: client, Templates: templates}
 	lambda.Start(n.Handle)
 }

@@ -4,13 +4,13 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/asbapi"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
 func main() {
-	deps := runtime.Init(catalog.OOHCallsQueue)
+	deps := coldstart.Init(catalog.OOHCallsQueue)
 	intake := asbapi.Intake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Store: deps.Store, Queues: deps.Queues}
 	lambda.Start(intake.Routes().Handler())
 }

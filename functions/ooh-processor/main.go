@@ -4,14 +4,14 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/asbapi"
-	"github.com/councilhousing/backend/shared/asbstore"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/adapters/asbstore"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
 func main() {
-	deps := runtime.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
+	deps := coldstart.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
 	svc := asbapi.Service{Store: asbstore.Store{Store: deps.Store}, Queues: deps.Queues}
 	lambda.Start(svc.ProcessCalls)
 }

@@ -7,13 +7,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/outbox"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
 )
 
 func main() {
-	deps := runtime.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
+	deps := coldstart.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
 	ob := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (map[string]int, error) {
 		n, err := ob.Relay(ctx, ev.Time.Add(-outbox.Grace))

@@ -4,13 +4,13 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/infra/catalog"
-	"github.com/councilhousing/backend/shared/registerapi"
-	"github.com/councilhousing/backend/shared/runtime"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
 func main() {
-	deps := runtime.Init(catalog.NotificationsQueue)
+	deps := coldstart.Init(catalog.NotificationsQueue)
 	svc := registerapi.Service{Store: deps.Store, Queues: deps.Queues}
 	lambda.Start(svc.Routes().Handler())
 }

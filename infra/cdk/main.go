@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/infra/stack"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // defaultRegion is London, so residents' data stays in the UK.

@@ -23,9 +23,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 func main() {

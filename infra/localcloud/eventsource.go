@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // pollQueue is the SQS event source mapping: MaxConcurrency pollers receive batches, invoke the function,

@@ -25,8 +25,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/robfig/cron/v3"
 
-	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }

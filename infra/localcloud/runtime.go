@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // queueWait is how long an invocation waits for a free warm process before it is refused as throttled. In AWS

@@ -16,7 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // scheduledEvent is the input the stack gives EventBridge Scheduler's Lambda target: an EventBridge event whose

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/councilhousing/backend/infra/catalog"
 	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 var (

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // function is provided.al2023 on Graviton from dist/<fn>/bootstrap, with JSON logs kept for three months, its

@@ -7,7 +7,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // cdk-nag findings that are deliberate, each suppressed on the one resource it concerns (never stack-wide)

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/councilhousing/backend/infra/catalog"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // The stack is checked against the catalog it was built from: every table, queue, function, route, trigger,

@@ -1,0 +1,169 @@
+// Package dynamo is the DynamoDB adapter shared by every case kind: the single-table key layout, conditional
+// writes for optimistic locking, the deadlines index kept in step with each change, timeline items,
+// idempotency records and opaque pagination tokens.
+//
+// Key layout of the cases table (see infra/catalog for the indexes):
+//
+//	pk = <KIND>#<reference>      sk = CASE                  the case itself (with "version")
+//	pk = <KIND>#<reference>      sk = CONTACT               personal contact details, kept apart from the case
+//	pk = <KIND>#<reference>      sk = EVENT#<time>#<n>      timeline entries (CH-9, HR-D)
+//	pk = <KIND>#<reference>      sk = DEADLINE#<name>       open deadlines; duePk/dueSk put them in the
+//	                                                         sparse "deadlines" index (OPEN, <due>#<kind>#<ref>#<name>)
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/awsenv"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+)
+
+// Sort keys and prefixes of the single-table design.
+const (
+	SKCase     = "CASE"
+	SKContact  = "CONTACT"
+	SKEvent    = "EVENT#"
+	SKDeadline = "DEADLINE#"
+)
+
+// API is the part of the DynamoDB client the store uses (the real client in production and in tests).
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+}
+
+// Store reads and writes the cases and idempotency tables.
+type Store struct {
+	DB          API
+	Cases       string // table names
+	Idempotency string
+}
+
+// FromEnv builds a store from the function's environment (CASES_TABLE, IDEMPOTENCY_TABLE).
+func FromEnv(db API) *Store {
+	return &Store{DB: db, Cases: os.Getenv(catalog.TableEnv(catalog.CasesTable)), Idempotency: os.Getenv(catalog.TableEnv(catalog.IdempotencyTable))}
+}
+
+// NewClient makes a DynamoDB client from the default AWS configuration.
+func NewClient(ctx context.Context) (*dynamodb.Client, error) {
+	cfg, err := awsenv.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dynamodb.NewFromConfig(cfg), nil
+}
+
+// CaseKey is the partition key of a case: e.g. "ASB#ASB-7K3M-9QXD".
+func CaseKey(kind casefile.Kind, ref string) string { return strings.ToUpper(string(kind)) + "#" + ref }
+
+// Key builds a primary key value.
+func Key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": S(pk), "sk": S(sk)}
+}
+
+// S is a string attribute value.
+func S(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+// N is a number attribute value.
+func N(n int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(n)} }
+
+// Item marshals v (using its dynamodbav tags) and adds the key and any extra (index) attributes.
+func Item(pk, sk string, v any, extra map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	item, err := Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("marshal %s/%s: %w", pk, sk, err)
+	}
+	item["pk"], item["sk"] = S(pk), S(sk)
+	for k, val := range extra {
+		item[k] = val
+	}
+	return item, nil
+}
+
+// PutNew writes an item that must not exist yet (a new case; a reference collision is refused, not overwritten).
+func (s *Store) PutNew(item map[string]types.AttributeValue) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.Cases, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}
+}
+
+// PutVersioned replaces an item only if it still has the version it was read at (optimistic locking): item
+// must carry "version" = readVersion+1. Two officers saving at once: one wins, the other gets 409 and reloads.
+func (s *Store) PutVersioned(item map[string]types.AttributeValue, readVersion int) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.Cases, Item: item,
+		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :read"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":read": N(int64(readVersion))},
+	}}
+}
+
+// Put writes an item unconditionally (e.g. replacing a contact record along with a versioned case).
+func (s *Store) Put(item map[string]types.AttributeValue) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.Cases, Item: item}}
+}
+
+// Get reads one item into v; found is false when it does not exist.
+func (s *Store) Get(ctx context.Context, pk, sk string, v any) (found bool, err error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Cases, Key: Key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, fmt.Errorf("get %s/%s: %w", pk, sk, err)
+	}
+	if out.Item == nil {
+		return false, nil
+	}
+	return true, Unmarshal(out.Item, v)
+}
+
+// ErrConditionFailed is wrapped by Write when a condition failed: the item changed or already exists.
+var ErrConditionFailed = errors.New("condition failed")
+
+// ConflictError reports which transaction items failed their conditions (by index), for callers that must tell
+// an idempotent replay (item 0) from a concurrent edit.
+type ConflictError struct{ Failed []int }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("transaction conditions failed at %v", e.Failed)
+}
+func (e *ConflictError) Unwrap() error { return ErrConditionFailed }
+
+// Write runs the items as one transaction: all or nothing, one write request.
+func (s *Store) Write(ctx context.Context, items []types.TransactWriteItem) error {
+	if len(items) > 100 {
+		return fmt.Errorf("transaction of %d items is over DynamoDB's limit of 100", len(items))
+	}
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		var failed []int
+		for i, r := range canceled.CancellationReasons {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+				failed = append(failed, i)
+			}
+		}
+		if len(failed) > 0 {
+			return &ConflictError{Failed: failed}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("transaction: %w", err)
+	}
+	return nil
+}
+
+// StaleWrite is the answer when an optimistic lock lost: someone else changed the record first.
+func StaleWrite() error {
+	return apperr.New(apperr.Conflict, "The record was changed by someone else at the same time. Reload it and try again.")
+}

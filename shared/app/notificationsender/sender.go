@@ -1,0 +1,217 @@
+// Package notificationsender is the notifier function: it delivers notification requests from the queue through GOV.UK
+// Notify, in the resident's language and by their preferred channel, and records every notification on the
+// case's timeline (the case's correspondence record, CH-9). Logs carry ids, template names and error kinds only:
+// never an address, a personalisation value or Notify's message text.
+//
+// Templates (NOTIFY_TEMPLATES, a JSON object) map a logical template name (shared/notification) to a Notify
+// template id. Keys are tried in this order, so English is the fallback for a language with no template:
+//
+//	<template>.<language>.<channel>   e.g. "complaint-received.cy.email"
+//	<template>.<language>             e.g. "complaint-received.cy"
+//	<template>.en.<channel>, <template>.en
+//	<template>.<channel>, <template>  e.g. "complaint-received.sms"
+//
+// Notify templates are per channel (an email template cannot send a text), so real deployments map
+// "<template>.<channel>" or "<template>.<language>.<channel>". With no mapping the id is "<template>.<channel>":
+// that is what ships for local use (the catalog sets NOTIFY_TEMPLATES to {}), since the local Notify stand-in
+// accepts any template id; real Notify refuses it with a 400, recorded on the timeline as notification-failed.
+package notificationsender
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/shared/adapters/govuknotify"
+	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+)
+
+// Sender is the part of the Notify client the notifier uses.
+type Sender interface {
+	SendEmail(ctx context.Context, e govuknotify.Email) (*govuknotify.Sent, error)
+	SendSMS(ctx context.Context, s govuknotify.SMS) (*govuknotify.Sent, error)
+}
+
+// Records is where the notifier keeps what it did, per case and notification id.
+type Records interface {
+	// Noted says whether the timeline already has the entry for the notification id (at is its RequestedAt).
+	Noted(ctx context.Context, kind casefile.Kind, ref, id string, at time.Time) (bool, error)
+	// Note adds the timeline entry for the notification id, once.
+	Note(ctx context.Context, kind casefile.Kind, ref, id string, ev casefile.Event) error
+	// Lease marks the notification as being sent until now+d; false when another delivery holds it.
+	Lease(ctx context.Context, kind casefile.Kind, ref, id string, d time.Duration, now time.Time) (bool, error)
+	// Unlease ends the lease early.
+	Unlease(ctx context.Context, kind casefile.Kind, ref, id string) error
+}
+
+// Notifier delivers notifications.
+type Notifier struct {
+	Records   Records
+	Notify    Sender
+	Templates map[string]string // NOTIFY_TEMPLATES (see the package comment)
+	Now       func() time.Time  // real clock, for leases and the time sent; defaults to time.Now
+}
+
+// Channels.
+const (
+	Email  = "email"
+	SMS    = "sms"
+	Letter = "letter"
+)
+
+// Timeline actions.
+const (
+	ActionSent         = "notification-sent"
+	ActionFailed       = "notification-failed" // Notify refused it for good (400): staff must contact the resident another way
+	ActionLetterToPost = "letter-to-post"      // the resident asked for letters: no electronic message is sent
+)
+
+// lease is how long one delivery may hold a notification between deciding to send it and recording it. Twice the
+// function's timeout (30 s, catalog): no holder outlives it, and the queue's visibility timeout (six times the
+// timeout) brings a message back only after it has run out.
+const lease = 60 * time.Second
+
+// errInFlight sends a message back to the queue while another delivery of the same request holds the lease.
+var errInFlight = errors.New("another delivery of this notification is in flight; retried later")
+
+// Handle processes a batch with partial batch failures: a message Notify refuses for good (400) is recorded and
+// acknowledged; rate limits, Notify's own failures, network errors and a rejected API key are retried through
+// the queue and end in the DLQ after maxReceiveCount.
+func (n Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	return queue.Handle(ctx, ev, n.deliver), nil
+}
+
+// Channel chooses how to reach the recipient: letter when they asked for letters; SMS when they prefer texts or
+// calls and a phone is known; else email, else SMS; "" when there is no way (an anonymous reporter, ASB-2).
+func Channel(to notification.Recipient) string {
+	switch to.PreferredContact {
+	case Letter:
+		return Letter
+	case SMS, "phone":
+		if to.Phone != "" {
+			return SMS
+		}
+	}
+	switch {
+	case to.Email != "":
+		return Email
+	case to.Phone != "":
+		return SMS
+	}
+	return ""
+}
+
+// TemplateID finds the Notify template for a language and channel (see the package comment).
+func (n Notifier) TemplateID(template, language, channel string) string {
+	keys := []string{template + "." + language + "." + channel, template + "." + language,
+		template + ".en." + channel, template + ".en", template + "." + channel, template}
+	if language == "" {
+		keys = keys[2:]
+	}
+	for _, key := range keys {
+		if id := n.Templates[key]; id != "" {
+			return id
+		}
+	}
+	return template + "." + channel
+}
+
+// deliver sends one request, once per Request.ID:
+//   - a timeline entry for the id means it was delivered (a redelivered message): nothing is sent;
+//   - otherwise a lease (see lease) stops a concurrent duplicate delivery from sending it too;
+//   - Notify gets reference = Request.ID, so a notification is traceable in Notify by our id. The one window left
+//     is a crash after Notify accepted it and before the timeline entry was written: the redelivery, after the
+//     lease, sends it again (at least once, never lost); the repeat carries the same reference.
+func (n Notifier) deliver(ctx context.Context, m events.SQSMessage) error {
+	var req notification.Request
+	if err := json.Unmarshal([]byte(m.Body), &req); err != nil || req.ID == "" || req.Template == "" || req.CaseKind == "" || req.CaseRef == "" {
+		return fmt.Errorf("message %s is not a notification request", m.MessageId) // to the DLQ, for a person to read
+	}
+	channel := Channel(req.To)
+	if channel == "" {
+		return nil // nobody to tell (e.g. an anonymous reporter): nothing is sent and nothing fails
+	}
+	if done, err := n.Records.Noted(ctx, req.CaseKind, req.CaseRef, req.ID, req.RequestedAt); err != nil || done {
+		return err
+	}
+	held, err := n.Records.Lease(ctx, req.CaseKind, req.CaseRef, req.ID, lease, n.now())
+	if err != nil {
+		return err
+	}
+	if !held {
+		return errInFlight
+	}
+	err = n.send(ctx, req, channel)
+	if uerr := n.Records.Unlease(ctx, req.CaseKind, req.CaseRef, req.ID); uerr != nil && err == nil {
+		// the timeline entry is written, which is what counts; the lease runs out by itself
+		slog.WarnContext(ctx, "notification lease not ended", "notification", req.ID, "error", uerr.Error())
+	}
+	return err
+}
+
+// send delivers by channel and records the outcome.
+func (n Notifier) send(ctx context.Context, req notification.Request, channel string) error {
+	if channel == Letter {
+		return n.record(ctx, req, channel, ActionLetterToPost, map[string]any{"note": "The resident asked for letters: print and post it."})
+	}
+	templateID := n.TemplateID(req.Template, req.To.Language, channel)
+	var sent *govuknotify.Sent
+	var err error
+	if channel == Email {
+		sent, err = n.Notify.SendEmail(ctx, govuknotify.Email{EmailAddress: req.To.Email, TemplateID: templateID, Personalisation: req.Personalisation, Reference: req.ID})
+	} else {
+		sent, err = n.Notify.SendSMS(ctx, govuknotify.SMS{PhoneNumber: req.To.Phone, TemplateID: templateID, Personalisation: req.Personalisation, Reference: req.ID})
+	}
+	var nerr *govuknotify.Error
+	switch {
+	case errors.As(err, &nerr) && nerr.AuthFailure():
+		// our key is wrong or revoked: every message fails alike. Not the resident's fault, so nothing goes on the
+		// timeline; the message is retried and kept in the DLQ, to be redriven once NOTIFY_API_KEY is fixed.
+		slog.ErrorContext(ctx, "ALERT: GOV.UK Notify rejected our API key (403 AuthError): no notification can be sent until NOTIFY_API_KEY is fixed",
+			"notification", req.ID, "error", nerr.Kind())
+		return fmt.Errorf("notify: 403 %s", nerr.Kind())
+	case errors.As(err, &nerr) && nerr.Permanent():
+		slog.WarnContext(ctx, "notification refused by Notify", "notification", req.ID, "template", req.Template, "status", nerr.StatusCode, "error", nerr.Kind())
+		if rerr := n.record(ctx, req, channel, ActionFailed, map[string]any{"templateId": templateID, "status": nerr.StatusCode, "error": nerr.Kind()}); rerr != nil {
+			return rerr
+		}
+		return fmt.Errorf("%w: notify %d %s", queue.ErrPermanent, nerr.StatusCode, nerr.Kind())
+	case err != nil:
+		return err // 429, 5xx, network: retried through the queue
+	}
+	return n.record(ctx, req, channel, ActionSent, map[string]any{"templateId": templateID, "notifyId": sent.ID, "reference": req.ID})
+}
+
+// record writes the timeline entry: the case's correspondence record (CH-9), read by staff, so it says what went
+// to whom, how and when; logs never do.
+func (n Notifier) record(ctx context.Context, req notification.Request, channel, action string, details map[string]any) error {
+	details["template"], details["channel"], details["role"], details["notificationId"] = req.Template, channel, string(req.To.Role), req.ID
+	details["to"], details["at"] = address(req.To, channel), n.now().UTC().Format(time.RFC3339)
+	// At is the request's time, which makes the entry's key the same however often it is written
+	return n.Records.Note(ctx, req.CaseKind, req.CaseRef, req.ID, casefile.Event{At: req.RequestedAt, Actor: "notifier", Action: action, Details: details})
+}
+
+// address is where a channel delivers to.
+func address(to notification.Recipient, channel string) string {
+	switch channel {
+	case Email:
+		return to.Email
+	case SMS:
+		return to.Phone
+	}
+	return "by post"
+}
+
+func (n Notifier) now() time.Time {
+	if n.Now != nil {
+		return n.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,272 @@
+package notificationsender
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/adapters/govuknotify"
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+)
+
+func TestMain(m *testing.M) { emulators.Main(m) }
+
+const apiKey = "test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+
+// fakeNotify answers like GOV.UK Notify, by recipient: 400 for bad@, 500 for down@, 429 for busy@, 201 otherwise;
+// every request 403 when rejectKey is set. It keeps what it was sent.
+type fakeNotify struct {
+	mu        sync.Mutex
+	got       []string // "<path> <to> <template_id> <reference>"
+	srv       *httptest.Server
+	rejectKey bool
+	recovered bool // down@ and busy@ succeed
+}
+
+func newFake(t *testing.T) *fakeNotify {
+	f := &fakeNotify{}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		to, _ := body["email_address"].(string)
+		if to == "" {
+			to, _ = body["phone_number"].(string)
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.got = append(f.got, strings.Join([]string{r.URL.Path, to, body["template_id"].(string), body["reference"].(string)}, " "))
+		answer := func(status int, kind string) {
+			w.WriteHeader(status)
+			_, _ = fmt.Fprintf(w, `{"status_code":%d,"errors":[{"error":%q,"message":"details"}]}`, status, kind)
+		}
+		switch {
+		case f.rejectKey:
+			answer(403, "AuthError")
+		case to == "bad@example.org":
+			answer(400, "ValidationError")
+		case to == "down@example.org" && !f.recovered:
+			answer(500, "Exception")
+		case to == "busy@example.org" && !f.recovered:
+			answer(429, "RateLimitError")
+		default:
+			w.WriteHeader(201)
+			_, _ = w.Write([]byte(`{"id":"notify-` + body["reference"].(string) + `","reference":"` + body["reference"].(string) + `","content":{},"uri":"u","template":{"id":"t","version":1,"uri":"u"}}`))
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeNotify) sent() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.got)
+}
+
+// setup is a notifier on a fresh set of DynamoDB Local tables, talking to the fake Notify through the real client.
+func setup(t *testing.T) (*Notifier, *fakeNotify, *dynamo.Store) {
+	set := emulators.Shared(t).Fresh(t)
+	store := &dynamo.Store{DB: set.DDB, Cases: set.Tables[catalog.CasesTable], Idempotency: set.Tables[catalog.IdempotencyTable]}
+	fake := newFake(t)
+	client, err := govuknotify.New(fake.srv.URL, apiKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Notifier{Records: Cases{Store: store}, Notify: client, Templates: map[string]string{
+		"complaint-received.cy.email": "tmpl-complaint-cy-email", "complaint-received.email": "tmpl-complaint-email",
+	}}, fake, store
+}
+
+// sampleBatch is events/notifications-batch.json plus one unreadable message.
+func sampleBatch(t *testing.T) events.SQSEvent {
+	data, err := os.ReadFile("../../../events/notifications-batch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.SQSEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev.Records = append(ev.Records, events.SQSMessage{MessageId: "m-junk", Body: "not json"})
+	return ev
+}
+
+func failures(resp events.SQSEventResponse) string {
+	var ids []string
+	for _, f := range resp.BatchItemFailures {
+		ids = append(ids, f.ItemIdentifier)
+	}
+	return strings.Join(ids, ",")
+}
+
+func timeline(t *testing.T, store *dynamo.Store, kind casefile.Kind, ref string) []casefile.Event {
+	items, err := store.CaseItems(kind, ref).All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := dynamo.Timeline(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// One batch: the 5xx, the 429 and the unreadable message are reported as failed (and only they); the 400 is
+// recorded on the timeline and not retried; the letter is recorded, the anonymous reporter gets nothing.
+func TestNotifierPartialBatchFailures(t *testing.T) {
+	n, fake, store := setup(t)
+	batch := sampleBatch(t)
+	resp, err := n.Handle(context.Background(), batch)
+	if err != nil || failures(resp) != "m-notify-down,m-rate-limited,m-junk" {
+		t.Fatalf("batch item failures %q %v, want the 5xx, the 429 and the unreadable message", failures(resp), err)
+	}
+	want := []string{
+		"/v2/notifications/email sam@example.org tmpl-complaint-cy-email CMP-AAAA-0001#received", // Welsh template
+		"/v2/notifications/sms 07700900123 asb-report-received.sms ASB-BBBB-0002#received",       // prefers SMS; unmapped -> local default
+		"/v2/notifications/email complaints@council.example reminder-due-soon.email complaint#CMP-EEEE-0005#acknowledge#due-soon#2026-11-27",
+		"/v2/notifications/email bad@example.org tmpl-complaint-email CMP-FFFF-0006#received", // no language: English
+		"/v2/notifications/email down@example.org tmpl-complaint-email CMP-GGGG-0007#received",
+		"/v2/notifications/email busy@example.org tmpl-complaint-email CMP-HHHH-0008#received",
+	}
+	if got := fake.sent(); !slices.Equal(got, want) {
+		t.Fatalf("Notify got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	cases := []struct {
+		kind           casefile.Kind
+		ref, action    string
+		channel, to    string
+		role, notifyID string
+	}{
+		{casefile.Complaint, "CMP-AAAA-0001", ActionSent, "email", "sam@example.org", "resident", "notify-CMP-AAAA-0001#received"},
+		{casefile.ASB, "ASB-BBBB-0002", ActionSent, "sms", "07700900123", "resident", "notify-ASB-BBBB-0002#received"},
+		{casefile.Complaint, "CMP-CCCC-0003", ActionLetterToPost, "letter", "by post", "resident", ""},
+		{casefile.Complaint, "CMP-EEEE-0005", ActionSent, "email", "complaints@council.example", "team", "notify-complaint#CMP-EEEE-0005#acknowledge#due-soon#2026-11-27"},
+		{casefile.Complaint, "CMP-FFFF-0006", ActionFailed, "email", "bad@example.org", "resident", ""},
+	}
+	for _, c := range cases {
+		tl := timeline(t, store, c.kind, c.ref)
+		if len(tl) != 1 {
+			t.Errorf("%s: timeline %+v", c.ref, tl)
+			continue
+		}
+		e := tl[0]
+		if e.Action != c.action || e.Actor != "notifier" || e.Details["channel"] != c.channel || e.Details["to"] != c.to || e.Details["role"] != c.role ||
+			!e.At.Equal(time.Date(2026, 11, 23, 10, 15, 0, 0, time.UTC)) || (c.notifyID != "" && e.Details["notifyId"] != c.notifyID) {
+			t.Errorf("%s: %+v", c.ref, e)
+		}
+	}
+	if e := timeline(t, store, casefile.Complaint, "CMP-FFFF-0006"); len(e) == 1 && (e[0].Details["error"] != "ValidationError" || e[0].Details["status"] != float64(400)) {
+		t.Errorf("refusal details %+v", e[0].Details)
+	}
+	for ref, kind := range map[string]casefile.Kind{"ASB-DDDD-0004": casefile.ASB, "CMP-GGGG-0007": casefile.Complaint, "CMP-HHHH-0008": casefile.Complaint} {
+		if tl := timeline(t, store, kind, ref); len(tl) != 0 {
+			t.Errorf("%s: %+v", ref, tl)
+		}
+	}
+
+	// SQS redelivers the whole batch; Notify has recovered: only the two retried messages are sent, once each
+	fake.recovered = true
+	before := len(fake.sent())
+	resp, _ = n.Handle(context.Background(), batch)
+	if failures(resp) != "m-junk" || len(fake.sent()) != before+2 {
+		t.Fatalf("redelivery: failures %q, Notify got %v", failures(resp), fake.sent()[before:])
+	}
+	if tl := timeline(t, store, casefile.Complaint, "CMP-GGGG-0007"); len(tl) != 1 || tl[0].Action != ActionSent {
+		t.Fatalf("retried message: %+v", tl)
+	}
+}
+
+// A concurrent duplicate delivery of the same request (SQS is at least once) holds the lease: this delivery
+// sends nothing and goes back to the queue; once the holder is gone (lease run out) the message is sent.
+func TestNotifierConcurrentDuplicateWaitsForTheLease(t *testing.T) {
+	n, fake, store := setup(t)
+	msg := sampleBatch(t).Records[0]
+	now := time.Now()
+	n.Now = func() time.Time { return now }
+	if held, err := (Cases{Store: store}).Lease(context.Background(), casefile.Complaint, "CMP-AAAA-0001", "CMP-AAAA-0001#received", lease, now); !held || err != nil {
+		t.Fatalf("lease: %v %v", held, err)
+	}
+	resp, _ := n.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if failures(resp) != "m-welsh" || len(fake.sent()) != 0 {
+		t.Fatalf("within the lease: failures %q, sent %v", failures(resp), fake.sent())
+	}
+	now = now.Add(lease + 2*time.Second)
+	resp, _ = n.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg, msg}})
+	if failures(resp) != "" || len(fake.sent()) != 1 {
+		t.Fatalf("after the lease: failures %q, sent %v", failures(resp), fake.sent())
+	}
+}
+
+// A 403 means our API key is wrong: every message is kept for the DLQ (redriven once the key is fixed), and
+// nothing is recorded against the residents.
+func TestNotifierRejectedKeyKeepsTheMessages(t *testing.T) {
+	n, fake, store := setup(t)
+	fake.rejectKey = true
+	batch := sampleBatch(t)
+	batch.Records = batch.Records[:2]
+	resp, _ := n.Handle(context.Background(), batch)
+	if failures(resp) != "m-welsh,m-sms" {
+		t.Fatalf("failures %q", failures(resp))
+	}
+	if tl := timeline(t, store, casefile.Complaint, "CMP-AAAA-0001"); len(tl) != 0 {
+		t.Fatalf("timeline %+v", tl)
+	}
+	fake.rejectKey = false
+	if resp, _ := n.Handle(context.Background(), batch); failures(resp) != "" {
+		t.Fatalf("after the key is fixed: %q", failures(resp))
+	}
+}
+
+func TestChannel(t *testing.T) {
+	cases := []struct {
+		name string
+		to   notification.Recipient
+		want string
+	}{
+		{"email preferred", notification.Recipient{Email: "a@b.c", Phone: "07700900123", PreferredContact: "email"}, "email"},
+		{"sms preferred", notification.Recipient{Email: "a@b.c", Phone: "07700900123", PreferredContact: "sms"}, "sms"},
+		{"phone preferred means a text", notification.Recipient{Email: "a@b.c", Phone: "07700900123", PreferredContact: "phone"}, "sms"},
+		{"sms preferred without a phone: email", notification.Recipient{Email: "a@b.c", PreferredContact: "sms"}, "email"},
+		{"no preference, phone only", notification.Recipient{Phone: "07700900123"}, "sms"},
+		{"letter", notification.Recipient{Email: "a@b.c", PreferredContact: "letter"}, "letter"},
+		{"anonymous (ASB-2)", notification.Recipient{Role: notification.Resident}, ""},
+	}
+	for _, c := range cases {
+		if got := Channel(c.to); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestTemplateIDFallsBackToEnglish(t *testing.T) {
+	n := Notifier{Templates: map[string]string{
+		"x.pl.sms": "x-polish-sms", "x.cy": "x-welsh", "x.en.sms": "x-english-sms", "x.email": "x-email", "y": "y-any",
+	}}
+	cases := []struct{ template, language, channel, want string }{
+		{"x", "pl", "sms", "x-polish-sms"},
+		{"x", "cy", "email", "x-welsh"},
+		{"x", "so", "sms", "x-english-sms"}, // no Somali template: English
+		{"x", "", "email", "x-email"},
+		{"y", "pl", "sms", "y-any"},
+		{"z", "pl", "email", "z.email"}, // unmapped: the local default
+	}
+	for _, c := range cases {
+		if got := n.TemplateID(c.template, c.language, c.channel); got != c.want {
+			t.Errorf("%s.%s.%s: %q, want %q", c.template, c.language, c.channel, got, c.want)
+		}
+	}
+}

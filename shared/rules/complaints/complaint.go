@@ -1,0 +1,280 @@
+// Package complaints holds the Housing Ombudsman Complaint Handling Code as the product applies it (RULES.md
+// CH-1..CH-10, source 004): two stages, working-day timescales, one extension per stage, handler separation,
+// exclusions, letters, deadlines and the annual report. Pure: no I/O, no logging, no clock (callers pass `at`).
+//
+// Errors, one convention for every transition (apperr codes map to HTTP in shared/httpapi):
+//   - 400 Invalid: input fields are missing or malformed; every problem is listed by its JSON path.
+//   - 409 Conflict: the step is out of sequence for the complaint's state, or the complaint has left the
+//     procedure (closed, refused, reclassified as a service request). Examples: responding before
+//     acknowledging, acknowledging twice, escalating before the stage 1 response, a third stage (CH-3).
+//   - 422 Unprocessable: the step is allowed in this state but the request breaks a limit the Code sets:
+//     the stage 2 handler is the stage 1 handler (CH-5), an extension that is too long or a second one
+//     (CH-4, CH-5), an exclusion without its ground (CH-2), new points after the stage 1 response (CH-7).
+//
+// Every 409 and 422 carries the rule id (apperr.Rule puts it in the message too).
+package complaints
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/validate"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// Timescales in working days (CH-4, CH-5; source 004 §6.2-6.4, §6.10-6.15).
+const (
+	AcknowledgeDays      = 5
+	Stage1ResponseDays   = 10
+	Stage2ResponseDays   = 20
+	Stage1ExtensionLimit = 10
+	Stage2ExtensionLimit = 20
+	EscalationWindowDays = 20
+	OutOfTimeMonths      = 12 // CH-2, source §2.3
+)
+
+// Statuses. An extension is recorded on its stage and does not change the status: the stage is still
+// acknowledged and awaiting its response, only later.
+const (
+	StatusReceived       = "received"        // stage 1, waiting for acknowledgement
+	StatusAcknowledged   = "acknowledged"    // the current stage is acknowledged and being investigated
+	StatusResponded      = "responded"       // stage 1 answered; the resident may escalate
+	StatusEscalated      = "escalated"       // stage 2 requested, waiting for acknowledgement
+	StatusClosed         = "closed"          // stage 2 answered: the landlord's final response
+	StatusRefused        = "refused"         // excluded under CH-2
+	StatusServiceRequest = "service-request" // reclassified under CH-1
+)
+
+// Groups that own complaint deadlines.
+const (
+	OfficerGroup = "complaints-officer"
+	ManagerGroup = "complaints-manager"
+)
+
+// withheld replaces contact details wherever a value is formatted or logged.
+const withheld = "[contact details withheld]"
+
+// Complainant is the person complaining; kept apart from the complaint and never logged. Adjustments and
+// disclosed disabilities are recorded and kept under review (CH-9, source §5.10).
+type Complainant struct {
+	Name             string `json:"name" dynamodbav:"name" validate:"required,max=200"`
+	Email            string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
+	Phone            string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
+	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"`                                        // for letters
+	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // default: email if given, else sms
+	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
+	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
+}
+
+// Representative complains for the resident, with their consent (source §3.6).
+type Representative struct {
+	Name    string `json:"name" dynamodbav:"name" validate:"required,max=200"`
+	Email   string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
+	Consent bool   `json:"consent" dynamodbav:"consent"`
+}
+
+// Contact is what the store keeps apart from the complaint: the complainant and any representative.
+type Contact struct {
+	Complainant    Complainant     `json:"complainant" dynamodbav:"complainant"`
+	Representative *Representative `json:"representative,omitempty" dynamodbav:"representative,omitempty"`
+}
+
+// String, GoString and LogValue keep personal details out of logs and error messages, however the value is
+// printed (%v, %+v, %#v, slog). JSON and DynamoDB encoding are unaffected.
+func (Complainant) String() string          { return withheld }
+func (Complainant) GoString() string        { return withheld }
+func (Complainant) LogValue() slog.Value    { return slog.StringValue(withheld) }
+func (Representative) String() string       { return withheld }
+func (Representative) GoString() string     { return withheld }
+func (Representative) LogValue() slog.Value { return slog.StringValue(withheld) }
+func (Contact) String() string              { return withheld }
+func (Contact) GoString() string            { return withheld }
+func (Contact) LogValue() slog.Value        { return slog.StringValue(withheld) }
+
+// Submission is the public complaint form (POST /complaints).
+type Submission struct {
+	Description      string          `json:"description" validate:"required,max=10000"`
+	OutcomesSought   string          `json:"outcomesSought" validate:"required,max=5000"`
+	ServiceArea      string          `json:"serviceArea" validate:"required,max=100"`
+	IssueDate        string          `json:"issueDate" validate:"required,date"` // when the issue arose or the resident became aware
+	LegalProceedings bool            `json:"legalProceedings"`
+	Complainant      Complainant     `json:"complainant"`
+	Representative   *Representative `json:"representative,omitempty"`
+}
+
+// Validate lists every problem with the form, received at receivedAt.
+func (s Submission) Validate(receivedAt time.Time) error {
+	f := validate.Struct(s)
+	requireText(&f, field{"description", s.Description}, field{"outcomesSought", s.OutcomesSought},
+		field{"serviceArea", s.ServiceArea}, field{"complainant.name", s.Complainant.Name})
+	if d, err := workdays.ParseDate(s.IssueDate); err == nil && d.After(workdays.DateOf(receivedAt)) {
+		f.Add("issueDate", "cannot be in the future")
+	}
+	c := s.Complainant
+	validate.Reachable(&f, "complainant", c.Email, c.Phone, c.Address, c.PreferredContact)
+	if s.Representative != nil && !s.Representative.Consent {
+		f.Add("representative.consent", "must be true: a representative needs the resident's consent")
+	}
+	return f.Err()
+}
+
+type field struct{ name, value string }
+
+// requireText catches text made only of spaces, which the validator's `required` lets through (an empty
+// value is already reported by the validator).
+func requireText(f *apperr.Fields, fields ...field) {
+	for _, x := range fields {
+		if x.value != "" && strings.TrimSpace(x.value) == "" {
+			f.Add(x.name, "is required")
+		}
+	}
+}
+
+// Extension is the one extension a stage may have (CH-4, CH-5).
+type Extension struct {
+	WorkingDays int    `json:"workingDays" dynamodbav:"workingDays"`
+	Reason      string `json:"reason" dynamodbav:"reason"`
+	// GoodReason is set when the extension is longer than the Code's limit (source §6.4, §6.15: "no more
+	// than 10 [20] working days without good reason").
+	GoodReason string        `json:"goodReasonForLonger,omitempty" dynamodbav:"goodReason,omitempty"`
+	From       workdays.Date `json:"from" dynamodbav:"from"` // the respondBy it extended
+	At         time.Time     `json:"at" dynamodbav:"at"`
+	By         string        `json:"by" dynamodbav:"by"`
+}
+
+// BeyondLimit reports whether the extension needed a good reason because it is longer than the stage's limit.
+func (e Extension) BeyondLimit() bool { return e.GoodReason != "" }
+
+// Stage is one of the two stages (CH-3).
+type Stage struct {
+	Number             int           `json:"number" dynamodbav:"number"`
+	OpenedAt           time.Time     `json:"openedAt" dynamodbav:"openedAt"` // received, or escalation requested
+	AcknowledgeBy      workdays.Date `json:"acknowledgeBy" dynamodbav:"acknowledgeBy"`
+	AcknowledgedAt     *time.Time    `json:"acknowledgedAt,omitempty" dynamodbav:"acknowledgedAt,omitempty"`
+	Definition         string        `json:"definition,omitempty" dynamodbav:"definition,omitempty"`
+	OutcomesSought     string        `json:"outcomesSought,omitempty" dynamodbav:"outcomesSought,omitempty"`
+	Handler            string        `json:"handler,omitempty" dynamodbav:"handler,omitempty"`
+	RespondBy          workdays.Date `json:"respondBy,omitzero" dynamodbav:"respondBy,omitempty"` // extension included
+	Extension          *Extension    `json:"extension,omitempty" dynamodbav:"extension,omitempty"`
+	RespondedAt        *time.Time    `json:"respondedAt,omitempty" dynamodbav:"respondedAt,omitempty"`
+	RespondedBy        string        `json:"respondedBy,omitempty" dynamodbav:"respondedBy,omitempty"`
+	Decision           string        `json:"decision,omitempty" dynamodbav:"decision,omitempty"`
+	Reasons            string        `json:"reasons,omitempty" dynamodbav:"reasons,omitempty"`
+	Remedies           []string      `json:"remedies,omitempty" dynamodbav:"remedies,omitempty"`
+	OutstandingActions []string      `json:"outstandingActions,omitempty" dynamodbav:"outstandingActions,omitempty"`
+}
+
+// OnTime reports whether the stage was answered within its timescale, extension included (WD-3; CH-10,
+// TSM CH02).
+func (s Stage) OnTime() bool {
+	return s.RespondedAt != nil && !workdays.DateOf(*s.RespondedAt).After(s.RespondBy)
+}
+
+// AcknowledgedOnTime reports whether the stage was acknowledged by its acknowledgeBy date (WD-3).
+func (s Stage) AcknowledgedOnTime() bool {
+	return s.AcknowledgedAt != nil && !workdays.DateOf(*s.AcknowledgedAt).After(s.AcknowledgeBy)
+}
+
+// RelatedPoint is a point added to the stage 1 complaint before its response (CH-7).
+type RelatedPoint struct {
+	Text string    `json:"text" dynamodbav:"text"`
+	At   time.Time `json:"at" dynamodbav:"at"`
+	By   string    `json:"by" dynamodbav:"by"`
+}
+
+// Refusal records an exclusion (CH-2).
+type Refusal struct {
+	Exclusion   string    `json:"exclusion" dynamodbav:"exclusion"`
+	Explanation string    `json:"explanation" dynamodbav:"explanation"`
+	Stage       int       `json:"stage" dynamodbav:"stage"`
+	At          time.Time `json:"at" dynamodbav:"at"`
+	By          string    `json:"by" dynamodbav:"by"`
+}
+
+// Complaint is the whole record (CH-9). Contact details live in Contact, stored apart. The optimistic-locking
+// version lives in the store's envelope (shared/dynamo Records), not here: the rules never read it.
+type Complaint struct {
+	Reference          string         `json:"reference" dynamodbav:"reference"`
+	Status             string         `json:"status" dynamodbav:"status"`
+	Stage              int            `json:"stage" dynamodbav:"stage"`
+	ReceivedAt         time.Time      `json:"receivedAt" dynamodbav:"receivedAt"`
+	IssueDate          workdays.Date  `json:"issueDate" dynamodbav:"issueDate"`
+	ServiceArea        string         `json:"serviceArea" dynamodbav:"serviceArea"`
+	Description        string         `json:"description" dynamodbav:"description"`
+	OutcomesSought     string         `json:"outcomesSought" dynamodbav:"outcomesSought"`
+	LegalProceedings   bool           `json:"legalProceedings" dynamodbav:"legalProceedings"`
+	Flags              []string       `json:"flags" dynamodbav:"flags"`
+	Stages             []Stage        `json:"stages" dynamodbav:"stages"`
+	RelatedPoints      []RelatedPoint `json:"relatedPoints,omitempty" dynamodbav:"relatedPoints,omitempty"`
+	EscalateBy         workdays.Date  `json:"escalateBy,omitzero" dynamodbav:"escalateBy,omitempty"` // end of the 20 WD after the stage 1 response
+	EscalationAt       *time.Time     `json:"escalationRequestedAt,omitempty" dynamodbav:"escalationAt,omitempty"`
+	LateEscalation     bool           `json:"lateEscalation" dynamodbav:"lateEscalation"`
+	LateEscalationNote string         `json:"lateEscalationNote,omitempty" dynamodbav:"lateEscalationNote,omitempty"`
+	Refusal            *Refusal       `json:"refusal,omitempty" dynamodbav:"refusal,omitempty"`
+	ServiceRequest     string         `json:"serviceRequestNote,omitempty" dynamodbav:"serviceRequest,omitempty"`
+	Letters            []Letter       `json:"letters" dynamodbav:"letters"`
+}
+
+// Current is the current stage.
+func (c *Complaint) Current() *Stage { return &c.Stages[len(c.Stages)-1] }
+
+// HasFlag reports whether the complaint carries a flag.
+func (c Complaint) HasFlag(flag string) bool { return contains(c.Flags, flag) }
+
+// Flags for officers. None of them refuses anything by itself (CH-2: no blanket exclusions).
+const (
+	FlagPossiblyOutOfTime = "possibly-out-of-time"       // issue over 12 months before receipt (CH-2)
+	FlagLegalProceedings  = "legal-proceedings-declared" // the resident says proceedings have started (CH-2)
+	FlagLateEscalation    = "late-escalation"            // escalated over 20 WD after the stage 1 response (CH-5)
+)
+
+// Submit validates the form and opens a stage 1 complaint received at receivedAt (CH-4).
+func Submit(ref string, s Submission, receivedAt time.Time) (Complaint, casefile.Event, error) {
+	if err := s.Validate(receivedAt); err != nil {
+		return Complaint{}, casefile.Event{}, err
+	}
+	c, ev := receive(ref, s, receivedAt)
+	return c, ev, nil
+}
+
+// receive opens a stage 1 complaint from a validated submission (CH-4: acknowledge within 5 WD of receipt).
+// An issue over 12 months old, or declared legal proceedings, is flagged for the officer, never refused
+// automatically (CH-2: no blanket exclusions; refusals must be evidenced).
+func receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event) {
+	issue, _ := workdays.ParseDate(s.IssueDate)
+	c := Complaint{Reference: ref, Status: StatusReceived, Stage: 1, ReceivedAt: at.UTC(), IssueDate: issue,
+		ServiceArea: strings.TrimSpace(s.ServiceArea), Description: s.Description, OutcomesSought: s.OutcomesSought,
+		LegalProceedings: s.LegalProceedings, Flags: []string{}, Letters: []Letter{}}
+	c.Stages = []Stage{{Number: 1, OpenedAt: at.UTC(), AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)}}
+	details := map[string]any{"stage": 1, "acknowledgeBy": c.Stages[0].AcknowledgeBy.String(), "serviceArea": c.ServiceArea}
+	if possiblyOutOfTime(issue, at) {
+		c.Flags = append(c.Flags, FlagPossiblyOutOfTime)
+		details["note"] = "The issue arose over 12 months before the complaint: consider discretion before any refusal (CH-2)."
+	}
+	if s.LegalProceedings {
+		c.Flags = append(c.Flags, FlagLegalProceedings)
+	}
+	details["flags"] = append([]string{}, c.Flags...)
+	return c, event(at, "resident", "complaint-received", "CH-4", details)
+}
+
+// possiblyOutOfTime: the issue arose over 12 months before the complaint was received (source §2.3).
+func possiblyOutOfTime(issue workdays.Date, receivedAt time.Time) bool {
+	return issue.Before(workdays.DateOf(receivedAt).AddMonths(-OutOfTimeMonths))
+}
+
+func event(at time.Time, by, action, rule string, details map[string]any) casefile.Event {
+	return casefile.Event{At: at.UTC(), Actor: by, Action: action, Rule: rule, Details: details}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

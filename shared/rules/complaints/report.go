@@ -1,0 +1,145 @@
+package complaints
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// FinancialYear is April year to March year+1, in London time: the instants it starts and ends (end excluded).
+func FinancialYear(year int) (from, to time.Time) {
+	return time.Date(year, time.April, 1, 0, 0, 0, 0, workdays.London).UTC(), time.Date(year+1, time.April, 1, 0, 0, 0, 0, workdays.London).UTC()
+}
+
+// StageFigures are one stage's figures for the year.
+type StageFigures struct {
+	Received           int            `json:"received"`      // stage 1: complaints received; stage 2: escalations requested
+	Per1000Homes       float64        `json:"per1000Homes"`  // TSM CH01, 2 decimals; 0 when homes is unknown
+	ByServiceArea      map[string]int `json:"byServiceArea"` // categories of those received
+	Acknowledged       int            `json:"acknowledged"`  // acknowledgements made in the year
+	AcknowledgedOnTime int            `json:"acknowledgedWithinTimescale"`
+	Responded          int            `json:"responded"`                // responses sent in the year
+	RespondedOnTime    int            `json:"respondedWithinTimescale"` // of those, on or before respondBy (extension included)
+	PercentOnTime      *float64       `json:"percentWithinTimescale"`   // TSM CH02, 1 decimal; null when none was sent
+	Extended           int            `json:"extended"`                 // extensions granted in the year
+	ExtendedBeyondLim  int            `json:"extendedBeyondLimit"`      // of those, longer than the limit with a good reason
+	Outcomes           map[string]int `json:"outcomes"`                 // decisions of the responses sent in the year
+	StillOpen          int            `json:"stillOpen"`                // received in the year, not answered, refused or reclassified yet
+}
+
+// AnnualReport is the CH-10 report for one financial year (source 004 §8.1: volumes, categories and outcomes
+// by stage, timeliness, complaints refused and why).
+type AnnualReport struct {
+	Year             string         `json:"financialYear"` // e.g. "2026-27"
+	Homes            int            `json:"homes"`
+	Stage1           StageFigures   `json:"stage1"`
+	Stage2           StageFigures   `json:"stage2"`
+	ByServiceArea    map[string]int `json:"byServiceArea"` // stage 1 received, by service area (= Stage1.ByServiceArea)
+	Refused          int            `json:"refused"`
+	RefusedBy        map[string]int `json:"refusedByExclusion"`
+	ServiceRequests  int            `json:"serviceRequests"`
+	LateEscalations  int            `json:"lateEscalations"`
+	OutstandingItems int            `json:"outstandingActions"` // outstanding actions in the responses sent in the year
+	Rules            []string       `json:"rules"`
+}
+
+// Annual computes the CH-10 figures for the financial year starting in April of year. Each figure counts the
+// events that happened in the year (London time), so pass every complaint with activity in the year; a
+// complaint from another year contributes only its events inside this one. Definitions:
+//   - Stage 1 received (CH01): complaints received in the year. Service requests are not complaints (CH-1)
+//     and are counted apart; refused complaints were received, so they count here and under refusals.
+//   - Stage 2 received (CH01): escalation requests made in the year (late ones included).
+//   - Per 1,000 homes (TSM CH01): received * 1000 / homes.
+//   - Responded within timescale (TSM CH02): responses sent in the year on or before the stage's respondBy,
+//     extension included (CH-4, CH-5, WD-3); the share is of all responses sent in the year at that stage.
+//   - Outcomes: the decisions of those responses; categories: the service area of what was received.
+//   - Refusals by exclusion: refusals made in the year (source §8.1.2: the types refused).
+//   - Service requests: contacts received in the year and reclassified (CH-1: recorded and monitored).
+//   - Late escalations: escalations made in the year over 20 WD after the stage 1 response (CH-5).
+func Annual(year int, complaints []Complaint, homes int) AnnualReport {
+	from, to := FinancialYear(year)
+	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
+	r := AnnualReport{Year: fmt.Sprintf("%d-%02d", year, (year+1)%100), Homes: homes, RefusedBy: map[string]int{},
+		Stage1: newStageFigures(), Stage2: newStageFigures(), Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1"}}
+	for _, c := range complaints {
+		r.add(c, in)
+	}
+	r.ByServiceArea = r.Stage1.ByServiceArea
+	r.Stage1.rates(homes)
+	r.Stage2.rates(homes)
+	return r
+}
+
+func newStageFigures() StageFigures {
+	return StageFigures{ByServiceArea: map[string]int{}, Outcomes: map[string]int{"upheld": 0, "partly-upheld": 0, "not-upheld": 0}}
+}
+
+func (r *AnnualReport) add(c Complaint, in func(time.Time) bool) {
+	if c.Status == StatusServiceRequest {
+		if in(c.ReceivedAt) {
+			r.ServiceRequests++
+		}
+		return
+	}
+	if c.Refusal != nil && in(c.Refusal.At) {
+		r.Refused++
+		r.RefusedBy[c.Refusal.Exclusion]++
+	}
+	if c.LateEscalation && c.EscalationAt != nil && in(*c.EscalationAt) {
+		r.LateEscalations++
+	}
+	for _, s := range c.Stages {
+		fig := &r.Stage1
+		if s.Number == 2 {
+			fig = &r.Stage2
+		}
+		fig.add(c, s, in)
+		if s.RespondedAt != nil && in(*s.RespondedAt) {
+			r.OutstandingItems += len(s.OutstandingActions)
+		}
+	}
+}
+
+// add counts one stage's events that fall in the year. A stage opens when the complaint is received (stage
+// 1) or the escalation is requested (stage 2).
+func (f *StageFigures) add(c Complaint, s Stage, in func(time.Time) bool) {
+	if in(s.OpenedAt) {
+		f.Received++
+		f.ByServiceArea[c.ServiceArea]++
+		refusedHere := c.Refusal != nil && c.Refusal.Stage == s.Number
+		if s.RespondedAt == nil && !refusedHere {
+			f.StillOpen++
+		}
+	}
+	if s.AcknowledgedAt != nil && in(*s.AcknowledgedAt) {
+		f.Acknowledged++
+		if s.AcknowledgedOnTime() {
+			f.AcknowledgedOnTime++
+		}
+	}
+	if s.Extension != nil && in(s.Extension.At) {
+		f.Extended++
+		if s.Extension.BeyondLimit() {
+			f.ExtendedBeyondLim++
+		}
+	}
+	if s.RespondedAt != nil && in(*s.RespondedAt) {
+		f.Responded++
+		if s.OnTime() {
+			f.RespondedOnTime++
+		}
+		f.Outcomes[s.Decision]++
+	}
+}
+
+func (f *StageFigures) rates(homes int) {
+	if homes > 0 {
+		f.Per1000Homes = math.Round(float64(f.Received)*1000/float64(homes)*100) / 100
+	}
+	if f.Responded > 0 {
+		p := math.Round(float64(f.RespondedOnTime)*1000/float64(f.Responded)) / 10
+		f.PercentOnTime = &p
+	}
+}

@@ -1,0 +1,378 @@
+package complaints
+
+import (
+	"strings"
+	"time"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/validate"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// Staff inputs, one per route; handlers decode JSON into them. Each transition validates its input and lists
+// every field problem (400) before applying the Code.
+
+// Acknowledgement acknowledges, defines and logs a stage (POST .../acknowledgement; source §5.6).
+type Acknowledgement struct {
+	Definition     string `json:"definition" validate:"required,max=5000"`
+	OutcomesSought string `json:"outcomesSought" validate:"required,max=5000"`
+	Handler        string `json:"handler" validate:"required,max=200"`
+}
+
+// Validate lists every problem.
+func (a Acknowledgement) Validate() error {
+	f := validate.Struct(a)
+	requireText(&f, field{"definition", a.Definition}, field{"outcomesSought", a.OutcomesSought}, field{"handler", a.Handler})
+	return f.Err()
+}
+
+// ExtensionRequest extends the current stage (POST .../extension).
+type ExtensionRequest struct {
+	WorkingDays int    `json:"workingDays" validate:"gte=1,lte=250"`
+	Reason      string `json:"reason" validate:"required,max=2000"`
+	// GoodReasonForLonger allows more than the stage's limit: the source (§6.4, §6.15) caps an extension at
+	// 10 [20] working days "without good reason". Without it, a longer extension is refused (422).
+	GoodReasonForLonger string `json:"goodReasonForLonger,omitempty" validate:"omitempty,max=2000"`
+}
+
+// Validate lists every problem.
+func (r ExtensionRequest) Validate() error {
+	f := validate.Struct(r)
+	requireText(&f, field{"reason", r.Reason}, field{"goodReasonForLonger", r.GoodReasonForLonger})
+	return f.Err()
+}
+
+// Decisions a response can give.
+var Decisions = []string{"upheld", "partly-upheld", "not-upheld"}
+
+// Response is the answer to a stage (POST .../response); remedies per CH-8 (apology, explanation, action,
+// financial remedy, record correction, policy change), outstanding actions tracked to completion.
+type Response struct {
+	Decision           string   `json:"decision" validate:"required,oneof=upheld partly-upheld not-upheld"`
+	Reasons            string   `json:"reasons" validate:"required,max=10000"`
+	Remedies           []string `json:"remedies" validate:"max=20,dive,required,max=2000"`
+	OutstandingActions []string `json:"outstandingActions" validate:"max=20,dive,required,max=2000"`
+}
+
+// Validate lists every problem.
+func (r Response) Validate() error {
+	f := validate.Struct(r)
+	requireText(&f, field{"reasons", r.Reasons})
+	return f.Err()
+}
+
+// Exclusions allowed by CH-2 (source §2.2).
+var Exclusions = []string{"older-than-12-months", "legal-proceedings", "previously-considered"}
+
+// RefusalRequest refuses a complaint under an exclusion (POST .../refusal).
+type RefusalRequest struct {
+	Exclusion   string `json:"exclusion" validate:"required,oneof=older-than-12-months legal-proceedings previously-considered"`
+	Explanation string `json:"explanation" validate:"required,max=5000"`
+}
+
+// Validate lists every problem.
+func (r RefusalRequest) Validate() error {
+	f := validate.Struct(r)
+	requireText(&f, field{"explanation", r.Explanation})
+	return f.Err()
+}
+
+// ServiceRequestNote says what service was asked for (POST .../service-request).
+type ServiceRequestNote struct {
+	Note string `json:"note" validate:"required,max=2000"`
+}
+
+// Validate lists every problem.
+func (n ServiceRequestNote) Validate() error {
+	f := validate.Struct(n)
+	requireText(&f, field{"note", n.Note})
+	return f.Err()
+}
+
+// RelatedPoints are new points joining the stage 1 complaint (POST .../related-points).
+type RelatedPoints struct {
+	Points string `json:"points" validate:"required,max=5000"`
+}
+
+// Validate lists every problem.
+func (p RelatedPoints) Validate() error {
+	f := validate.Struct(p)
+	requireText(&f, field{"points", p.Points})
+	return f.Err()
+}
+
+func conflict(rule, format string, args ...any) error {
+	return apperr.Rule(apperr.Conflict, rule, format, args...)
+}
+
+func breach(rule, format string, args ...any) error {
+	return apperr.Rule(apperr.Unprocessable, rule, format, args...)
+}
+
+// inProcedure refuses any action on a complaint that has left the procedure (409).
+func (c *Complaint) inProcedure(action string) error {
+	switch c.Status {
+	case StatusRefused:
+		return conflict("CH-2", "Complaint %s was refused under an exclusion; it cannot %s", c.Reference, action)
+	case StatusServiceRequest:
+		return conflict("CH-1", "%s was reclassified as a service request; it cannot %s", c.Reference, action)
+	case StatusClosed:
+		return conflict("CH-3", "Complaint %s has had its stage 2 (final) response and is closed; it cannot %s", c.Reference, action)
+	}
+	return nil
+}
+
+// own gives the complaint its own slices before a change, so that a copy of the value taken before the
+// transition (e.g. the loaded record) never changes with it.
+func (c *Complaint) own() {
+	c.Stages = append([]Stage(nil), c.Stages...)
+	c.Flags = append([]string{}, c.Flags...)
+	c.Letters = append([]Letter{}, c.Letters...)
+	c.RelatedPoints = append([]RelatedPoint(nil), c.RelatedPoints...)
+}
+
+func stageRule(stage int) string {
+	if stage == 2 {
+		return "CH-5"
+	}
+	return "CH-4"
+}
+
+func responseDays(stage int) int {
+	if stage == 2 {
+		return Stage2ResponseDays
+	}
+	return Stage1ResponseDays
+}
+
+func extensionLimit(stage int) int {
+	if stage == 2 {
+		return Stage2ExtensionLimit
+	}
+	return Stage1ExtensionLimit
+}
+
+func samePerson(a, b string) bool {
+	return a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5) and sets the response date: 10 WD
+// after the acknowledgement at stage 1, 20 WD at stage 2 (WD-2). The stage 2 handler must not be the stage 1
+// handler (CH-5, source §6.13). A late acknowledgement is accepted and recorded as late.
+func (c *Complaint) Acknowledge(definition, outcomes, handler, by string, at time.Time) (casefile.Event, error) {
+	in := Acknowledgement{Definition: definition, OutcomesSought: outcomes, Handler: handler}
+	if err := c.inProcedure("be acknowledged"); err != nil {
+		return casefile.Event{}, err
+	}
+	rule := stageRule(c.Stage)
+	if c.Status != StatusReceived && c.Status != StatusEscalated {
+		return casefile.Event{}, conflict(rule, "Stage %d of complaint %s is already acknowledged", c.Stage, c.Reference)
+	}
+	if err := in.Validate(); err != nil {
+		return casefile.Event{}, err
+	}
+	if c.Stage == 2 && samePerson(in.Handler, c.Stages[0].Handler) {
+		return casefile.Event{}, breach("CH-5", "The stage 2 handler must not be the person who handled stage 1 (%s); choose another handler", c.Stages[0].Handler)
+	}
+	c.own()
+	s, t := c.Current(), at.UTC()
+	s.AcknowledgedAt, s.Definition, s.OutcomesSought, s.Handler = &t, in.Definition, in.OutcomesSought, strings.TrimSpace(in.Handler)
+	s.RespondBy = workdays.DeadlineAfter(at, responseDays(c.Stage))
+	c.Status = StatusAcknowledged
+	return event(at, by, "acknowledged", rule, map[string]any{"stage": c.Stage, "handler": s.Handler, "definition": s.Definition,
+		"respondBy": s.RespondBy.String(), "acknowledgeBy": s.AcknowledgeBy.String(), "onTime": s.AcknowledgedOnTime()}), nil
+}
+
+// Extend extends the current stage within the stage's limit (10 WD at stage 1, 20 WD at stage 2).
+func (c *Complaint) Extend(days int, reason, by string, at time.Time) (Letter, casefile.Event, error) {
+	return c.ExtendWith(ExtensionRequest{WorkingDays: days, Reason: reason}, by, at)
+}
+
+// ExtendWith extends the acknowledged current stage once (CH-4, CH-5), counted from the current respondBy,
+// with reasons; the resident gets a letter with the Ombudsman's contact details (source §6.5, §6.16). Longer
+// than the limit only with a good reason (source §6.4, §6.15). The extension must be agreed before the
+// response is due: one granted afterwards would turn a late response into an on-time one (CH-10, CH02).
+func (c *Complaint) ExtendWith(r ExtensionRequest, by string, at time.Time) (Letter, casefile.Event, error) {
+	if err := c.inProcedure("be extended"); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	rule := stageRule(c.Stage)
+	if c.Status != StatusAcknowledged {
+		return Letter{}, casefile.Event{}, conflict(rule, "Only an acknowledged stage awaiting its response can be extended; complaint %s is %s", c.Reference, c.Status)
+	}
+	if err := r.Validate(); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	if err := c.extensionAllowed(r, at); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	c.own()
+	s := c.Current()
+	previous := s.RespondBy
+	s.Extension = &Extension{WorkingDays: r.WorkingDays, Reason: r.Reason, GoodReason: strings.TrimSpace(r.GoodReasonForLonger),
+		From: previous, At: at.UTC(), By: by}
+	s.RespondBy = workdays.AddWorkingDays(previous, r.WorkingDays)
+	letter := extensionLetter(*c, *s, at)
+	c.Letters = append(c.Letters, letter)
+	return letter, event(at, by, "extended", rule, map[string]any{"stage": c.Stage, "workingDays": r.WorkingDays, "reason": r.Reason,
+		"beyondLimit": s.Extension.BeyondLimit(), "previousRespondBy": previous.String(), "respondBy": s.RespondBy.String(),
+		"letter": letter.onTimeline()}), nil
+}
+
+func (c *Complaint) extensionAllowed(r ExtensionRequest, at time.Time) error {
+	s, rule, limit := c.Current(), stageRule(c.Stage), extensionLimit(c.Stage)
+	switch {
+	case s.Extension != nil:
+		return breach(rule, "Stage %d has already been extended once (to %s); only one extension is allowed per stage", c.Stage, s.RespondBy)
+	case r.WorkingDays > limit && strings.TrimSpace(r.GoodReasonForLonger) == "":
+		return breach(rule, "An extension at stage %d can be at most %d working days, not %d, unless there is a good reason (give goodReasonForLonger)", c.Stage, limit, r.WorkingDays)
+	case workdays.DateOf(at).After(s.RespondBy):
+		return breach(rule, "The stage %d response was due on %s; an extension must be agreed before the response is due", c.Stage, s.RespondBy)
+	}
+	return nil
+}
+
+// Respond answers the acknowledged current stage with a letter containing everything CH-6 requires (source
+// §6.9, §6.19). Stage 1 then awaits any escalation; stage 2 is the final response and closes the complaint.
+// Whoever handled stage 1 cannot send the stage 2 response (CH-5, source §6.13).
+func (c *Complaint) Respond(r Response, by string, at time.Time) (Letter, casefile.Event, error) {
+	if err := c.inProcedure("be answered"); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	rule := stageRule(c.Stage)
+	switch c.Status {
+	case StatusReceived, StatusEscalated:
+		return Letter{}, casefile.Event{}, conflict(rule, "Stage %d must be acknowledged and defined before it is answered", c.Stage)
+	case StatusResponded:
+		return Letter{}, casefile.Event{}, conflict(rule, "Stage 1 has already been answered; the resident may escalate to stage 2")
+	}
+	if err := r.Validate(); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	if c.Stage == 2 && samePerson(by, c.Stages[0].Handler) {
+		return Letter{}, casefile.Event{}, breach("CH-5", "%s handled stage 1 and cannot send the stage 2 response", by)
+	}
+	c.own()
+	s, t := c.Current(), at.UTC()
+	s.RespondedAt, s.RespondedBy, s.Decision, s.Reasons = &t, by, r.Decision, r.Reasons
+	s.Remedies, s.OutstandingActions = r.Remedies, r.OutstandingActions
+	if c.Stage == 1 {
+		c.Status, c.EscalateBy = StatusResponded, workdays.DeadlineAfter(at, EscalationWindowDays)
+	} else {
+		c.Status = StatusClosed
+	}
+	letter := responseLetter(*c, *s, at)
+	c.Letters = append(c.Letters, letter)
+	return letter, event(at, by, "responded", "CH-6", map[string]any{"stage": c.Stage, "decision": r.Decision,
+		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": r.Remedies, "outstandingActions": r.OutstandingActions,
+		"letter": letter.onTimeline()}), nil
+}
+
+// Refuse excludes a complaint on a CH-2 ground, with evidence, explained to the resident with their right to
+// go to the Ombudsman (source §2.1-2.5). At stage 1 any ground applies until the response. A stage 2 request
+// can be refused only because legal proceedings have started (source §5.11): it was considered at stage 1 by
+// definition, and a late request is accepted (CH-5). An out-of-time refusal needs an issue over 12 months
+// old; whether to use discretion is the officer's call, never automatic.
+func (c *Complaint) Refuse(exclusion, explanation, by string, at time.Time) (Letter, casefile.Event, error) {
+	in := RefusalRequest{Exclusion: exclusion, Explanation: explanation}
+	if err := c.inProcedure("be refused"); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	if c.Status == StatusResponded {
+		return Letter{}, casefile.Event{}, conflict("CH-2", "Stage 1 of complaint %s has been answered; there is nothing to refuse unless the resident escalates", c.Reference)
+	}
+	if err := in.Validate(); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	if c.Stage == 2 && in.Exclusion != "legal-proceedings" {
+		return Letter{}, casefile.Event{}, breach("CH-2", "A stage 2 request can only be refused because legal proceedings have started, not as %s (CH-5)", in.Exclusion)
+	}
+	if in.Exclusion == "older-than-12-months" && !possiblyOutOfTime(c.IssueDate, c.ReceivedAt) {
+		return Letter{}, casefile.Event{}, breach("CH-2", "The issue arose on %s, within 12 months of the complaint: it cannot be excluded as out of time", c.IssueDate)
+	}
+	c.own()
+	c.Refusal = &Refusal{Exclusion: in.Exclusion, Explanation: in.Explanation, Stage: c.Stage, At: at.UTC(), By: by}
+	c.Status = StatusRefused
+	letter := refusalLetter(*c, at)
+	c.Letters = append(c.Letters, letter)
+	return letter, event(at, by, "refused", "CH-2", map[string]any{"stage": c.Stage, "exclusion": in.Exclusion,
+		"explanation": in.Explanation, "letter": letter.onTimeline()}), nil
+}
+
+// Escalate moves a complaint to stage 2 at the resident's request, without reasons (CH-5, source §6.12):
+// acknowledge within 5 WD of the request. A request over 20 WD after the stage 1 response is accepted and
+// flagged, never refused. There is no third stage (CH-3).
+func (c *Complaint) Escalate(at time.Time) (casefile.Event, error) {
+	if err := c.inProcedure("be escalated"); err != nil {
+		return casefile.Event{}, err
+	}
+	if c.Stage == 2 {
+		return casefile.Event{}, conflict("CH-3", "Complaint %s is already at stage 2; there are exactly two stages", c.Reference)
+	}
+	if c.Status != StatusResponded {
+		return casefile.Event{}, conflict("CH-5", "A complaint can be escalated once stage 1 has been answered, and stage 1 of %s has not been answered yet", c.Reference)
+	}
+	c.own()
+	window := c.escalationWindow()
+	details := map[string]any{"stage": 2, "escalateBy": window.String()}
+	if workdays.DateOf(at).After(window) {
+		c.LateEscalation = true
+		c.LateEscalationNote = "Requested on " + workdays.DateOf(at).String() + ", after the 20 working days following the stage 1 response (by " +
+			window.String() + "); accepted and flagged, not refused (CH-5)."
+		c.Flags = append(c.Flags, FlagLateEscalation)
+		details["late"], details["note"] = true, c.LateEscalationNote
+	}
+	t := at.UTC()
+	c.EscalationAt = &t
+	c.Stage, c.Status = 2, StatusEscalated
+	c.Stages = append(c.Stages, Stage{Number: 2, OpenedAt: t, AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)})
+	details["acknowledgeBy"] = c.Current().AcknowledgeBy.String()
+	return event(at, "resident", "escalated", "CH-5", details), nil
+}
+
+// escalationWindow is the last day of the 20 WD after the stage 1 response (also set on the complaint by
+// Respond; recomputed for records written before EscalateBy existed).
+func (c *Complaint) escalationWindow() workdays.Date {
+	if !c.EscalateBy.IsZero() {
+		return c.EscalateBy
+	}
+	return workdays.DeadlineAfter(*c.Stages[0].RespondedAt, EscalationWindowDays)
+}
+
+// ReclassifyAsServiceRequest records that the contact was a request for a service, not a complaint (CH-1,
+// source §1.4). It stays logged (and is counted in CH-10); dissatisfaction with how the request is handled is
+// a new complaint (source §1.5).
+func (c *Complaint) ReclassifyAsServiceRequest(note, by string, at time.Time) (casefile.Event, error) {
+	in := ServiceRequestNote{Note: note}
+	if err := c.inProcedure("be reclassified"); err != nil {
+		return casefile.Event{}, err
+	}
+	if c.Stage != 1 || c.Status == StatusResponded {
+		return casefile.Event{}, conflict("CH-1", "Only a stage 1 complaint that has not been answered can be reclassified as a service request")
+	}
+	if err := in.Validate(); err != nil {
+		return casefile.Event{}, err
+	}
+	c.own()
+	c.Status, c.ServiceRequest = StatusServiceRequest, in.Note
+	return event(at, by, "reclassified-service-request", "CH-1", map[string]any{"note": in.Note}), nil
+}
+
+// AddRelatedPoints joins related new points to the stage 1 complaint before its response, which must answer
+// them (CH-7, source §6.8); afterwards they must be a new complaint (422).
+func (c *Complaint) AddRelatedPoints(text, by string, at time.Time) (casefile.Event, error) {
+	in := RelatedPoints{Points: text}
+	if err := c.inProcedure("take new points"); err != nil {
+		return casefile.Event{}, err
+	}
+	if c.Stage != 1 || c.Status == StatusResponded {
+		return casefile.Event{}, breach("CH-7", "Stage 1 of complaint %s has been answered: new points must be raised as a new complaint", c.Reference)
+	}
+	if err := in.Validate(); err != nil {
+		return casefile.Event{}, err
+	}
+	c.own()
+	c.RelatedPoints = append(c.RelatedPoints, RelatedPoint{Text: in.Points, At: at.UTC(), By: by})
+	return event(at, by, "related-points-added", "CH-7", map[string]any{"count": len(c.RelatedPoints), "points": in.Points}), nil
+}

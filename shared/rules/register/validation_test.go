@@ -1,0 +1,134 @@
+package register
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+)
+
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	e, ok := apperr.As(err)
+	if !ok || e.Code != apperr.Invalid {
+		t.Fatalf("want an invalid error, got %v", err)
+	}
+	var out []string
+	for _, f := range e.Fields {
+		out = append(out, f.Field)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestValidationListsEveryField(t *testing.T) {
+	a := Application{
+		Applicant:     Applicant{DateOfBirth: "2030-02-30", Email: "not-an-email", Postcode: "XX"},
+		Household:     []Member{{Name: "Kid", DateOfBirth: "2027-01-01"}},
+		Age:           131,
+		Circumstances: []string{"homeless", "mappa", "mappa"}, ReducedPriority: []string{"rich"},
+		UnacceptableBehaviour: []string{"rudeness"}, DebtException: []string{"sad"},
+		MedicalAward:          &MedicalAward{Severity: "critical"},
+		HousingDebt:           &HousingDebt{Amount: -5, WeeklyRent: -1, TenancyEndedOn: "2020-13-01"},
+		RefusedOffers:         []string{"yesterday", "2027-01-01"},
+		CommunityContribution: &CommunityContribution{HoursPerMonth: -1},
+		Working:               &Working{Contract: "zero-hours", MonthsInLastTwelve: 13},
+	}
+	want := []string{
+		"age", "applicant.address", "applicant.dateOfBirth", "applicant.email", "applicant.name", "applicant.postcode",
+		"circumstances[0]", "circumstances[2]", "communityContribution.hoursPerMonth", "debtException[0]",
+		"household[0].dateOfBirth", "housingDebt.amount", "housingDebt.tenancyEndedOn", "housingDebt.weeklyRent",
+		"medicalAward.severity", "reducedPriority[0]", "refusedOffers[0]", "refusedOffers[1]", "unacceptableBehaviour[0]",
+		"working.contract", "working.monthsInLastTwelve",
+	}
+	if got := fieldsOf(t, a.Validate(today)); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("fields\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestValidationCrossFieldRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*Application)
+		field  string
+		says   string
+	}{
+		{"assessedOn required for severe", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "severe"} }, "medicalAward.assessedOn", "required"},
+		{"assessedOn required for moderate", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "moderate"} }, "medicalAward.assessedOn", "required"},
+		{"assessedOn in the future", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "moderate", AssessedOn: "2026-11-24"} }, "medicalAward.assessedOn", "future"},
+		{"impossible assessedOn", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "moderate", AssessedOn: "2026-02-29"} }, "medicalAward.assessedOn", "real date"},
+		{"dateOfBirth in the future", func(a *Application) { a.Applicant.DateOfBirth = "2026-11-24" }, "applicant.dateOfBirth", "future"},
+		{"age and dateOfBirth disagree on 16 or over", func(a *Application) { a.Age = 15 }, "age", "makes the applicant 36"},
+		{"negative age", func(a *Application) { a.Age = -1 }, "age", "at least 0"},
+		{"no way to contact", func(a *Application) { a.Applicant.Email = "" }, "applicant", "email address or a phone number"},
+		{"bad phone", func(a *Application) { a.Applicant.Phone = "12345" }, "applicant.phone", "UK phone"},
+		{"debt with no rent", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 10} }, "housingDebt.weeklyRent", "2 weeks' rent"},
+		{"tenancy ended in the future", func(a *Application) { a.HousingDebt = &HousingDebt{TenancyEndedOn: "2027-01-01"} }, "housingDebt.tenancyEndedOn", "future"},
+		{"refused offer tomorrow", func(a *Application) { a.RefusedOffers = []string{"2026-11-24"} }, "refusedOffers[0]", "future"},
+		{"residence longer than life", func(a *Application) { a.CommunityContribution = fullCC(); a.CommunityContribution.ResidenceYears = 37 }, "communityContribution.residenceYears", "age (36)"},
+		{"unknown code is named", func(a *Application) { a.Circumstances = []string{"homeless"} }, "circumstances[0]", `"homeless" is not a known code; use one of: homeless-priority-need`},
+		{"missing contract", func(a *Application) { a.Working = &Working{HoursPerWeek: 20, MonthsInLastTwelve: 12} }, "working.contract", "required"},
+	}
+	for _, c := range cases {
+		a := base("mappa")
+		c.change(&a)
+		e, ok := apperr.As(a.Validate(today))
+		if !ok {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		found := false
+		for _, f := range e.Fields {
+			if f.Field == c.field && strings.Contains(f.Message, c.says) {
+				found = true
+			}
+		}
+		if !found || len(e.Fields) != 1 {
+			t.Errorf("%s: want only %s (%q), got %+v", c.name, c.field, c.says, e.Fields)
+		}
+	}
+	birthday := base("mappa")
+	birthday.Applicant.DateOfBirth, birthday.Age = "2010-11-23", 16 // 16th birthday today
+	tomorrow := base("mappa")
+	tomorrow.Applicant.DateOfBirth, tomorrow.Age = "2010-11-24", 15 // 16 tomorrow
+	for _, a := range []Application{birthday, tomorrow} {
+		if err := a.Validate(today); err != nil {
+			t.Errorf("age %d from %s: %v", a.Age, a.Applicant.DateOfBirth, err)
+		}
+	}
+}
+
+func TestEligibilityCheckValidation(t *testing.T) {
+	var e EligibilityCheck
+	if err := json.Unmarshal([]byte(`{"age": 200, "circumstances": ["rich"], "unacceptableBehaviour": ["rudeness"], "medicalAward": "critical"}`), &e); err != nil {
+		t.Fatal(err)
+	}
+	want := "age circumstances[0] eligibleImmigrationStatus medicalAward.severity unacceptableBehaviour[0]"
+	if got := strings.Join(fieldsOf(t, e.Validate()), " "); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+func TestMedicalAwardShapes(t *testing.T) {
+	for body, want := range map[string]MedicalAward{
+		`{"medicalAward": "severe"}`: {Severity: "severe"},
+		`{"medicalAward": {"severity": "moderate", "assessedOn": "2026-01-02"}}`: {Severity: "moderate", AssessedOn: "2026-01-02"},
+		`{"medicalAward": {"level": "severe"}}`:                                  {Severity: "severe"},
+	} {
+		var a Application
+		if err := json.Unmarshal([]byte(body), &a); err != nil || a.MedicalAward == nil || *a.MedicalAward != want {
+			t.Errorf("%s: %+v %v", body, a.MedicalAward, err)
+		}
+	}
+}
+
+// A stated age a year or two out from the date of birth is accepted: only the HR-E1 threshold must agree.
+func TestAgeNearDateOfBirthIsAccepted(t *testing.T) {
+	a := base("urgent-welfare")
+	a.Age = 35 // 36 by the date of birth today
+	if err := a.Validate(today); err != nil {
+		t.Fatalf("%v", err)
+	}
+}

@@ -1,0 +1,143 @@
+// Package validate checks request structs with go-playground/validator and reports every problem as a field
+// error named by its JSON path, in plain English.
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+var v = newValidator()
+
+// ukPostcode accepts the shapes of UK postcodes (e.g. "SW1A 1AA", "m1 1ae", "B338TH").
+var ukPostcode = regexp.MustCompile(`^(?i)(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
+
+// ukPhone accepts UK numbers with spaces, dashes or brackets, in national (0...) or +44 form.
+var ukPhone = regexp.MustCompile(`^(\+44\s?|0)[0-9][0-9 ()-]{8,13}$`)
+
+func newValidator() *validator.Validate {
+	val := validator.New(validator.WithRequiredStructEnabled())
+	val.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	must(val.RegisterValidation("postcode", func(fl validator.FieldLevel) bool {
+		return ukPostcode.MatchString(strings.TrimSpace(fl.Field().String()))
+	}))
+	must(val.RegisterValidation("ukphone", func(fl validator.FieldLevel) bool {
+		return ukPhone.MatchString(strings.TrimSpace(fl.Field().String()))
+	}))
+	must(val.RegisterValidation("date", func(fl validator.FieldLevel) bool {
+		_, err := workdays.ParseDate(fl.Field().String())
+		return err == nil
+	}))
+	return val
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// IsPostcode reports whether s looks like a UK postcode.
+func IsPostcode(s string) bool { return ukPostcode.MatchString(strings.TrimSpace(s)) }
+
+// Struct validates s and returns every field problem (nil when valid). Field names are JSON paths without the
+// top-level struct name, e.g. "reporter.email" or "household[1].dateOfBirth".
+func Struct(s any) apperr.Fields {
+	err := v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		panic(fmt.Sprintf("validate: %v", err)) // a programming error: s is not a struct
+	}
+	var fields apperr.Fields
+	for _, fe := range verrs {
+		path := fe.Namespace()
+		if i := strings.IndexByte(path, '.'); i >= 0 {
+			path = path[i+1:]
+		}
+		fields.Add(path, "%s", message(fe))
+	}
+	return fields
+}
+
+func message(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "required_if", "required_unless", "required_with", "required_without":
+		return "is required"
+	case "excluded_if", "excluded_unless", "excluded_with":
+		return "must be left out here"
+	case "email":
+		return "must be an email address"
+	case "postcode":
+		return "must be a UK postcode"
+	case "ukphone":
+		return "must be a UK phone number"
+	case "date":
+		return "must be a real date in the form YYYY-MM-DD"
+	case "datetime":
+		return "must be a date and time in RFC 3339 form, e.g. 2026-11-23T21:15:00Z"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "min":
+		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("must have at least %s characters or items", fe.Param())
+		}
+		return "must be at least " + fe.Param()
+	case "max":
+		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("must have at most %s characters or items", fe.Param())
+		}
+		return "must be at most " + fe.Param()
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "gt":
+		return "must be more than " + fe.Param()
+	case "eq":
+		return "must be " + fe.Param()
+	case "dive", "unique":
+		return "must not repeat a value"
+	default:
+		return fmt.Sprintf("is not valid (%s)", fe.Tag())
+	}
+}
+
+// Reachable checks that a person can be contacted the way they prefer (email needs an email address; sms and
+// phone a phone number; letter a postal address) and at all. prefix names the person's object, e.g. "reporter".
+func Reachable(f *apperr.Fields, prefix, email, phone, address, preferred string) {
+	has := func(s string) bool { return strings.TrimSpace(s) != "" }
+	if !has(email) && !has(phone) && !(preferred == "letter" && has(address)) {
+		f.Add(prefix, "needs an email address or a phone number so we can contact you")
+	}
+	switch preferred {
+	case "email":
+		if !has(email) {
+			f.Add(prefix+".email", "is required when the preferred contact is email")
+		}
+	case "sms", "phone":
+		if !has(phone) {
+			f.Add(prefix+".phone", "is required when the preferred contact is %s", preferred)
+		}
+	case "letter":
+		if !has(address) {
+			f.Add(prefix+".address", "is required when the preferred contact is letter")
+		}
+	}
+}

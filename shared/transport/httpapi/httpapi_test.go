@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+)
+
+func event(route, body string, claims map[string]string) events.APIGatewayV2HTTPRequest {
+	ev := events.APIGatewayV2HTTPRequest{RouteKey: route, Body: body, Headers: map[string]string{"content-type": "application/json"}}
+	ev.RequestContext.RequestID = "req-1"
+	ev.RequestContext.TimeEpoch = 1795000000000
+	if claims != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims},
+		}
+	}
+	return ev
+}
+
+type form struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+func TestErrorsMapToStatusesAsProblemJSON(t *testing.T) {
+	cases := map[apperr.Code]int{
+		apperr.Invalid: 400, apperr.Unauthorized: 401, apperr.Forbidden: 403, apperr.NotFound: 404,
+		apperr.Conflict: 409, apperr.TooLarge: 413, apperr.Unprocessable: 422, apperr.Internal: 500,
+	}
+	for code, status := range cases {
+		resp := ErrorResponse(context.Background(), &apperr.Error{Code: code, Message: "m", Rule: "CH-5"}, "req-1")
+		if resp.StatusCode != status || resp.Headers["Content-Type"] != "application/problem+json" {
+			t.Errorf("%s: %d %v", code, resp.StatusCode, resp.Headers)
+		}
+	}
+	resp := ErrorResponse(context.Background(), errString("db password is hunter2"), "req-9")
+	if strings.Contains(resp.Body, "hunter2") || !strings.Contains(resp.Body, "req-9") || resp.StatusCode != 500 {
+		t.Errorf("internal error leaked or lacks request id: %s", resp.Body)
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestFieldErrorsAreListed(t *testing.T) {
+	routes := Routes{"POST /x": func(ctx context.Context, r Request) (events.APIGatewayV2HTTPResponse, error) {
+		var f apperr.Fields
+		f.Add("type", "must be one of: noise")
+		f.Add("reporter.email", "must be an email address")
+		return events.APIGatewayV2HTTPResponse{}, f.Err()
+	}}
+	resp, _ := routes.Handler()(context.Background(), event("POST /x", "{}", nil))
+	var p Problem
+	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || resp.StatusCode != 400 || len(p.Errors) != 2 ||
+		p.Errors[1].Field != "reporter.email" {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	cases := []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{"name":"a","count":2}`, 0, ""},
+		{`{"name":"a","count":"two"}`, 400, `"field":"count"`},
+		{`{"name":`, 400, "not complete JSON"},
+		{`{"name":"a"} {"name":"b"}`, 400, "single JSON object"},
+		{``, 400, "needs a JSON body"},
+		{`{"name":"` + strings.Repeat("x", MaxBodyBytes) + `"}`, 413, "limit"},
+	}
+	for _, c := range cases {
+		var f form
+		err := Request{Event: event("POST /x", c.body, nil)}.DecodeJSON(&f)
+		if c.status == 0 {
+			if err != nil || f.Count != 2 {
+				t.Errorf("%q: %v", c.body, err)
+			}
+			continue
+		}
+		resp := ErrorResponse(context.Background(), err, "r")
+		if resp.StatusCode != c.status || !strings.Contains(resp.Body, c.want) {
+			t.Errorf("%.40q: %d %s", c.body, resp.StatusCode, resp.Body)
+		}
+	}
+}
+
+func TestStaffGroups(t *testing.T) {
+	cases := []struct {
+		claims map[string]string
+		status int
+	}{
+		{nil, http.StatusUnauthorized},
+		{map[string]string{"sub": "u1", "cognito:groups": "[asb-officer other]"}, 0},
+		{map[string]string{"sub": "u1", "cognito:groups": `["complaints-manager"]`}, 0},
+		{map[string]string{"sub": "u1", "cognito:groups": "[tenant]"}, http.StatusForbidden},
+		{map[string]string{"sub": "u1"}, http.StatusForbidden},
+	}
+	for _, c := range cases {
+		s, err := Request{Event: event("GET /x", "", c.claims)}.Staff("asb-officer", "complaints-manager")
+		if c.status == 0 && (err != nil || s.ID != "u1") {
+			t.Errorf("%v: %v", c.claims, err)
+		}
+		if c.status != 0 && StatusOf(err) != c.status {
+			t.Errorf("%v: got %v", c.claims, err)
+		}
+	}
+}
+
+func TestNowComesFromTheEvent(t *testing.T) {
+	r := Request{Event: event("GET /x", "", nil)}
+	if r.Now().UnixMilli() != 1795000000000 {
+		t.Fatal(r.Now())
+	}
+}
+
+func TestBearerAndPanics(t *testing.T) {
+	ev := event("GET /x", "", nil)
+	ev.Headers["authorization"] = "Bearer abc"
+	if (Request{Event: ev}).BearerToken() != "abc" {
+		t.Fatal("bearer")
+	}
+	routes := Routes{"GET /x": func(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) { panic("boom") }}
+	resp, err := routes.Handler()(context.Background(), ev)
+	if err != nil || resp.StatusCode != 500 {
+		t.Fatal(resp, err)
+	}
+	resp, _ = routes.Handler()(context.Background(), event("GET /nope", "", nil))
+	if resp.StatusCode != 404 {
+		t.Fatal(resp)
+	}
+}

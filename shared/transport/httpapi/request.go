@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/shared/platform/ids"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+)
+
+// MaxBodyBytes is the largest request body accepted (413 above it): generous for any form, small enough to
+// refuse abuse before decoding.
+const MaxBodyBytes = 64 << 10
+
+// Request is one HTTP API request with helpers for what handlers need.
+type Request struct {
+	Event events.APIGatewayV2HTTPRequest
+}
+
+// Now is the time the gateway received the request (requestContext.timeEpoch). Handlers take "now" from the
+// event, never from a clock of their own, so the local cloud's pinned clock and replays behave.
+func (r Request) Now() time.Time {
+	if ms := r.Event.RequestContext.TimeEpoch; ms > 0 {
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.Now().UTC()
+}
+
+// RequestID is the gateway's request id (quoted in error messages).
+func (r Request) RequestID() string { return r.Event.RequestContext.RequestID }
+
+// Path returns a path parameter.
+func (r Request) Path(name string) string { return r.Event.PathParameters[name] }
+
+// Query returns a query string parameter.
+func (r Request) Query(name string) string { return r.Event.QueryStringParameters[name] }
+
+// Header returns a header (API Gateway lower-cases header names in payload 2.0).
+func (r Request) Header(name string) string {
+	if v, ok := r.Event.Headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	return r.Event.Headers[name]
+}
+
+// BearerToken is the token of an "Authorization: Bearer <token>" header, or "".
+func (r Request) BearerToken() string {
+	h := r.Header("authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// IdempotencyKey is the Idempotency-Key header, or "".
+func (r Request) IdempotencyKey() string { return strings.TrimSpace(r.Header("idempotency-key")) }
+
+// Body returns the raw body, decoded from base64 when the gateway encoded it, refusing bodies over MaxBodyBytes.
+func (r Request) Body() ([]byte, error) {
+	body := []byte(r.Event.Body)
+	if r.Event.IsBase64Encoded {
+		decoded, err := base64.StdEncoding.DecodeString(r.Event.Body)
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "The request body is not valid base64.")
+		}
+		body = decoded
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, apperr.New(apperr.TooLarge, "The request body is %d bytes; the limit is %d.", len(body), MaxBodyBytes)
+	}
+	return body, nil
+}
+
+// DecodeJSON reads the body as one JSON object into v. Syntax and type errors become 400s naming the field.
+func (r Request) DecodeJSON(v any) error {
+	body, err := r.Body()
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return apperr.New(apperr.Invalid, "The request needs a JSON body.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.New(apperr.Invalid, "The request body must be a single JSON object.")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return apperr.New(apperr.Invalid, "The request body must be a JSON object.")
+		}
+		var f apperr.Fields
+		f.Add(field, "must be %s", describeType(typeErr.Type.Kind().String()))
+		return f.Err()
+	case errors.As(err, &syntaxErr):
+		return apperr.New(apperr.Invalid, "The request body is not valid JSON (at byte %d).", syntaxErr.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.Invalid, "The request body is cut short: it is not complete JSON.")
+	default:
+		// e.g. a date field whose UnmarshalText refused the value
+		return apperr.New(apperr.Invalid, "The request body could not be read: %s", err.Error())
+	}
+}
+
+func describeType(kind string) string {
+	switch kind {
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "int", "int64", "int32", "uint", "uint64", "float64", "float32":
+		return "a number"
+	default:
+		return fmt.Sprintf("of type %s", kind)
+	}
+}
+
+// Limit reads the ?limit= page size (default 25, 1 to 100), adding a field error when it is not one.
+func (r Request) Limit(f *apperr.Fields) int {
+	v := r.Query("limit")
+	if v == "" {
+		return 25
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100 {
+		f.Add("limit", "must be a whole number from 1 to 100")
+	}
+	return n
+}
+
+// Page is the answer for a list: its items and the token for the next page (null on the last).
+func Page[T any](items []T, next string) (events.APIGatewayV2HTTPResponse, error) {
+	var token any
+	if next != "" {
+		token = next
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return OK(map[string]any{"items": items, "nextToken": token})
+}
+
+// Resident checks that the caller holds the record's access token. An unknown reference (loadErr NotFound), a
+// missing token and a wrong token all give the same 404, so a guess reveals nothing.
+func (r Request) Resident(tokenHash string, loadErr error, what, ref string) error {
+	if loadErr != nil && apperr.CodeOf(loadErr) != apperr.NotFound {
+		return loadErr
+	}
+	if loadErr != nil || !ids.TokenMatches(r.BearerToken(), tokenHash) {
+		return apperr.NotFoundf("There is no %s %s, or the access token does not match it.", what, ref)
+	}
+	return nil
+}
