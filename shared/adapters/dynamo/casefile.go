@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
@@ -36,7 +35,7 @@ func (s *Store) DeadlineWrites(before, after []casefile.Deadline) ([]types.Trans
 		}
 		delete(old, d.Name)
 		item, err := Item(CaseKey(d.CaseKind, d.CaseRef), SKDeadline+d.Name, d, map[string]types.AttributeValue{
-			"duePk": S(catalog.DeadlinesPK), "dueSk": S(DeadlineSortKey(d)),
+			AttrDuePK: S(DeadlinesPK), AttrDueSK: S(DeadlineSortKey(d)),
 		})
 		if err != nil {
 			return nil, err

@@ -1,14 +1,7 @@
-// Package dynamo is the DynamoDB adapter shared by every case kind: the single-table key layout, conditional
-// writes for optimistic locking, the deadlines index kept in step with each change, timeline items,
-// idempotency records and opaque pagination tokens.
-//
-// Key layout of the cases table (see infra/catalog for the indexes):
-//
-//	pk = <KIND>#<reference>      sk = CASE                  the case itself (with "version")
-//	pk = <KIND>#<reference>      sk = CONTACT               personal contact details, kept apart from the case
-//	pk = <KIND>#<reference>      sk = EVENT#<time>#<n>      timeline entries (CH-9, HR-D)
-//	pk = <KIND>#<reference>      sk = DEADLINE#<name>       open deadlines; duePk/dueSk put them in the
-//	                                                         sparse "deadlines" index (OPEN, <due>#<kind>#<ref>#<name>)
+// Package dynamo is the DynamoDB adapter: it implements the application layer's storage ports
+// (shared/app/casework.Store and each case kind's own queries) over the single cases table, with conditional
+// writes for optimistic locking, the deadlines index kept in step with each change, timeline items, the outbox,
+// idempotency records and opaque pagination tokens. The key layout is defined once, in schema.go.
 package dynamo
 
 import (
@@ -16,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -25,15 +17,6 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/rules/apperr"
-	"github.com/councilhousing/backend/shared/rules/casefile"
-)
-
-// Sort keys and prefixes of the single-table design.
-const (
-	SKCase     = "CASE"
-	SKContact  = "CONTACT"
-	SKEvent    = "EVENT#"
-	SKDeadline = "DEADLINE#"
 )
 
 // API is the part of the DynamoDB client the store uses (the real client in production and in tests).
@@ -65,9 +48,6 @@ func NewClient(ctx context.Context) (*dynamodb.Client, error) {
 	}
 	return dynamodb.NewFromConfig(cfg), nil
 }
-
-// CaseKey is the partition key of a case: e.g. "ASB#ASB-7K3M-9QXD".
-func CaseKey(kind casefile.Kind, ref string) string { return strings.ToUpper(string(kind)) + "#" + ref }
 
 // Key builds a primary key value.
 func Key(pk, sk string) map[string]types.AttributeValue {

@@ -12,6 +12,7 @@ import (
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 )
 
@@ -32,9 +33,9 @@ func TestMessagesStoredWithTheChangeAreDeliveredOnce(t *testing.T) {
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 
-	first, _ := New("ASB-1#partner", catalog.ReferralsQueue, "partner-referral", map[string]string{"id": "ASB-1#partner"}, at)
-	second, _ := New("ASB-2#safeguarding", catalog.ReferralsQueue, "safeguarding-referral", map[string]string{"id": "ASB-2#safeguarding"}, at)
-	writes, err := up.Writes(first, second)
+	first, _ := casework.NewMessage("ASB-1#partner", catalog.ReferralsQueue, "partner-referral", map[string]string{"id": "ASB-1#partner"}, at)
+	second, _ := casework.NewMessage("ASB-2#safeguarding", catalog.ReferralsQueue, "safeguarding-referral", map[string]string{"id": "ASB-2#safeguarding"}, at)
+	writes, err := store.OutboxWrites(first, second)
 	if err != nil {
 		t.Fatal(err)
 	}

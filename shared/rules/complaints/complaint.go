@@ -15,6 +15,7 @@
 package complaints
 
 import (
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"log/slog"
 	"strings"
 	"time"
@@ -57,17 +58,10 @@ const (
 // withheld replaces contact details wherever a value is formatted or logged.
 const withheld = "[contact details withheld]"
 
-// Complainant is the person complaining; kept apart from the complaint and never logged. Adjustments and
-// disclosed disabilities are recorded and kept under review (CH-9, source §5.10).
-type Complainant struct {
-	Name             string `json:"name" dynamodbav:"name" validate:"required,max=200"`
-	Email            string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
-	Phone            string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
-	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"`                                        // for letters
-	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // default: email if given, else sms
-	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
-	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
-}
+// Complainant is the person complaining (contact.Details, the shape every case kind shares); kept apart from the
+// complaint and never logged. Adjustments and disclosed disabilities are recorded and kept under review (CH-9,
+// source §5.10).
+type Complainant = contact.Details
 
 // Representative complains for the resident, with their consent (source §3.6).
 type Representative struct {
@@ -76,17 +70,15 @@ type Representative struct {
 	Consent bool   `json:"consent" dynamodbav:"consent"`
 }
 
-// Contact is what the store keeps apart from the complaint: the complainant and any representative.
+// Contact is what the store keeps apart from the complaint: the complainant's details (at the top level, the
+// shape every case kind's contact item has) and any representative.
 type Contact struct {
-	Complainant    Complainant     `json:"complainant" dynamodbav:"complainant"`
+	contact.Details
 	Representative *Representative `json:"representative,omitempty" dynamodbav:"representative,omitempty"`
 }
 
 // String, GoString and LogValue keep personal details out of logs and error messages, however the value is
 // printed (%v, %+v, %#v, slog). JSON and DynamoDB encoding are unaffected.
-func (Complainant) String() string          { return withheld }
-func (Complainant) GoString() string        { return withheld }
-func (Complainant) LogValue() slog.Value    { return slog.StringValue(withheld) }
 func (Representative) String() string       { return withheld }
 func (Representative) GoString() string     { return withheld }
 func (Representative) LogValue() slog.Value { return slog.StringValue(withheld) }
@@ -113,8 +105,7 @@ func (s Submission) Validate(receivedAt time.Time) error {
 	if d, err := workdays.ParseDate(s.IssueDate); err == nil && d.After(workdays.DateOf(receivedAt)) {
 		f.Add("issueDate", "cannot be in the future")
 	}
-	c := s.Complainant
-	validate.Reachable(&f, "complainant", c.Email, c.Phone, c.Address, c.PreferredContact)
+	s.Complainant.CheckReachable(&f, "complainant")
 	if s.Representative != nil && !s.Representative.Consent {
 		f.Add("representative.consent", "must be true: a representative needs the resident's consent")
 	}
@@ -139,10 +130,10 @@ type Extension struct {
 	Reason      string `json:"reason" dynamodbav:"reason"`
 	// GoodReason is set when the extension is longer than the Code's limit (source §6.4, §6.15: "no more
 	// than 10 [20] working days without good reason").
-	GoodReason string        `json:"goodReasonForLonger,omitempty" dynamodbav:"goodReason,omitempty"`
-	From       workdays.Date `json:"from" dynamodbav:"from"` // the respondBy it extended
-	At         time.Time     `json:"at" dynamodbav:"at"`
-	By         string        `json:"by" dynamodbav:"by"`
+	GoodReason string         `json:"goodReasonForLonger,omitempty" dynamodbav:"goodReason,omitempty"`
+	From       workdays.Date  `json:"from" dynamodbav:"from"` // the respondBy it extended
+	At         time.Time      `json:"at" dynamodbav:"at"`
+	By         casefile.Actor `json:"by" dynamodbav:"by"`
 }
 
 // BeyondLimit reports whether the extension needed a good reason because it is longer than the stage's limit.
@@ -150,21 +141,22 @@ func (e Extension) BeyondLimit() bool { return e.GoodReason != "" }
 
 // Stage is one of the two stages (CH-3).
 type Stage struct {
-	Number             int           `json:"number" dynamodbav:"number"`
-	OpenedAt           time.Time     `json:"openedAt" dynamodbav:"openedAt"` // received, or escalation requested
-	AcknowledgeBy      workdays.Date `json:"acknowledgeBy" dynamodbav:"acknowledgeBy"`
-	AcknowledgedAt     *time.Time    `json:"acknowledgedAt,omitempty" dynamodbav:"acknowledgedAt,omitempty"`
-	Definition         string        `json:"definition,omitempty" dynamodbav:"definition,omitempty"`
-	OutcomesSought     string        `json:"outcomesSought,omitempty" dynamodbav:"outcomesSought,omitempty"`
-	Handler            string        `json:"handler,omitempty" dynamodbav:"handler,omitempty"`
-	RespondBy          workdays.Date `json:"respondBy,omitzero" dynamodbav:"respondBy,omitempty"` // extension included
-	Extension          *Extension    `json:"extension,omitempty" dynamodbav:"extension,omitempty"`
-	RespondedAt        *time.Time    `json:"respondedAt,omitempty" dynamodbav:"respondedAt,omitempty"`
-	RespondedBy        string        `json:"respondedBy,omitempty" dynamodbav:"respondedBy,omitempty"`
-	Decision           string        `json:"decision,omitempty" dynamodbav:"decision,omitempty"`
-	Reasons            string        `json:"reasons,omitempty" dynamodbav:"reasons,omitempty"`
-	Remedies           []string      `json:"remedies,omitempty" dynamodbav:"remedies,omitempty"`
-	OutstandingActions []string      `json:"outstandingActions,omitempty" dynamodbav:"outstandingActions,omitempty"`
+	Number             int            `json:"number" dynamodbav:"number"`
+	OpenedAt           time.Time      `json:"openedAt" dynamodbav:"openedAt"` // received, or escalation requested
+	AcknowledgeBy      workdays.Date  `json:"acknowledgeBy" dynamodbav:"acknowledgeBy"`
+	AcknowledgedAt     *time.Time     `json:"acknowledgedAt,omitempty" dynamodbav:"acknowledgedAt,omitempty"`
+	AcknowledgedBy     casefile.Actor `json:"acknowledgedBy,omitzero" dynamodbav:"acknowledgedBy,omitempty"`
+	Definition         string         `json:"definition,omitempty" dynamodbav:"definition,omitempty"`
+	OutcomesSought     string         `json:"outcomesSought,omitempty" dynamodbav:"outcomesSought,omitempty"`
+	Handler            string         `json:"handler,omitempty" dynamodbav:"handler,omitempty"`
+	RespondBy          workdays.Date  `json:"respondBy,omitzero" dynamodbav:"respondBy,omitempty"` // extension included
+	Extension          *Extension     `json:"extension,omitempty" dynamodbav:"extension,omitempty"`
+	RespondedAt        *time.Time     `json:"respondedAt,omitempty" dynamodbav:"respondedAt,omitempty"`
+	RespondedBy        casefile.Actor `json:"respondedBy,omitzero" dynamodbav:"respondedBy,omitempty"`
+	Decision           string         `json:"decision,omitempty" dynamodbav:"decision,omitempty"`
+	Reasons            string         `json:"reasons,omitempty" dynamodbav:"reasons,omitempty"`
+	Remedies           []string       `json:"remedies,omitempty" dynamodbav:"remedies,omitempty"`
+	OutstandingActions []string       `json:"outstandingActions,omitempty" dynamodbav:"outstandingActions,omitempty"`
 }
 
 // OnTime reports whether the stage was answered within its timescale, extension included (WD-3; CH-10,
@@ -180,18 +172,18 @@ func (s Stage) AcknowledgedOnTime() bool {
 
 // RelatedPoint is a point added to the stage 1 complaint before its response (CH-7).
 type RelatedPoint struct {
-	Text string    `json:"text" dynamodbav:"text"`
-	At   time.Time `json:"at" dynamodbav:"at"`
-	By   string    `json:"by" dynamodbav:"by"`
+	Text string         `json:"text" dynamodbav:"text"`
+	At   time.Time      `json:"at" dynamodbav:"at"`
+	By   casefile.Actor `json:"by" dynamodbav:"by"`
 }
 
 // Refusal records an exclusion (CH-2).
 type Refusal struct {
-	Exclusion   string    `json:"exclusion" dynamodbav:"exclusion"`
-	Explanation string    `json:"explanation" dynamodbav:"explanation"`
-	Stage       int       `json:"stage" dynamodbav:"stage"`
-	At          time.Time `json:"at" dynamodbav:"at"`
-	By          string    `json:"by" dynamodbav:"by"`
+	Exclusion   string         `json:"exclusion" dynamodbav:"exclusion"`
+	Explanation string         `json:"explanation" dynamodbav:"explanation"`
+	Stage       int            `json:"stage" dynamodbav:"stage"`
+	At          time.Time      `json:"at" dynamodbav:"at"`
+	By          casefile.Actor `json:"by" dynamodbav:"by"`
 }
 
 // Complaint is the whole record (CH-9). Contact details live in Contact, stored apart. The optimistic-locking
@@ -258,7 +250,7 @@ func receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event)
 		c.Flags = append(c.Flags, FlagLegalProceedings)
 	}
 	details["flags"] = append([]string{}, c.Flags...)
-	return c, event(at, "resident", "complaint-received", "CH-4", details)
+	return c, event(at, casefile.ByResident, "complaint-received", "CH-4", details)
 }
 
 // possiblyOutOfTime: the issue arose over 12 months before the complaint was received (source §2.3).
@@ -266,8 +258,8 @@ func possiblyOutOfTime(issue workdays.Date, receivedAt time.Time) bool {
 	return issue.Before(workdays.DateOf(receivedAt).AddMonths(-OutOfTimeMonths))
 }
 
-func event(at time.Time, by, action, rule string, details map[string]any) casefile.Event {
-	return casefile.Event{At: at.UTC(), Actor: by, Action: action, Rule: rule, Details: details}
+func event(at time.Time, by casefile.Actor, action, rule string, details map[string]any) casefile.Event {
+	return casefile.NewEvent(at, by, action, rule, details)
 }
 
 func contains(list []string, v string) bool {

@@ -34,5 +34,5 @@ func deadline(c Complaint, s Stage, name, label string, due workdays.Date) casef
 	}
 	rule := stageRule(s.Number)
 	return casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: name, Due: due, Rule: rule,
-		Owner: s.Handler, Team: team, Manager: ManagerGroup, Audience: casefile.Officer, Label: label + " (" + rule + ")"}
+		Owner: s.AcknowledgedBy.ID, Team: team, Manager: ManagerGroup, Audience: casefile.Officer, Label: label + " (" + rule + ")"}
 }

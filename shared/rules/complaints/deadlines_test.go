@@ -10,7 +10,7 @@ import (
 func TestCH4_CH5_OpenDeadlines(t *testing.T) {
 	extended := func(t *testing.T) Complaint {
 		c := acknowledged(t)
-		check{t}.letter(c.Extend(10, "Surveyor", "officer-a", at("2027-01-05T10:00:00Z")))
+		check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 10, Reason: "Surveyor"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 		return c
 	}
 	cases := []struct {

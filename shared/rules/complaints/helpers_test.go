@@ -58,13 +58,13 @@ func received(t *testing.T) Complaint { return receivedAt(t, "2026-12-23T10:00:0
 
 func acknowledged(t *testing.T) Complaint {
 	c := received(t)
-	check{t}.event(c.Acknowledge("Missed boiler repairs", "Boiler fixed", "officer-a", "officer-a", at("2026-12-24T10:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs", OutcomesSought: "Boiler fixed", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	return c
 }
 
 func answered(t *testing.T) Complaint {
 	c := acknowledged(t)
-	check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "Appointments were kept"}, "officer-a", at("2027-01-08T10:00:00Z")))
+	check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "Appointments were kept"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	return c
 }
 
@@ -76,25 +76,25 @@ func escalated(t *testing.T) Complaint {
 
 func atStage2(t *testing.T) Complaint {
 	c := escalated(t)
-	check{t}.event(c.Acknowledge("Missed boiler repairs, reviewed", "Boiler fixed", "manager-b", "manager-b", at("2027-01-11T14:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs, reviewed", OutcomesSought: "Boiler fixed", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
 	return c
 }
 
 func closed(t *testing.T) Complaint {
 	c := atStage2(t)
-	check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "All three visits failed"}, "manager-b", at("2027-02-01T10:00:00Z")))
+	check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "All three visits failed"}, staff("manager-b"), at("2027-02-01T10:00:00Z")))
 	return c
 }
 
 func refused(t *testing.T) Complaint {
 	c := received(t)
-	check{t}.letter(c.Refuse("legal-proceedings", "Claim form filed at Northampton County Court on 1 Dec 2026", "officer-a", at("2026-12-24T10:00:00Z")))
+	check{t}.letter(c.Refuse(RefusalRequest{Exclusion: "legal-proceedings", Explanation: "Claim form filed at Northampton County Court on 1 Dec 2026"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	return c
 }
 
 func serviceRequest(t *testing.T) Complaint {
 	c := received(t)
-	check{t}.event(c.ReclassifyAsServiceRequest("Asked for a repair appointment", "officer-a", at("2026-12-24T10:00:00Z")))
+	check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	return c
 }
 
@@ -131,3 +131,6 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// staff is a member of staff whose id and display name are both id.
+func staff(id string) casefile.Actor { return casefile.Actor{ID: id, Name: id} }

@@ -26,9 +26,9 @@ func wantInLetter(t *testing.T, l Letter, parts ...string) {
 // outstanding actions and how to escalate to stage 2 (within 20 WD, by when, no reason needed).
 func TestCH6_Stage1ResponseLetter(t *testing.T) {
 	c := received(t)
-	check{t}.event(c.Acknowledge("Repairs to the boiler were not done", "Boiler fixed & an apology", "officer-a", "officer-a", at("2026-12-24T10:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Repairs to the boiler were not done", OutcomesSought: "Boiler fixed & an apology", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	letter, ev, err := c.Respond(Response{Decision: "partly-upheld", Reasons: "Two of three visits were missed",
-		Remedies: []string{"An apology", "£75 compensation"}, OutstandingActions: []string{"Replace the boiler by 29 January"}}, "officer-a", at("2027-01-08T10:00:00Z"))
+		Remedies: []string{"An apology", "£75 compensation"}, OutstandingActions: []string{"Replace the boiler by 29 January"}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestCH6_Stage1ResponseLetter(t *testing.T) {
 // or outstanding action is said plainly.
 func TestCH6_Stage2ResponseLetter(t *testing.T) {
 	c := atStage2(t)
-	letter := check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "The visits were kept"}, "manager-b", at("2027-02-01T10:00:00Z")))
+	letter := check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "The visits were kept"}, staff("manager-b"), at("2027-02-01T10:00:00Z")))
 	wantInLetter(t, letter, append([]string{"stage 2 response", "final response", "Missed boiler repairs, reviewed", "not upheld",
 		"The visits were kept", "None offered.", "None: everything we agreed to do is done.", "Housing Ombudsman to review"}, ombudsmanDetails...)...)
 	if strings.Contains(letter.Text, "You do not have to give a reason") || letter.Stage != 2 {
@@ -59,8 +59,8 @@ func TestCH6_Stage2ResponseLetter(t *testing.T) {
 // Ombudsman's contact details.
 func TestCH4_ExtensionLetter(t *testing.T) {
 	c := acknowledged(t)
-	letter := check{t}.letter(c.ExtendWith(ExtensionRequest{WorkingDays: 11, Reason: "We need a surveyor's report",
-		GoodReasonForLonger: "The only surveyor is away until 25 January"}, "officer-a", at("2027-01-05T10:00:00Z")))
+	letter := check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 11, Reason: "We need a surveyor's report",
+		GoodReasonForLonger: "The only surveyor is away until 25 January"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 	wantInLetter(t, letter, append([]string{"We need a surveyor's report", "The only surveyor is away until 25 January",
 		"longer than the usual limit of 10 working days", "Tuesday 12 January 2027", "Wednesday 27 January 2027"}, ombudsmanDetails...)...)
 	if letter.Kind != LetterExtension || letter.Stage != 1 || len(c.Letters) != 1 {
@@ -71,7 +71,7 @@ func TestCH4_ExtensionLetter(t *testing.T) {
 // CH-2 (source §2.4): the refusal letter explains the exclusion and the right to go to the Ombudsman.
 func TestCH2_RefusalLetter(t *testing.T) {
 	c := received(t)
-	letter := check{t}.letter(c.Refuse("legal-proceedings", "Claim form filed at Northampton County Court", "officer-a", at("2026-12-24T10:00:00Z")))
+	letter := check{t}.letter(c.Refuse(RefusalRequest{Exclusion: "legal-proceedings", Explanation: "Claim form filed at Northampton County Court"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	wantInLetter(t, letter, append([]string{"legal proceedings about this matter have started at court", "Claim form filed at Northampton County Court",
 		"right to ask the Housing Ombudsman"}, ombudsmanDetails...)...)
 	if letter.Kind != LetterRefusal || letter.Stage != 1 {
@@ -82,9 +82,9 @@ func TestCH2_RefusalLetter(t *testing.T) {
 // Resident and officer text never injects markup into the HTML letter.
 func TestLettersEscapeHTML(t *testing.T) {
 	c := received(t)
-	check{t}.event(c.AddRelatedPoints(`<img src=x onerror="alert(1)">`, "resident", at("2026-12-23T12:00:00Z")))
-	check{t}.event(c.Acknowledge("<script>alert(1)</script> repairs", `<a href="http://evil">click</a>`, "officer-a", "officer-a", at("2026-12-24T10:00:00Z")))
-	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "</p><h1>hacked</h1>", Remedies: []string{"<b>£50</b>"}}, "officer-a", at("2027-01-08T10:00:00Z")))
+	check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: `<img src=x onerror="alert(1)">`}, staff("resident"), at("2026-12-23T12:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "<script>alert(1)</script> repairs", OutcomesSought: `<a href="http://evil">click</a>`, Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "</p><h1>hacked</h1>", Remedies: []string{"<b>£50</b>"}}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	for _, raw := range []string{"<script>", "<img", `<a href`, "<h1>hacked", "<b>£50"} {
 		if strings.Contains(letter.HTML, raw) {
 			t.Errorf("HTML contains raw %q", raw)

@@ -23,12 +23,12 @@ func newStory(t *testing.T, ref, area, when string) *story {
 }
 
 func (s *story) ack(handler, when string) *story {
-	check{s.t}.event(s.c.Acknowledge("definition", "outcome", handler, handler, at(when)))
+	check{s.t}.event(s.c.Acknowledge(Acknowledgement{Definition: "definition", OutcomesSought: "outcome", Handler: handler}, staff(handler), at(when)))
 	return s
 }
 
 func (s *story) respond(decision, by, when string, actions ...string) *story {
-	check{s.t}.letter(s.c.Respond(Response{Decision: decision, Reasons: "reasons", OutstandingActions: actions}, by, at(when)))
+	check{s.t}.letter(s.c.Respond(Response{Decision: decision, Reasons: "reasons", OutstandingActions: actions}, staff(by), at(when)))
 	return s
 }
 
@@ -38,7 +38,7 @@ func (s *story) escalate(when string) *story {
 }
 
 func (s *story) extend(r ExtensionRequest, when string) *story {
-	check{s.t}.letter(s.c.ExtendWith(r, "officer", at(when)))
+	check{s.t}.letter(s.c.Extend(r, staff("officer"), at(when)))
 	return s
 }
 
@@ -62,10 +62,10 @@ func seededYear(t *testing.T) []Complaint {
 		respond("partly-upheld", "h1", "2026-04-08T15:00:00Z").escalate("2026-04-14T10:00:00Z")
 	// E: a service request.
 	e := newStory(t, "E", "repairs", "2026-06-01T10:00:00Z")
-	check{t}.event(e.c.ReclassifyAsServiceRequest("Repair appointment", "h1", at("2026-06-02T10:00:00Z")))
+	check{t}.event(e.c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Repair appointment"}, staff("h1"), at("2026-06-02T10:00:00Z")))
 	// F: refused, legal proceedings.
 	f := newStory(t, "F", "repairs", "2026-07-01T10:00:00Z")
-	check{t}.letter(f.c.Refuse("legal-proceedings", "Claim filed", "h1", at("2026-07-02T10:00:00Z")))
+	check{t}.letter(f.c.Refuse(RefusalRequest{Exclusion: "legal-proceedings", Explanation: "Claim filed"}, staff("h1"), at("2026-07-02T10:00:00Z")))
 	// G: received Tue 1 Sep; acknowledged 2 Sep (by 8 Sep), respond by 16 Sep; extended 5 WD on 10 Sep to 23
 	// Sep; answered 22 Sep: on time thanks to the extension. Escalated Mon 2 Nov: late (window to 20 Oct).
 	// Stage 2 acknowledged Tue 10 Nov: late (by 9 Nov); respond by 8 Dec; answered 9 Dec: late.

@@ -17,7 +17,9 @@ import (
 type Acknowledgement struct {
 	Definition     string `json:"definition" validate:"required,max=5000"`
 	OutcomesSought string `json:"outcomesSought" validate:"required,max=5000"`
-	Handler        string `json:"handler" validate:"required,max=200"`
+	// Handler is who will handle the stage, as letters name them; the acting officer when left out. CH-5 never
+	// compares it: it compares the staff ids of the people who acted on stage 1.
+	Handler string `json:"handler,omitempty" validate:"omitempty,max=200"`
 }
 
 // Validate lists every problem.
@@ -153,15 +155,24 @@ func extensionLimit(stage int) int {
 	return Stage1ExtensionLimit
 }
 
-func samePerson(a, b string) bool {
-	return a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+// handledStage1 reports whether by acknowledged, extended or answered stage 1. Stage 2 must be handled by
+// someone who did not (CH-5, source §6.13); people are compared by their staff id, never by name.
+func (c *Complaint) handledStage1(by casefile.Actor) bool {
+	s := c.Stages[0]
+	return by.Same(s.AcknowledgedBy) || by.Same(s.RespondedBy) || (s.Extension != nil && by.Same(s.Extension.By))
+}
+
+func (c *Complaint) stage2HandlerCheck(by casefile.Actor, action string) error {
+	if c.Stage == 2 && c.handledStage1(by) {
+		return breach("CH-5", "%s handled stage 1 of complaint %s, so cannot %s stage 2; stage 2 needs a complaints manager who did not handle stage 1", by.Name, c.Reference, action)
+	}
+	return nil
 }
 
 // Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5) and sets the response date: 10 WD
 // after the acknowledgement at stage 1, 20 WD at stage 2 (WD-2). The stage 2 handler must not be the stage 1
 // handler (CH-5, source §6.13). A late acknowledgement is accepted and recorded as late.
-func (c *Complaint) Acknowledge(definition, outcomes, handler, by string, at time.Time) (casefile.Event, error) {
-	in := Acknowledgement{Definition: definition, OutcomesSought: outcomes, Handler: handler}
+func (c *Complaint) Acknowledge(in Acknowledgement, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.inProcedure("be acknowledged"); err != nil {
 		return casefile.Event{}, err
 	}
@@ -172,28 +183,27 @@ func (c *Complaint) Acknowledge(definition, outcomes, handler, by string, at tim
 	if err := in.Validate(); err != nil {
 		return casefile.Event{}, err
 	}
-	if c.Stage == 2 && samePerson(in.Handler, c.Stages[0].Handler) {
-		return casefile.Event{}, breach("CH-5", "The stage 2 handler must not be the person who handled stage 1 (%s); choose another handler", c.Stages[0].Handler)
+	if err := c.stage2HandlerCheck(by, "acknowledge"); err != nil {
+		return casefile.Event{}, err
 	}
 	c.own()
 	s, t := c.Current(), at.UTC()
-	s.AcknowledgedAt, s.Definition, s.OutcomesSought, s.Handler = &t, in.Definition, in.OutcomesSought, strings.TrimSpace(in.Handler)
+	handler := strings.TrimSpace(in.Handler)
+	if handler == "" {
+		handler = by.Name
+	}
+	s.AcknowledgedAt, s.AcknowledgedBy, s.Definition, s.OutcomesSought, s.Handler = &t, by, in.Definition, in.OutcomesSought, handler
 	s.RespondBy = workdays.DeadlineAfter(at, responseDays(c.Stage))
 	c.Status = StatusAcknowledged
 	return event(at, by, "acknowledged", rule, map[string]any{"stage": c.Stage, "handler": s.Handler, "definition": s.Definition,
 		"respondBy": s.RespondBy.String(), "acknowledgeBy": s.AcknowledgeBy.String(), "onTime": s.AcknowledgedOnTime()}), nil
 }
 
-// Extend extends the current stage within the stage's limit (10 WD at stage 1, 20 WD at stage 2).
-func (c *Complaint) Extend(days int, reason, by string, at time.Time) (Letter, casefile.Event, error) {
-	return c.ExtendWith(ExtensionRequest{WorkingDays: days, Reason: reason}, by, at)
-}
-
-// ExtendWith extends the acknowledged current stage once (CH-4, CH-5), counted from the current respondBy,
+// Extend extends the acknowledged current stage once (CH-4, CH-5), counted from the current respondBy,
 // with reasons; the resident gets a letter with the Ombudsman's contact details (source §6.5, §6.16). Longer
 // than the limit only with a good reason (source §6.4, §6.15). The extension must be agreed before the
 // response is due: one granted afterwards would turn a late response into an on-time one (CH-10, CH02).
-func (c *Complaint) ExtendWith(r ExtensionRequest, by string, at time.Time) (Letter, casefile.Event, error) {
+func (c *Complaint) Extend(r ExtensionRequest, by casefile.Actor, at time.Time) (Letter, casefile.Event, error) {
 	if err := c.inProcedure("be extended"); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
@@ -205,6 +215,9 @@ func (c *Complaint) ExtendWith(r ExtensionRequest, by string, at time.Time) (Let
 		return Letter{}, casefile.Event{}, err
 	}
 	if err := c.extensionAllowed(r, at); err != nil {
+		return Letter{}, casefile.Event{}, err
+	}
+	if err := c.stage2HandlerCheck(by, "extend"); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
 	c.own()
@@ -236,7 +249,7 @@ func (c *Complaint) extensionAllowed(r ExtensionRequest, at time.Time) error {
 // Respond answers the acknowledged current stage with a letter containing everything CH-6 requires (source
 // §6.9, §6.19). Stage 1 then awaits any escalation; stage 2 is the final response and closes the complaint.
 // Whoever handled stage 1 cannot send the stage 2 response (CH-5, source §6.13).
-func (c *Complaint) Respond(r Response, by string, at time.Time) (Letter, casefile.Event, error) {
+func (c *Complaint) Respond(r Response, by casefile.Actor, at time.Time) (Letter, casefile.Event, error) {
 	if err := c.inProcedure("be answered"); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
@@ -250,8 +263,8 @@ func (c *Complaint) Respond(r Response, by string, at time.Time) (Letter, casefi
 	if err := r.Validate(); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
-	if c.Stage == 2 && samePerson(by, c.Stages[0].Handler) {
-		return Letter{}, casefile.Event{}, breach("CH-5", "%s handled stage 1 and cannot send the stage 2 response", by)
+	if err := c.stage2HandlerCheck(by, "answer"); err != nil {
+		return Letter{}, casefile.Event{}, err
 	}
 	c.own()
 	s, t := c.Current(), at.UTC()
@@ -274,8 +287,7 @@ func (c *Complaint) Respond(r Response, by string, at time.Time) (Letter, casefi
 // can be refused only because legal proceedings have started (source §5.11): it was considered at stage 1 by
 // definition, and a late request is accepted (CH-5). An out-of-time refusal needs an issue over 12 months
 // old; whether to use discretion is the officer's call, never automatic.
-func (c *Complaint) Refuse(exclusion, explanation, by string, at time.Time) (Letter, casefile.Event, error) {
-	in := RefusalRequest{Exclusion: exclusion, Explanation: explanation}
+func (c *Complaint) Refuse(in RefusalRequest, by casefile.Actor, at time.Time) (Letter, casefile.Event, error) {
 	if err := c.inProcedure("be refused"); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
@@ -328,7 +340,7 @@ func (c *Complaint) Escalate(at time.Time) (casefile.Event, error) {
 	c.Stage, c.Status = 2, StatusEscalated
 	c.Stages = append(c.Stages, Stage{Number: 2, OpenedAt: t, AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)})
 	details["acknowledgeBy"] = c.Current().AcknowledgeBy.String()
-	return event(at, "resident", "escalated", "CH-5", details), nil
+	return event(at, casefile.ByResident, "escalated", "CH-5", details), nil
 }
 
 // escalationWindow is the last day of the 20 WD after the stage 1 response (also set on the complaint by
@@ -343,8 +355,7 @@ func (c *Complaint) escalationWindow() workdays.Date {
 // ReclassifyAsServiceRequest records that the contact was a request for a service, not a complaint (CH-1,
 // source §1.4). It stays logged (and is counted in CH-10); dissatisfaction with how the request is handled is
 // a new complaint (source §1.5).
-func (c *Complaint) ReclassifyAsServiceRequest(note, by string, at time.Time) (casefile.Event, error) {
-	in := ServiceRequestNote{Note: note}
+func (c *Complaint) ReclassifyAsServiceRequest(in ServiceRequestNote, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.inProcedure("be reclassified"); err != nil {
 		return casefile.Event{}, err
 	}
@@ -361,8 +372,7 @@ func (c *Complaint) ReclassifyAsServiceRequest(note, by string, at time.Time) (c
 
 // AddRelatedPoints joins related new points to the stage 1 complaint before its response, which must answer
 // them (CH-7, source §6.8); afterwards they must be a new complaint (422).
-func (c *Complaint) AddRelatedPoints(text, by string, at time.Time) (casefile.Event, error) {
-	in := RelatedPoints{Points: text}
+func (c *Complaint) AddRelatedPoints(in RelatedPoints, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.inProcedure("take new points"); err != nil {
 		return casefile.Event{}, err
 	}

@@ -2,126 +2,56 @@ package complaints
 
 import (
 	"reflect"
+
+	"github.com/councilhousing/backend/shared/rules/casefile"
 	"testing"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
-// CH-5: the stage 2 handler is never the stage 1 handler, however the name is typed, and the stage 1 handler
-// cannot send the stage 2 response either.
-func TestCH5_Stage2HandlerIsNeverTheStage1Handler(t *testing.T) {
-	for _, handler := range []string{"officer-a", " OFFICER-A ", "Officer-A"} {
-		c := escalated(t)
+// CH-5: whoever acknowledged, extended or answered stage 1 can never acknowledge, extend or answer stage 2,
+// whatever name they go by: people are compared by their staff id, never by the name shown or typed.
+func TestCH5_Stage1HandlerNeverHandlesStage2(t *testing.T) {
+	for _, name := range []string{"officer-a", " OFFICER-A ", "Alex Officer", ""} {
+		c := escalated(t) // stage 1 acknowledged and answered by officer-a
 		before := c
-		_, err := c.Acknowledge("d", "o", handler, "manager-b", at("2027-01-12T10:00:00Z"))
+		_, err := c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, casefile.Actor{ID: "officer-a", Name: name}, at("2027-01-12T10:00:00Z"))
 		wantRuleError(t, err, apperr.Unprocessable, "CH-5")
-		if e, _ := apperr.As(err); !containsAll(e.Message, "stage 2 handler must not be", "officer-a") {
+		if e, _ := apperr.As(err); !containsAll(e.Message, "handled stage 1", "cannot acknowledge stage 2") {
 			t.Errorf("message does not explain the rule: %q", e.Message)
 		}
 		if !reflect.DeepEqual(before, c) {
 			t.Error("a refused transition changed the complaint")
 		}
 	}
+	// Someone else who happens to share the stage 1 handler's display name may handle stage 2.
+	namesake := escalated(t)
+	check{t}.event(namesake.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "manager-z", Name: "officer-a"}, at("2027-01-12T10:00:00Z")))
+
 	c := atStage2(t)
-	_, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, "officer-a", at("2027-01-20T10:00:00Z"))
+	_, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, casefile.Actor{ID: "officer-a", Name: "Somebody New"}, at("2027-01-20T10:00:00Z"))
 	wantRuleError(t, err, apperr.Unprocessable, "CH-5")
-	if c.Stages[1].Handler != "manager-b" || c.Stages[0].Handler != "officer-a" {
-		t.Errorf("handlers per stage: %q, %q", c.Stages[0].Handler, c.Stages[1].Handler)
+	_, _, err = c.Extend(ExtensionRequest{WorkingDays: 5, Reason: "r"}, staff("officer-a"), at("2027-01-20T10:00:00Z"))
+	wantRuleError(t, err, apperr.Unprocessable, "CH-5")
+	if c.Stages[1].AcknowledgedBy != staff("manager-b") || c.Stages[0].AcknowledgedBy != staff("officer-a") {
+		t.Errorf("who acknowledged each stage: %+v, %+v", c.Stages[0].AcknowledgedBy, c.Stages[1].AcknowledgedBy)
 	}
+
+	// Extending stage 1 is handling it too.
+	extended := acknowledged(t)
+	check{t}.letter(extended.Extend(ExtensionRequest{WorkingDays: 5, Reason: "Records"}, staff("officer-x"), at("2027-01-05T10:00:00Z")))
+	check{t}.letter(extended.Respond(Response{Decision: "not-upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
+	check{t}.event(extended.Escalate(at("2027-01-11T10:00:00Z")))
+	_, err = extended.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, staff("officer-x"), at("2027-01-11T14:00:00Z"))
+	wantRuleError(t, err, apperr.Unprocessable, "CH-5")
 }
 
-// CH-3 and the order of the steps: every forbidden transition answers 409 with its rule; the complaint is
-// left exactly as it was.
-func TestCH3_ForbiddenTransitionsAreConflicts(t *testing.T) {
-	respond := func(c *Complaint) error {
-		_, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, "manager-c", at("2027-02-02T10:00:00Z"))
-		return err
-	}
-	acknowledge := func(c *Complaint) error {
-		_, err := c.Acknowledge("d", "o", "manager-c", "manager-c", at("2027-02-02T10:00:00Z"))
-		return err
-	}
-	escalate := func(c *Complaint) error { _, err := c.Escalate(at("2027-02-02T10:00:00Z")); return err }
-	extend := func(c *Complaint) error {
-		_, _, err := c.Extend(5, "r", "manager-c", at("2027-01-05T10:00:00Z"))
-		return err
-	}
-	refuse := func(c *Complaint) error {
-		_, _, err := c.Refuse("legal-proceedings", "claim filed", "manager-c", at("2027-02-02T10:00:00Z"))
-		return err
-	}
-	reclassify := func(c *Complaint) error {
-		_, err := c.ReclassifyAsServiceRequest("a repair", "officer-a", at("2027-02-02T10:00:00Z"))
-		return err
-	}
-	points := func(c *Complaint) error {
-		_, err := c.AddRelatedPoints("and the tap", "officer-a", at("2027-02-02T10:00:00Z"))
-		return err
-	}
-	cases := []struct {
-		name string
-		from func(*testing.T) Complaint
-		act  func(*Complaint) error
-		code apperr.Code
-		rule string
-	}{
-		{"responding before acknowledging (stage 1)", received, respond, apperr.Conflict, "CH-4"},
-		{"responding before acknowledging (stage 2)", escalated, respond, apperr.Conflict, "CH-5"},
-		{"responding twice at stage 1", answered, respond, apperr.Conflict, "CH-4"},
-		{"acknowledging twice (stage 1)", acknowledged, acknowledge, apperr.Conflict, "CH-4"},
-		{"acknowledging twice (stage 2)", atStage2, acknowledge, apperr.Conflict, "CH-5"},
-		{"acknowledging an answered stage 1", answered, acknowledge, apperr.Conflict, "CH-4"},
-		{"escalating before acknowledgement", received, escalate, apperr.Conflict, "CH-5"},
-		{"escalating before the stage 1 response", acknowledged, escalate, apperr.Conflict, "CH-5"},
-		{"escalating twice: a third stage", escalated, escalate, apperr.Conflict, "CH-3"},
-		{"escalating at stage 2", atStage2, escalate, apperr.Conflict, "CH-3"},
-		{"escalating after the final response", closed, escalate, apperr.Conflict, "CH-3"},
-		{"extending before acknowledgement", received, extend, apperr.Conflict, "CH-4"},
-		{"extending an answered stage", answered, extend, apperr.Conflict, "CH-4"},
-		{"extending a stage 2 request before acknowledgement", escalated, extend, apperr.Conflict, "CH-5"},
-		{"refusing an answered stage 1", answered, refuse, apperr.Conflict, "CH-2"},
-		{"reclassifying an answered complaint", answered, reclassify, apperr.Conflict, "CH-1"},
-		{"reclassifying at stage 2", escalated, reclassify, apperr.Conflict, "CH-1"},
-		{"points after the stage 1 response", answered, points, apperr.Unprocessable, "CH-7"},
-		{"points at stage 2", atStage2, points, apperr.Unprocessable, "CH-7"},
-	}
-	for _, leftProcedure := range []struct {
-		name string
-		from func(*testing.T) Complaint
-		rule string
-	}{{"closed", closed, "CH-3"}, {"refused", refused, "CH-2"}, {"service request", serviceRequest, "CH-1"}} {
-		for name, act := range map[string]func(*Complaint) error{"acknowledge": acknowledge, "respond": respond, "escalate": escalate,
-			"extend": extend, "refuse": refuse, "reclassify": reclassify, "add points": points} {
-			rule := leftProcedure.rule
-			cases = append(cases, struct {
-				name string
-				from func(*testing.T) Complaint
-				act  func(*Complaint) error
-				code apperr.Code
-				rule string
-			}{name + " on a " + leftProcedure.name + " complaint", leftProcedure.from, act, apperr.Conflict, rule})
-		}
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c := tc.from(t)
-			before := c
-			wantRuleError(t, tc.act(&c), tc.code, tc.rule)
-			if !reflect.DeepEqual(before, c) {
-				t.Error("a refused transition changed the complaint")
-			}
-		})
-	}
-}
-
-// Transitions give the complaint its own slices: the value loaded from the store (copied before the change)
-// is never altered behind the caller's back.
-func TestTransitionsLeaveEarlierCopiesAlone(t *testing.T) {
-	c := acknowledged(t)
-	loaded := c
-	check{t}.letter(c.Extend(5, "We need the contractor's records", "officer-a", at("2027-01-05T10:00:00Z")))
-	if loaded.Stages[0].Extension != nil || loaded.Stages[0].RespondBy.String() != "2027-01-12" || len(loaded.Letters) != 0 {
-		t.Errorf("the earlier copy changed: %+v", loaded.Stages[0])
+// CH-4: the handler is who letters name; the acting officer when left out.
+func TestCH4_HandlerDefaultsToTheActingOfficer(t *testing.T) {
+	c := received(t)
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "u-1", Name: "Jo Officer"}, at("2026-12-24T10:00:00Z")))
+	if c.Stages[0].Handler != "Jo Officer" || c.Stages[0].AcknowledgedBy.ID != "u-1" {
+		t.Errorf("stage 1: handler %q, acknowledged by %+v", c.Stages[0].Handler, c.Stages[0].AcknowledgedBy)
 	}
 }
 
@@ -151,7 +81,7 @@ func TestCH4_CH5_Extensions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.from(t)
-			letter, ev, err := c.ExtendWith(tc.request, "officer-a", at(tc.at))
+			letter, ev, err := c.Extend(tc.request, staff("manager-b"), at(tc.at))
 			if tc.respondBy == "" {
 				if tc.code == apperr.Invalid {
 					if apperr.CodeOf(err) != apperr.Invalid {
@@ -175,7 +105,7 @@ func TestCH4_CH5_Extensions(t *testing.T) {
 			if s.Extension.BeyondLimit() != (tc.request.GoodReasonForLonger != "") || ev.Details["beyondLimit"] != s.Extension.BeyondLimit() {
 				t.Errorf("beyond limit: %+v", s.Extension)
 			}
-			if _, _, err := c.Extend(1, "again", "officer-a", at(tc.at)); err == nil {
+			if _, _, err := c.Extend(ExtensionRequest{WorkingDays: 1, Reason: "again"}, staff("officer-a"), at(tc.at)); err == nil {
 				t.Fatal("a second extension at the same stage was allowed")
 			} else {
 				wantRuleError(t, err, apperr.Unprocessable, stageRule(c.Stage))
@@ -187,11 +117,11 @@ func TestCH4_CH5_Extensions(t *testing.T) {
 // CH-4/CH-5: the stage 2 extension is the stage's own: a stage 1 extension does not use it up.
 func TestCH5_OneExtensionPerStage(t *testing.T) {
 	c := acknowledged(t)
-	check{t}.letter(c.Extend(5, "Records", "officer-a", at("2027-01-05T10:00:00Z")))
-	check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "r"}, "officer-a", at("2027-01-08T10:00:00Z")))
+	check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 5, Reason: "Records"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
+	check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	check{t}.event(c.Escalate(at("2027-01-11T10:00:00Z")))
-	check{t}.event(c.Acknowledge("d", "o", "manager-b", "manager-b", at("2027-01-11T14:00:00Z")))
-	check{t}.letter(c.Extend(20, "Independent review", "manager-b", at("2027-01-20T10:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
+	check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 20, Reason: "Independent review"}, staff("manager-b"), at("2027-01-20T10:00:00Z")))
 	if c.Stages[0].RespondBy.String() != "2027-01-19" || c.Stages[1].RespondBy.String() != "2027-03-08" {
 		t.Errorf("respondBy per stage: %s, %s", c.Stages[0].RespondBy, c.Stages[1].RespondBy)
 	}
@@ -200,18 +130,18 @@ func TestCH5_OneExtensionPerStage(t *testing.T) {
 // CH-6: responses validate their input; stage 1 opens the escalation window, stage 2 closes the complaint.
 func TestCH6_Respond(t *testing.T) {
 	c := acknowledged(t)
-	_, _, err := c.Respond(Response{Decision: "maybe", Reasons: " ", Remedies: []string{""}}, "officer-a", at("2027-01-08T10:00:00Z"))
+	_, _, err := c.Respond(Response{Decision: "maybe", Reasons: " ", Remedies: []string{""}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
 	wantFields(t, err, "decision", "remedies[0]", "reasons")
-	_, ev, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, "officer-a", at("2027-01-12T16:00:00Z"))
+	_, ev, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-12T16:00:00Z"))
 	if err != nil || ev.Details["onTime"] != true || c.Status != StatusResponded || c.EscalateBy.String() != "2027-02-09" || ev.Rule != "CH-6" {
 		t.Fatalf("on the respondBy date: %v %v %s %s", err, ev.Details, c.Status, c.EscalateBy)
 	}
 	late := acknowledged(t)
-	if _, ev, _ := late.Respond(Response{Decision: "upheld", Reasons: "r"}, "officer-a", at("2027-01-13T09:00:00Z")); ev.Details["onTime"] != false || late.Stages[0].OnTime() {
+	if _, ev, _ := late.Respond(Response{Decision: "upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-13T09:00:00Z")); ev.Details["onTime"] != false || late.Stages[0].OnTime() {
 		t.Errorf("a day late is late: %v", ev.Details)
 	}
 	final := closed(t)
-	if final.Status != StatusClosed || final.Stages[1].RespondedBy != "manager-b" || !final.Stages[1].OnTime() || OpenDeadlines(final) != nil {
+	if final.Status != StatusClosed || final.Stages[1].RespondedBy != staff("manager-b") || !final.Stages[1].OnTime() || OpenDeadlines(final) != nil {
 		t.Errorf("after the stage 2 response: %+v", final)
 	}
 }
@@ -238,15 +168,15 @@ func TestCH2_Exclusions(t *testing.T) {
 	if !old.HasFlag(FlagPossiblyOutOfTime) || old.Status != StatusReceived || len(OpenDeadlines(old)) != 1 {
 		t.Fatalf("an old issue is flagged, never refused automatically: %+v", old)
 	}
-	check{t}.letter(old.Refuse("older-than-12-months", "Repairs finished in June 2025; no good reason for the delay", "officer-a", at("2026-12-24T10:00:00Z")))
+	check{t}.letter(old.Refuse(RefusalRequest{Exclusion: "older-than-12-months", Explanation: "Repairs finished in June 2025; no good reason for the delay"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	if old.Status != StatusRefused || old.Refusal.Stage != 1 || OpenDeadlines(old) != nil {
 		t.Errorf("refused: %+v", old)
 	}
 
 	fresh := received(t)
-	_, _, err := fresh.Refuse("older-than-12-months", "x", "officer-a", at("2026-12-24T10:00:00Z"))
+	_, _, err := fresh.Refuse(RefusalRequest{Exclusion: "older-than-12-months", Explanation: "x"}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
 	wantRuleError(t, err, apperr.Unprocessable, "CH-2")
-	_, _, err = fresh.Refuse("too-busy", " ", "officer-a", at("2026-12-24T10:00:00Z"))
+	_, _, err = fresh.Refuse(RefusalRequest{Exclusion: "too-busy", Explanation: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
 	wantFields(t, err, "exclusion", "explanation")
 
 	declared := submission()
@@ -257,12 +187,12 @@ func TestCH2_Exclusions(t *testing.T) {
 	}
 
 	ack := acknowledged(t)
-	check{t}.letter(ack.Refuse("previously-considered", "Answered as CMP-2025-0042", "officer-a", at("2027-01-05T10:00:00Z")))
+	check{t}.letter(ack.Refuse(RefusalRequest{Exclusion: "previously-considered", Explanation: "Answered as CMP-2025-0042"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 
 	s2 := escalated(t)
-	_, _, err = s2.Refuse("previously-considered", "It was considered at stage 1", "manager-b", at("2027-01-12T10:00:00Z"))
+	_, _, err = s2.Refuse(RefusalRequest{Exclusion: "previously-considered", Explanation: "It was considered at stage 1"}, staff("manager-b"), at("2027-01-12T10:00:00Z"))
 	wantRuleError(t, err, apperr.Unprocessable, "CH-2")
-	letter := check{t}.letter(s2.Refuse("legal-proceedings", "Claim form filed on 5 January 2027", "manager-b", at("2027-01-12T10:00:00Z")))
+	letter := check{t}.letter(s2.Refuse(RefusalRequest{Exclusion: "legal-proceedings", Explanation: "Claim form filed on 5 January 2027"}, staff("manager-b"), at("2027-01-12T10:00:00Z")))
 	if s2.Refusal.Stage != 2 || letter.Stage != 2 || !containsAll(letter.Text, "stage 2 review") {
 		t.Errorf("stage 2 refusal: %+v\n%s", s2.Refusal, letter.Text)
 	}
@@ -272,9 +202,9 @@ func TestCH2_Exclusions(t *testing.T) {
 func TestCH1_ReclassifyAsServiceRequest(t *testing.T) {
 	for _, from := range []func(*testing.T) Complaint{received, acknowledged} {
 		c := from(t)
-		_, err := c.ReclassifyAsServiceRequest(" ", "officer-a", at("2026-12-24T10:00:00Z"))
+		_, err := c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
 		wantFields(t, err, "note")
-		ev := check{t}.event(c.ReclassifyAsServiceRequest("Asked for a repair appointment", "officer-a", at("2026-12-24T11:00:00Z")))
+		ev := check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment"}, staff("officer-a"), at("2026-12-24T11:00:00Z")))
 		if c.Status != StatusServiceRequest || c.ServiceRequest != "Asked for a repair appointment" || OpenDeadlines(c) != nil ||
 			ev.Rule != "CH-1" || ev.Actor != "officer-a" {
 			t.Errorf("service request: %+v %+v", c, ev)
@@ -285,19 +215,19 @@ func TestCH1_ReclassifyAsServiceRequest(t *testing.T) {
 // CH-7: related points join stage 1 until its response.
 func TestCH7_RelatedPoints(t *testing.T) {
 	c := received(t)
-	check{t}.event(c.AddRelatedPoints("Also the kitchen tap leaks", "resident", at("2026-12-23T15:00:00Z")))
-	check{t}.event(c.Acknowledge("d", "o", "officer-a", "officer-a", at("2026-12-24T10:00:00Z")))
-	ev := check{t}.event(c.AddRelatedPoints("And the bedroom window", "officer-a", at("2027-01-05T10:00:00Z")))
-	if len(c.RelatedPoints) != 2 || ev.Details["count"] != 2 || ev.Rule != "CH-7" || c.RelatedPoints[1].By != "officer-a" {
+	check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: "Also the kitchen tap leaks"}, staff("resident"), at("2026-12-23T15:00:00Z")))
+	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	ev := check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: "And the bedroom window"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
+	if len(c.RelatedPoints) != 2 || ev.Details["count"] != 2 || ev.Rule != "CH-7" || c.RelatedPoints[1].By != staff("officer-a") {
 		t.Fatalf("points: %+v %+v", c.RelatedPoints, ev)
 	}
-	_, err := c.AddRelatedPoints("", "officer-a", at("2027-01-05T10:00:00Z"))
+	_, err := c.AddRelatedPoints(RelatedPoints{Points: ""}, staff("officer-a"), at("2027-01-05T10:00:00Z"))
 	wantFields(t, err, "points")
-	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "r"}, "officer-a", at("2027-01-08T10:00:00Z")))
+	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	if !containsAll(letter.Text, "Also the kitchen tap leaks", "And the bedroom window") {
 		t.Errorf("the stage 1 response must answer the joined points:\n%s", letter.Text)
 	}
-	_, err = c.AddRelatedPoints("One more", "resident", at("2027-01-09T10:00:00Z"))
+	_, err = c.AddRelatedPoints(RelatedPoints{Points: "One more"}, staff("resident"), at("2027-01-09T10:00:00Z"))
 	wantRuleError(t, err, apperr.Unprocessable, "CH-7")
 	if e, _ := apperr.As(err); !containsAll(e.Message, "new complaint") {
 		t.Errorf("message: %q", e.Message)
@@ -307,8 +237,8 @@ func TestCH7_RelatedPoints(t *testing.T) {
 // Acknowledgements list every missing field (blank-only text included).
 func TestCH4_AcknowledgementInput(t *testing.T) {
 	c := received(t)
-	_, err := c.Acknowledge("", "  ", "", "officer-a", at("2026-12-24T10:00:00Z"))
-	wantFields(t, err, "definition", "handler", "outcomesSought")
+	_, err := c.Acknowledge(Acknowledgement{Definition: "", OutcomesSought: "  ", Handler: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
+	wantFields(t, err, "definition", "outcomesSought", "handler")
 	if c.Status != StatusReceived {
 		t.Error("an invalid acknowledgement changed the status")
 	}

@@ -82,13 +82,13 @@ func TestSubmissionIssueDateUsesLondonDay(t *testing.T) {
 
 // CH-9: contact details are stored (JSON, DynamoDB) but never printed or logged.
 func TestContactDetailsAreNeverPrintedOrLogged(t *testing.T) {
-	contact := Contact{Complainant: Complainant{Name: "Sam Jones", Email: "sam@example.org", Phone: "07700 900123", Adjustments: "Large print"},
+	contact := Contact{Details: Complainant{Name: "Sam Jones", Email: "sam@example.org", Phone: "07700 900123", Adjustments: "Large print"},
 		Representative: &Representative{Name: "Alex Smith", Email: "alex@advice.org", Consent: true}}
 	s := submission()
 	s.Representative = contact.Representative
 	var logged bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logged, nil)).Info("saving", "contact", contact, "complainant", contact.Complainant, "representative", contact.Representative)
-	printed := fmt.Sprintf("%v %+v %#v %s %v %+v", contact, contact, contact, contact.Complainant, s, s) + logged.String()
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("saving", "contact", contact, "complainant", contact.Details, "representative", contact.Representative)
+	printed := fmt.Sprintf("%v %+v %#v %s %v %+v", contact, contact, contact, contact.Details, s, s) + logged.String()
 	for _, secret := range []string{"Sam Jones", "sam@example.org", "07700", "Large print", "Alex Smith", "alex@advice.org"} {
 		if strings.Contains(printed, secret) {
 			t.Errorf("%q was printed: %s", secret, printed)

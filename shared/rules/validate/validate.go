@@ -17,6 +17,9 @@ import (
 
 var v = newValidator()
 
+// embedded marks an embedded struct in a validator namespace; it is dropped from field paths.
+const embedded = "~"
+
 // ukPostcode accepts the shapes of UK postcodes (e.g. "SW1A 1AA", "m1 1ae", "B338TH").
 var ukPostcode = regexp.MustCompile(`^(?i)(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
 
@@ -27,8 +30,11 @@ func newValidator() *validator.Validate {
 	val := validator.New(validator.WithRequiredStructEnabled())
 	val.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
-		if name == "-" {
+		switch {
+		case name == "-":
 			return ""
+		case name == "" && f.Anonymous:
+			return embedded // an embedded struct's fields are the outer object's own (as in JSON)
 		}
 		return name
 	})
@@ -67,7 +73,7 @@ func Struct(s any) apperr.Fields {
 	}
 	var fields apperr.Fields
 	for _, fe := range verrs {
-		path := fe.Namespace()
+		path := strings.ReplaceAll(fe.Namespace(), "."+embedded, "")
 		if i := strings.IndexByte(path, '.'); i >= 0 {
 			path = path[i+1:]
 		}

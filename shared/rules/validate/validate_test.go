@@ -46,3 +46,28 @@ func TestValidStruct(t *testing.T) {
 		}
 	}
 }
+
+// A struct embedded without a JSON name contributes its fields to the outer object, as encoding/json does, so
+// field errors name them without the embedded type.
+func TestEmbeddedStructFieldsKeepTheirJSONPath(t *testing.T) {
+	type Inner struct {
+		Name string `json:"name" validate:"required"`
+	}
+	type Person struct {
+		Inner
+		Born string `json:"born" validate:"required"`
+	}
+	type Form struct {
+		Person Person `json:"person"`
+	}
+	got := Struct(Form{})
+	want := []string{"person.name", "person.born"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i, w := range want {
+		if got[i].Field != w {
+			t.Errorf("error %d names %q, want %q", i, got[i].Field, w)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/councilhousing/backend/shared/rules/casefile"
+)
+
+// Stored is a case as stored, with everything the use cases read about it.
+type Stored[T any, C any] struct {
+	Case      T
+	Version   int    // optimistic locking: a save succeeds only at this version
+	TokenHash string // SHA-256 of the resident's access token ("" when none was given)
+	Contact   *C     // nil when there is none (an anonymous ASB report)
+	Timeline  []casefile.Event
+	Deadlines []casefile.Deadline // the open deadlines as stored (the store writes the difference on save)
+}
+
+// Message is something a change asks another part of the system to do (a notification, a referral). It is
+// written with the change (the outbox) and delivered after it; consumers deduplicate on ID.
+type Message struct {
+	ID    string
+	Queue string // catalog queue name
+	Type  string
+	Body  json.RawMessage
+	At    time.Time
+}
+
+// NewMessage encodes body as a message.
+func NewMessage(id, queue, msgType string, body any, at time.Time) (Message, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{ID: id, Queue: queue, Type: msgType, Body: raw, At: at.UTC()}, nil
+}
+
+// Answer is a create request's answer kept with the records it created, so that a retry with the same
+// Idempotency-Key is given it again (shared/transport/idem). Body is the transport's encoding of the result.
+type Answer struct {
+	Key         string
+	PayloadHash string
+	Status      int
+	Body        string
+	At          time.Time
+}
+
+// Once is a key that may be written only once (e.g. an out-of-hours call id): the change fails with a Conflict
+// when it exists already, so a redelivered message cannot make a second case.
+type Once struct {
+	Scope string // e.g. "out-of-hours-call"
+	ID    string
+	Ref   string // the case the key led to
+}
+
+// Writes are what a change stores besides the case itself, in the same transaction.
+type Writes struct {
+	Events   []casefile.Event
+	Messages []Message
+	Answer   *Answer
+	Once     []Once
+}
+
+// Store keeps one kind of case. Create fails with a Conflict when the case (or a Once key) exists; Save fails
+// with a Conflict when the case is no longer at before.Version. Load of an unknown reference is NotFound.
+type Store[T any, C any] interface {
+	Load(ctx context.Context, ref string) (Stored[T, C], error)
+	Create(ctx context.Context, s Stored[T, C], w Writes) error
+	Save(ctx context.Context, before Stored[T, C], after T, w Writes) (version int, err error)
+}
+
+// Outbox delivers messages already stored with their change. A failed delivery is left for the relay (every
+// 5 minutes), so callers only log it.
+type Outbox interface {
+	Deliver(ctx context.Context, messages ...Message) error
+}
+
+// AnswerRecorder turns a use case's result into the Answer stored with it; nil when the request has no
+// Idempotency-Key.
+type AnswerRecorder func(result any) (*Answer, error)
+
+// Record is the Answer for result, or nil when there is nothing to record.
+func (r AnswerRecorder) Record(result any) (*Answer, error) {
+	if r == nil {
+		return nil, nil
+	}
+	return r(result)
+}
