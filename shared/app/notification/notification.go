@@ -6,7 +6,10 @@ package notification
 import (
 	"time"
 
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
 )
 
 // Templates: logical names; the notifier maps name + language + channel to a Notify template id.
@@ -51,4 +54,14 @@ type Request struct {
 	To              Recipient         `json:"to"`
 	Personalisation map[string]string `json:"personalisation"`
 	RequestedAt     time.Time         `json:"requestedAt"`
+}
+
+// ToResident is the recipient for a resident's contact details (their preferred channel and language).
+func ToResident(d contact.Details) Recipient {
+	return Recipient{Role: Resident, Email: d.Email, Phone: d.Phone, PreferredContact: d.Channel(), Language: d.Language}
+}
+
+// Message is the request as an outbox message for the notifications queue.
+func (r Request) Message() (casework.Message, error) {
+	return casework.NewMessage(r.ID, catalog.NotificationsQueue, QueueMessageType, r, r.RequestedAt)
 }

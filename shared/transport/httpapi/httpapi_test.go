@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -57,7 +58,7 @@ func TestFieldErrorsAreListed(t *testing.T) {
 		f.Add("reporter.email", "must be an email address")
 		return events.APIGatewayV2HTTPResponse{}, f.Err()
 	}}
-	resp, _ := routes.Handler()(context.Background(), event("POST /x", "{}", nil))
+	resp, _ := routes.Handler(catalog.Function{Name: "t", Routes: []catalog.Route{{Method: "POST", Path: "/x", Auth: catalog.Public}}})(context.Background(), event("POST /x", "{}", nil))
 	var p Problem
 	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || resp.StatusCode != 400 || len(p.Errors) != 2 ||
 		p.Errors[1].Field != "reporter.email" {
@@ -94,26 +95,57 @@ func TestDecodeJSON(t *testing.T) {
 	}
 }
 
-func TestStaffGroups(t *testing.T) {
+var testFunction = catalog.Function{Name: "test", Routes: []catalog.Route{
+	{Method: "GET", Path: "/x", Auth: catalog.Staff, Groups: []string{"asb-officer", "complaints-manager"}},
+	{Method: "GET", Path: "/public", Auth: catalog.Public},
+}}
+
+func ok(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) { return OK(map[string]string{}) }
+
+// The catalog's groups are enforced for every staff route before its handler runs: 401 without a signed-in
+// user, 403 outside the route's groups. A comma never splits a group name (a group called "tenant,asb-officer"
+// grants nothing).
+func TestStaffRoutesEnforceTheCatalogGroups(t *testing.T) {
 	cases := []struct {
 		claims map[string]string
 		status int
 	}{
 		{nil, http.StatusUnauthorized},
-		{map[string]string{"sub": "u1", "cognito:groups": "[asb-officer other]"}, 0},
-		{map[string]string{"sub": "u1", "cognito:groups": `["complaints-manager"]`}, 0},
+		{map[string]string{"sub": "u1", "cognito:groups": "[asb-officer other]"}, http.StatusOK},
+		{map[string]string{"sub": "u1", "cognito:groups": `["complaints-manager"]`}, http.StatusOK},
 		{map[string]string{"sub": "u1", "cognito:groups": "[tenant]"}, http.StatusForbidden},
+		{map[string]string{"sub": "u1", "cognito:groups": "[tenant,asb-officer]"}, http.StatusForbidden},
+		{map[string]string{"sub": "u1", "cognito:groups": `["tenant,asb-officer"]`}, http.StatusForbidden},
 		{map[string]string{"sub": "u1"}, http.StatusForbidden},
 	}
+	h := Routes{"GET /x": ok, "GET /public": ok}.Handler(testFunction)
 	for _, c := range cases {
-		s, err := Request{Event: event("GET /x", "", c.claims)}.Staff("asb-officer", "complaints-manager")
-		if c.status == 0 && (err != nil || s.ID != "u1") {
-			t.Errorf("%v: %v", c.claims, err)
-		}
-		if c.status != 0 && StatusOf(err) != c.status {
-			t.Errorf("%v: got %v", c.claims, err)
+		resp, _ := h(context.Background(), event("GET /x", "", c.claims))
+		if resp.StatusCode != c.status {
+			t.Errorf("%v: got %d, want %d", c.claims, resp.StatusCode, c.status)
 		}
 	}
+	if resp, _ := h(context.Background(), event("GET /public", "", nil)); resp.StatusCode != http.StatusOK {
+		t.Errorf("public route: %d", resp.StatusCode)
+	}
+}
+
+// The member of staff's stable id and a display name come from the claims.
+func TestStaffIdentity(t *testing.T) {
+	s, err := Request{Event: event("GET /x", "", map[string]string{"sub": "8f1c", "email": "jo@council.example", "cognito:groups": "[a b]"})}.Staff()
+	if err != nil || s.ID != "8f1c" || s.Name != "jo@council.example" || len(s.Groups) != 2 {
+		t.Fatalf("%+v %v", s, err)
+	}
+}
+
+// Routes and the catalog must agree: a declared route without a handler is refused at cold start.
+func TestRoutesMustMatchTheCatalog(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("a catalog route without a handler was accepted")
+		}
+	}()
+	Routes{"GET /x": ok}.Handler(testFunction)
 }
 
 func TestNowComesFromTheEvent(t *testing.T) {
@@ -129,13 +161,24 @@ func TestBearerAndPanics(t *testing.T) {
 	if (Request{Event: ev}).BearerToken() != "abc" {
 		t.Fatal("bearer")
 	}
+	fn := catalog.Function{Name: "test", Routes: []catalog.Route{{Method: "GET", Path: "/x", Auth: catalog.Public}}}
 	routes := Routes{"GET /x": func(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) { panic("boom") }}
-	resp, err := routes.Handler()(context.Background(), ev)
+	resp, err := routes.Handler(fn)(context.Background(), ev)
 	if err != nil || resp.StatusCode != 500 {
 		t.Fatal(resp, err)
 	}
-	resp, _ = routes.Handler()(context.Background(), event("GET /nope", "", nil))
+	resp, _ = routes.Handler(fn)(context.Background(), event("GET /nope", "", nil))
 	if resp.StatusCode != 404 {
 		t.Fatal(resp)
+	}
+}
+
+// An unknown field answers 400 naming it, so a misspelt or stale field is never silently dropped.
+func TestUnknownFieldsAreNamed(t *testing.T) {
+	var f form
+	err := Request{Event: event("POST /x", `{"name":"a","colour":"red"}`, nil)}.DecodeJSON(&f)
+	e, ok := apperr.As(err)
+	if !ok || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "colour" {
+		t.Fatalf("got %+v", err)
 	}
 }

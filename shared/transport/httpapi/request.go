@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/platform/ids"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -90,6 +89,7 @@ func (r Request) DecodeJSON(v any) error {
 		return apperr.New(apperr.Invalid, "The request needs a JSON body.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
@@ -113,6 +113,10 @@ func decodeError(err error) error {
 		return f.Err()
 	case errors.As(err, &syntaxErr):
 		return apperr.New(apperr.Invalid, "The request body is not valid JSON (at byte %d).", syntaxErr.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		var f apperr.Fields
+		f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "is not a field of this request")
+		return f.Err()
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.New(apperr.Invalid, "The request body is cut short: it is not complete JSON.")
 	default:
@@ -161,16 +165,4 @@ func Page[T any](items []T, next string) (events.APIGatewayV2HTTPResponse, error
 		items = []T{}
 	}
 	return OK(map[string]any{"items": items, "nextToken": token})
-}
-
-// Resident checks that the caller holds the record's access token. An unknown reference (loadErr NotFound), a
-// missing token and a wrong token all give the same 404, so a guess reveals nothing.
-func (r Request) Resident(tokenHash string, loadErr error, what, ref string) error {
-	if loadErr != nil && apperr.CodeOf(loadErr) != apperr.NotFound {
-		return loadErr
-	}
-	if loadErr != nil || !ids.TokenMatches(r.BearerToken(), tokenHash) {
-		return apperr.NotFoundf("There is no %s %s, or the access token does not match it.", what, ref)
-	}
-	return nil
 }

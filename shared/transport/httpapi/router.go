@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -20,8 +21,22 @@ type HandlerFunc func(ctx context.Context, r Request) (events.APIGatewayV2HTTPRe
 // already matched the route, so the key in the event is enough: no second router to drift from the catalog.
 type Routes map[string]HandlerFunc
 
-// Handler is the Lambda entry point for an HTTP API function.
-func (routes Routes) Handler() func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+// Handler is the Lambda entry point for an HTTP API function: it serves the function's catalog routes with
+// routes' handlers, enforcing each route's declared auth before its handler runs. A catalog route without a
+// handler, or a handler without a catalog route, is a programming error found at cold start (and in tests).
+func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	declared := map[string]catalog.Route{}
+	for _, r := range fn.Routes {
+		if routes[r.RouteKey()] == nil {
+			panic(fmt.Sprintf("httpapi: %s declares %s, which has no handler", fn.Name, r.RouteKey()))
+		}
+		declared[r.RouteKey()] = r
+	}
+	for key := range routes {
+		if _, ok := declared[key]; !ok {
+			panic(fmt.Sprintf("httpapi: %s handles %s, which the catalog does not declare", fn.Name, key))
+		}
+	}
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
 		req := Request{Event: ev}
 		start := time.Now()
@@ -34,11 +49,14 @@ func (routes Routes) Handler() func(context.Context, events.APIGatewayV2HTTPRequ
 			slog.InfoContext(ctx, "request", "route", ev.RouteKey, "status", resp.StatusCode,
 				"ms", time.Since(start).Milliseconds())
 		}()
-		h, ok := routes[ev.RouteKey]
+		route, ok := declared[ev.RouteKey]
 		if !ok {
 			return ErrorResponse(ctx, apperr.New(apperr.NotFound, "No such route: %s.", ev.RouteKey), req.RequestID()), nil
 		}
-		resp, err := h(ctx, req)
+		if err := authorize(route, req); err != nil {
+			return ErrorResponse(ctx, err, req.RequestID()), nil
+		}
+		resp, err := routes[ev.RouteKey](ctx, req)
 		if err != nil {
 			return ErrorResponse(ctx, err, req.RequestID()), nil
 		}
@@ -54,3 +72,12 @@ func OK(v any) (events.APIGatewayV2HTTPResponse, error) { return JSON(http.Statu
 
 // Accepted answers 202 with a JSON body.
 func Accepted(v any) (events.APIGatewayV2HTTPResponse, error) { return JSON(http.StatusAccepted, v) }
+
+// Contract is a route's typed request and response: what the handler decodes and what it answers with on
+// success. Each transport lists its routes' contracts; a test (infra/api) keeps openapi.yaml in step with them.
+type Contract struct {
+	Route    string // catalog route key, e.g. "POST /complaints"
+	Request  any    // the body's type (a zero value); nil when the route takes no body
+	Response any    // the success body's type (a zero value)
+	Status   int    // the success status
+}

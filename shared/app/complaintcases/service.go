@@ -1,0 +1,307 @@
+// Package complaintcases is the complaints application service: one method per use case of the Housing
+// Ombudsman's Complaint Handling Code (shared/rules/complaints), each run through the shared change pipeline
+// (shared/app/casework). The JSON API, and the pages to come, are thin transports over it.
+package complaintcases
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/ids"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/complaints"
+)
+
+// Stored is a complaint as stored.
+type Stored = casework.Stored[complaints.Complaint, complaints.Contact]
+
+// Store is what the service needs from storage (shared/adapters/dynamo implements it).
+type Store interface {
+	casework.Store[complaints.Complaint, complaints.Contact]
+	// List pages through complaints newest first, optionally of one status.
+	List(ctx context.Context, status string, limit int, token string) ([]complaints.Complaint, string, error)
+	// ReceivedBetween reads the complaints received in [from, to).
+	ReceivedBetween(ctx context.Context, from, to time.Time) ([]complaints.Complaint, error)
+}
+
+// Service runs the complaint use cases.
+type Service struct {
+	Store  Store
+	Outbox casework.Outbox
+	Homes  int // homes managed, for CH01
+}
+
+func (s Service) pipeline() casework.Pipeline[complaints.Complaint, complaints.Contact] {
+	return casework.Pipeline[complaints.Complaint, complaints.Contact]{Store: s.Store, Outbox: s.Outbox}
+}
+
+// Submit is a complaint from the public form.
+type Submit struct {
+	Form   complaints.Submission
+	At     time.Time               // when it was received (CH-4 timescales run from it)
+	Answer casework.AnswerRecorder // keeps the receipt with the complaint for a retried request
+}
+
+// Receipt is what the complainant is told.
+type Receipt struct {
+	Complaint   complaints.Complaint
+	AccessToken string // shown once; stored only as a hash
+}
+
+// Submit validates the form, opens stage 1 (CH-4) and tells the complainant it was received.
+func (s Service) Submit(ctx context.Context, cmd Submit) (Receipt, error) {
+	c, ev, err := complaints.Submit(ids.NewReference("CMP"), cmd.Form, cmd.At)
+	if err != nil {
+		return Receipt{}, err
+	}
+	contact := complaints.Contact{Details: cmd.Form.Complainant, Representative: cmd.Form.Representative}
+	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()}, cmd.At)
+	if err != nil {
+		return Receipt{}, err
+	}
+	receipt := Receipt{Complaint: c, AccessToken: ids.NewAccessToken()}
+	answer, err := cmd.Answer.Record(receipt)
+	if err != nil {
+		return Receipt{}, err
+	}
+	stored := Stored{Case: c, Contact: &contact, TokenHash: ids.HashToken(receipt.AccessToken)}
+	return receipt, s.pipeline().Create(ctx, stored, casework.Writes{Events: []casefile.Event{ev}, Messages: msg, Answer: answer})
+}
+
+// ResidentRequest is the complainant acting with the access token they were given.
+type ResidentRequest struct {
+	Ref   string
+	Token string
+	At    time.Time
+}
+
+const what = "complaint"
+
+// Status is the complainant's view of their complaint (a wrong token answers like an unknown reference).
+func (s Service) Status(ctx context.Context, q ResidentRequest) (complaints.Complaint, error) {
+	st, err := s.pipeline().ReadAsResident(ctx, q.Ref, q.Token, what)
+	return st.Case, err
+}
+
+// Escalate moves the complaint to stage 2 at the complainant's request, no reasons asked (CH-5).
+func (s Service) Escalate(ctx context.Context, cmd ResidentRequest) (complaints.Complaint, casefile.Event, error) {
+	saved, out, err := s.pipeline().ChangeAsResident(ctx, cmd.Ref, cmd.Token, what, func(c *complaints.Complaint, before Stored) (casework.Outcome, error) {
+		ev, err := c.Escalate(cmd.At)
+		if err != nil {
+			return casework.Outcome{}, err
+		}
+		msg, err := tell(*c, before.Contact, notification.ComplaintEscalated, "#escalated", map[string]string{"acknowledge_by": c.Current().AcknowledgeBy.String()}, cmd.At)
+		return casework.Outcome{Events: []casefile.Event{ev}, Messages: msg}, err
+	})
+	var ev casefile.Event
+	if len(out.Events) > 0 {
+		ev = out.Events[0]
+	}
+	return saved.Case, ev, err
+}
+
+// List is a page of complaints for staff.
+type List struct {
+	By     casework.Staff
+	Status string
+	Limit  int
+	Token  string
+}
+
+// List pages through complaints, newest first.
+func (s Service) List(ctx context.Context, q List) ([]complaints.Complaint, string, error) {
+	if err := q.By.Check(staff...); err != nil {
+		return nil, "", err
+	}
+	return s.Store.List(ctx, q.Status, q.Limit, q.Token)
+}
+
+var staff = []string{catalog.GroupComplaintsOfficer, catalog.GroupComplaintsManager}
+
+// Record is the CH-9 record: the complaint, its contact details, its timeline and its open deadlines, and the
+// letter the last change produced (if any).
+type Record struct {
+	Stored
+	Letter *complaints.Letter
+}
+
+// Read is a member of staff opening a complaint.
+type Read struct {
+	Ref string
+	By  casework.Staff
+}
+
+// Record reads a complaint's whole record.
+func (s Service) Record(ctx context.Context, q Read) (Record, error) {
+	if err := q.By.Check(staff...); err != nil {
+		return Record{}, err
+	}
+	st, err := s.Store.Load(ctx, q.Ref)
+	return Record{Stored: st}, err
+}
+
+// Staff actions: who, when, on which complaint, and the input of the Code's transition.
+type (
+	Acknowledge struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.Acknowledgement
+	}
+	Extend struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.ExtensionRequest
+	}
+	Respond struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.Response
+	}
+	Refuse struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.RefusalRequest
+	}
+	Reclassify struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.ServiceRequestNote
+	}
+	AddRelatedPoints struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input complaints.RelatedPoints
+	}
+)
+
+// Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5).
+func (s Service) Acknowledge(ctx context.Context, cmd Acknowledge) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.Acknowledge(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// Extend extends the current stage once, longer than the Code's limit only with a good reason (CH-4, CH-5).
+func (s Service) Extend(ctx context.Context, cmd Extend) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.Extend(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
+	})
+}
+
+// Respond answers the current stage with its letter (CH-6).
+func (s Service) Respond(ctx context.Context, cmd Respond) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.Respond(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
+	})
+}
+
+// Refuse excludes the complaint on a CH-2 ground, with a letter.
+func (s Service) Refuse(ctx context.Context, cmd Refuse) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.Refuse(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
+	})
+}
+
+// Reclassify records that the contact was a service request, not a complaint (CH-1).
+func (s Service) Reclassify(ctx context.Context, cmd Reclassify) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.ReclassifyAsServiceRequest(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// AddRelatedPoints joins new points to the stage 1 complaint before its response (CH-7).
+func (s Service) AddRelatedPoints(ctx context.Context, cmd AddRelatedPoints) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.AddRelatedPoints(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// staffChange runs a staff action through the pipeline. Stage 2 acknowledgements, extensions and responses
+// are for a complaints manager (CH-5); the letter a transition produces goes to the complainant.
+func (s Service) staffChange(ctx context.Context, ref string, by casework.Staff, at time.Time, managerAtStage2 bool,
+	apply func(*complaints.Complaint) (*complaints.Letter, casefile.Event, error)) (Record, error) {
+	var letter *complaints.Letter
+	saved, _, err := s.pipeline().Change(ctx, ref, func(st Stored) error {
+		if err := by.Check(staff...); err != nil {
+			return err
+		}
+		if managerAtStage2 && st.Case.Stage == 2 && !by.In(catalog.GroupComplaintsManager) {
+			return apperr.Rule(apperr.Forbidden, "CH-5", "Stage 2 is handled by a complaints manager")
+		}
+		return nil
+	}, func(c *complaints.Complaint, before Stored) (casework.Outcome, error) {
+		l, ev, err := apply(c)
+		if err != nil {
+			return casework.Outcome{}, err
+		}
+		out := casework.Outcome{Events: []casefile.Event{ev}}
+		if l != nil {
+			letter = l
+			out.Messages, err = tell(*c, before.Contact, notification.ComplaintLetter, "#letter-"+strconv.Itoa(len(c.Letters)),
+				map[string]string{"subject": l.Subject, "letter": l.Text}, at)
+		}
+		return out, err
+	})
+	return Record{Stored: saved, Letter: letter}, err
+}
+
+// Report is a complaints manager asking for the CH-10 annual report.
+type Report struct {
+	By   casework.Staff
+	Year int // the year the financial year starts (April Year to March Year+1)
+}
+
+// AnnualReport is CH-10 for one financial year.
+func (s Service) AnnualReport(ctx context.Context, q Report) (complaints.AnnualReport, error) {
+	if err := q.By.Check(catalog.GroupComplaintsManager); err != nil {
+		return complaints.AnnualReport{}, err
+	}
+	if q.Year < 2000 || q.Year > 2100 {
+		var f apperr.Fields
+		f.Add("year", "must be the year the financial year starts, e.g. 2026 for April 2026 to March 2027")
+		return complaints.AnnualReport{}, f.Err()
+	}
+	from, to := complaints.FinancialYear(q.Year)
+	cs, err := s.Store.ReceivedBetween(ctx, from, to)
+	if err != nil {
+		return complaints.AnnualReport{}, err
+	}
+	return complaints.Annual(q.Year, cs, s.Homes), nil
+}
+
+// tell asks the notifier to tell the complainant (or their representative) something; the message is stored
+// with the change (outbox), so it is sent even if the queue is down at that moment.
+func tell(c complaints.Complaint, contact *complaints.Contact, template, idSuffix string, extra map[string]string, at time.Time) ([]casework.Message, error) {
+	if contact == nil {
+		return nil, nil
+	}
+	to := notification.ToResident(contact.Details)
+	if rep := contact.Representative; rep != nil && rep.Email != "" {
+		to = notification.Recipient{Role: notification.Resident, Email: rep.Email, PreferredContact: "email", Language: contact.Language}
+	}
+	personal := map[string]string{"reference": c.Reference, "stage": strconv.Itoa(c.Stage), "status": c.Status}
+	for k, v := range extra {
+		personal[k] = v
+	}
+	req := notification.Request{ID: c.Reference + idSuffix, Template: template, CaseKind: casefile.Complaint, CaseRef: c.Reference,
+		To: to, Personalisation: personal, RequestedAt: at.UTC()}
+	msg, err := req.Message()
+	return []casework.Message{msg}, err
+}
