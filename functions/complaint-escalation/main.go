@@ -4,6 +4,9 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
@@ -11,7 +14,9 @@ import (
 )
 
 func main() {
-	deps := coldstart.Init(catalog.NotificationsQueue)
-	svc := complaintsapi.Service{Store: deps.Store, Queues: deps.Queues, Homes: awsenv.Int("HOMES_COUNT", 0)}
-	lambda.Start(svc.Routes().Handler())
+	fn := catalog.MustFunction("complaint-escalation")
+	deps := coldstart.Init(fn.SendsTo...)
+	svc := complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
+		Homes: awsenv.Int("HOMES_COUNT", 0)}
+	lambda.Start(complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/transport/httpapi"
 )
 
 // LocalAudience is the app client id the local JWT authorizer expects (the stack uses the Cognito client id).
@@ -132,6 +133,11 @@ func (c *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+			return
+		}
+		// The catalog's declaration of the route's groups, as the function itself enforces it (httpapi).
+		if !slices.ContainsFunc(httpapi.ParseGroups(claims["cognito:groups"]), func(g string) bool { return slices.Contains(rt.spec.Groups, g) }) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Forbidden: this route is for " + strings.Join(rt.spec.Groups, ", ")})
 			return
 		}
 		authorizer = &httpAuthorizer{}

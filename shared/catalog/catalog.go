@@ -245,3 +245,13 @@ func (c Catalog) Validate() error {
 	}
 	return nil
 }
+
+// MustFunction is the system's declaration of a function, for its main at cold start (a missing one is a
+// programming error, caught by the catalog tests).
+func MustFunction(name string) Function {
+	f, ok := System().Function(name)
+	if !ok {
+		panic("catalog: no function " + name)
+	}
+	return f
+}

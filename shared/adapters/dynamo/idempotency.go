@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/councilhousing/backend/shared/platform/ids"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -26,12 +26,6 @@ type Replay struct {
 	Body      string `dynamodbav:"body"`
 	ExpiresAt int64  `dynamodbav:"expiresAt"` // epoch seconds: DynamoDB's TTL attribute
 }
-
-// IdempotencyKey scopes a client's Idempotency-Key to a route, so one key cannot collide across routes.
-func IdempotencyKey(scope, clientKey string) string { return "idem#" + scope + "#" + clientKey }
-
-// PayloadHash fingerprints a request body so a reused key with a different body is caught.
-func PayloadHash(body []byte) string { return ids.Hash(string(body)) }
 
 // FindReplay returns the stored answer for key, nil when there is none (or it has expired but TTL has not yet
 // removed it), and 422 when the key was used with another body.
@@ -95,4 +89,13 @@ func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration, now ti
 func (s *Store) Release(ctx context.Context, key string) error {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.Idempotency, Key: map[string]types.AttributeValue{"pk": S(key)}})
 	return err
+}
+
+// FindAnswer is FindReplay as the application layer's Answer (implements idem.Answers).
+func (s *Store) FindAnswer(ctx context.Context, key, hash string, now time.Time) (*casework.Answer, error) {
+	r, err := s.FindReplay(ctx, key, hash, now)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	return &casework.Answer{Key: r.Key, PayloadHash: r.Hash, Status: r.Status, Body: r.Body}, nil
 }

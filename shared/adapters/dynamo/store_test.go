@@ -89,7 +89,7 @@ func TestDeadlineIndexFollowsChanges(t *testing.T) {
 func TestIdempotencyReplayAndMismatch(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	key, hash := IdempotencyKey("POST /asb/reports", "k1"), PayloadHash([]byte(`{"a":1}`))
+	key, hash := "idem#POST /asb/reports#k1", "hash-1"
 	if r, err := s.FindReplay(ctx, key, hash, now); r != nil || err != nil {
 		t.Fatalf("fresh key: %v %v", r, err)
 	}
@@ -104,7 +104,7 @@ func TestIdempotencyReplayAndMismatch(t *testing.T) {
 	if err != nil || r == nil || r.Status != 201 || r.Body != `{"reference":"R"}` {
 		t.Fatalf("replay: %+v %v", r, err)
 	}
-	if _, err := s.FindReplay(ctx, key, PayloadHash([]byte(`{"a":2}`)), now); apperr.CodeOf(err) != apperr.Unprocessable {
+	if _, err := s.FindReplay(ctx, key, "hash-2", now); apperr.CodeOf(err) != apperr.Unprocessable {
 		t.Fatalf("other body: %v", err)
 	}
 	if r, _ := s.FindReplay(ctx, key, hash, now.Add(25*time.Hour)); r != nil {

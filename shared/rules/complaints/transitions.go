@@ -223,8 +223,10 @@ func (c *Complaint) Extend(r ExtensionRequest, by casefile.Actor, at time.Time) 
 	c.own()
 	s := c.Current()
 	previous := s.RespondBy
-	s.Extension = &Extension{WorkingDays: r.WorkingDays, Reason: r.Reason, GoodReason: strings.TrimSpace(r.GoodReasonForLonger),
-		From: previous, At: at.UTC(), By: by}
+	s.Extension = &Extension{WorkingDays: r.WorkingDays, Reason: r.Reason, From: previous, At: at.UTC(), By: by}
+	if r.WorkingDays > extensionLimit(c.Stage) {
+		s.Extension.GoodReason = strings.TrimSpace(r.GoodReasonForLonger) // kept only where the Code needs it
+	}
 	s.RespondBy = workdays.AddWorkingDays(previous, r.WorkingDays)
 	letter := extensionLetter(*c, *s, at)
 	c.Letters = append(c.Letters, letter)

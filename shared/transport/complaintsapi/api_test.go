@@ -22,7 +22,8 @@ func complaint() map[string]any {
 func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 	c := localcloud.StartForTest(t, "complaint-escalation")
 	c.PinClock(time.Date(2026, 12, 23, 10, 0, 0, 0, time.UTC))
-	officer := c.StaffToken(t, "officer-a", "complaints-officer")
+	// Stage 1 is handled by a complaints manager (manager-a), so that CH-5 has to tell two managers apart.
+	officer := c.StaffToken(t, "manager-a", "complaints-manager")
 	other := c.StaffToken(t, "officer-c", "complaints-officer")
 	manager := c.StaffToken(t, "manager-b", "complaints-manager")
 
@@ -51,16 +52,22 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 		t.Fatalf("responding before acknowledging: %d %s", v.Status, v.Raw)
 	}
 	c.PinClock(time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC))
-	ack := c.Call(t, "POST", path+"/acknowledgement", map[string]any{"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "officer-a"}, "Authorization", officer)
+	ack := c.Call(t, "POST", path+"/acknowledgement", map[string]any{"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "Alex Manager"}, "Authorization", officer)
 	if ack.Status != 200 || ack.JSON["respondBy"] != "2027-01-12" {
 		t.Fatalf("acknowledge: %d %s", ack.Status, ack.Raw)
 	}
-	if v := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 11, "reason": "complex"}, "Authorization", officer); v.Status != 422 || v.JSON["rule"] != "CH-4" {
-		t.Fatalf("11 WD extension: %d %s", v.Status, v.Raw)
+	// Source 004 §6.4: no more than 10 WD at stage 1 "without good reason" (CH-4).
+	long := map[string]any{"workingDays": 15, "reason": "We need an independent surveyor"}
+	if v := c.Call(t, "POST", path+"/extension", long, "Authorization", officer); v.Status != 422 || v.JSON["rule"] != "CH-4" {
+		t.Fatalf("15 WD extension without a good reason: %d %s", v.Status, v.Raw)
 	}
-	ext := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 5, "reason": "We need the contractor's records"}, "Authorization", officer)
-	if ext.Status != 200 || ext.JSON["respondBy"] != "2027-01-19" || !strings.Contains(string(ext.Raw), "0300 111 3000") {
-		t.Fatalf("extension: %d %s", ext.Status, ext.Raw)
+	if v := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 5, "reason": "r", "goodReasonForLonger ": "x"}, "Authorization", officer); v.Status != 400 {
+		t.Fatalf("a misspelt field must be named, not dropped: %d %s", v.Status, v.Raw)
+	}
+	long["goodReasonForLonger"] = "The only independent surveyor is booked for 25 January"
+	ext := c.Call(t, "POST", path+"/extension", long, "Authorization", officer)
+	if ext.Status != 200 || ext.JSON["respondBy"] != "2027-02-02" || !strings.Contains(string(ext.Raw), "0300 111 3000") {
+		t.Fatalf("15 WD extension with a good reason: %d %s", ext.Status, ext.Raw)
 	}
 	if v := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 1, "reason": "again"}, "Authorization", officer); v.Status != 422 {
 		t.Fatalf("second extension: %d", v.Status)
@@ -76,16 +83,32 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 	if esc.Status != 200 || esc.JSON["stage"] != float64(2) || esc.JSON["status"] != "escalated" || esc.JSON["acknowledgeBy"] != "2027-01-18" {
 		t.Fatalf("escalation: %d %s", esc.Status, esc.Raw)
 	}
-	stage2 := map[string]any{"definition": "Stage 2 review", "outcomesSought": "Boiler fixed", "handler": "officer-a"}
-	if v := c.Call(t, "POST", path+"/acknowledgement", stage2, "Authorization", other); v.Status != 403 {
+	stage2 := map[string]any{"definition": "Stage 2 review", "outcomesSought": "Boiler fixed", "handler": "Blake Manager"}
+	if v := c.Call(t, "POST", path+"/acknowledgement", stage2, "Authorization", other); v.Status != 403 || v.JSON["rule"] != "CH-5" {
 		t.Fatalf("stage 2 by an officer: %d %s", v.Status, v.Raw)
 	}
-	if v := c.Call(t, "POST", path+"/acknowledgement", stage2, "Authorization", manager); v.Status != 422 || v.JSON["rule"] != "CH-5" {
-		t.Fatalf("same handler at stage 2: %d %s", v.Status, v.Raw)
+	// CH-5: the manager who handled stage 1 can never acknowledge stage 2, whatever handler name is typed.
+	for _, name := range []string{"Blake Manager", "manager-b", "Alex Manager", ""} {
+		stage2["handler"] = name
+		if v := c.Call(t, "POST", path+"/acknowledgement", stage2, "Authorization", officer); v.Status != 422 || v.JSON["rule"] != "CH-5" {
+			t.Fatalf("the stage 1 manager acknowledging stage 2 as %q: %d %s", name, v.Status, v.Raw)
+		}
 	}
-	stage2["handler"] = "manager-b"
+	stage2["handler"] = "Alex Manager" // a name is never compared: manager-b may even type the stage 1 handler's
 	if v := c.Call(t, "POST", path+"/acknowledgement", stage2, "Authorization", manager); v.Status != 200 || v.JSON["respondBy"] != "2027-02-08" {
 		t.Fatalf("stage 2 acknowledgement: %d %s", v.Status, v.Raw)
+	}
+	// Source 004 §6.15: no more than 20 WD at stage 2 "without good reason" (CH-5); 15 WD with one is accepted.
+	if v := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 25, "reason": "Independent review"}, "Authorization", manager); v.Status != 422 || v.JSON["rule"] != "CH-5" {
+		t.Fatalf("25 WD stage 2 extension without a good reason: %d %s", v.Status, v.Raw)
+	}
+	if v := c.Call(t, "POST", path+"/response", map[string]any{"decision": "upheld", "reasons": "r"}, "Authorization", officer); v.Status != 422 || v.JSON["rule"] != "CH-5" {
+		t.Fatalf("the stage 1 manager answering stage 2: %d %s", v.Status, v.Raw)
+	}
+	ext2 := c.Call(t, "POST", path+"/extension", map[string]any{"workingDays": 15, "reason": "Independent review",
+		"goodReasonForLonger": "The independent reviewer needs the surveyor's report"}, "Authorization", manager)
+	if ext2.Status != 200 || ext2.JSON["respondBy"] != "2027-03-01" {
+		t.Fatalf("15 WD stage 2 extension with a good reason: %d %s", ext2.Status, ext2.Raw)
 	}
 	final := c.Call(t, "POST", path+"/response", map[string]any{"decision": "upheld", "reasons": "On review, all three visits failed"}, "Authorization", manager)
 	if final.Status != 200 || final.JSON["status"] != "closed" || !strings.Contains(string(final.Raw), "housing-ombudsman.org.uk") {
@@ -95,11 +118,11 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 		t.Fatalf("a third stage: %d %s", v.Status, v.Raw)
 	}
 	rec := c.Call(t, "GET", path+"/record", nil, "Authorization", officer)
-	if rec.Status != 200 || len(rec.JSON["timeline"].([]any)) != 7 || len(rec.JSON["complaint"].(map[string]any)["letters"].([]any)) != 3 {
+	if rec.Status != 200 || len(rec.JSON["timeline"].([]any)) != 8 || len(rec.JSON["complaint"].(map[string]any)["letters"].([]any)) != 4 {
 		t.Fatalf("full record: %d %s", rec.Status, rec.Raw)
 	}
 	view := c.Call(t, "GET", path, nil, "Authorization", token)
-	if len(view.JSON["letters"].([]any)) != 3 || view.JSON["status"] != "closed" {
+	if len(view.JSON["letters"].([]any)) != 4 || view.JSON["status"] != "closed" {
 		t.Fatalf("resident view of letters: %s", view.Raw)
 	}
 

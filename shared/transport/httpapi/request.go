@@ -155,14 +155,20 @@ func (r Request) Limit(f *apperr.Fields) int {
 	return n
 }
 
-// Page is the answer for a list: its items and the token for the next page (null on the last).
+// PageBody is a list's answer: its items and the token for the next page (null on the last).
+type PageBody[T any] struct {
+	Items     []T     `json:"items"`
+	NextToken *string `json:"nextToken"`
+}
+
+// Page answers a list.
 func Page[T any](items []T, next string) (events.APIGatewayV2HTTPResponse, error) {
-	var token any
+	body := PageBody[T]{Items: items}
+	if body.Items == nil {
+		body.Items = []T{}
+	}
 	if next != "" {
-		token = next
+		body.NextToken = &next
 	}
-	if items == nil {
-		items = []T{}
-	}
-	return OK(map[string]any{"items": items, "nextToken": token})
+	return OK(body)
 }

@@ -1,30 +1,54 @@
 // Package idem makes create requests safe to retry: with an Idempotency-Key header, the first answer is stored
-// in the same DynamoDB transaction as the records it created, and a retry with the same key and body gets that
-// answer again (same key, another body: 422). Without the header every request is new.
+// in the same transaction as the records it created (casework.Answer), and a retry with the same key and body
+// gets that answer again (same key, another body: 422). Without the header every request is new.
 package idem
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/platform/ids"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 )
 
-// Recorder turns the final answer into the write that stores it; nil when the request has no key.
-type Recorder func(answer any) (types.TransactWriteItem, error)
+// Answers finds a stored answer: nil when there is none (or it expired), 422 when the key was used with
+// another body (shared/adapters/dynamo implements it).
+type Answers interface {
+	FindAnswer(ctx context.Context, key, payloadHash string, now time.Time) (*casework.Answer, error)
+}
 
-// Run answers req with status and the result of create, idempotently. create must add the Recorder's write to
-// its transaction (when the Recorder is not nil).
-func Run(ctx context.Context, store *dynamo.Store, req httpapi.Request, status int, create func(Recorder) (any, error)) (events.APIGatewayV2HTTPResponse, error) {
+// Recorder says how to store the answer of one request; the zero value (no Idempotency-Key) stores nothing.
+type Recorder struct {
+	key, hash string
+	status    int
+	at        time.Time
+}
+
+// Encode is the casework.AnswerRecorder that stores body(result), the transport's answer, with the change.
+func Encode[R any, B any](r Recorder, body func(R) B) casework.AnswerRecorder {
+	if r.key == "" {
+		return nil
+	}
+	return func(result any) (*casework.Answer, error) {
+		raw, err := json.Marshal(body(result.(R)))
+		if err != nil {
+			return nil, err
+		}
+		return &casework.Answer{Key: r.key, PayloadHash: r.hash, Status: r.status, Body: string(raw), At: r.at}, nil
+	}
+}
+
+// Run answers req with status and the result of create, idempotently: create must give the Recorder to its use
+// case (with Encode) so the answer is stored with what it creates.
+func Run(ctx context.Context, answers Answers, req httpapi.Request, status int, create func(Recorder) (any, error)) (events.APIGatewayV2HTTPResponse, error) {
 	clientKey := req.IdempotencyKey()
 	if clientKey == "" {
-		answer, err := create(nil)
+		answer, err := create(Recorder{})
 		if err != nil {
 			return events.APIGatewayV2HTTPResponse{}, err
 		}
@@ -39,20 +63,14 @@ func Run(ctx context.Context, store *dynamo.Store, req httpapi.Request, status i
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	key, hash, now := dynamo.IdempotencyKey(req.Event.RouteKey, clientKey), dynamo.PayloadHash(body), req.Now()
-	if replay, err := store.FindReplay(ctx, key, hash, now); err != nil || replay != nil {
+	rec := Recorder{key: "idem#" + req.Event.RouteKey + "#" + clientKey, hash: ids.Hash(string(body)), status: status, at: req.Now()}
+	if replay, err := answers.FindAnswer(ctx, rec.key, rec.hash, rec.at); err != nil || replay != nil {
 		return respond(replay, err)
 	}
-	answer, err := create(func(answer any) (types.TransactWriteItem, error) {
-		raw, err := json.Marshal(answer)
-		if err != nil {
-			return types.TransactWriteItem{}, err
-		}
-		return store.IdempotencyWrite(key, hash, status, string(raw), now)
-	})
-	if errors.Is(err, dynamo.ErrConditionFailed) {
+	answer, err := create(rec)
+	if apperr.CodeOf(err) == apperr.Conflict {
 		// A concurrent request with the same key won the race: answer what it stored.
-		return respond(store.FindReplay(ctx, key, hash, now))
+		return respond(answers.FindAnswer(ctx, rec.key, rec.hash, rec.at))
 	}
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
@@ -60,27 +78,15 @@ func Run(ctx context.Context, store *dynamo.Store, req httpapi.Request, status i
 	return httpapi.JSON(status, answer)
 }
 
-func respond(r *dynamo.Replay, err error) (events.APIGatewayV2HTTPResponse, error) {
+func respond(a *casework.Answer, err error) (events.APIGatewayV2HTTPResponse, error) {
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	if r == nil {
+	if a == nil {
 		return events.APIGatewayV2HTTPResponse{}, apperr.New(apperr.Conflict, "A request with this Idempotency-Key is being processed; retry shortly.")
 	}
 	return events.APIGatewayV2HTTPResponse{
-		StatusCode: r.Status, Body: r.Body,
+		StatusCode: a.Status, Body: a.Body,
 		Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true"},
 	}, nil
-}
-
-// Writes is the stored answer as transaction items to add to the change: none when the request has no key.
-func (r Recorder) Writes(answer any) ([]types.TransactWriteItem, error) {
-	if r == nil {
-		return nil, nil
-	}
-	w, err := r(answer)
-	if err != nil {
-		return nil, err
-	}
-	return []types.TransactWriteItem{w}, nil
 }

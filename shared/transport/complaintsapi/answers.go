@@ -1,0 +1,123 @@
+package complaintsapi
+
+import (
+	"time"
+
+	"github.com/councilhousing/backend/shared/app/complaintcases"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/complaints"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// Receipt is the answer to a new complaint (201).
+type Receipt struct {
+	Reference     string        `json:"reference"`
+	Stage         int           `json:"stage"`
+	Status        string        `json:"status"`
+	AcknowledgeBy workdays.Date `json:"acknowledgeBy"`
+	AccessToken   string        `json:"accessToken"`
+	Flags         []string      `json:"flags"`
+	Rules         []string      `json:"rules"`
+}
+
+func receiptOf(r complaintcases.Receipt) Receipt {
+	c := r.Complaint
+	return Receipt{Reference: c.Reference, Stage: c.Stage, Status: c.Status, AcknowledgeBy: c.Stages[0].AcknowledgeBy,
+		AccessToken: r.AccessToken, Flags: orEmpty(c.Flags), Rules: []string{"CH-4"}}
+}
+
+// StageView is one stage as the complainant sees it.
+type StageView struct {
+	Stage          int                   `json:"stage"`
+	AcknowledgeBy  workdays.Date         `json:"acknowledgeBy"`
+	AcknowledgedAt *time.Time            `json:"acknowledgedAt,omitempty"`
+	RespondBy      workdays.Date         `json:"respondBy,omitzero"`
+	RespondedAt    *time.Time            `json:"respondedAt,omitempty"`
+	Decision       string                `json:"decision,omitempty"`
+	Extension      *complaints.Extension `json:"extension,omitempty"`
+}
+
+// ResidentView is the complainant's view of their complaint: stages, open deadlines and letters.
+type ResidentView struct {
+	Reference      string                   `json:"reference"`
+	Status         string                   `json:"status"`
+	Stage          int                      `json:"stage"`
+	ReceivedAt     time.Time                `json:"receivedAt"`
+	Stages         []StageView              `json:"stages"`
+	Deadlines      map[string]workdays.Date `json:"deadlines"`
+	Letters        []complaints.Letter      `json:"letters"`
+	LateEscalation bool                     `json:"lateEscalation"`
+	AcknowledgeBy  workdays.Date            `json:"acknowledgeBy"`
+	RespondBy      workdays.Date            `json:"respondBy,omitzero"`
+}
+
+func residentViewOf(c complaints.Complaint) ResidentView {
+	v := ResidentView{Reference: c.Reference, Status: c.Status, Stage: c.Stage, ReceivedAt: c.ReceivedAt, Letters: orEmpty(c.Letters),
+		LateEscalation: c.LateEscalation, AcknowledgeBy: c.Current().AcknowledgeBy, RespondBy: c.Current().RespondBy,
+		Deadlines: map[string]workdays.Date{}}
+	for _, st := range c.Stages {
+		v.Stages = append(v.Stages, StageView{Stage: st.Number, AcknowledgeBy: st.AcknowledgeBy, AcknowledgedAt: st.AcknowledgedAt,
+			RespondBy: st.RespondBy, RespondedAt: st.RespondedAt, Decision: st.Decision, Extension: st.Extension})
+	}
+	for _, d := range complaints.OpenDeadlines(c) {
+		v.Deadlines[d.Name] = d.Due
+	}
+	return v
+}
+
+// Escalation is the answer to a request for stage 2 (CH-5).
+type Escalation struct {
+	Reference      string        `json:"reference"`
+	Stage          int           `json:"stage"`
+	Status         string        `json:"status"`
+	AcknowledgeBy  workdays.Date `json:"acknowledgeBy"`
+	LateEscalation bool          `json:"lateEscalation"`
+	Note           string        `json:"note,omitempty"`
+	Rules          []string      `json:"rules"`
+}
+
+// Summary is a complaint in the staff list.
+type Summary struct {
+	Reference     string        `json:"reference"`
+	Status        string        `json:"status"`
+	Stage         int           `json:"stage"`
+	ServiceArea   string        `json:"serviceArea"`
+	ReceivedAt    time.Time     `json:"receivedAt"`
+	Handler       string        `json:"handler"`
+	AcknowledgeBy workdays.Date `json:"acknowledgeBy"`
+	RespondBy     workdays.Date `json:"respondBy,omitzero"`
+	Flags         []string      `json:"flags"`
+}
+
+func summaryOf(c complaints.Complaint) Summary {
+	return Summary{Reference: c.Reference, Status: c.Status, Stage: c.Stage, ServiceArea: c.ServiceArea, ReceivedAt: c.ReceivedAt,
+		Handler: c.Current().Handler, AcknowledgeBy: c.Current().AcknowledgeBy, RespondBy: c.Current().RespondBy, Flags: orEmpty(c.Flags)}
+}
+
+// Record is the CH-9 record for staff: the complaint, its contact details and adjustments, every letter, every
+// timeline entry (who, when, what) and the open deadlines; after a change, the letter it produced.
+type Record struct {
+	Reference     string               `json:"reference"`
+	Status        string               `json:"status"`
+	Stage         int                  `json:"stage"`
+	Version       int                  `json:"version"`
+	RespondBy     workdays.Date        `json:"respondBy,omitzero"`
+	Complaint     complaints.Complaint `json:"complaint"`
+	Contact       *complaints.Contact  `json:"contact"`
+	Timeline      []casefile.Event     `json:"timeline"`
+	OpenDeadlines []casefile.Deadline  `json:"openDeadlines"`
+	Letter        *complaints.Letter   `json:"letter,omitempty"`
+}
+
+func recordOf(r complaintcases.Record) Record {
+	c := r.Case
+	return Record{Reference: c.Reference, Status: c.Status, Stage: c.Stage, Version: r.Version, RespondBy: c.Current().RespondBy,
+		Complaint: c, Contact: r.Contact, Timeline: orEmpty(r.Timeline), OpenDeadlines: orEmpty(complaints.OpenDeadlines(c)), Letter: r.Letter}
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
