@@ -237,15 +237,21 @@ type field struct {
 }
 
 func (f field) required(request bool) bool {
-	if request {
-		for _, rule := range strings.Split(f.Tag.Get("validate"), ",") {
-			if rule == "required" {
+	if !request {
+		return !f.omitEmpty
+	}
+	if slices.Contains(strings.Split(strings.SplitN(f.Tag.Get("validate"), ",dive", 2)[0], ","), "required") {
+		return true
+	}
+	// an object (not a pointer) with required fields of its own must be sent, or those fields are missing
+	if f.Type.Kind() == reflect.Struct && !opaque(f.Type) {
+		for _, inner := range jsonFields(f.Type) {
+			if inner.required(true) {
 				return true
 			}
 		}
-		return false
 	}
-	return !f.omitEmpty
+	return false
 }
 
 // jsonFields are a struct's fields as encoding/json names them, embedded structs flattened.

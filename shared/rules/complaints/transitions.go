@@ -31,7 +31,7 @@ func (a Acknowledgement) Validate() error {
 
 // ExtensionRequest extends the current stage (POST .../extension).
 type ExtensionRequest struct {
-	WorkingDays int    `json:"workingDays" validate:"gte=1,lte=250"`
+	WorkingDays int    `json:"workingDays" validate:"required,gte=1,lte=250"`
 	Reason      string `json:"reason" validate:"required,max=2000"`
 	// GoodReasonForLonger allows more than the stage's limit: the source (§6.4, §6.15) caps an extension at
 	// 10 [20] working days "without good reason". Without it, a longer extension is refused (422).
