@@ -3,6 +3,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"log/slog"
 	"os"
 
@@ -20,6 +21,6 @@ func main() {
 		slog.Error("TEAM_MAILBOXES must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())
 		os.Exit(1)
 	}
-	runner := reminders.NewRunner(deps.Store, deps.Queues, boxes)
+	runner := dynamo.NewReminderRunner(deps.Store, deps.Queues, boxes)
 	lambda.Start(runner.Run)
 }

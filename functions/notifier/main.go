@@ -3,6 +3,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"log/slog"
 	"os"
 
@@ -28,6 +29,6 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	n := notificationsender.Notifier{Records: notificationsender.Cases{Store: deps.Store}, Notify: client, Templates: templates}
+	n := notificationsender.Notifier{Records: dynamo.NotificationRecords{Store: deps.Store}, Notify: client, Templates: templates}
 	lambda.Start(n.Handle)
 }

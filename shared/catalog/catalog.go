@@ -255,3 +255,18 @@ func MustFunction(name string) Function {
 	}
 	return f
 }
+
+// Groups are the staff groups that some route of the catalog admits.
+func (c Catalog) Groups() []string {
+	var groups []string
+	for _, f := range c.Functions {
+		for _, r := range f.Routes {
+			for _, g := range r.Groups {
+				if !slices.Contains(groups, g) {
+					groups = append(groups, g)
+				}
+			}
+		}
+	}
+	return groups
+}

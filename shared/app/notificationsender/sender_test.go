@@ -86,7 +86,7 @@ func setup(t *testing.T) (*Notifier, *fakeNotify, *dynamo.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Notifier{Records: Cases{Store: store}, Notify: client, Templates: map[string]string{
+	return &Notifier{Records: dynamo.NotificationRecords{Store: store}, Notify: client, Templates: map[string]string{
 		"complaint-received.cy.email": "tmpl-complaint-cy-email", "complaint-received.email": "tmpl-complaint-email",
 	}}, fake, store
 }
@@ -197,7 +197,7 @@ func TestNotifierConcurrentDuplicateWaitsForTheLease(t *testing.T) {
 	msg := sampleBatch(t).Records[0]
 	now := time.Now()
 	n.Now = func() time.Time { return now }
-	if held, err := (Cases{Store: store}).Lease(context.Background(), casefile.Complaint, "CMP-AAAA-0001", "CMP-AAAA-0001#received", lease, now); !held || err != nil {
+	if held, err := (dynamo.NotificationRecords{Store: store}).Lease(context.Background(), casefile.Complaint, "CMP-AAAA-0001", "CMP-AAAA-0001#received", lease, now); !held || err != nil {
 		t.Fatalf("lease: %v %v", held, err)
 	}
 	resp, _ := n.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})

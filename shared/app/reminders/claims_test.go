@@ -3,6 +3,8 @@ package reminders
 import (
 	"context"
 	"errors"
+	"github.com/councilhousing/backend/shared/rules/contact"
+	"github.com/councilhousing/backend/shared/testsupport"
 	"testing"
 	"time"
 
@@ -37,8 +39,8 @@ func (m memIndex) DueBy(context.Context, workdays.Date) ([]casefile.Deadline, fl
 
 type noContacts struct{}
 
-func (noContacts) Contact(context.Context, casefile.Kind, string) (Contact, bool, error) {
-	return Contact{}, false, nil
+func (noContacts) Contact(context.Context, casefile.Kind, string) (contact.Details, bool, error) {
+	return contact.Details{}, false, nil
 }
 
 type memQueue struct {
@@ -64,13 +66,13 @@ func memRunner(now *time.Time, q *memQueue, claims memClaims) Runner {
 func TestIdempotencyFailedSendIsRetried(t *testing.T) {
 	now, q, claims := time.Date(2026, 11, 27, 7, 0, 1, 0, time.UTC), &memQueue{fail: 1}, memClaims{}
 	r := memRunner(&now, q, claims)
-	if sum, err := r.Run(context.Background(), fire(t, "")); err == nil || sum.Sent != 0 || len(claims) != 0 {
+	if sum, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")); err == nil || sum.Sent != 0 || len(claims) != 0 {
 		t.Fatalf("failed send: %+v %v, claims %v", sum, err, claims)
 	}
-	if sum, err := r.Run(context.Background(), fire(t, "")); err != nil || sum.Sent != 1 || len(q.sent) != 1 {
+	if sum, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")); err != nil || sum.Sent != 1 || len(q.sent) != 1 {
 		t.Fatalf("retry: %+v %v", sum, err)
 	}
-	if sum, _ := r.Run(context.Background(), fire(t, "")); sum.Sent != 0 || sum.AlreadySent != 1 || len(q.sent) != 1 {
+	if sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")); sum.Sent != 0 || sum.AlreadySent != 1 || len(q.sent) != 1 {
 		t.Fatalf("third firing sent again: %+v", sum)
 	}
 }
@@ -82,14 +84,20 @@ func TestIdempotencyLeaseOfADeadRun(t *testing.T) {
 	key := "reminder#complaint#CMP-1#acknowledge#due-today#2026-11-27"
 	_, _ = claims.Claim(context.Background(), key, claimLease, now) // the dead run's claim
 	r := memRunner(&now, q, claims)
-	if sum, _ := r.Run(context.Background(), fire(t, "")); sum.Sent != 0 || sum.AlreadySent != 1 {
+	if sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")); sum.Sent != 0 || sum.AlreadySent != 1 {
 		t.Fatalf("within the lease: %+v", sum)
 	}
 	now = now.Add(claimLease + time.Second)
-	if sum, _ := r.Run(context.Background(), fire(t, "")); sum.Sent != 1 || len(q.sent) != 1 {
+	if sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")); sum.Sent != 1 || len(q.sent) != 1 {
 		t.Fatalf("after the lease: %+v", sum)
 	}
 	if exp := claims[key]; !exp.Equal(now.Add(sentTTL)) {
 		t.Fatalf("sent marker expires %s, want %s", exp, now.Add(sentTTL))
+	}
+}
+
+func TestSampleScheduleEventIsAFridayMorning(t *testing.T) {
+	if ev := testsupport.ReminderSchedule(t, ""); workdays.DateOf(ev.Time).String() != "2026-11-27" || ev.Source != "aws.scheduler" {
+		t.Fatalf("sample event: %s %s", ev.Source, ev.Time)
 	}
 }

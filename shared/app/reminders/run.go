@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"log/slog"
 	"time"
 
@@ -23,7 +24,7 @@ type DeadlineIndex interface {
 
 // ContactBook reads a case's resident contact (the CONTACT item); found is false when there is none.
 type ContactBook interface {
-	Contact(ctx context.Context, kind casefile.Kind, ref string) (c Contact, found bool, err error)
+	Contact(ctx context.Context, kind casefile.Kind, ref string) (c contact.Details, found bool, err error)
 }
 
 // Claims are once-only markers that expire (the idempotency table).
@@ -124,10 +125,11 @@ func (r Runner) send(ctx context.Context, rem Reminder, at time.Time) (outcome, 
 		if err != nil {
 			return noContact, fmt.Errorf("reminder %s: contact: %w", rem.ID, err)
 		}
-		if !found || !c.Reachable() {
+		to := recipient(c)
+		if !found || to == nil {
 			return noContact, nil
 		}
-		rem.To = c.Recipient()
+		rem.To = *to
 	}
 	if rem.To.Email == "" && rem.To.Phone == "" && rem.To.PreferredContact != "letter" {
 		return noContact, nil

@@ -14,8 +14,8 @@ const (
 	DeadlineMedicalReview     = "medical-review"
 )
 
-// allocationsTeam owns every register deadline.
-const allocationsTeam = "allocations-officer"
+// Team is the allocations officers' group, who own every register deadline.
+const Team = "allocations-officer"
 
 // OpenDeadlines are a registered application's deadlines: the end of the Emergency period (HR-EM, officer: make
 // a direct offer), the resident's message when two of the six weeks remain (HR-EM), and the medical review
@@ -38,5 +38,5 @@ func OpenDeadlines(ref string, d Decision) []casefile.Deadline {
 
 func deadline(ref, name, rule string, due workdays.Date, audience casefile.Audience, label string) casefile.Deadline {
 	return casefile.Deadline{CaseKind: casefile.Application, CaseRef: ref, Name: name, Due: due, Rule: rule,
-		Team: allocationsTeam, Manager: allocationsTeam, Audience: audience, Label: label}
+		Team: Team, Manager: Team, Audience: audience, Label: label}
 }

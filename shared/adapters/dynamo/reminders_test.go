@@ -1,15 +1,12 @@
-package reminders
+package dynamo_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -19,19 +16,19 @@ import (
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/queue"
 	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/app/reminders"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
+	"github.com/councilhousing/backend/shared/testsupport"
 )
 
-func TestMain(m *testing.M) { emulators.Main(m) }
-
 // setup gives a runner on a fresh set of the real emulators' tables and queues (DynamoDB Local, the SQS emulator).
-func setup(t testing.TB) (*emulators.Set, *dynamo.Store, Runner) {
+func setup(t testing.TB) (*emulators.Set, *dynamo.Store, reminders.Runner) {
 	set := emulators.Shared(t).Fresh(t)
 	store := &dynamo.Store{DB: set.DDB, Cases: set.Tables[catalog.CasesTable], Idempotency: set.Tables[catalog.IdempotencyTable]}
 	pub := &queue.Publisher{SQS: set.SQS, URLs: set.Queues}
-	return set, store, NewRunner(store, pub, boxes)
+	return set, store, dynamo.NewReminderRunner(store, pub, boxes)
 }
 
 // seed writes open deadlines as the case functions do (dynamo.DeadlineWrites: the item and its index keys).
@@ -66,35 +63,13 @@ func queued(t *testing.T, set *emulators.Set) []notification.Request {
 	}
 }
 
-// fire is the schedule's event on a day at 07:00 UTC, made from the sample event in /events.
-func fire(t testing.TB, day string) events.EventBridgeEvent {
-	data, err := os.ReadFile("../../../events/schedule-deadline-reminders.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.EventBridgeEvent
-	if err := json.Unmarshal(data, &ev); err != nil {
-		t.Fatal(err)
-	}
-	if day != "" {
-		ev.Time, _ = time.Parse(time.RFC3339, day+"T07:00:00Z")
-	}
-	return ev
-}
-
-func TestSampleScheduleEventIsAFridayMorning(t *testing.T) {
-	if ev := fire(t, ""); workdays.DateOf(ev.Time).String() != "2026-11-27" || ev.Source != "aws.scheduler" {
-		t.Fatalf("sample event: %s %s", ev.Source, ev.Time)
-	}
-}
-
 // Each kind reaches the queue once per day: firing twice on one day sends nothing twice; the next working day
 // reminds again.
 func TestRunSendsEachKindOncePerDay(t *testing.T) {
 	set, store, r := setup(t)
 	seed(t, store, dl("overdue", "2026-11-25", "handler@council.example", casefile.Officer), dl("today", "2026-11-27", "", casefile.Officer),
 		dl("soon", "2026-11-30", "", casefile.Officer), dl("far", "2027-02-01", "", casefile.Officer))
-	sum, err := r.Run(context.Background(), fire(t, "")) // the sample: Friday 27 November 2026
+	sum, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "")) // the sample: Friday 27 November 2026
 	if err != nil || sum.Sent != 4 || sum.OpenDue != 3 || sum.Today != "2026-11-27" {
 		t.Fatalf("first run: %+v %v", sum, err)
 	}
@@ -116,11 +91,11 @@ func TestRunSendsEachKindOncePerDay(t *testing.T) {
 			t.Errorf("%s: %q, want %q", id, got[id], w)
 		}
 	}
-	again, err := r.Run(context.Background(), fire(t, "2026-11-27"))
+	again, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-11-27"))
 	if err != nil || again.Sent != 0 || again.AlreadySent != 4 || len(queued(t, set)) != 0 {
 		t.Fatalf("second run on the same day sent again: %+v %v", again, err)
 	}
-	next, err := r.Run(context.Background(), fire(t, "2026-11-30"))
+	next, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-11-30"))
 	if err != nil || next.Sent != 5 { // overdue x2 for each of the three, now all past
 		t.Fatalf("the next working day reminds again: %+v %v", next, err)
 	}
@@ -130,14 +105,14 @@ func TestRunSendsEachKindOncePerDay(t *testing.T) {
 func TestRunSkipsBankHolidays(t *testing.T) {
 	set, store, r := setup(t)
 	seed(t, store, dl("overdue", "2026-12-20", "", casefile.Officer))
-	sum, err := r.Run(context.Background(), fire(t, "2026-12-28")) // Boxing Day substitute
+	sum, err := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-12-28")) // Boxing Day substitute
 	if err != nil || sum.Skipped == "" || sum.Sent != 0 || sum.OpenDue != 0 || len(queued(t, set)) != 0 {
 		t.Fatalf("bank holiday: %+v %v", sum, err)
 	}
 }
 
 // HR-EM: the Emergency-band applicant is told when two weeks of the six remain, once, through the contact held
-// in the application's CONTACT item (under "applicant", as the register stores it).
+// in the application's CONTACT item (contact.Details at the top level, as every case kind stores it).
 func TestRunTellsTheResident(t *testing.T) {
 	set, store, r := setup(t)
 	d := casefile.Deadline{CaseKind: casefile.Application, CaseRef: "HR-1", Name: "emergency-two-weeks-left", Due: workdays.MustParseDate("2026-12-21"),
@@ -146,14 +121,14 @@ func TestRunTellsTheResident(t *testing.T) {
 	anonymous.CaseRef = "HR-2" // no CONTACT item at all
 	seed(t, store, d, anonymous)
 	contact, _ := dynamo.Item(dynamo.CaseKey(casefile.Application, "HR-1"), dynamo.SKContact,
-		map[string]any{"applicant": map[string]any{"name": "Jo", "email": "jo@example.org", "phone": "07700900123", "preferredContact": "sms", "language": "pl"}}, nil)
+		map[string]any{"name": "Jo", "email": "jo@example.org", "phone": "07700900123", "preferredContact": "sms", "language": "pl"}, nil)
 	if err := store.Write(context.Background(), []types.TransactWriteItem{store.Put(contact)}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, _ := r.Run(context.Background(), fire(t, "2026-12-18")); sum.Sent != 0 {
+	if sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-12-18")); sum.Sent != 0 {
 		t.Fatalf("too early: %+v", sum)
 	}
-	sum, _ := r.Run(context.Background(), fire(t, "2026-12-21"))
+	sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-12-21"))
 	got := queued(t, set)
 	want := notification.Recipient{Role: notification.Resident, Email: "jo@example.org", Phone: "07700900123", PreferredContact: "sms", Language: "pl"}
 	if sum.Sent != 1 || sum.NoContact != 1 || len(got) != 1 || got[0].To != want || got[0].Template != notification.EmergencyTwoWeeksLeft ||
@@ -163,7 +138,7 @@ func TestRunTellsTheResident(t *testing.T) {
 	if _, ok := got[0].Personalisation["assigned_to"]; ok {
 		t.Errorf("staff detail in a resident's text: %v", got[0].Personalisation)
 	}
-	if sum, _ := r.Run(context.Background(), fire(t, "2026-12-22")); sum.Sent != 0 {
+	if sum, _ := r.Run(context.Background(), testsupport.ReminderSchedule(t, "2026-12-22")); sum.Sent != 0 {
 		t.Fatalf("told twice: %+v", sum)
 	}
 }
@@ -218,7 +193,7 @@ func fill(b *testing.B, store *dynamo.Store, from, total int) {
 					d := casefile.Deadline{CaseKind: casefile.ASB, CaseRef: fmt.Sprintf("FILL-%06d", i), Name: "appointment",
 						Due: workdays.MustParseDate("2027-06-01").AddDays(i % 300), Team: "asb-officer", Audience: casefile.Officer}
 					item, _ := dynamo.Item(dynamo.CaseKey(d.CaseKind, d.CaseRef), dynamo.SKDeadline+d.Name, d,
-						map[string]types.AttributeValue{"duePk": dynamo.S(catalog.DeadlinesPK), "dueSk": dynamo.S(dynamo.DeadlineSortKey(d))})
+						map[string]types.AttributeValue{dynamo.AttrDuePK: dynamo.S(dynamo.DeadlinesPK), dynamo.AttrDueSK: dynamo.S(dynamo.DeadlineSortKey(d))})
 					reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 				}
 				in := &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{store.Cases: reqs}}
@@ -238,4 +213,14 @@ func fill(b *testing.B, store *dynamo.Store, from, total int) {
 	}
 	close(work)
 	wg.Wait()
+}
+
+var boxes = reminders.Mailboxes{
+	"complaints-officer": "complaints@council.example", "complaints-manager": "managers@council.example",
+	"asb-officer": "asb@council.example", "officer-a": "officer.a@council.example",
+}
+
+func dl(name, due, owner string, aud casefile.Audience) casefile.Deadline {
+	return casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: "CMP-1", Name: name, Due: workdays.MustParseDate(due), Owner: owner,
+		Team: "complaints-officer", Manager: "complaints-manager", Audience: aud, Rule: "CH-4", Label: "Acknowledge the complaint"}
 }
