@@ -4,7 +4,9 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/shared/adapters/asbstore"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
@@ -12,7 +14,9 @@ import (
 )
 
 func main() {
-	deps := coldstart.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
-	svc := asbapi.Service{Store: asbstore.Store{Store: deps.Store}, Queues: deps.Queues, Homes: awsenv.Int("HOMES_COUNT", 0)}
-	lambda.Start(svc.Routes().Handler())
+	fn := catalog.MustFunction("asb-report")
+	deps := coldstart.Init(fn.SendsTo...)
+	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
+		Homes: awsenv.Int("HOMES_COUNT", 0)}
+	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -10,7 +10,8 @@ import (
 )
 
 func main() {
-	deps := coldstart.Init(catalog.OOHCallsQueue)
-	intake := asbapi.Intake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Store: deps.Store, Queues: deps.Queues}
-	lambda.Start(intake.Routes().Handler())
+	fn := catalog.MustFunction("ooh-intake")
+	deps := coldstart.Init(fn.SendsTo...)
+	intake := asbapi.WebhookIntake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Claims: deps.Store, Queues: deps.Queues}
+	lambda.Start(intake.Routes().Handler(fn))
 }

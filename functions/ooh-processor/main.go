@@ -4,14 +4,17 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/councilhousing/backend/shared/adapters/asbstore"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.ReferralsQueue, catalog.NotificationsQueue)
-	svc := asbapi.Service{Store: asbstore.Store{Store: deps.Store}, Queues: deps.Queues}
-	lambda.Start(svc.ProcessCalls)
+	fn := catalog.MustFunction("ooh-processor")
+	deps := coldstart.Init(fn.SendsTo...)
+	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
+	lambda.Start(asbapi.CallQueue{Service: svc}.Process)
 }

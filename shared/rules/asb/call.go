@@ -7,11 +7,13 @@ import (
 )
 
 // Call is an out-of-hours call as the answering service posts it (ASB-10): the report fields and the call's own.
+// The validate tags document the call's own fields (the webhook's contract); Validate checks them, with the
+// report's, as of the call.
 type Call struct {
 	Report
-	CallID        string `json:"callId"`
-	ReceivedAt    string `json:"receivedAt"`
-	Operator      string `json:"operator"`
+	CallID        string `json:"callId" validate:"required,max=100"`
+	ReceivedAt    string `json:"receivedAt" validate:"required"`
+	Operator      string `json:"operator" validate:"required,max=100"`
 	AdvisedPolice bool   `json:"advisedPolice"`
 }
 

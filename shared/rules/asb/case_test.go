@@ -6,7 +6,6 @@ import (
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
-	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
 // newCase is a noise report received Monday 23 Nov 2026 10:00: acknowledge by Tue 24, appointment by Thu 26.
@@ -42,26 +41,35 @@ func TestOpenDeadlines_PerState(t *testing.T) {
 		want  string
 	}{
 		{"received", func(c *Case) error { return nil }, "acknowledge@2026-11-24/ASB-4 appointment@2026-11-26/ASB-3"},
-		{"acknowledged", func(c *Case) error { _, err := c.Acknowledge("o1", at("2026-11-23T15:00:00Z")); return err }, "appointment@2026-11-26/ASB-3"},
+		{"acknowledged", func(c *Case) error { _, err := c.Acknowledge(by("o1"), at("2026-11-23T15:00:00Z")); return err }, "appointment@2026-11-26/ASB-3"},
 		{"appointment offered", func(c *Case) error {
-			_, err := c.OfferAppointment(day("2026-11-27"), "o1", at("2026-11-24T09:00:00Z"))
+			_, err := c.OfferAppointment(Appointment{AppointmentOn: "2026-11-27"}, by("o1"), at("2026-11-24T09:00:00Z"))
 			return err
 		}, ""},
 		{"risk assessed (high: review within 7 days)", func(c *Case) error {
-			_, err := c.RecordRiskAssessment("high", day("2026-12-04"), "o1", at("2026-11-27T10:00:00Z"))
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-12-04"}, by("o1"), at("2026-11-27T10:00:00Z"))
 			return err
 		}, "risk-review@2026-12-04/ASB-5"},
 		{"two actions", func(c *Case) error {
-			if _, _, err := c.AddAction("mediation", "Offer mediation", day("2026-12-11"), "o1", at("2026-11-27T10:00:00Z")); err != nil {
+			if _, _, err := c.AddAction(NewAction{Tool: "mediation", Description: "Offer mediation", DueOn: "2026-12-11"}, by("o1"), at("2026-11-27T10:00:00Z")); err != nil {
 				return err
 			}
-			_, _, err := c.AddAction("warning-letter", "Write to the household", day("2026-11-30"), "o1", at("2026-11-27T10:05:00Z"))
+			_, _, err := c.AddAction(NewAction{Tool: "warning-letter", Description: "Write to the household", DueOn: "2026-11-30"}, by("o1"), at("2026-11-27T10:05:00Z"))
 			return err
 		}, "risk-review@2026-12-04/ASB-5 action:A1@2026-12-11/ASB-8 action:A2@2026-11-30/ASB-8"},
-		{"one action done", func(c *Case) error { _, err := c.CompleteAction("A2", "o1", at("2026-11-30T12:00:00Z")); return err },
+		{"one action done", func(c *Case) error {
+			_, err := c.CompleteAction("A2", by("o1"), at("2026-11-30T12:00:00Z"))
+			return err
+		},
 			"risk-review@2026-12-04/ASB-5 action:A1@2026-12-11/ASB-8"},
-		{"closed", func(c *Case) error { _, err := c.Close("Resolved", nil, "o1", at("2026-12-01T10:00:00Z")); return err }, ""},
-		{"reopened", func(c *Case) error { _, err := c.Reopen("New report", "o1", at("2026-12-02T10:00:00Z")); return err },
+		{"closed", func(c *Case) error {
+			_, err := c.Close(Closure{Outcome: "Resolved"}, by("o1"), at("2026-12-01T10:00:00Z"))
+			return err
+		}, ""},
+		{"reopened", func(c *Case) error {
+			_, err := c.Reopen(Reopening{Reason: "New report"}, by("o1"), at("2026-12-02T10:00:00Z"))
+			return err
+		},
 			"risk-review@2026-12-04/ASB-5 action:A1@2026-12-11/ASB-8"},
 	}
 	for _, s := range steps {
@@ -81,14 +89,14 @@ func TestOpenDeadlines_OwnerTeamAndFirstMeeting(t *testing.T) {
 			t.Errorf("unassigned deadline %+v", d)
 		}
 	}
-	ok(t)(c.Assign(" officer1 ", "manager1", at("2026-11-23T11:00:00Z")))
+	ok(t)(c.Assign(Assignment{Officer: " officer1 "}, by("manager1"), at("2026-11-23T11:00:00Z")))
 	for _, d := range OpenDeadlines(c) {
 		if d.Owner != "officer1" {
 			t.Errorf("owner %q, want officer1", d.Owner)
 		}
 	}
 	// A risk assessment is made at the first meeting (ASB-5), so it meets the appointment target too.
-	ok(t)(c.RecordRiskAssessment("standard", day("2026-12-01"), "officer1", at("2026-11-24T14:00:00Z")))
+	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Level: "standard", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-24T14:00:00Z")))
 	if got := deadlines(c); got != "acknowledge@2026-11-24/ASB-4 risk-review@2026-12-01/ASB-5" {
 		t.Errorf("after the first meeting: %s", got)
 	}
@@ -102,11 +110,11 @@ func TestIsOverdue(t *testing.T) {
 			t.Errorf("new case on %s: overdue %v", today, got)
 		}
 	}
-	ok(t)(c.Acknowledge("o1", at("2026-11-24T10:00:00Z")))
+	ok(t)(c.Acknowledge(by("o1"), at("2026-11-24T10:00:00Z")))
 	if IsOverdue(c, day("2026-11-26")) || !IsOverdue(c, day("2026-11-27")) {
 		t.Error("the appointment is due on 26 November")
 	}
-	ok(t)(c.Close("Withdrawn by the reporter", nil, "o1", at("2026-11-25T10:00:00Z")))
+	ok(t)(c.Close(Closure{Outcome: "Withdrawn by the reporter"}, by("o1"), at("2026-11-25T10:00:00Z")))
 	if IsOverdue(c, day("2027-01-01")) {
 		t.Error("a closed case is never overdue")
 	}
@@ -114,45 +122,45 @@ func TestIsOverdue(t *testing.T) {
 
 func TestTransitions(t *testing.T) {
 	c := newCase()
-	ev, err := c.Assign("officer1", "manager1", at("2026-11-23T11:00:00Z"))
+	ev, err := c.Assign(Assignment{Officer: "officer1"}, by("manager1"), at("2026-11-23T11:00:00Z"))
 	if err != nil || ev.Action != "assigned" || c.Officer != "officer1" || c.Status != StatusReceived {
 		t.Fatalf("assign: %+v %v", ev, err)
 	}
-	ok(t)(c.Acknowledge("officer1", at("2026-11-23T12:00:00Z")))
-	ev, err = c.OfferAppointment(day("2026-11-25"), "officer1", at("2026-11-24T09:00:00Z"))
+	ok(t)(c.Acknowledge(by("officer1"), at("2026-11-23T12:00:00Z")))
+	ev, err = c.OfferAppointment(Appointment{AppointmentOn: "2026-11-25"}, by("officer1"), at("2026-11-24T09:00:00Z"))
 	if err != nil || ev.Rule != "ASB-3" || ev.Details["onTime"] != true || c.Status != StatusInProgress || c.AppointmentOn != day("2026-11-25") {
 		t.Fatalf("offer: %+v %v %s", ev, err, c.Status)
 	}
-	ev, err = c.RecordRiskAssessment("medium", day("2026-12-01"), "officer1", at("2026-11-25T10:00:00Z"))
-	if err != nil || ev.Rule != "ASB-5" || c.RiskLevel != "medium" || c.RiskAssessment.AssessedBy != "officer1" || c.RiskAssessment.NextReviewOn != day("2026-12-01") {
+	ev, err = c.RecordRiskAssessment(RiskAssessmentInput{Level: "medium", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-25T10:00:00Z"))
+	if err != nil || ev.Rule != "ASB-5" || c.RiskLevel != "medium" || c.RiskAssessment.AssessedBy != by("officer1") || c.RiskAssessment.NextReviewOn != day("2026-12-01") {
 		t.Fatalf("risk: %+v %v", c.RiskAssessment, err)
 	}
 	// without a date, the review falls due at the end of the level's interval: 25 Nov + 28 days
-	ok(t)(c.RecordRiskAssessment("standard", workdays.Date{}, "officer1", at("2026-11-25T10:00:00Z")))
+	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Level: "standard", NextReviewOn: ""}, by("officer1"), at("2026-11-25T10:00:00Z")))
 	if c.RiskAssessment.NextReviewOn != day("2026-12-23") || c.RiskLevel != "standard" {
 		t.Fatalf("default review: %s", c.RiskAssessment.NextReviewOn)
 	}
-	item, ev, err := c.AddAction("acceptable-behaviour-contract", "Agree an ABC with the household", day("2026-12-04"), "officer1", at("2026-11-25T11:00:00Z"))
+	item, ev, err := c.AddAction(NewAction{Tool: "acceptable-behaviour-contract", Description: "Agree an ABC with the household", DueOn: "2026-12-04"}, by("officer1"), at("2026-11-25T11:00:00Z"))
 	if err != nil || item.ID != "A1" || ev.Rule != "ASB-8" || len(c.Actions) != 1 {
 		t.Fatalf("action: %+v %v", item, err)
 	}
-	ev, err = c.CompleteAction("A1", "officer1", at("2026-12-07T10:00:00Z"))
+	ev, err = c.CompleteAction("A1", by("officer1"), at("2026-12-07T10:00:00Z"))
 	if err != nil || ev.Details["onTime"] != false || c.Actions[0].CompletedAt == nil {
 		t.Fatalf("complete late: %+v %v", ev, err)
 	}
-	ok(t)(c.LogContact("phone", "reporter", "Noise has stopped", "officer1", at("2026-12-08T10:00:00Z")))
-	if len(c.Contacts) != 1 || c.Contacts[0].Method != "phone" || c.Contacts[0].By != "officer1" || c.Contacts[0].Summary != "Noise has stopped" {
+	ok(t)(c.LogContact(ContactLog{Method: "phone", With: "reporter", Summary: "Noise has stopped"}, by("officer1"), at("2026-12-08T10:00:00Z")))
+	if len(c.Contacts) != 1 || c.Contacts[0].Method != "phone" || c.Contacts[0].By != by("officer1") || c.Contacts[0].Summary != "Noise has stopped" {
 		t.Fatalf("contacts log: %+v", c.Contacts)
 	}
-	ev, err = c.Close("ABC kept; no further reports", &Satisfaction{Handling: 5, Outcome: 4}, "officer1", at("2026-12-09T10:00:00Z"))
+	ev, err = c.Close(Closure{Outcome: "ABC kept; no further reports", Satisfaction: &Satisfaction{Handling: 5, Outcome: 4}}, by("officer1"), at("2026-12-09T10:00:00Z"))
 	if err != nil || c.Status != StatusClosed || c.ClosedAt == nil || ev.Details["daysOpen"] != 16 || c.DaysOpen() != 16 {
 		t.Fatalf("close: %+v %v", ev, err)
 	}
-	ev, err = c.Reopen("A further report from the same reporter", "officer1", at("2026-12-10T10:00:00Z"))
+	ev, err = c.Reopen(Reopening{Reason: "A further report from the same reporter"}, by("officer1"), at("2026-12-10T10:00:00Z"))
 	if err != nil || ev.Action != "reopened" || c.Status != StatusInProgress || c.ClosedAt != nil || c.Satisfaction != nil || c.ReopenedCount != 1 {
 		t.Fatalf("reopen: %+v %v", c, err)
 	}
-	ok(t)(c.Close("Resolved", &Satisfaction{}, "officer1", at("2026-12-11T10:00:00Z")))
+	ok(t)(c.Close(Closure{Outcome: "Resolved", Satisfaction: &Satisfaction{}}, by("officer1"), at("2026-12-11T10:00:00Z")))
 	if c.Satisfaction != nil {
 		t.Error("an empty rating is no response")
 	}
@@ -165,28 +173,46 @@ func TestTransitions_InvalidInput(t *testing.T) {
 		do     func(c *Case) error
 		fields []string
 	}{
-		{"assign nobody", func(c *Case) error { _, err := c.Assign(" ", "m", now); return err }, []string{"officer"}},
-		{"appointment in the past", func(c *Case) error { _, err := c.OfferAppointment(day("2026-11-23"), "o", now); return err }, []string{"appointmentOn"}},
+		{"assign nobody", func(c *Case) error { _, err := c.Assign(Assignment{Officer: " "}, by("m"), now); return err }, []string{"officer"}},
+		{"appointment in the past", func(c *Case) error {
+			_, err := c.OfferAppointment(Appointment{AppointmentOn: "2026-11-23"}, by("o"), now)
+			return err
+		}, []string{"appointmentOn"}},
 		{"risk level and review today", func(c *Case) error {
-			_, err := c.RecordRiskAssessment("extreme", day("2026-11-24"), "o", now)
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "extreme", NextReviewOn: "2026-11-24"}, by("o"), now)
 			return err
 		},
 			[]string{"level", "nextReviewOn"}},
-		{"high risk reviewed after 8 days", func(c *Case) error { _, err := c.RecordRiskAssessment("high", day("2026-12-02"), "o", now); return err },
+		{"high risk reviewed after 8 days", func(c *Case) error {
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-12-02"}, by("o"), now)
+			return err
+		},
 			[]string{"nextReviewOn"}},
 		{"bad action", func(c *Case) error {
-			_, _, err := c.AddAction("thumbscrews", " ", day("2026-11-23"), "o", now)
+			_, _, err := c.AddAction(NewAction{Tool: "thumbscrews", Description: " ", DueOn: "2026-11-23"}, by("o"), now)
 			return err
 		},
 			[]string{"tool", "description", "dueOn"}},
-		{"action with no due date", func(c *Case) error { _, _, err := c.AddAction("mediation", "x", workdays.Date{}, "o", now); return err }, []string{"dueOn"}},
+		{"action with no due date", func(c *Case) error {
+			_, _, err := c.AddAction(NewAction{Tool: "mediation", Description: "x", DueOn: ""}, by("o"), now)
+			return err
+		}, []string{"dueOn"}},
 		{"bad contact", func(c *Case) error {
-			_, err := c.LogContact("pigeon", strings.Repeat("x", 201), "", "o", now)
+			_, err := c.LogContact(ContactLog{Method: "pigeon", With: strings.Repeat("x", 201), Summary: ""}, by("o"), now)
 			return err
 		},
 			[]string{"method", "with", "summary"}},
+		{"malformed dates", func(c *Case) error {
+			_, _, err := c.AddAction(NewAction{Tool: "mediation", Description: "x", DueOn: "31/12/2026"}, by("o"), now)
+			return err
+		}, []string{"dueOn"}},
+		{"appointment not a date", func(c *Case) error {
+			_, err := c.OfferAppointment(Appointment{AppointmentOn: "tomorrow"}, by("o"), now)
+			return err
+		}, []string{"appointmentOn"}},
+		{"nothing given", func(c *Case) error { _, err := c.LogContact(ContactLog{}, by("o"), now); return err }, []string{"method", "summary"}},
 		{"bad closure", func(c *Case) error {
-			_, err := c.Close(" ", &Satisfaction{Handling: 6, Outcome: -1}, "o", now)
+			_, err := c.Close(Closure{Outcome: " ", Satisfaction: &Satisfaction{Handling: 6, Outcome: -1}}, by("o"), now)
 			return err
 		},
 			[]string{"outcome", "satisfaction.handling", "satisfaction.outcome"}},
@@ -202,8 +228,8 @@ func TestTransitions_InvalidInput(t *testing.T) {
 		})
 	}
 	c := newCase()
-	ok(t)(c.Close("done", nil, "o", now))
-	_, err := c.Reopen("", "o", now)
+	ok(t)(c.Close(Closure{Outcome: "done"}, by("o"), now))
+	_, err := c.Reopen(Reopening{Reason: ""}, by("o"), now)
 	wantFields(t, err, "reason")
 }
 
@@ -211,29 +237,41 @@ func TestTransitions_InvalidInput(t *testing.T) {
 func TestTransitions_Forbidden(t *testing.T) {
 	now := at("2026-11-24T10:00:00Z")
 	c := newCase()
-	_, err := c.Reopen("x", "o", now)
+	_, err := c.Reopen(Reopening{Reason: "x"}, by("o"), now)
 	wantConflict(t, err, "ASB-9")
-	_, _, err = c.AddAction("mediation", "Offer mediation", day("2026-12-01"), "o", now)
+	_, _, err = c.AddAction(NewAction{Tool: "mediation", Description: "Offer mediation", DueOn: "2026-12-01"}, by("o"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok(t)(c.CompleteAction("A1", "o", now))
-	_, err = c.CompleteAction("A1", "o", now)
+	ok(t)(c.CompleteAction("A1", by("o"), now))
+	_, err = c.CompleteAction("A1", by("o"), now)
 	wantConflict(t, err, "ASB-8")
-	if _, err := c.CompleteAction("A9", "o", now); apperr.CodeOf(err) != apperr.NotFound {
+	if _, err := c.CompleteAction("A9", by("o"), now); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("unknown action: %v", err)
 	}
-	ok(t)(c.Close("done", nil, "o", now))
-	_, err = c.Close("again", nil, "o", now)
+	ok(t)(c.Close(Closure{Outcome: "done"}, by("o"), now))
+	_, err = c.Close(Closure{Outcome: "again"}, by("o"), now)
 	wantConflict(t, err, "ASB-9")
 	onClosed := map[string]func() error{
-		"acknowledge": func() error { _, err := c.Acknowledge("o", now); return err },
-		"assign":      func() error { _, err := c.Assign("o2", "m", now); return err },
-		"appointment": func() error { _, err := c.OfferAppointment(day("2026-11-30"), "o", now); return err },
-		"risk":        func() error { _, err := c.RecordRiskAssessment("high", day("2026-11-30"), "o", now); return err },
-		"add action":  func() error { _, _, err := c.AddAction("mediation", "x", day("2026-11-30"), "o", now); return err },
-		"complete":    func() error { _, err := c.CompleteAction("A1", "o", now); return err },
-		"contact":     func() error { _, err := c.LogContact("phone", "reporter", "x", "o", now); return err },
+		"acknowledge": func() error { _, err := c.Acknowledge(by("o"), now); return err },
+		"assign":      func() error { _, err := c.Assign(Assignment{Officer: "o2"}, by("m"), now); return err },
+		"appointment": func() error {
+			_, err := c.OfferAppointment(Appointment{AppointmentOn: "2026-11-30"}, by("o"), now)
+			return err
+		},
+		"risk": func() error {
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-11-30"}, by("o"), now)
+			return err
+		},
+		"add action": func() error {
+			_, _, err := c.AddAction(NewAction{Tool: "mediation", Description: "x", DueOn: "2026-11-30"}, by("o"), now)
+			return err
+		},
+		"complete": func() error { _, err := c.CompleteAction("A1", by("o"), now); return err },
+		"contact": func() error {
+			_, err := c.LogContact(ContactLog{Method: "phone", With: "reporter", Summary: "x"}, by("o"), now)
+			return err
+		},
 	}
 	for name, do := range onClosed {
 		if err := do(); apperr.CodeOf(err) != apperr.Conflict {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -63,3 +64,6 @@ func wantConflict(t *testing.T, err error, rule string) {
 		t.Errorf("want a conflict citing %s, got %v", rule, err)
 	}
 }
+
+// by is a member of staff with a stable id and a display name derived from it.
+func by(id string) casefile.Actor { return casefile.Actor{ID: id, Name: "Officer " + id} }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/decision"
 	"github.com/councilhousing/backend/shared/rules/validate"
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -18,18 +19,10 @@ type Location struct {
 	Postcode string `json:"postcode" validate:"required,postcode"`
 }
 
-// Reporter is how to contact a named reporter. Kept apart from the case (the store holds it separately) and
-// never logged. Stored as the case's CONTACT item under the same attribute names as every contact, so the
-// reminders can read it (shared/reminders).
-type Reporter struct {
-	Name             string `json:"name" dynamodbav:"name" validate:"required,max=200"`
-	Email            string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
-	Phone            string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
-	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // default: email if given, else sms
-	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"`                                        // postal address, required for letters
-	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
-	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
-}
+// Reporter is how to contact a named reporter: the one contact shape (shared/rules/contact), kept apart from
+// the case (the store holds it as the case's CONTACT item, where the reminders and the notifier read it) and
+// never logged.
+type Reporter = contact.Details
 
 // Risk are the reporter's answers that decide the risk level (ASB-4) and referrals (ASB-6).
 type Risk struct {

@@ -115,14 +115,14 @@ func TestASB4_Acknowledge(t *testing.T) {
 			if cs.AcknowledgeBy.String() != c.due || cs.Status != StatusReceived {
 				t.Fatalf("due %s status %s", cs.AcknowledgeBy, cs.Status)
 			}
-			ev, err := cs.Acknowledge("officer1", at(c.acknowledged))
-			if err != nil || ev.Action != "acknowledged" || ev.Rule != "ASB-4" || ev.Actor != "officer1" || ev.Details["onTime"] != c.onTime || ev.Details["due"] != c.due {
+			ev, err := cs.Acknowledge(by("officer1"), at(c.acknowledged))
+			if err != nil || ev.Action != "acknowledged" || ev.Rule != "ASB-4" || ev.Actor != "Officer officer1" || ev.ActorID != "officer1" || ev.Details["onTime"] != c.onTime || ev.Details["due"] != c.due {
 				t.Errorf("event %+v %v", ev, err)
 			}
 			if cs.Status != StatusAcknowledged || cs.AcknowledgedAt == nil || !cs.AcknowledgedAt.Equal(at(c.acknowledged)) {
 				t.Errorf("status %s at %v", cs.Status, cs.AcknowledgedAt)
 			}
-			_, err = cs.Acknowledge("officer2", at(c.acknowledged))
+			_, err = cs.Acknowledge(by("officer2"), at(c.acknowledged))
 			wantConflict(t, err, "ASB-4")
 		})
 	}

@@ -1,0 +1,449 @@
+// Package asbcases is the ASB application service: one method per use case of anti-social behaviour reports and
+// cases (shared/rules/asb), each run through the shared change pipeline (shared/app/casework). The JSON API, the
+// out-of-hours queue consumer, and the pages to come, are thin transports over it.
+package asbcases
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/ids"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// Stored is an ASB case as stored, with the reporter's contact (nil for an anonymous report).
+type Stored = casework.Stored[asb.Case, asb.Reporter]
+
+// Filter narrows the staff list; Today decides what is overdue.
+type Filter struct {
+	Status, Type, Channel, Officer string
+	Overdue                        bool
+	Today                          workdays.Date
+}
+
+// Store is what the service needs from storage (shared/adapters/dynamo implements it).
+type Store interface {
+	casework.Store[asb.Case, asb.Reporter]
+	// List pages through cases newest first, narrowed by f.
+	List(ctx context.Context, f Filter, limit int, token string) ([]asb.Case, string, error)
+	// Month reads the cases received in [from, to) and those closed in it (ASB-9).
+	Month(ctx context.Context, from, to time.Time) (received, closed []asb.Case, err error)
+	// ReportsSince counts the cases reported by the reporter with this key (asb.Case.ReporterKey) received in
+	// [since, until] (ASB-7).
+	ReportsSince(ctx context.Context, reporterKey string, since, until time.Time) (int, error)
+	// OnceRef is the case a once-only key led to, "" when the key is unused.
+	OnceRef(ctx context.Context, scope, id string) (string, error)
+}
+
+// Service runs the ASB use cases.
+type Service struct {
+	Store  Store
+	Outbox casework.Outbox
+	Homes  int // homes managed, for NM01
+}
+
+func (s Service) pipeline() casework.Pipeline[asb.Case, asb.Reporter] {
+	return casework.Pipeline[asb.Case, asb.Reporter]{Store: s.Store, Outbox: s.Outbox}
+}
+
+// OutOfHoursCall is the once-only scope of an out-of-hours call id: a redelivered call makes no second case.
+const OutOfHoursCall = "out-of-hours-call"
+
+const what = "ASB report"
+
+var staff = []string{catalog.GroupASBOfficer, catalog.GroupASBManager}
+
+// Report is a report from the public form.
+type Report struct {
+	Form   asb.Report
+	At     time.Time               // when it was received (ASB-4 targets run from it)
+	Answer casework.AnswerRecorder // keeps the receipt with the case for a retried request
+}
+
+// Receipt is what the reporter is told about their new case.
+type Receipt struct {
+	Case        asb.Case
+	Assessment  asb.Assessment // category, risk, targets, referrals, advice and reasons (ASB-2..ASB-6)
+	CaseReview  asb.CaseReview // ASB-7
+	AccessToken string         // shown once, stored only as a hash; "" for anonymous reports
+}
+
+// Report validates and records a report from the public: its category, risk and working-day targets (ASB-3,
+// ASB-4), its referrals (ASB-6) and the reporter's acknowledgement, and an access token for a named reporter.
+func (s Service) Report(ctx context.Context, cmd Report) (Receipt, error) {
+	if err := cmd.Form.Validate(cmd.At); err != nil {
+		return Receipt{}, err
+	}
+	return s.open(ctx, intake{form: cmd.Form, channel: asb.ChannelOnline, at: cmd.At, by: casefile.ByResident, withToken: true, answer: cmd.Answer})
+}
+
+// RecordCall is an out-of-hours call taken from the queue.
+type RecordCall struct {
+	Call asb.Call
+	At   time.Time // when the call was queued: receivedAt may not be after it
+}
+
+// CallOutcome is what became of a call: its case, made now or by an earlier delivery.
+type CallOutcome struct {
+	Reference string
+	Duplicate bool    // the call had already made its case
+	Receipt   Receipt // the new case (zero for a duplicate)
+}
+
+// RecordCall turns an out-of-hours call into a case with channel "out-of-hours", timed from the call
+// (ASB-10), once per callId: a redelivered or concurrently delivered call finds the case its first delivery made.
+func (s Service) RecordCall(ctx context.Context, cmd RecordCall) (CallOutcome, error) {
+	call := cmd.Call
+	if err := call.Validate(cmd.At); err != nil {
+		return CallOutcome{}, err
+	}
+	if ref, err := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); err != nil || ref != "" {
+		return CallOutcome{Reference: ref, Duplicate: true}, err
+	}
+	ref := ids.NewReference("ASB")
+	r, err := s.open(ctx, intake{ref: ref, form: call.Report, channel: asb.ChannelOutOfHours, at: call.ReceivedTime(), by: casefile.ByOutOfHours,
+		call: &call, once: []casework.Once{{Scope: OutOfHoursCall, ID: call.CallID, Ref: ref}}})
+	if apperr.CodeOf(err) == apperr.Conflict {
+		// a concurrent delivery of the same call won: its case stands
+		if first, lookErr := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); lookErr == nil && first != "" {
+			return CallOutcome{Reference: first, Duplicate: true}, nil
+		}
+	}
+	if err != nil {
+		return CallOutcome{}, err
+	}
+	return CallOutcome{Reference: ref, Receipt: r}, nil
+}
+
+// intake is a valid report arriving by one channel.
+type intake struct {
+	ref       string // made here when empty
+	form      asb.Report
+	channel   string
+	at        time.Time
+	by        casefile.Actor
+	call      *asb.Call // out-of-hours calls
+	withToken bool
+	answer    casework.AnswerRecorder
+	once      []casework.Once
+}
+
+// open assesses a valid report and creates its case with the first timeline entry, the referrals and the
+// reporter's acknowledgement, in one transaction.
+func (s Service) open(ctx context.Context, in intake) (Receipt, error) {
+	r := in.form
+	dropped := r.Anonymise()
+	a := asb.Assess(r, in.at)
+	if dropped {
+		a.Advice = append(a.Advice, "You asked to stay anonymous, so we have not kept the contact details you gave. (ASB-2)")
+	}
+	ref := in.ref
+	if ref == "" {
+		ref = ids.NewReference("ASB")
+	}
+	c := asb.NewCase(ref, r, a, in.channel, in.at)
+	if key := asb.ContactKey(r.Reporter); key != "" {
+		c.ReporterKey = ids.Hash(key)
+	}
+	details := map[string]any{"channel": in.channel, "type": r.Type, "category": a.Category, "riskLevel": a.RiskLevel,
+		"acknowledgeBy": a.AcknowledgeBy.String(), "appointmentBy": a.AppointmentBy.String(), "reasons": a.Reasons}
+	if in.call != nil {
+		c.CallID, c.Operator, c.AdvisedPolice = in.call.CallID, in.call.Operator, in.call.AdvisedPolice
+		details["callId"], details["operator"], details["advisedPolice"] = c.CallID, c.Operator, c.AdvisedPolice
+	}
+	earlier := 0
+	if c.ReporterKey != "" {
+		var err error
+		if earlier, err = s.Store.ReportsSince(ctx, c.ReporterKey, in.at.AddDate(0, -asb.CaseReviewMonths, 0), in.at); err != nil {
+			return Receipt{}, err
+		}
+	}
+	receipt := Receipt{Case: c, Assessment: a, CaseReview: asb.CaseReviewFor(r.Anonymous, earlier)}
+	details["caseReviewEligible"] = receipt.CaseReview.Eligible
+	stored := Stored{Case: c, Contact: r.Reporter}
+	if in.withToken && !r.Anonymous {
+		receipt.AccessToken = ids.NewAccessToken()
+		stored.TokenHash = ids.HashToken(receipt.AccessToken)
+	}
+	messages, err := followUps(c, r.Reporter)
+	if err != nil {
+		return Receipt{}, err
+	}
+	answer, err := in.answer.Record(receipt)
+	if err != nil {
+		return Receipt{}, err
+	}
+	ev := casefile.NewEvent(in.at, in.by, "reported", "ASB-2", details)
+	err = s.pipeline().Create(ctx, stored, casework.Writes{Events: []casefile.Event{ev}, Messages: messages, Answer: answer, Once: in.once})
+	return receipt, err
+}
+
+// followUps are the messages a new case sends: the ASB-6 referrals and the reporter's acknowledgement (none for
+// anonymous reports). Their ids are stable, so a re-delivery is recognisable downstream.
+func followUps(c asb.Case, reporter *asb.Reporter) ([]casework.Message, error) {
+	var out []casework.Message
+	for _, ref := range c.Referrals {
+		id := c.Reference + "#" + ref.Kind
+		m, err := casework.NewMessage(id, catalog.ReferralsQueue, ref.Kind+"-referral", map[string]any{
+			"id": id, "kind": ref.Kind, "rule": ref.Rule, "why": ref.Why,
+			"caseRef": c.Reference, "type": c.Type, "riskLevel": c.RiskLevel, "receivedAt": c.ReceivedAt,
+		}, c.ReceivedAt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if reporter == nil || c.Anonymous {
+		return out, nil
+	}
+	req := notification.Request{
+		ID: c.Reference + "#received", Template: notification.ASBReportReceived, CaseKind: casefile.ASB, CaseRef: c.Reference,
+		To: notification.ToResident(*reporter),
+		Personalisation: map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
+			"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")},
+		RequestedAt: c.ReceivedAt,
+	}
+	m, err := req.Message()
+	return append(out, m), err
+}
+
+// ResidentRequest is the reporter acting with the access token they were given.
+type ResidentRequest struct {
+	Ref   string
+	Token string
+}
+
+// Status is the reporter's view of their case (a wrong token answers like an unknown reference).
+func (s Service) Status(ctx context.Context, q ResidentRequest) (asb.Case, error) {
+	st, err := s.pipeline().ReadAsResident(ctx, q.Ref, q.Token, what)
+	return st.Case, err
+}
+
+// List is a page of cases for staff.
+type List struct {
+	By     casework.Staff
+	Filter Filter
+	Limit  int
+	Token  string
+}
+
+var statuses = []string{asb.StatusReceived, asb.StatusAcknowledged, asb.StatusInProgress, asb.StatusClosed}
+
+// Check adds a field error for every filter value that is not one of its kind's, so a transport can list them
+// with its own (e.g. the page size) in one answer.
+func (f Filter) Check(fields *apperr.Fields) {
+	if v := f.Status; v != "" && !slices.Contains(statuses, v) {
+		fields.Add("status", "must be one of: %s", strings.Join(statuses, ", "))
+	}
+	if v := f.Type; v != "" {
+		if _, ok := asb.TypeRuleOf(v); !ok {
+			fields.Add("type", "must be one of: %s", strings.Join(asb.TypeNames(), ", "))
+		}
+	}
+	if v := f.Channel; v != "" && !slices.Contains(asb.Channels, v) {
+		fields.Add("channel", "must be one of: %s", strings.Join(asb.Channels, ", "))
+	}
+}
+
+// List pages through cases newest first, narrowed by the filter (every bad filter value is listed).
+func (s Service) List(ctx context.Context, q List) ([]asb.Case, string, error) {
+	if err := q.By.Check(staff...); err != nil {
+		return nil, "", err
+	}
+	var f apperr.Fields
+	q.Filter.Check(&f)
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	return s.Store.List(ctx, q.Filter, q.Limit, q.Token)
+}
+
+// Record is a case for staff: the case, the reporter's contact, the timeline and open deadlines, whether it is
+// overdue, and the action item a change added (if any).
+type Record struct {
+	Stored
+	Overdue bool
+	Action  *asb.ActionItem
+}
+
+func recordOf(st Stored, at time.Time) Record {
+	return Record{Stored: st, Overdue: asb.IsOverdue(st.Case, workdays.DateOf(at))}
+}
+
+// Read is a member of staff opening a case.
+type Read struct {
+	Ref string
+	By  casework.Staff
+	At  time.Time // today, for what is overdue
+}
+
+// Get reads a case's whole record.
+func (s Service) Get(ctx context.Context, q Read) (Record, error) {
+	if err := q.By.Check(staff...); err != nil {
+		return Record{}, err
+	}
+	st, err := s.Store.Load(ctx, q.Ref)
+	return recordOf(st, q.At), err
+}
+
+// Staff actions: who, when, on which case, and the input of the rules' transition.
+type (
+	Acknowledge struct {
+		Ref string
+		By  casework.Staff
+		At  time.Time
+	}
+	Assign struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.Assignment
+	}
+	OfferAppointment struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.Appointment
+	}
+	RecordRiskAssessment struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.RiskAssessmentInput
+	}
+	AddAction struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.NewAction
+	}
+	CompleteAction struct {
+		Ref      string
+		By       casework.Staff
+		At       time.Time
+		ActionID string
+	}
+	LogContact struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.ContactLog
+	}
+	Close struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.Closure
+	}
+	Reopen struct {
+		Ref   string
+		By    casework.Staff
+		At    time.Time
+		Input asb.Reopening
+	}
+)
+
+// Acknowledge records the acknowledgement (ASB-4).
+func (s Service) Acknowledge(ctx context.Context, cmd Acknowledge) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Acknowledge(cmd.By.Actor(), cmd.At) })
+}
+
+// Assign gives the case to an officer, by staff id.
+func (s Service) Assign(ctx context.Context, cmd Assign) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Assign(cmd.Input, cmd.By.Actor(), cmd.At) })
+}
+
+// OfferAppointment records the appointment offered to the reporter (ASB-3).
+func (s Service) OfferAppointment(ctx context.Context, cmd OfferAppointment) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+		return c.OfferAppointment(cmd.Input, cmd.By.Actor(), cmd.At)
+	})
+}
+
+// RecordRiskAssessment records the risk level and its next review (ASB-5).
+func (s Service) RecordRiskAssessment(ctx context.Context, cmd RecordRiskAssessment) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+		return c.RecordRiskAssessment(cmd.Input, cmd.By.Actor(), cmd.At)
+	})
+}
+
+// AddAction adds an action-plan item using an ASB-8 tool; the record names the item added.
+func (s Service) AddAction(ctx context.Context, cmd AddAction) (Record, error) {
+	var added asb.ActionItem
+	r, err := s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+		item, ev, err := c.AddAction(cmd.Input, cmd.By.Actor(), cmd.At)
+		added = item
+		return ev, err
+	})
+	if err == nil {
+		r.Action = &added
+	}
+	return r, err
+}
+
+// CompleteAction marks an action-plan item done (ASB-8).
+func (s Service) CompleteAction(ctx context.Context, cmd CompleteAction) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+		return c.CompleteAction(cmd.ActionID, cmd.By.Actor(), cmd.At)
+	})
+}
+
+// LogContact records a contact in the case's contacts log.
+func (s Service) LogContact(ctx context.Context, cmd LogContact) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.LogContact(cmd.Input, cmd.By.Actor(), cmd.At) })
+}
+
+// Close ends the case with its outcome and the reporter's satisfaction (ASB-9).
+func (s Service) Close(ctx context.Context, cmd Close) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Close(cmd.Input, cmd.By.Actor(), cmd.At) })
+}
+
+// Reopen puts a closed case back in progress (ASB-9).
+func (s Service) Reopen(ctx context.Context, cmd Reopen) (Record, error) {
+	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Reopen(cmd.Input, cmd.By.Actor(), cmd.At) })
+}
+
+// act runs one officer's transition through the pipeline: ASB officers and managers only; no messages.
+func (s Service) act(ctx context.Context, ref string, by casework.Staff, at time.Time, apply func(*asb.Case) (casefile.Event, error)) (Record, error) {
+	saved, _, err := s.pipeline().Change(ctx, ref, func(Stored) error { return by.Check(staff...) },
+		func(c *asb.Case, _ Stored) (casework.Outcome, error) {
+			ev, err := apply(c)
+			return casework.Outcome{Events: []casefile.Event{ev}}, err
+		})
+	if err != nil {
+		return Record{}, err
+	}
+	return recordOf(saved, at), nil
+}
+
+// MonthlyReport is an ASB manager asking for the ASB-9 report of one London month.
+type MonthlyReport struct {
+	By    casework.Staff
+	Month string // YYYY-MM
+}
+
+// MonthlyReport is ASB-9 and NM01 for one month, from that month's cases only.
+func (s Service) MonthlyReport(ctx context.Context, q MonthlyReport) (asb.MonthlyReport, error) {
+	if err := q.By.Check(catalog.GroupASBManager); err != nil {
+		return asb.MonthlyReport{}, err
+	}
+	from, to, err := asb.MonthBounds(q.Month)
+	if err != nil {
+		var f apperr.Fields
+		f.Add("month", "must be a month in the form YYYY-MM")
+		return asb.MonthlyReport{}, f.Err()
+	}
+	received, closed, err := s.Store.Month(ctx, from, to)
+	if err != nil {
+		return asb.MonthlyReport{}, err
+	}
+	return asb.Monthly(q.Month, received, closed, s.Homes), nil
+}

@@ -1,0 +1,278 @@
+package asb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/validate"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// The inputs of the staff actions: what an officer says when they act on a case. They are the request bodies of
+// the JSON API (hence the JSON names), and every transition validates its input, listing every field problem.
+// Dates are YYYY-MM-DD London dates (WD-3), kept as text here so that a malformed one is a field problem too.
+type (
+	// Assignment gives the case to an officer (POST .../assignment).
+	Assignment struct {
+		// Officer is the staff id (JWT sub) of the officer who takes the case: their deadlines and reminders follow.
+		Officer string `json:"officer" validate:"required,max=200"`
+	}
+	// Appointment is the appointment offered to the reporter (POST .../appointment, ASB-3).
+	Appointment struct {
+		AppointmentOn string `json:"appointmentOn" validate:"required,date"`
+	}
+	// RiskAssessmentInput is the risk level and, optionally, when it is next reviewed (POST .../risk-assessment,
+	// ASB-5); without a date the review falls due at the end of the level's interval.
+	RiskAssessmentInput struct {
+		Level        string `json:"level" validate:"required"`
+		NextReviewOn string `json:"nextReviewOn,omitempty" validate:"omitempty,date"`
+	}
+	// NewAction is an action-plan item using an ASB-8 tool (POST .../actions).
+	NewAction struct {
+		Tool        string `json:"tool" validate:"required"`
+		Description string `json:"description" validate:"required,max=2000"`
+		DueOn       string `json:"dueOn" validate:"required,date"`
+	}
+	// ContactLog is a contact with the reporter or another party (POST .../contacts).
+	ContactLog struct {
+		Method  string `json:"method" validate:"required"`
+		With    string `json:"with,omitempty" validate:"omitempty,max=200"` // e.g. reporter, subject, witness, police
+		Summary string `json:"summary" validate:"required,max=5000"`
+	}
+	// Closure is the case's outcome and, when the reporter answered, their satisfaction (POST .../closure, ASB-9).
+	Closure struct {
+		Outcome      string        `json:"outcome" validate:"required,max=2000"`
+		Satisfaction *Satisfaction `json:"satisfaction,omitempty"`
+	}
+	// Reopening says why a closed case is reopened (POST .../reopening).
+	Reopening struct {
+		Reason string `json:"reason" validate:"required,max=2000"`
+	}
+)
+
+// check validates in by its tags, adds "is required" for text that is only white space (which the tags let
+// through), and lets more add the checks tags cannot express. It returns the list of every problem.
+func check(in any, text map[string]string, more func(f *apperr.Fields)) error {
+	f := validate.Struct(in)
+	for name, value := range text {
+		if value != "" && blank(value) {
+			f.Add(name, "is required")
+		}
+	}
+	if more != nil {
+		more(&f)
+	}
+	return f.Err()
+}
+
+// date reads a date the tags already checked (zero when absent or malformed).
+func date(s string) workdays.Date {
+	d, _ := workdays.ParseDate(s)
+	return d
+}
+
+func (c *Case) closed() bool { return c.Status == StatusClosed }
+
+// mustBeOpen refuses work on a closed case: a closed case keeps the record it was closed with (its outcome
+// and satisfaction count in ASB-9), so any new work starts with a reopening on the timeline.
+func (c *Case) mustBeOpen(action string) error {
+	if c.closed() {
+		return apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is closed: reopen it before you %s", c.Reference, action)
+	}
+	return nil
+}
+
+func (c *Case) inProgress() {
+	if c.Status == StatusReceived || c.Status == StatusAcknowledged {
+		c.Status = StatusInProgress
+	}
+}
+
+// Acknowledge records the acknowledgement (ASB-4: within 1 working day of receipt). It takes no input.
+func (c *Case) Acknowledge(by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("acknowledge it"); err != nil {
+		return casefile.Event{}, err
+	}
+	if c.AcknowledgedAt != nil {
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-4", "Case %s was already acknowledged on %s", c.Reference, workdays.DateOf(*c.AcknowledgedAt))
+	}
+	at = at.UTC()
+	c.AcknowledgedAt = &at
+	if c.Status == StatusReceived {
+		c.Status = StatusAcknowledged
+	}
+	onTime := !workdays.DateOf(at).After(c.AcknowledgeBy)
+	return casefile.NewEvent(at, by, "acknowledged", "ASB-4", map[string]any{"due": c.AcknowledgeBy.String(), "onTime": onTime}), nil
+}
+
+// Assign gives the case to an officer, by staff id (their deadlines and reminders follow).
+func (c *Case) Assign(in Assignment, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("assign it"); err != nil {
+		return casefile.Event{}, err
+	}
+	if err := check(in, map[string]string{"officer": in.Officer}, nil); err != nil {
+		return casefile.Event{}, err
+	}
+	previous := c.Officer
+	c.Officer = strings.TrimSpace(in.Officer)
+	return casefile.NewEvent(at, by, "assigned", "", map[string]any{"officer": c.Officer, "previous": previous}), nil
+}
+
+// OfferAppointment records the appointment offered to the reporter (ASB-3 target).
+func (c *Case) OfferAppointment(in Appointment, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("offer an appointment"); err != nil {
+		return casefile.Event{}, err
+	}
+	on := date(in.AppointmentOn)
+	err := check(in, nil, func(f *apperr.Fields) {
+		if !on.IsZero() && on.Before(workdays.DateOf(at)) {
+			f.Add("appointmentOn", "cannot be in the past")
+		}
+	})
+	if err != nil {
+		return casefile.Event{}, err
+	}
+	at = at.UTC()
+	first := c.AppointmentOfferedAt == nil
+	if first {
+		c.AppointmentOfferedAt = &at
+	}
+	c.AppointmentOn = on
+	c.inProgress()
+	onTime := !workdays.DateOf(*c.AppointmentOfferedAt).After(c.AppointmentBy)
+	return casefile.NewEvent(at, by, "appointment-offered", "ASB-3", map[string]any{"appointmentOn": on.String(), "due": c.AppointmentBy.String(), "onTime": onTime, "first": first}), nil
+}
+
+// RecordRiskAssessment records the risk level and when it is next reviewed (ASB-5). The review date may be
+// sooner than the level's interval, never later; without one it falls due at the end of the interval. The
+// assessment is made at the first meeting, so it also meets the appointment target if no offer was recorded.
+func (c *Case) RecordRiskAssessment(in RiskAssessmentInput, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("assess risk"); err != nil {
+		return casefile.Event{}, err
+	}
+	interval, known := RiskLevels[in.Level]
+	today, next := workdays.DateOf(at), date(in.NextReviewOn)
+	err := check(in, nil, func(f *apperr.Fields) {
+		if in.Level != "" && !known {
+			f.Add("level", "must be one of: %s", strings.Join(SortedRiskLevels(), ", "))
+		}
+		switch {
+		case next.IsZero():
+		case !next.After(today):
+			f.Add("nextReviewOn", "must be after today")
+		case known && next.After(today.AddDays(interval)):
+			f.Add("nextReviewOn", "must be no later than %s: %s risk is reviewed at least every %d days (ASB-5)", today.AddDays(interval), in.Level, interval)
+		}
+	})
+	if err != nil {
+		return casefile.Event{}, err
+	}
+	if next.IsZero() {
+		next = today.AddDays(interval)
+	}
+	c.RiskAssessment = &RiskAssessment{Level: in.Level, NextReviewOn: next, AssessedAt: at.UTC(), AssessedBy: by}
+	c.RiskLevel = in.Level
+	c.inProgress()
+	return casefile.NewEvent(at, by, "risk-assessed", "ASB-5", map[string]any{"level": in.Level, "nextReviewOn": next.String()}), nil
+}
+
+// AddAction adds an action-plan item using an ASB-8 tool.
+func (c *Case) AddAction(in NewAction, by casefile.Actor, at time.Time) (ActionItem, casefile.Event, error) {
+	if err := c.mustBeOpen("add actions"); err != nil {
+		return ActionItem{}, casefile.Event{}, err
+	}
+	due := date(in.DueOn)
+	err := check(in, map[string]string{"description": in.Description}, func(f *apperr.Fields) {
+		if in.Tool != "" && !slices.Contains(Tools, in.Tool) {
+			f.Add("tool", "must be one of the ASB-8 tools: %s", strings.Join(Tools, ", "))
+		}
+		if !due.IsZero() && due.Before(workdays.DateOf(at)) {
+			f.Add("dueOn", "cannot be in the past")
+		}
+	})
+	if err != nil {
+		return ActionItem{}, casefile.Event{}, err
+	}
+	item := ActionItem{ID: fmt.Sprintf("A%d", len(c.Actions)+1), Tool: in.Tool, Description: in.Description, DueOn: due, CreatedAt: at.UTC()}
+	c.Actions = append(c.Actions, item)
+	c.inProgress()
+	return item, casefile.NewEvent(at, by, "action-added", "ASB-8", map[string]any{"actionId": item.ID, "tool": in.Tool, "dueOn": due.String()}), nil
+}
+
+// CompleteAction marks an action done; actionID names it (the route's path, not a body).
+func (c *Case) CompleteAction(actionID string, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("complete actions"); err != nil {
+		return casefile.Event{}, err
+	}
+	i := slices.IndexFunc(c.Actions, func(a ActionItem) bool { return a.ID == actionID })
+	if i < 0 {
+		return casefile.Event{}, apperr.NotFoundf("Case %s has no action %s.", c.Reference, actionID)
+	}
+	if c.Actions[i].CompletedAt != nil {
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-8", "Action %s is already complete", actionID)
+	}
+	done := at.UTC()
+	c.Actions[i].CompletedAt = &done
+	return casefile.NewEvent(at, by, "action-completed", "ASB-8", map[string]any{"actionId": actionID, "onTime": !workdays.DateOf(at).After(c.Actions[i].DueOn)}), nil
+}
+
+// ContactMethods are the ways an officer logs contact.
+var ContactMethods = []string{"phone", "email", "letter", "visit", "meeting", "sms"}
+
+// LogContact records a contact with the reporter or another party in the case's contacts log.
+func (c *Case) LogContact(in ContactLog, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if err := c.mustBeOpen("log contacts"); err != nil {
+		return casefile.Event{}, err
+	}
+	err := check(in, map[string]string{"summary": in.Summary}, func(f *apperr.Fields) {
+		if in.Method != "" && !slices.Contains(ContactMethods, in.Method) {
+			f.Add("method", "must be one of: %s", strings.Join(ContactMethods, ", "))
+		}
+	})
+	if err != nil {
+		return casefile.Event{}, err
+	}
+	c.Contacts = append(c.Contacts, ContactEntry{At: at.UTC(), By: by, Method: in.Method, With: in.With, Summary: in.Summary})
+	c.inProgress()
+	return casefile.NewEvent(at, by, "contact-logged", "", map[string]any{"method": in.Method, "with": in.With, "summary": in.Summary}), nil
+}
+
+// Close ends the case with its outcome and, when the reporter answered, their satisfaction (ASB-9). Open
+// action items and reviews lapse with the case.
+func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if c.closed() {
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is already closed", c.Reference)
+	}
+	if err := check(in, map[string]string{"outcome": in.Outcome}, nil); err != nil {
+		return casefile.Event{}, err
+	}
+	sat := in.Satisfaction
+	if sat != nil && *sat == (Satisfaction{}) {
+		sat = nil // no answer is not a rating (ASB-9 counts responses)
+	}
+	closed := at.UTC()
+	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusClosed, &closed, in.Outcome, sat
+	details := map[string]any{"outcome": in.Outcome, "daysOpen": c.DaysOpen()}
+	if sat != nil {
+		details["satisfaction"] = map[string]any{"handling": sat.Handling, "outcome": sat.Outcome}
+	}
+	return casefile.NewEvent(at, by, "closed", "ASB-9", details), nil
+}
+
+// Reopen puts a closed case back in progress, e.g. on a further report (which is not a new case, ASB-9). The
+// closure's outcome and satisfaction are cleared: the case is counted as closed again when it next closes.
+func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if !c.closed() {
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is not closed", c.Reference)
+	}
+	if err := check(in, map[string]string{"reason": in.Reason}, nil); err != nil {
+		return casefile.Event{}, err
+	}
+	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusInProgress, nil, "", nil
+	c.ReopenedCount++
+	return casefile.NewEvent(at, by, "reopened", "", map[string]any{"reason": in.Reason}), nil
+}

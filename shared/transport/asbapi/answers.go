@@ -1,0 +1,107 @@
+package asbapi
+
+import (
+	"time"
+
+	"github.com/councilhousing/backend/shared/app/asbcases"
+	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/decision"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+)
+
+// Receipt is the answer to a new report (201).
+type Receipt struct {
+	Reference     string           `json:"reference"`
+	Category      asb.Category     `json:"category"`
+	RiskLevel     string           `json:"riskLevel"`
+	AcknowledgeBy workdays.Date    `json:"acknowledgeBy"`
+	AppointmentBy workdays.Date    `json:"appointmentBy"`
+	CaseReview    asb.CaseReview   `json:"caseReview"`
+	AccessToken   string           `json:"accessToken,omitempty"` // none for anonymous reports
+	Advice        []string         `json:"advice"`
+	Reasons       decision.Reasons `json:"reasons"`
+	Channel       string           `json:"channel"`
+}
+
+func receiptOf(r asbcases.Receipt) Receipt {
+	c, a := r.Case, r.Assessment
+	return Receipt{Reference: c.Reference, Category: a.Category, RiskLevel: a.RiskLevel, AcknowledgeBy: a.AcknowledgeBy,
+		AppointmentBy: a.AppointmentBy, CaseReview: r.CaseReview, AccessToken: r.AccessToken, Advice: orEmpty(a.Advice),
+		Reasons: orEmpty(a.Reasons), Channel: c.Channel}
+}
+
+// PublicStatus is the reporter's view of their report.
+type PublicStatus struct {
+	Reference     string        `json:"reference"`
+	Type          string        `json:"type"`
+	Category      asb.Category  `json:"category"`
+	Status        string        `json:"status"`
+	ReceivedAt    time.Time     `json:"receivedAt"`
+	AcknowledgeBy workdays.Date `json:"acknowledgeBy"`
+	AppointmentBy workdays.Date `json:"appointmentBy"`
+	Acknowledged  bool          `json:"acknowledged"`
+	AppointmentOn workdays.Date `json:"appointmentOn,omitzero"`
+	ClosedAt      *time.Time    `json:"closedAt,omitempty"`
+	Outcome       string        `json:"outcome,omitempty"`
+}
+
+func publicStatusOf(c asb.Case) PublicStatus {
+	return PublicStatus{Reference: c.Reference, Type: c.Type, Category: c.Category, Status: c.Status, ReceivedAt: c.ReceivedAt,
+		AcknowledgeBy: c.AcknowledgeBy, AppointmentBy: c.AppointmentBy, Acknowledged: c.AcknowledgedAt != nil,
+		AppointmentOn: c.AppointmentOn, ClosedAt: c.ClosedAt, Outcome: c.Outcome}
+}
+
+// Summary is a case in the staff list.
+type Summary struct {
+	Reference     string        `json:"reference"`
+	Type          string        `json:"type"`
+	Category      asb.Category  `json:"category"`
+	Channel       string        `json:"channel"`
+	Status        string        `json:"status"`
+	RiskLevel     string        `json:"riskLevel"`
+	ReceivedAt    time.Time     `json:"receivedAt"`
+	AcknowledgeBy workdays.Date `json:"acknowledgeBy"`
+	AppointmentBy workdays.Date `json:"appointmentBy"`
+	Officer       string        `json:"officer,omitempty"`
+	CallID        string        `json:"callId,omitempty"`
+	Overdue       bool          `json:"overdue"`
+}
+
+func summaryOf(c asb.Case, today workdays.Date) Summary {
+	return Summary{Reference: c.Reference, Type: c.Type, Category: c.Category, Channel: c.Channel, Status: c.Status,
+		RiskLevel: c.RiskLevel, ReceivedAt: c.ReceivedAt, AcknowledgeBy: c.AcknowledgeBy, AppointmentBy: c.AppointmentBy,
+		Officer: c.Officer, CallID: c.CallID, Overdue: asb.IsOverdue(c, today)}
+}
+
+// CaseDetail is the whole case for staff: the case, the reporter's contact (null when anonymous), the open
+// deadlines and the timeline; after adding an action, the item added.
+type CaseDetail struct {
+	Reference     string              `json:"reference"`
+	Version       int                 `json:"version"`
+	Case          asb.Case            `json:"case"`
+	Reporter      *asb.Reporter       `json:"reporter"`
+	OpenDeadlines []casefile.Deadline `json:"openDeadlines"`
+	Timeline      []casefile.Event    `json:"timeline"`
+	Overdue       bool                `json:"overdue"`
+	Action        *asb.ActionItem     `json:"action,omitempty"`
+}
+
+func detailOf(r asbcases.Record) CaseDetail {
+	return CaseDetail{Reference: r.Case.Reference, Version: r.Version, Case: r.Case, Reporter: r.Contact,
+		OpenDeadlines: orEmpty(asb.OpenDeadlines(r.Case)), Timeline: orEmpty(r.Timeline), Overdue: r.Overdue, Action: r.Action}
+}
+
+// Intake is the webhook's answer (202): the call is queued, or its webhook-id was seen already.
+type Intake struct {
+	Status    string `json:"status"` // queued | duplicate
+	WebhookID string `json:"webhookId"`
+	CallID    string `json:"callId"`
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,187 @@
+// Package asbapi is the JSON transport of the ASB case kind: the asb-report function's routes, the out-of-hours
+// webhook (ooh-intake) and its queue consumer (ooh-processor). Each handler decodes the request into a command,
+// calls the ASB application service (shared/app/asbcases) and encodes the typed answer; it knows HTTP and SQS,
+// not the ASB rules.
+package asbapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/shared/app/asbcases"
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/workdays"
+	"github.com/councilhousing/backend/shared/transport/httpapi"
+	"github.com/councilhousing/backend/shared/transport/idem"
+)
+
+// API serves the asb-report routes over the service.
+type API struct {
+	Service asbcases.Service
+	Answers idem.Answers // stored answers for Idempotency-Key retries
+}
+
+// Routes are asb-report's routes (shared/catalog declares them, with their groups).
+func (a API) Routes() httpapi.Routes {
+	s := a.Service
+	return httpapi.Routes{
+		"POST /asb/reports":            a.report,
+		"GET /asb/reports/{reference}": a.status,
+		"GET /asb/cases":               a.list,
+		"GET /asb/cases/{reference}": staffAction(func(ctx context.Context, c cmd, _ httpapi.Request) (asbcases.Record, error) {
+			return s.Get(ctx, asbcases.Read{Ref: c.Ref, By: c.By, At: c.At})
+		}),
+		"GET /reports/asb": a.monthlyReport,
+		"POST /asb/cases/{reference}/acknowledgement": staffAction(func(ctx context.Context, c cmd, _ httpapi.Request) (asbcases.Record, error) {
+			return s.Acknowledge(ctx, asbcases.Acknowledge{Ref: c.Ref, By: c.By, At: c.At})
+		}),
+		"POST /asb/cases/{reference}/actions/{actionId}/completion": staffAction(func(ctx context.Context, c cmd, req httpapi.Request) (asbcases.Record, error) {
+			return s.CompleteAction(ctx, asbcases.CompleteAction{Ref: c.Ref, By: c.By, At: c.At, ActionID: req.Path("actionId")})
+		}),
+		"POST /asb/cases/{reference}/assignment": withInput(func(ctx context.Context, c cmd, in asb.Assignment) (asbcases.Record, error) {
+			return s.Assign(ctx, asbcases.Assign{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/appointment": withInput(func(ctx context.Context, c cmd, in asb.Appointment) (asbcases.Record, error) {
+			return s.OfferAppointment(ctx, asbcases.OfferAppointment{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/risk-assessment": withInput(func(ctx context.Context, c cmd, in asb.RiskAssessmentInput) (asbcases.Record, error) {
+			return s.RecordRiskAssessment(ctx, asbcases.RecordRiskAssessment{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/actions": withInput(func(ctx context.Context, c cmd, in asb.NewAction) (asbcases.Record, error) {
+			return s.AddAction(ctx, asbcases.AddAction{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/contacts": withInput(func(ctx context.Context, c cmd, in asb.ContactLog) (asbcases.Record, error) {
+			return s.LogContact(ctx, asbcases.LogContact{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/closure": withInput(func(ctx context.Context, c cmd, in asb.Closure) (asbcases.Record, error) {
+			return s.Close(ctx, asbcases.Close{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+		"POST /asb/cases/{reference}/reopening": withInput(func(ctx context.Context, c cmd, in asb.Reopening) (asbcases.Record, error) {
+			return s.Reopen(ctx, asbcases.Reopen{Ref: c.Ref, By: c.By, At: c.At, Input: in})
+		}),
+	}
+}
+
+// Contracts are the asb-report routes' typed requests and answers (infra/api keeps openapi.yaml in step).
+func Contracts() []httpapi.Contract {
+	detail := func(route string, in any) httpapi.Contract {
+		return httpapi.Contract{Route: route, Request: in, Response: CaseDetail{}, Status: http.StatusOK}
+	}
+	return []httpapi.Contract{
+		{Route: "POST /asb/reports", Request: asb.Report{}, Response: Receipt{}, Status: http.StatusCreated},
+		{Route: "GET /asb/reports/{reference}", Response: PublicStatus{}, Status: http.StatusOK},
+		{Route: "GET /asb/cases", Response: httpapi.PageBody[Summary]{}, Status: http.StatusOK},
+		detail("GET /asb/cases/{reference}", nil),
+		detail("POST /asb/cases/{reference}/acknowledgement", nil),
+		detail("POST /asb/cases/{reference}/assignment", asb.Assignment{}),
+		detail("POST /asb/cases/{reference}/appointment", asb.Appointment{}),
+		detail("POST /asb/cases/{reference}/risk-assessment", asb.RiskAssessmentInput{}),
+		detail("POST /asb/cases/{reference}/actions", asb.NewAction{}),
+		detail("POST /asb/cases/{reference}/actions/{actionId}/completion", nil),
+		detail("POST /asb/cases/{reference}/contacts", asb.ContactLog{}),
+		detail("POST /asb/cases/{reference}/closure", asb.Closure{}),
+		detail("POST /asb/cases/{reference}/reopening", asb.Reopening{}),
+		{Route: "GET /reports/asb", Response: asb.MonthlyReport{}, Status: http.StatusOK},
+	}
+}
+
+func (a API) report(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	var form asb.Report
+	if err := req.DecodeJSON(&form); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return idem.Run(ctx, a.Answers, req, http.StatusCreated, func(answer idem.Recorder) (any, error) {
+		r, err := a.Service.Report(ctx, asbcases.Report{Form: form, At: req.Now(), Answer: idem.Encode(answer, receiptOf)})
+		return receiptOf(r), err
+	})
+}
+
+func (a API) status(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	c, err := a.Service.Status(ctx, asbcases.ResidentRequest{Ref: req.Path("reference"), Token: req.BearerToken()})
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return httpapi.OK(publicStatusOf(c))
+}
+
+func (a API) list(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	today := workdays.DateOf(req.Now())
+	q := asbcases.List{By: by, Token: req.Query("nextToken"), Filter: asbcases.Filter{Status: req.Query("status"), Type: req.Query("type"),
+		Channel: req.Query("channel"), Officer: req.Query("officer"), Today: today}}
+	var f apperr.Fields
+	switch req.Query("overdue") {
+	case "", "false":
+	case "true":
+		q.Filter.Overdue = true
+	default:
+		f.Add("overdue", "must be true or false")
+	}
+	q.Limit = req.Limit(&f)
+	q.Filter.Check(&f)
+	if err := f.Err(); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	cases, next, err := a.Service.List(ctx, q)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	items := make([]Summary, len(cases))
+	for i, c := range cases {
+		items[i] = summaryOf(c, today)
+	}
+	return httpapi.Page(items, next)
+}
+
+func (a API) monthlyReport(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	report, err := a.Service.MonthlyReport(ctx, asbcases.MonthlyReport{By: by, Month: req.Query("month")})
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return httpapi.OK(report)
+}
+
+// cmd is what every staff action on a case shares: which case, who acts, and when.
+type cmd struct {
+	Ref string
+	By  casework.Staff
+	At  time.Time
+}
+
+// staffAction is a staff route on one case: who acts, the use case, the case as it now is.
+func staffAction(run func(context.Context, cmd, httpapi.Request) (asbcases.Record, error)) httpapi.HandlerFunc {
+	return func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+		by, err := req.Staff()
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		r, err := run(ctx, cmd{Ref: req.Path("reference"), By: by, At: req.Now()}, req)
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return httpapi.OK(detailOf(r))
+	}
+}
+
+// withInput is a staff action with a JSON body: the transition's input (unknown fields: 400 naming them).
+func withInput[In any](run func(context.Context, cmd, In) (asbcases.Record, error)) httpapi.HandlerFunc {
+	return staffAction(func(ctx context.Context, c cmd, req httpapi.Request) (asbcases.Record, error) {
+		var in In
+		if err := req.DecodeJSON(&in); err != nil {
+			return asbcases.Record{}, err
+		}
+		return run(ctx, c, in)
+	})
+}
