@@ -4,13 +4,17 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.NotificationsQueue)
-	svc := registerapi.Service{Store: deps.Store, Queues: deps.Queues}
-	lambda.Start(svc.Routes().Handler())
+	fn := catalog.MustFunction("register-application")
+	deps := coldstart.Init(fn.SendsTo...)
+	svc := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
+	lambda.Start(registerapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -3,20 +3,17 @@ package register
 import (
 	"encoding/json"
 	"reflect"
+
+	"github.com/councilhousing/backend/shared/rules/contact"
 )
 
-// Applicant is the person applying; kept apart from the assessment and never logged.
+// Applicant is the person applying: the contact details every case kind shares (contact.Details, with the same
+// JSON names) and a date of birth; kept apart from the assessment and never logged (Details withholds itself from
+// fmt and slog). The register also needs the postal address and postcode, which contact.Details leaves optional:
+// Application.Validate requires them.
 type Applicant struct {
-	Name        string `json:"name" dynamodbav:"name" validate:"required,max=200"`
+	contact.Details
 	DateOfBirth string `json:"dateOfBirth" dynamodbav:"dateOfBirth" validate:"required,date"`
-	Email       string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
-	Phone       string `json:"phone,omitempty" dynamodbav:"phone,omitempty" validate:"omitempty,ukphone"`
-	Address     string `json:"address" dynamodbav:"address" validate:"required,max=300"`
-	Postcode    string `json:"postcode" dynamodbav:"postcode" validate:"required,postcode"`
-	Language    string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`
-	Adjustments string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`
-	// PreferredContact chooses how the notifier writes (email when absent and an email is given).
-	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"`
 }
 
 // Member is someone in the household.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -15,7 +16,7 @@ func date(s string) workdays.Date { return workdays.MustParseDate(s) }
 // base is a valid application (36 today, born 1 May 1990) with the given circumstances.
 func base(circumstances ...string) Application {
 	return Application{
-		Applicant: Applicant{Name: "Jo Applicant", DateOfBirth: "1990-05-01", Email: "jo@example.org", Address: "1 Example Road", Postcode: "NN1 1DE"},
+		Applicant: Applicant{Details: contact.Details{Name: "Jo Applicant", Email: "jo@example.org", Address: "1 Example Road", Postcode: "NN1 1DE"}, DateOfBirth: "1990-05-01"},
 		Age:       36, EligibleImmigrationStatus: true, Circumstances: circumstances,
 	}
 }

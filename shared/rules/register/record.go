@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -13,6 +14,20 @@ type Record struct {
 	ReceivedAt  time.Time   `json:"receivedAt" dynamodbav:"receivedAt"`
 	Application Application `json:"application" dynamodbav:"application"`
 	Decision    Decision    `json:"decision" dynamodbav:"decision"`
+}
+
+// Contact is what the store keeps apart from the assessment: the applicant's contact details at the top level
+// (contact.Details, the one shape every case kind's CONTACT item has, so reminders and the notifier read it
+// alike), their date of birth and the household. It is personal data and withholds itself from logs.
+type Contact struct {
+	contact.Details
+	DateOfBirth string   `json:"dateOfBirth" dynamodbav:"dateOfBirth"`
+	Household   []Member `json:"household" dynamodbav:"household"`
+}
+
+// ContactOf is the stored contact of an application.
+func ContactOf(a Application) Contact {
+	return Contact{Details: a.Applicant.Details, DateOfBirth: a.Applicant.DateOfBirth, Household: a.Household}
 }
 
 // NewRecord receives an application (the caller has checked it with Application.Validate): it is assessed as of

@@ -15,6 +15,13 @@ func (a Application) Validate(today workdays.Date) error {
 	f := validate.Struct(a)
 	f = append(f, codeProblems(a.Circumstances, a.ReducedPriority, a.UnacceptableBehaviour, a.DebtException)...)
 	app := a.Applicant
+	// contact.Details leaves the postal address optional; the register writes to it and checks the local connection
+	if strings.TrimSpace(app.Address) == "" {
+		f.Add("applicant.address", "is required")
+	}
+	if strings.TrimSpace(app.Postcode) == "" {
+		f.Add("applicant.postcode", "is required")
+	}
 	validate.Reachable(&f, "applicant", app.Email, app.Phone, app.Address, app.PreferredContact)
 	if dob, ok := pastDate(&f, "applicant.dateOfBirth", app.DateOfBirth, today); ok {
 		// A stated age a year or two out is common (age at the last form, a birthday since) and harmless; they must
@@ -22,6 +29,9 @@ func (a Application) Validate(today workdays.Date) error {
 		if years := ageOn(dob, today); a.Age >= 0 && (a.Age >= 16) != (years >= 16) {
 			f.Add("age", "%d does not agree with the date of birth, which makes the applicant %d today (HR-E1: 16 or over)", a.Age, years)
 		}
+	}
+	if v := a.Verified; v.SeekingWork != nil || v.CommunityContribution != nil || v.Working != nil {
+		f.Add("verified", "is recorded by an allocations officer who has checked the evidence (HR-S); leave it out of the application")
 	}
 	for i, m := range a.Household {
 		pastDate(&f, fmt.Sprintf("household[%d].dateOfBirth", i), m.DateOfBirth, today)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/contact"
 )
 
 func fieldsOf(t *testing.T, err error) []string {
@@ -25,7 +26,7 @@ func fieldsOf(t *testing.T, err error) []string {
 
 func TestValidationListsEveryField(t *testing.T) {
 	a := Application{
-		Applicant:     Applicant{DateOfBirth: "2030-02-30", Email: "not-an-email", Postcode: "XX"},
+		Applicant:     Applicant{Details: contact.Details{Email: "not-an-email", Postcode: "XX"}, DateOfBirth: "2030-02-30"},
 		Household:     []Member{{Name: "Kid", DateOfBirth: "2027-01-01"}},
 		Age:           131,
 		Circumstances: []string{"homeless", "mappa", "mappa"}, ReducedPriority: []string{"rich"},
@@ -64,6 +65,10 @@ func TestValidationCrossFieldRules(t *testing.T) {
 		{"negative age", func(a *Application) { a.Age = -1 }, "age", "at least 0"},
 		{"no way to contact", func(a *Application) { a.Applicant.Email = "" }, "applicant", "email address or a phone number"},
 		{"bad phone", func(a *Application) { a.Applicant.Phone = "12345" }, "applicant.phone", "UK phone"},
+		{"no address (contact.Details leaves it optional; the register does not)", func(a *Application) { a.Applicant.Address = " " }, "applicant.address", "is required"},
+		{"no postcode", func(a *Application) { a.Applicant.Postcode = "" }, "applicant.postcode", "is required"},
+		{"self-verified claim", func(a *Application) { a.SeekingWork, a.Verified.SeekingWork = true, yes() }, "verified", "allocations officer"},
+		{"bad postcode", func(a *Application) { a.Applicant.Postcode = "XX" }, "applicant.postcode", "UK postcode"},
 		{"debt with no rent", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 10} }, "housingDebt.weeklyRent", "2 weeks' rent"},
 		{"tenancy ended in the future", func(a *Application) { a.HousingDebt = &HousingDebt{TenancyEndedOn: "2027-01-01"} }, "housingDebt.tenancyEndedOn", "future"},
 		{"refused offer tomorrow", func(a *Application) { a.RefusedOffers = []string{"2026-11-24"} }, "refusedOffers[0]", "future"},
@@ -130,5 +135,23 @@ func TestAgeNearDateOfBirthIsAccepted(t *testing.T) {
 	a.Age = 35 // 36 by the date of birth today
 	if err := a.Validate(today); err != nil {
 		t.Fatalf("%v", err)
+	}
+}
+
+// The applicant embeds contact.Details: the public JSON names are unchanged, and the stored contact has the
+// shared details at the top level (the shape the reminders read) with the register's extras.
+func TestApplicantKeepsItsJSONNamesAndContactIsStoredFlat(t *testing.T) {
+	a := base("mappa")
+	a.Applicant.Language, a.Household = "cy", []Member{{Name: "Kid", DateOfBirth: "2018-02-01"}}
+	raw, _ := json.Marshal(a.Applicant)
+	want := `{"name":"Jo Applicant","email":"jo@example.org","address":"1 Example Road","postcode":"NN1 1DE","language":"cy","dateOfBirth":"1990-05-01"}`
+	if string(raw) != want {
+		t.Errorf("applicant JSON\n got %s\nwant %s", raw, want)
+	}
+	raw, _ = json.Marshal(ContactOf(a))
+	var flat map[string]any
+	_ = json.Unmarshal(raw, &flat)
+	if flat["email"] != "jo@example.org" || flat["language"] != "cy" || flat["dateOfBirth"] != "1990-05-01" || len(flat["household"].([]any)) != 1 {
+		t.Errorf("stored contact: %s", raw)
 	}
 }

@@ -43,7 +43,7 @@ func TestRegisterFromEligibilityToPriorityList(t *testing.T) {
 		t.Fatalf("application: %d %s", r.Status, r.Raw)
 	}
 	if again := c.Call(t, "POST", "/register/applications", app, "Idempotency-Key", "app-1"); again.JSON["reference"] != r.JSON["reference"] {
-		t.Fatalf("idempotent retry: %s", again.Raw)
+		t.Fatalf("idempotent retry: %v %s (first %s)", again.Header, again.Raw, r.Raw)
 	}
 	ref, token := r.JSON["reference"].(string), "Bearer "+r.JSON["accessToken"].(string)
 	if v := c.Call(t, "GET", "/register/applications/"+ref, nil, "Authorization", token); v.Status != 200 || v.JSON["band"] != "reduced" {
@@ -61,8 +61,12 @@ func TestRegisterFromEligibilityToPriorityList(t *testing.T) {
 	}
 	tl := d.JSON["timeline"].([]any)
 	last := tl[len(tl)-1].(map[string]any)["details"].(map[string]any)
-	if last["oldBand"] != "reduced" || last["newBand"] != "A" || tl[len(tl)-1].(map[string]any)["actor"] != "alloc-1@council.example" {
-		t.Fatalf("timeline: %v", last)
+	if ev := tl[len(tl)-1].(map[string]any); last["oldBand"] != "reduced" || last["newBand"] != "A" || ev["actor"] != "alloc-1@council.example" || ev["actorId"] != "alloc-1" {
+		t.Fatalf("timeline: %v", ev)
+	}
+	// the contact is stored in the one shape every case kind has: contact.Details at the top level
+	if contact, _ := d.JSON["contact"].(map[string]any); contact["email"] != "jo@example.org" || contact["postcode"] != "NN1 1DE" || len(contact["household"].([]any)) != 1 {
+		t.Fatalf("contact: %v", d.JSON["contact"])
 	}
 
 	// more applications for the Band A priority list: stars first, then the oldest effective date
@@ -103,7 +107,13 @@ func TestRegisterFromEligibilityToPriorityList(t *testing.T) {
 	}
 	// three reasonable refusals in 12 months: reduced priority
 	for _, day := range []string{"2026-06-01", "2026-09-01", "2026-12-01"} {
-		c.Call(t, "POST", "/register/applications/"+bref+"/offers", map[string]any{"offeredOn": day, "refused": true}, "Authorization", officer)
+		o := c.Call(t, "POST", "/register/applications/"+bref+"/offers", map[string]any{"offeredOn": day, "property": "Flat 2, 1 Example Road", "refused": true}, "Authorization", officer)
+		if o.Status != 200 {
+			t.Fatalf("offer: %d %s", o.Status, o.Raw)
+		}
+	}
+	if o := c.Call(t, "POST", "/register/applications/"+bref+"/offers", map[string]any{"offeredOn": "2026-12-01", "refused": true}, "Authorization", officer); o.Status != 400 {
+		t.Fatalf("an offer without its property: %d %s", o.Status, o.Raw)
 	}
 	rec := c.Call(t, "GET", "/register/applications/"+bref+"/record", nil, "Authorization", officer)
 	if rec.JSON["band"] != "reduced" || len(rec.JSON["timeline"].([]any)) != 5 {
