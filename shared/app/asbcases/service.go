@@ -279,11 +279,7 @@ func recordOf(st Stored, at time.Time) Record {
 }
 
 // Read is a member of staff opening a case.
-type Read struct {
-	Ref string
-	By  casework.Staff
-	At  time.Time // today, for what is overdue
-}
+type Read = casework.Action[casework.NoInput] // At decides what is overdue
 
 // Get reads a case's whole record.
 func (s Service) Get(ctx context.Context, q Read) (Record, error) {
@@ -296,59 +292,15 @@ func (s Service) Get(ctx context.Context, q Read) (Record, error) {
 
 // Staff actions: who, when, on which case, and the input of the rules' transition.
 type (
-	Acknowledge struct {
-		Ref string
-		By  casework.Staff
-		At  time.Time
-	}
-	Assign struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.Assignment
-	}
-	OfferAppointment struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.Appointment
-	}
-	RecordRiskAssessment struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.RiskAssessmentInput
-	}
-	AddAction struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.NewAction
-	}
-	CompleteAction struct {
-		Ref      string
-		By       casework.Staff
-		At       time.Time
-		ActionID string
-	}
-	LogContact struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.ContactLog
-	}
-	Close struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.Closure
-	}
-	Reopen struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input asb.Reopening
-	}
+	Acknowledge          = casework.Action[casework.NoInput]
+	Assign               = casework.Action[asb.Assignment]
+	OfferAppointment     = casework.Action[asb.Appointment]
+	RecordRiskAssessment = casework.Action[asb.RiskAssessmentInput]
+	AddAction            = casework.Action[asb.NewAction]
+	CompleteAction       = casework.Action[string] // the action item's id
+	LogContact           = casework.Action[asb.ContactLog]
+	Close                = casework.Action[asb.Closure]
+	Reopen               = casework.Action[asb.Reopening]
 )
 
 // Acknowledge records the acknowledgement (ASB-4).
@@ -392,7 +344,7 @@ func (s Service) AddAction(ctx context.Context, cmd AddAction) (Record, error) {
 // CompleteAction marks an action-plan item done (ASB-8).
 func (s Service) CompleteAction(ctx context.Context, cmd CompleteAction) (Record, error) {
 	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
-		return c.CompleteAction(cmd.ActionID, cmd.By.Actor(), cmd.At)
+		return c.CompleteAction(cmd.Input, cmd.By.Actor(), cmd.At)
 	})
 }
 
@@ -413,11 +365,7 @@ func (s Service) Reopen(ctx context.Context, cmd Reopen) (Record, error) {
 
 // act runs one officer's transition through the pipeline: ASB officers and managers only; no messages.
 func (s Service) act(ctx context.Context, ref string, by casework.Staff, at time.Time, apply func(*asb.Case) (casefile.Event, error)) (Record, error) {
-	saved, _, err := s.pipeline().Change(ctx, ref, func(Stored) error { return by.Check(staff...) },
-		func(c *asb.Case, _ Stored) (casework.Outcome, error) {
-			ev, err := apply(c)
-			return casework.Outcome{Events: []casefile.Event{ev}}, err
-		})
+	saved, err := s.pipeline().Act(ctx, ref, by, staff, apply)
 	if err != nil {
 		return Record{}, err
 	}

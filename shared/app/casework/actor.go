@@ -3,6 +3,7 @@ package casework
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -37,3 +38,15 @@ func (s Staff) Check(groups ...string) error {
 	}
 	return nil
 }
+
+// Action is a member of staff acting on one case: who, when, which case, and the action's input (the rules'
+// input type; NoInput for actions that take none). Every staff use case of every kind takes one.
+type Action[In any] struct {
+	Ref   string
+	By    Staff
+	At    time.Time
+	Input In
+}
+
+// NoInput is the input of an action that needs nothing but who and when (e.g. acknowledging an ASB report).
+type NoInput struct{}

@@ -55,6 +55,17 @@ func (p Pipeline[T, C]) Change(ctx context.Context, ref string, authorize Author
 	return saved, out, nil
 }
 
+// Act runs a staff action whose rule makes one timeline entry and sends nothing: the actor must be in one
+// of groups (the transport has checked the route's; this guards other callers), then Change.
+func (p Pipeline[T, C]) Act(ctx context.Context, ref string, by Staff, groups []string, apply func(*T) (casefile.Event, error)) (Stored[T, C], error) {
+	saved, _, err := p.Change(ctx, ref, func(Stored[T, C]) error { return by.Check(groups...) },
+		func(c *T, _ Stored[T, C]) (Outcome, error) {
+			ev, err := apply(c)
+			return Outcome{Events: []casefile.Event{ev}}, err
+		})
+	return saved, err
+}
+
 // Create stores a new case with its first timeline entries, messages, idempotent answer and once-only keys in
 // one transaction, then delivers the messages.
 func (p Pipeline[T, C]) Create(ctx context.Context, s Stored[T, C], w Writes) error {

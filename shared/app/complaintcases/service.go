@@ -147,42 +147,12 @@ func (s Service) Record(ctx context.Context, q Read) (Record, error) {
 
 // Staff actions: who, when, on which complaint, and the input of the Code's transition.
 type (
-	Acknowledge struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.Acknowledgement
-	}
-	Extend struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.ExtensionRequest
-	}
-	Respond struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.Response
-	}
-	Refuse struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.RefusalRequest
-	}
-	Reclassify struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.ServiceRequestNote
-	}
-	AddRelatedPoints struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input complaints.RelatedPoints
-	}
+	Acknowledge      = casework.Action[complaints.Acknowledgement]
+	Extend           = casework.Action[complaints.ExtensionRequest]
+	Respond          = casework.Action[complaints.Response]
+	Refuse           = casework.Action[complaints.RefusalRequest]
+	Reclassify       = casework.Action[complaints.ServiceRequestNote]
+	AddRelatedPoints = casework.Action[complaints.RelatedPoints]
 )
 
 // Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5).

@@ -143,69 +143,38 @@ func (s Service) Record(ctx context.Context, q Read) (Stored, error) {
 // Officers' changes: who, when, on which application, and the input of the scheme's transition. Each
 // re-assesses the application and records who, when, what, and the old and new band (HR-D).
 type (
-	RecordMedicalAward struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input register.MedicalAward
-	}
-	RecordOffer struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input register.Offer
-	}
-	UpdateDebt struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input register.HousingDebt
-	}
-	RecordVerification struct {
-		Ref   string
-		By    casework.Staff
-		At    time.Time
-		Input register.Verification
-	}
+	RecordMedicalAward = casework.Action[register.MedicalAward]
+	RecordOffer        = casework.Action[register.Offer]
+	UpdateDebt         = casework.Action[register.HousingDebt]
+	RecordVerification = casework.Action[register.Verification]
 )
 
 // RecordMedicalAward records the independent adviser's recommendation (HR-M).
 func (s Service) RecordMedicalAward(ctx context.Context, cmd RecordMedicalAward) (Stored, error) {
-	return s.officerChange(ctx, cmd.Ref, cmd.By, func(r *register.Record) (casefile.Event, error) {
+	return s.pipeline().Act(ctx, cmd.Ref, cmd.By, officers, func(r *register.Record) (casefile.Event, error) {
 		return r.RecordMedicalAward(cmd.Input, cmd.By.Actor(), cmd.At)
 	})
 }
 
 // RecordOffer records an offer and any refusal (HR-R: 3 reasonable refusals in 12 months reduce priority).
 func (s Service) RecordOffer(ctx context.Context, cmd RecordOffer) (Stored, error) {
-	return s.officerChange(ctx, cmd.Ref, cmd.By, func(r *register.Record) (casefile.Event, error) {
+	return s.pipeline().Act(ctx, cmd.Ref, cmd.By, officers, func(r *register.Record) (casefile.Event, error) {
 		return r.RecordOffer(cmd.Input, cmd.By.Actor(), cmd.At)
 	})
 }
 
 // UpdateDebt records the housing debt and repayment plan (HR-R, HR-R1, HR-U).
 func (s Service) UpdateDebt(ctx context.Context, cmd UpdateDebt) (Stored, error) {
-	return s.officerChange(ctx, cmd.Ref, cmd.By, func(r *register.Record) (casefile.Event, error) {
+	return s.pipeline().Act(ctx, cmd.Ref, cmd.By, officers, func(r *register.Record) (casefile.Event, error) {
 		return r.UpdateDebt(cmd.Input, cmd.By.Actor(), cmd.At)
 	})
 }
 
 // RecordVerification records what an officer checked (HR-S).
 func (s Service) RecordVerification(ctx context.Context, cmd RecordVerification) (Stored, error) {
-	return s.officerChange(ctx, cmd.Ref, cmd.By, func(r *register.Record) (casefile.Event, error) {
+	return s.pipeline().Act(ctx, cmd.Ref, cmd.By, officers, func(r *register.Record) (casefile.Event, error) {
 		return r.RecordVerification(cmd.Input, cmd.By.Actor(), cmd.At)
 	})
-}
-
-// officerChange runs an allocations officer's transition through the pipeline; it returns the record as saved,
-// with the new timeline entry.
-func (s Service) officerChange(ctx context.Context, ref string, by casework.Staff, apply func(*register.Record) (casefile.Event, error)) (Stored, error) {
-	saved, _, err := s.pipeline().Change(ctx, ref, func(Stored) error { return by.Check(officers...) },
-		func(r *register.Record, _ Stored) (casework.Outcome, error) {
-			ev, err := apply(r)
-			return casework.Outcome{Events: []casefile.Event{ev}}, err
-		})
-	return saved, err
 }
 
 // PriorityList is a page of one band's registered applications for an allocations officer.

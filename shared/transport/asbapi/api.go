@@ -7,7 +7,6 @@ package asbapi
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -30,40 +29,24 @@ type API struct {
 func (a API) Routes() httpapi.Routes {
 	s := a.Service
 	return httpapi.Routes{
-		"POST /asb/reports":            a.report,
-		"GET /asb/reports/{reference}": a.status,
-		"GET /asb/cases":               a.list,
-		"GET /asb/cases/{reference}": staffAction(func(ctx context.Context, c cmd, _ httpapi.Request) (asbcases.Record, error) {
-			return s.Get(ctx, asbcases.Read{Ref: c.Ref, By: c.By, At: c.At})
-		}),
-		"GET /reports/asb": a.monthlyReport,
-		"POST /asb/cases/{reference}/acknowledgement": staffAction(func(ctx context.Context, c cmd, _ httpapi.Request) (asbcases.Record, error) {
-			return s.Acknowledge(ctx, asbcases.Acknowledge{Ref: c.Ref, By: c.By, At: c.At})
-		}),
-		"POST /asb/cases/{reference}/actions/{actionId}/completion": staffAction(func(ctx context.Context, c cmd, req httpapi.Request) (asbcases.Record, error) {
-			return s.CompleteAction(ctx, asbcases.CompleteAction{Ref: c.Ref, By: c.By, At: c.At, ActionID: req.Path("actionId")})
-		}),
-		"POST /asb/cases/{reference}/assignment": withInput(func(ctx context.Context, c cmd, in asb.Assignment) (asbcases.Record, error) {
-			return s.Assign(ctx, asbcases.Assign{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/appointment": withInput(func(ctx context.Context, c cmd, in asb.Appointment) (asbcases.Record, error) {
-			return s.OfferAppointment(ctx, asbcases.OfferAppointment{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/risk-assessment": withInput(func(ctx context.Context, c cmd, in asb.RiskAssessmentInput) (asbcases.Record, error) {
-			return s.RecordRiskAssessment(ctx, asbcases.RecordRiskAssessment{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/actions": withInput(func(ctx context.Context, c cmd, in asb.NewAction) (asbcases.Record, error) {
-			return s.AddAction(ctx, asbcases.AddAction{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/contacts": withInput(func(ctx context.Context, c cmd, in asb.ContactLog) (asbcases.Record, error) {
-			return s.LogContact(ctx, asbcases.LogContact{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/closure": withInput(func(ctx context.Context, c cmd, in asb.Closure) (asbcases.Record, error) {
-			return s.Close(ctx, asbcases.Close{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
-		"POST /asb/cases/{reference}/reopening": withInput(func(ctx context.Context, c cmd, in asb.Reopening) (asbcases.Record, error) {
-			return s.Reopen(ctx, asbcases.Reopen{Ref: c.Ref, By: c.By, At: c.At, Input: in})
-		}),
+		"POST /asb/reports":                           a.report,
+		"GET /asb/reports/{reference}":                a.status,
+		"GET /asb/cases":                              a.list,
+		"GET /asb/cases/{reference}":                  httpapi.StaffAction(s.Get, detailOf),
+		"GET /reports/asb":                            a.monthlyReport,
+		"POST /asb/cases/{reference}/acknowledgement": httpapi.StaffAction(s.Acknowledge, detailOf),
+		"POST /asb/cases/{reference}/actions/{actionId}/completion": func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+			return httpapi.StaffAction(func(ctx context.Context, a casework.Action[casework.NoInput]) (asbcases.Record, error) {
+				return s.CompleteAction(ctx, asbcases.CompleteAction{Ref: a.Ref, By: a.By, At: a.At, Input: req.Path("actionId")})
+			}, detailOf)(ctx, req)
+		},
+		"POST /asb/cases/{reference}/assignment":      httpapi.StaffAction(s.Assign, detailOf),
+		"POST /asb/cases/{reference}/appointment":     httpapi.StaffAction(s.OfferAppointment, detailOf),
+		"POST /asb/cases/{reference}/risk-assessment": httpapi.StaffAction(s.RecordRiskAssessment, detailOf),
+		"POST /asb/cases/{reference}/actions":         httpapi.StaffAction(s.AddAction, detailOf),
+		"POST /asb/cases/{reference}/contacts":        httpapi.StaffAction(s.LogContact, detailOf),
+		"POST /asb/cases/{reference}/closure":         httpapi.StaffAction(s.Close, detailOf),
+		"POST /asb/cases/{reference}/reopening":       httpapi.StaffAction(s.Reopen, detailOf),
 	}
 }
 
@@ -154,34 +137,3 @@ func (a API) monthlyReport(ctx context.Context, req httpapi.Request) (events.API
 }
 
 // cmd is what every staff action on a case shares: which case, who acts, and when.
-type cmd struct {
-	Ref string
-	By  casework.Staff
-	At  time.Time
-}
-
-// staffAction is a staff route on one case: who acts, the use case, the case as it now is.
-func staffAction(run func(context.Context, cmd, httpapi.Request) (asbcases.Record, error)) httpapi.HandlerFunc {
-	return func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
-		by, err := req.Staff()
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		r, err := run(ctx, cmd{Ref: req.Path("reference"), By: by, At: req.Now()}, req)
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		return httpapi.OK(detailOf(r))
-	}
-}
-
-// withInput is a staff action with a JSON body: the transition's input (unknown fields: 400 naming them).
-func withInput[In any](run func(context.Context, cmd, In) (asbcases.Record, error)) httpapi.HandlerFunc {
-	return staffAction(func(ctx context.Context, c cmd, req httpapi.Request) (asbcases.Record, error) {
-		var in In
-		if err := req.DecodeJSON(&in); err != nil {
-			return asbcases.Record{}, err
-		}
-		return run(ctx, c, in)
-	})
-}

@@ -8,11 +8,9 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/complaints"
@@ -34,25 +32,13 @@ func (a API) Routes() httpapi.Routes {
 		"POST /complaints/{reference}/escalation":      a.escalate,
 		"GET /complaints":                              a.list,
 		"GET /complaints/{reference}/record":           a.record,
-		"POST /complaints/{reference}/acknowledgement": staffChange(a.Service.Acknowledge, func(r string, s staffCmd, in complaints.Acknowledgement) complaintcases.Acknowledge {
-			return complaintcases.Acknowledge{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /complaints/{reference}/extension": staffChange(a.Service.Extend, func(r string, s staffCmd, in complaints.ExtensionRequest) complaintcases.Extend {
-			return complaintcases.Extend{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /complaints/{reference}/response": staffChange(a.Service.Respond, func(r string, s staffCmd, in complaints.Response) complaintcases.Respond {
-			return complaintcases.Respond{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /complaints/{reference}/refusal": staffChange(a.Service.Refuse, func(r string, s staffCmd, in complaints.RefusalRequest) complaintcases.Refuse {
-			return complaintcases.Refuse{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /complaints/{reference}/service-request": staffChange(a.Service.Reclassify, func(r string, s staffCmd, in complaints.ServiceRequestNote) complaintcases.Reclassify {
-			return complaintcases.Reclassify{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /complaints/{reference}/related-points": staffChange(a.Service.AddRelatedPoints, func(r string, s staffCmd, in complaints.RelatedPoints) complaintcases.AddRelatedPoints {
-			return complaintcases.AddRelatedPoints{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"GET /reports/complaints": a.annualReport,
+		"POST /complaints/{reference}/acknowledgement": httpapi.StaffAction(a.Service.Acknowledge, recordOf),
+		"POST /complaints/{reference}/extension":       httpapi.StaffAction(a.Service.Extend, recordOf),
+		"POST /complaints/{reference}/response":        httpapi.StaffAction(a.Service.Respond, recordOf),
+		"POST /complaints/{reference}/refusal":         httpapi.StaffAction(a.Service.Refuse, recordOf),
+		"POST /complaints/{reference}/service-request": httpapi.StaffAction(a.Service.Reclassify, recordOf),
+		"POST /complaints/{reference}/related-points":  httpapi.StaffAction(a.Service.AddRelatedPoints, recordOf),
+		"GET /reports/complaints":                      a.annualReport,
 	}
 }
 
@@ -152,31 +138,6 @@ func (a API) record(ctx context.Context, req httpapi.Request) (events.APIGateway
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	return httpapi.OK(recordOf(r))
-}
-
-// staffCmd is what every staff action's command shares: who acts and when.
-type staffCmd struct {
-	By casework.Staff
-	At time.Time
-}
-
-// staffChange is a staff action's handler: decode the input, build the command, run it, answer the record.
-func staffChange[In any, Cmd any](run func(context.Context, Cmd) (complaintcases.Record, error), command func(ref string, s staffCmd, in In) Cmd) httpapi.HandlerFunc {
-	return func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
-		by, err := req.Staff()
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		var in In
-		if err := req.DecodeJSON(&in); err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		r, err := run(ctx, command(req.Path("reference"), staffCmd{By: by, At: req.Now()}, in))
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		return httpapi.OK(recordOf(r))
-	}
 }
 
 func (a API) annualReport(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {

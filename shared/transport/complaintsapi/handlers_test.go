@@ -57,7 +57,9 @@ func newFixture(t *testing.T) *fixture {
 
 type noAnswers struct{}
 
-func (noAnswers) FindAnswer(context.Context, string, string, time.Time) (*casework.Answer, error) { return nil, nil }
+func (noAnswers) FindAnswer(context.Context, string, string, time.Time) (*casework.Answer, error) {
+	return nil, nil
+}
 
 var (
 	officerA = testsupport.Staff("officer-a", catalog.GroupComplaintsOfficer)
@@ -72,7 +74,9 @@ func form() map[string]any {
 		"issueDate": "2026-11-02", "complainant": map[string]any{"name": "Sam Example", "email": "sam@example.org"}}
 }
 
-func (f *fixture) call(r testsupport.Request) testsupport.Response { return testsupport.Call(f.t, f.h, r) }
+func (f *fixture) call(r testsupport.Request) testsupport.Response {
+	return testsupport.Call(f.t, f.h, r)
+}
 
 // submitted makes a complaint on Wed 23 Dec 2026 and returns its reference and token.
 func (f *fixture) submitted() (string, string) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
@@ -80,4 +81,27 @@ type Contract struct {
 	Request  any    // the body's type (a zero value); nil when the route takes no body
 	Response any    // the success body's type (a zero value)
 	Status   int    // the success status
+}
+
+// StaffAction is the handler of a staff action on the case named by the {reference} path parameter: it
+// decodes the body into In (none is read for casework.NoInput), runs the use case as the signed-in member of
+// staff at the request's time, and answers 200 with answer(result).
+func StaffAction[In any, Out any, Body any](run func(context.Context, casework.Action[In]) (Out, error), answer func(Out) Body) HandlerFunc {
+	return func(ctx context.Context, req Request) (events.APIGatewayV2HTTPResponse, error) {
+		by, err := req.Staff()
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		action := casework.Action[In]{Ref: req.Path("reference"), By: by, At: req.Now()}
+		if _, none := any(action.Input).(casework.NoInput); !none {
+			if err := req.DecodeJSON(&action.Input); err != nil {
+				return events.APIGatewayV2HTTPResponse{}, err
+			}
+		}
+		out, err := run(ctx, action)
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return OK(answer(out))
+	}
 }

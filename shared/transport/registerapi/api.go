@@ -6,11 +6,9 @@ package registerapi
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/register"
@@ -27,23 +25,15 @@ type API struct {
 // Routes are register-application's routes (shared/catalog declares them, with their groups).
 func (a API) Routes() httpapi.Routes {
 	return httpapi.Routes{
-		"POST /register/eligibility":                    a.eligibility,
-		"POST /register/applications":                   a.apply,
-		"GET /register/applications/{reference}":        a.status,
-		"GET /register/applications/{reference}/record": a.record,
-		"POST /register/applications/{reference}/medical-award": officerChange(a.Service.RecordMedicalAward, func(r string, s officerCmd, in register.MedicalAward) registercases.RecordMedicalAward {
-			return registercases.RecordMedicalAward{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /register/applications/{reference}/offers": officerChange(a.Service.RecordOffer, func(r string, s officerCmd, in register.Offer) registercases.RecordOffer {
-			return registercases.RecordOffer{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /register/applications/{reference}/debt": officerChange(a.Service.UpdateDebt, func(r string, s officerCmd, in register.HousingDebt) registercases.UpdateDebt {
-			return registercases.UpdateDebt{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"POST /register/applications/{reference}/verification": officerChange(a.Service.RecordVerification, func(r string, s officerCmd, in register.Verification) registercases.RecordVerification {
-			return registercases.RecordVerification{Ref: r, By: s.By, At: s.At, Input: in}
-		}),
-		"GET /register/priority-list": a.priorityList,
+		"POST /register/eligibility":                            a.eligibility,
+		"POST /register/applications":                           a.apply,
+		"GET /register/applications/{reference}":                a.status,
+		"GET /register/applications/{reference}/record":         a.record,
+		"POST /register/applications/{reference}/medical-award": httpapi.StaffAction(a.Service.RecordMedicalAward, recordOf),
+		"POST /register/applications/{reference}/offers":        httpapi.StaffAction(a.Service.RecordOffer, recordOf),
+		"POST /register/applications/{reference}/debt":          httpapi.StaffAction(a.Service.UpdateDebt, recordOf),
+		"POST /register/applications/{reference}/verification":  httpapi.StaffAction(a.Service.RecordVerification, recordOf),
+		"GET /register/priority-list":                           a.priorityList,
 	}
 }
 
@@ -104,31 +94,6 @@ func (a API) record(ctx context.Context, req httpapi.Request) (events.APIGateway
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	return httpapi.OK(recordOf(st))
-}
-
-// officerCmd is what every officer's change shares: who acts and when.
-type officerCmd struct {
-	By casework.Staff
-	At time.Time
-}
-
-// officerChange is an officer's change: decode the input, build the command, run it, answer the record.
-func officerChange[In any, Cmd any](run func(context.Context, Cmd) (registercases.Stored, error), command func(ref string, s officerCmd, in In) Cmd) httpapi.HandlerFunc {
-	return func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
-		by, err := req.Staff()
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		var in In
-		if err := req.DecodeJSON(&in); err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		st, err := run(ctx, command(req.Path("reference"), officerCmd{By: by, At: req.Now()}, in))
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		return httpapi.OK(recordOf(st))
-	}
 }
 
 func (a API) priorityList(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
