@@ -127,7 +127,7 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 	}
 
 	// CH-10: the financial year's figures
-	if v := c.Call(t, "GET", "/reports/complaints?year=2026", nil, "Authorization", officer); v.Status != 403 {
+	if v := c.Call(t, "GET", "/reports/complaints?year=2026", nil, "Authorization", other); v.Status != 403 {
 		t.Fatalf("officer reads the annual report: %d", v.Status)
 	}
 	rep := c.Call(t, "GET", "/reports/complaints?year=2026", nil, "Authorization", manager)
