@@ -13,6 +13,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/notificationsender"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
 func main() {
@@ -29,6 +30,6 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	n := notificationsender.Notifier{Records: dynamo.NotificationRecords{Store: deps.Store}, Notify: client, Templates: templates}
-	lambda.Start(n.Handle)
+	n := notificationsender.Notifier{Records: dynamo.NotificationRecords{Store: deps.Store}, Notify: govuknotify.Sender{Client: client}, Templates: templates}
+	lambda.Start(sqsbatch.Bodies(n.Deliver))
 }

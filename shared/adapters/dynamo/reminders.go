@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/reminders"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -22,7 +22,7 @@ import (
 type ReminderTables struct{ Store *Store }
 
 // NewReminderRunner wires a reminder run to DynamoDB and SQS.
-func NewReminderRunner(store *Store, q queue.Sender, boxes reminders.Mailboxes) reminders.Runner {
+func NewReminderRunner(store *Store, q casework.Queues, boxes reminders.Mailboxes) reminders.Runner {
 	t := ReminderTables{Store: store}
 	return reminders.Runner{Deadlines: t, Contacts: t, Claims: t, Queue: q, Mailboxes: boxes}
 }

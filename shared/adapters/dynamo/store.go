@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -38,15 +37,6 @@ type Store struct {
 // FromEnv builds a store from the function's environment (CASES_TABLE, IDEMPOTENCY_TABLE).
 func FromEnv(db API) *Store {
 	return &Store{DB: db, Cases: os.Getenv(catalog.TableEnv(catalog.CasesTable)), Idempotency: os.Getenv(catalog.TableEnv(catalog.IdempotencyTable))}
-}
-
-// NewClient makes a DynamoDB client from the default AWS configuration.
-func NewClient(ctx context.Context) (*dynamodb.Client, error) {
-	cfg, err := awsenv.Config(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return dynamodb.NewFromConfig(cfg), nil
 }
 
 // Key builds a primary key value.

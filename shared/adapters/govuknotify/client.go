@@ -184,3 +184,24 @@ func (c *Client) post(ctx context.Context, path string, body any) (*Sent, error)
 	}
 	return nil, nerr
 }
+
+// Status is the HTTP status Notify answered with.
+func (e *Error) Status() int { return e.StatusCode }
+
+// Sender sends by channel ("email" or "sms"); it implements the notification sender's port.
+type Sender struct{ Client *Client }
+
+// Send sends one notification and returns Notify's id for it.
+func (s Sender) Send(ctx context.Context, channel, to, templateID string, personalisation map[string]string, reference string) (string, error) {
+	var sent *Sent
+	var err error
+	if channel == "sms" {
+		sent, err = s.Client.SendSMS(ctx, SMS{PhoneNumber: to, TemplateID: templateID, Personalisation: personalisation, Reference: reference})
+	} else {
+		sent, err = s.Client.SendEmail(ctx, Email{EmailAddress: to, TemplateID: templateID, Personalisation: personalisation, Reference: reference})
+	}
+	if err != nil {
+		return "", err
+	}
+	return sent.ID, nil
+}

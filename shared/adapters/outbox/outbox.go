@@ -16,14 +16,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
-	"github.com/councilhousing/backend/shared/adapters/queue"
 	"github.com/councilhousing/backend/shared/app/casework"
 )
 
 // Outbox delivers and relays pending messages; it implements casework.Outbox.
 type Outbox struct {
 	Store  *dynamo.Store
-	Queues queue.Sender
+	Queues casework.Queues
 }
 
 var _ casework.Outbox = Outbox{}
@@ -33,7 +32,7 @@ var _ casework.Outbox = Outbox{}
 func (o Outbox) Deliver(ctx context.Context, messages ...casework.Message) error {
 	var failed []error
 	for _, m := range messages {
-		if err := o.Queues.Send(ctx, m.Queue, queue.Message{Type: m.Type, Body: m.Body}); err != nil {
+		if err := o.Queues.Publish(ctx, m); err != nil {
 			failed = append(failed, fmt.Errorf("outbox %s: %w", m.ID, err))
 			continue
 		}

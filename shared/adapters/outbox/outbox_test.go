@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { emulators.Main(m) }
 
 type downQueue struct{}
 
-func (downQueue) Send(context.Context, string, ...queue.Message) error {
+func (downQueue) Publish(context.Context, ...casework.Message) error {
 	return errors.New("SQS unavailable")
 }
 

@@ -1,25 +1,20 @@
-// Package queue is the SQS adapter: sending JSON messages to the catalog's queues, and consuming SQS batches
-// with partial batch failures (ReportBatchItemFailures), so one bad message never holds back or repeats the
-// others, and a message that can never be processed reaches the DLQ after maxReceiveCount tries.
+// Package queue is the SQS adapter: sending JSON messages to the catalog's queues. (Consuming them is the
+// transport shared/transport/sqsbatch.)
 package queue
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strconv"
-	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/platform/awsenv"
 )
 
 // API is the part of the SQS client used here.
@@ -32,15 +27,6 @@ type API interface {
 type Publisher struct {
 	SQS  API
 	URLs map[string]string // queue name -> URL
-}
-
-// NewClient makes an SQS client from the default AWS configuration.
-func NewClient(ctx context.Context) (*sqs.Client, error) {
-	cfg, err := awsenv.Config(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return sqs.NewFromConfig(cfg), nil
 }
 
 // PublisherFromEnv finds the URLs of the given queues in the environment (<NAME>_QUEUE_URL).
@@ -91,38 +77,13 @@ func (p *Publisher) Send(ctx context.Context, queueName string, msgs ...Message)
 	return nil
 }
 
-// ErrPermanent marks a message that will never succeed however often it is retried (e.g. GOV.UK Notify said
-// 400). The handler records why; the message is then acknowledged rather than retried into the DLQ.
-var ErrPermanent = errors.New("permanent failure")
-
-// SentAt is when SQS accepted the message (the SentTimestamp attribute, which the local cloud sets from its
-// clock), so consumers time things from the event rather than from their own clock.
-func SentAt(m events.SQSMessage) time.Time {
-	if ms, err := strconv.ParseInt(m.Attributes["SentTimestamp"], 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC()
-	}
-	return time.Now().UTC()
-}
-
-// Handle processes each message of a batch and reports the failed ones, so only they are retried.
-func Handle(ctx context.Context, ev events.SQSEvent, handle func(context.Context, events.SQSMessage) error) events.SQSEventResponse {
-	var resp events.SQSEventResponse
-	for _, m := range ev.Records {
-		err := handle(ctx, m)
-		switch {
-		case err == nil:
-		case errors.Is(err, ErrPermanent):
-			slog.WarnContext(ctx, "message not processable; acknowledged", "messageId", m.MessageId, "error", err.Error())
-		default:
-			slog.ErrorContext(ctx, "message failed; will be retried", "messageId", m.MessageId,
-				"receiveCount", m.Attributes["ApproximateReceiveCount"], "error", err.Error())
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+// Publish sends application messages, each to its own queue, in batches per queue (implements
+// casework.Queues).
+func (p *Publisher) Publish(ctx context.Context, messages ...casework.Message) error {
+	for _, m := range messages {
+		if err := p.Send(ctx, m.Queue, Message{Type: m.Type, Body: m.Body}); err != nil {
+			return fmt.Errorf("message %s: %w", m.ID, err)
 		}
 	}
-	return resp
-}
-
-// Sender is what the applications need of a publisher (Publisher in production).
-type Sender interface {
-	Send(ctx context.Context, queueName string, msgs ...Message) error
+	return nil
 }

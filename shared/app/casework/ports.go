@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -88,3 +89,13 @@ func (r AnswerRecorder) Record(result any) (*Answer, error) {
 	}
 	return r(result)
 }
+
+// Queues puts messages on their queues (shared/adapters/queue). Use cases that must not lose a message store it
+// with their change (the outbox) instead; this is for runs that keep their own record of what they sent.
+type Queues interface {
+	Publish(ctx context.Context, messages ...Message) error
+}
+
+// ErrPermanent marks a message that can never succeed however often it is retried (e.g. GOV.UK Notify said
+// 400): the use case has recorded why, and the transport acknowledges it rather than retrying it into the DLQ.
+var ErrPermanent = errors.New("permanent failure")

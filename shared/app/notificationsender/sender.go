@@ -25,18 +25,24 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/councilhousing/backend/shared/adapters/govuknotify"
-	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
-// Sender is the part of the Notify client the notifier uses.
-type Sender interface {
-	SendEmail(ctx context.Context, e govuknotify.Email) (*govuknotify.Sent, error)
-	SendSMS(ctx context.Context, s govuknotify.SMS) (*govuknotify.Sent, error)
+// Notify sends one email or text through GOV.UK Notify (shared/adapters/govuknotify.Sender) and returns
+// Notify's id for it. Its refusals implement Refusal.
+type Notify interface {
+	Send(ctx context.Context, channel, to, templateID string, personalisation map[string]string, reference string) (notifyID string, err error)
+}
+
+// Refusal is Notify saying no: for good (400, or 403 when our API key is wrong) or for now (429, 5xx).
+type Refusal interface {
+	error
+	AuthFailure() bool // 403: our key is wrong or revoked
+	Permanent() bool   // retrying cannot help
+	Status() int
+	Kind() string // Notify's error kind, never its message text (it may quote personal data)
 }
 
 // Records is where the notifier keeps what it did, per case and notification id.
@@ -54,7 +60,7 @@ type Records interface {
 // Notifier delivers notifications.
 type Notifier struct {
 	Records   Records
-	Notify    Sender
+	Notify    Notify
 	Templates map[string]string // NOTIFY_TEMPLATES (see the package comment)
 	Now       func() time.Time  // real clock, for leases and the time sent; defaults to time.Now
 }
@@ -80,13 +86,6 @@ const lease = 60 * time.Second
 
 // errInFlight sends a message back to the queue while another delivery of the same request holds the lease.
 var errInFlight = errors.New("another delivery of this notification is in flight; retried later")
-
-// Handle processes a batch with partial batch failures: a message Notify refuses for good (400) is recorded and
-// acknowledged; rate limits, Notify's own failures, network errors and a rejected API key are retried through
-// the queue and end in the DLQ after maxReceiveCount.
-func (n Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Handle(ctx, ev, n.deliver), nil
-}
 
 // Channel chooses how to reach the recipient: letter when they asked for letters; SMS when they prefer texts or
 // calls and a phone is known; else email, else SMS; "" when there is no way (an anonymous reporter, ASB-2).
@@ -123,16 +122,20 @@ func (n Notifier) TemplateID(template, language, channel string) string {
 	return template + "." + channel
 }
 
-// deliver sends one request, once per Request.ID:
+// Deliver sends one request (a queue message's body), once per Request.ID:
 //   - a timeline entry for the id means it was delivered (a redelivered message): nothing is sent;
 //   - otherwise a lease (see lease) stops a concurrent duplicate delivery from sending it too;
 //   - Notify gets reference = Request.ID, so a notification is traceable in Notify by our id. The one window left
 //     is a crash after Notify accepted it and before the timeline entry was written: the redelivery, after the
 //     lease, sends it again (at least once, never lost); the repeat carries the same reference.
-func (n Notifier) deliver(ctx context.Context, m events.SQSMessage) error {
+//
+// A request Notify refuses for good (400) is recorded and answers casework.ErrPermanent (acknowledged); rate
+// limits, Notify's own failures, network errors and a rejected API key are errors to retry through the queue,
+// ending in the DLQ after maxReceiveCount.
+func (n Notifier) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 	var req notification.Request
-	if err := json.Unmarshal([]byte(m.Body), &req); err != nil || req.ID == "" || req.Template == "" || req.CaseKind == "" || req.CaseRef == "" {
-		return fmt.Errorf("message %s is not a notification request", m.MessageId) // to the DLQ, for a person to read
+	if err := json.Unmarshal(body, &req); err != nil || req.ID == "" || req.Template == "" || req.CaseKind == "" || req.CaseRef == "" {
+		return errors.New("the message is not a notification request") // to the DLQ, for a person to read
 	}
 	channel := Channel(req.To)
 	if channel == "" {
@@ -162,14 +165,8 @@ func (n Notifier) send(ctx context.Context, req notification.Request, channel st
 		return n.record(ctx, req, channel, ActionLetterToPost, map[string]any{"note": "The resident asked for letters: print and post it."})
 	}
 	templateID := n.TemplateID(req.Template, req.To.Language, channel)
-	var sent *govuknotify.Sent
-	var err error
-	if channel == Email {
-		sent, err = n.Notify.SendEmail(ctx, govuknotify.Email{EmailAddress: req.To.Email, TemplateID: templateID, Personalisation: req.Personalisation, Reference: req.ID})
-	} else {
-		sent, err = n.Notify.SendSMS(ctx, govuknotify.SMS{PhoneNumber: req.To.Phone, TemplateID: templateID, Personalisation: req.Personalisation, Reference: req.ID})
-	}
-	var nerr *govuknotify.Error
+	notifyID, err := n.Notify.Send(ctx, channel, address(req.To, channel), templateID, req.Personalisation, req.ID)
+	var nerr Refusal
 	switch {
 	case errors.As(err, &nerr) && nerr.AuthFailure():
 		// our key is wrong or revoked: every message fails alike. Not the resident's fault, so nothing goes on the
@@ -178,15 +175,15 @@ func (n Notifier) send(ctx context.Context, req notification.Request, channel st
 			"notification", req.ID, "error", nerr.Kind())
 		return fmt.Errorf("notify: 403 %s", nerr.Kind())
 	case errors.As(err, &nerr) && nerr.Permanent():
-		slog.WarnContext(ctx, "notification refused by Notify", "notification", req.ID, "template", req.Template, "status", nerr.StatusCode, "error", nerr.Kind())
-		if rerr := n.record(ctx, req, channel, ActionFailed, map[string]any{"templateId": templateID, "status": nerr.StatusCode, "error": nerr.Kind()}); rerr != nil {
+		slog.WarnContext(ctx, "notification refused by Notify", "notification", req.ID, "template", req.Template, "status", nerr.Status(), "error", nerr.Kind())
+		if rerr := n.record(ctx, req, channel, ActionFailed, map[string]any{"templateId": templateID, "status": nerr.Status(), "error": nerr.Kind()}); rerr != nil {
 			return rerr
 		}
-		return fmt.Errorf("%w: notify %d %s", queue.ErrPermanent, nerr.StatusCode, nerr.Kind())
+		return fmt.Errorf("%w: notify %d %s", casework.ErrPermanent, nerr.Status(), nerr.Kind())
 	case err != nil:
 		return err // 429, 5xx, network: retried through the queue
 	}
-	return n.record(ctx, req, channel, ActionSent, map[string]any{"templateId": templateID, "notifyId": sent.ID, "reference": req.ID})
+	return n.record(ctx, req, channel, ActionSent, map[string]any{"templateId": templateID, "notifyId": notifyID, "reference": req.ID})
 }
 
 // record writes the timeline entry: the case's correspondence record (CH-9), read by staff, so it says what went

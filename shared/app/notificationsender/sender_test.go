@@ -21,6 +21,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }
@@ -86,7 +87,7 @@ func setup(t *testing.T) (*Notifier, *fakeNotify, *dynamo.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Notifier{Records: dynamo.NotificationRecords{Store: store}, Notify: client, Templates: map[string]string{
+	return &Notifier{Records: dynamo.NotificationRecords{Store: store}, Notify: govuknotify.Sender{Client: client}, Templates: map[string]string{
 		"complaint-received.cy.email": "tmpl-complaint-cy-email", "complaint-received.email": "tmpl-complaint-email",
 	}}, fake, store
 }
@@ -130,7 +131,7 @@ func timeline(t *testing.T, store *dynamo.Store, kind casefile.Kind, ref string)
 func TestNotifierPartialBatchFailures(t *testing.T) {
 	n, fake, store := setup(t)
 	batch := sampleBatch(t)
-	resp, err := n.Handle(context.Background(), batch)
+	resp, err := sqsbatch.Bodies(n.Deliver)(context.Background(), batch)
 	if err != nil || failures(resp) != "m-notify-down,m-rate-limited,m-junk" {
 		t.Fatalf("batch item failures %q %v, want the 5xx, the 429 and the unreadable message", failures(resp), err)
 	}
@@ -181,7 +182,7 @@ func TestNotifierPartialBatchFailures(t *testing.T) {
 	// SQS redelivers the whole batch; Notify has recovered: only the two retried messages are sent, once each
 	fake.recovered = true
 	before := len(fake.sent())
-	resp, _ = n.Handle(context.Background(), batch)
+	resp, _ = sqsbatch.Bodies(n.Deliver)(context.Background(), batch)
 	if failures(resp) != "m-junk" || len(fake.sent()) != before+2 {
 		t.Fatalf("redelivery: failures %q, Notify got %v", failures(resp), fake.sent()[before:])
 	}
@@ -200,12 +201,12 @@ func TestNotifierConcurrentDuplicateWaitsForTheLease(t *testing.T) {
 	if held, err := (dynamo.NotificationRecords{Store: store}).Lease(context.Background(), casefile.Complaint, "CMP-AAAA-0001", "CMP-AAAA-0001#received", lease, now); !held || err != nil {
 		t.Fatalf("lease: %v %v", held, err)
 	}
-	resp, _ := n.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	resp, _ := sqsbatch.Bodies(n.Deliver)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
 	if failures(resp) != "m-welsh" || len(fake.sent()) != 0 {
 		t.Fatalf("within the lease: failures %q, sent %v", failures(resp), fake.sent())
 	}
 	now = now.Add(lease + 2*time.Second)
-	resp, _ = n.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg, msg}})
+	resp, _ = sqsbatch.Bodies(n.Deliver)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg, msg}})
 	if failures(resp) != "" || len(fake.sent()) != 1 {
 		t.Fatalf("after the lease: failures %q, sent %v", failures(resp), fake.sent())
 	}
@@ -218,7 +219,7 @@ func TestNotifierRejectedKeyKeepsTheMessages(t *testing.T) {
 	fake.rejectKey = true
 	batch := sampleBatch(t)
 	batch.Records = batch.Records[:2]
-	resp, _ := n.Handle(context.Background(), batch)
+	resp, _ := sqsbatch.Bodies(n.Deliver)(context.Background(), batch)
 	if failures(resp) != "m-welsh,m-sms" {
 		t.Fatalf("failures %q", failures(resp))
 	}
@@ -226,7 +227,7 @@ func TestNotifierRejectedKeyKeepsTheMessages(t *testing.T) {
 		t.Fatalf("timeline %+v", tl)
 	}
 	fake.rejectKey = false
-	if resp, _ := n.Handle(context.Background(), batch); failures(resp) != "" {
+	if resp, _ := sqsbatch.Bodies(n.Deliver)(context.Background(), batch); failures(resp) != "" {
 		t.Fatalf("after the key is fixed: %q", failures(resp))
 	}
 }

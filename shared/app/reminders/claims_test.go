@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -45,10 +45,10 @@ func (noContacts) Contact(context.Context, casefile.Kind, string) (contact.Detai
 
 type memQueue struct {
 	fail int // fail the next n sends
-	sent []queue.Message
+	sent []casework.Message
 }
 
-func (q *memQueue) Send(_ context.Context, _ string, msgs ...queue.Message) error {
+func (q *memQueue) Publish(_ context.Context, msgs ...casework.Message) error {
 	if q.fail > 0 {
 		q.fail--
 		return errors.New("sqs unavailable")

@@ -10,9 +10,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/notification"
-	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -42,7 +41,7 @@ type Runner struct {
 	Deadlines DeadlineIndex
 	Contacts  ContactBook
 	Claims    Claims
-	Queue     queue.Sender
+	Queue     casework.Queues
 	Mailboxes Mailboxes
 	// Now is the real clock, used only for the claims' expiry (DynamoDB's TTL runs on real time). "Today" always
 	// comes from the event. Defaults to time.Now.
@@ -145,7 +144,11 @@ func (r Runner) send(ctx context.Context, rem Reminder, at time.Time) (outcome, 
 	}
 	msg := notification.Request{ID: rem.ID, Template: Template(rem), CaseKind: rem.Deadline.CaseKind, CaseRef: rem.Deadline.CaseRef,
 		To: rem.To, Personalisation: Personalisation(rem, workdays.DateOf(at)), RequestedAt: at.UTC()}
-	if err := r.Queue.Send(ctx, catalog.NotificationsQueue, queue.Message{Type: notification.QueueMessageType, Body: msg}); err != nil {
+	queued, err := msg.Message()
+	if err == nil {
+		err = r.Queue.Publish(ctx, queued)
+	}
+	if err != nil {
 		if rerr := r.Claims.Release(ctx, key); rerr != nil {
 			err = errors.Join(err, rerr)
 		}

@@ -28,8 +28,8 @@ type Details struct {
 	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"` // postal address, required for letters
 	Postcode         string `json:"postcode,omitempty" dynamodbav:"postcode,omitempty" validate:"omitempty,postcode"`
 	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email sms phone letter"` // absent: email when given, else SMS
-	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`                                   // e.g. "en", "cy", "pl"; absent: English
-	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`                           // reasonable adjustments asked for
+	Language         string `json:"language,omitempty" dynamodbav:"language,omitempty" validate:"omitempty,max=35"`                                       // e.g. "en", "cy", "pl"; absent: English
+	Adjustments      string `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty" validate:"omitempty,max=1000"`                               // reasonable adjustments asked for
 }
 
 const withheld = "[contact details withheld]"

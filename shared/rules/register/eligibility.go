@@ -43,12 +43,6 @@ func PreScreen(e EligibilityCheck) Eligibility {
 	return Eligibility{Eligible: true, Reasons: r, Advice: adviceApply}
 }
 
-// CheckEligibility is PreScreen as (eligible, reasons, advice), the shape shared/registerapi calls.
-func CheckEligibility(e EligibilityCheck) (bool, decision.Reasons, string) {
-	p := PreScreen(e)
-	return p.Eligible, p.Reasons, p.Advice
-}
-
 // basicEligibility applies HR-E1 (16 or over, eligible immigration status) and HR-E3 (violence to staff),
 // adding a reason for each; every failure is listed, not just the first.
 func basicEligibility(age int, immigrationStatus bool, behaviour []string, r *decision.Reasons) bool {

@@ -114,10 +114,6 @@ func TestPreScreen(t *testing.T) {
 		if p.Eligible != c.eligible || !reflect.DeepEqual(rules, c.rules) || p.Advice == "" {
 			t.Errorf("%s: eligible %v rules %v, want %v %v", c.name, p.Eligible, rules, c.eligible, c.rules)
 		}
-		ok, reasons, advice := CheckEligibility(c.check)
-		if ok != p.Eligible || !reflect.DeepEqual(reasons, p.Reasons) || advice != p.Advice {
-			t.Errorf("%s: CheckEligibility differs from PreScreen", c.name)
-		}
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/adapters/queue"
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
@@ -341,11 +340,13 @@ func (c *claims) Release(_ context.Context, key string) error {
 	return nil
 }
 
-type sent struct{ messages []queue.Message }
+type sent struct{ messages []casework.Message }
 
-func (s *sent) Send(_ context.Context, queueName string, msgs ...queue.Message) error {
-	if queueName != catalog.OOHCallsQueue {
-		return fmt.Errorf("unexpected queue %s", queueName)
+func (s *sent) Publish(_ context.Context, msgs ...casework.Message) error {
+	for _, m := range msgs {
+		if m.Queue != catalog.OOHCallsQueue {
+			return fmt.Errorf("unexpected queue %s", m.Queue)
+		}
 	}
 	s.messages = append(s.messages, msgs...)
 	return nil

@@ -10,12 +10,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/councilhousing/backend/shared/adapters/queue"
 	"github.com/councilhousing/backend/shared/app/asbcases"
+	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
+	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 	"github.com/councilhousing/backend/shared/transport/webhook"
 )
 
@@ -35,7 +36,7 @@ type Claims interface {
 type WebhookIntake struct {
 	Secret string
 	Claims Claims
-	Queues queue.Sender
+	Queues casework.Queues
 }
 
 // Routes are ooh-intake's routes.
@@ -76,7 +77,7 @@ func (in WebhookIntake) receive(ctx context.Context, req httpapi.Request) (event
 	if !fresh {
 		return httpapi.Accepted(Intake{Status: "duplicate", WebhookID: h.ID, CallID: call.CallID})
 	}
-	if err := in.Queues.Send(ctx, catalog.OOHCallsQueue, queue.Message{Type: "ooh-call", Body: json.RawMessage(body)}); err != nil {
+	if err := in.Queues.Publish(ctx, casework.Message{ID: h.ID, Queue: catalog.OOHCallsQueue, Type: "ooh-call", Body: json.RawMessage(body), At: now}); err != nil {
 		// Nothing was queued: forget the id so the answering service's retry is accepted.
 		if rerr := in.Claims.Release(ctx, claimKey); rerr != nil {
 			slog.ErrorContext(ctx, "webhook claim not released", "error", rerr.Error())
@@ -95,7 +96,7 @@ type CallQueue struct {
 
 // Process handles a batch of queued calls.
 func (q CallQueue) Process(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Handle(ctx, ev, q.processCall), nil
+	return sqsbatch.Handle(ctx, ev, q.processCall), nil
 }
 
 func (q CallQueue) processCall(ctx context.Context, m events.SQSMessage) error {
@@ -103,7 +104,7 @@ func (q CallQueue) processCall(ctx context.Context, m events.SQSMessage) error {
 	if err := json.Unmarshal([]byte(m.Body), &call); err != nil {
 		return fmt.Errorf("message %s is not a call: %w", m.MessageId, err)
 	}
-	out, err := q.Service.RecordCall(ctx, asbcases.RecordCall{Call: call, At: queue.SentAt(m)})
+	out, err := q.Service.RecordCall(ctx, asbcases.RecordCall{Call: call, At: sqsbatch.SentAt(m)})
 	if err != nil {
 		return fmt.Errorf("call in message %s: %w", m.MessageId, err)
 	}

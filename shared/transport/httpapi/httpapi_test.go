@@ -100,7 +100,9 @@ var testFunction = catalog.Function{Name: "test", Routes: []catalog.Route{
 	{Method: "GET", Path: "/public", Auth: catalog.Public},
 }}
 
-func ok(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) { return OK(map[string]string{}) }
+func ok(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) {
+	return OK(map[string]string{})
+}
 
 // The catalog's groups are enforced for every staff route before its handler runs: 401 without a signed-in
 // user, 403 outside the route's groups. A comma never splits a group name (a group called "tenant,asb-officer"

@@ -65,9 +65,6 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 	}
 }
 
-// Created answers 201 with a JSON body.
-func Created(v any) (events.APIGatewayV2HTTPResponse, error) { return JSON(http.StatusCreated, v) }
-
 // OK answers 200 with a JSON body.
 func OK(v any) (events.APIGatewayV2HTTPResponse, error) { return JSON(http.StatusOK, v) }
 
