@@ -35,14 +35,15 @@ func TestApplicationsPriorityListAndContact(t *testing.T) {
 		}
 		return rec
 	}
-	answer := &casework.Answer{Key: "idem#POST /register/applications#k1", PayloadHash: "p", Status: 201, Body: `{"reference":"HR-1"}`, At: at}
+	// the answer's expiry runs on real time (DynamoDB Local removes expired items, as TTL does)
+	answer := &casework.Answer{Key: "idem#POST /register/applications#k1", PayloadHash: "p", Status: 201, Body: `{"reference":"HR-1"}`, At: time.Now()}
 	create("HR-1", application("mappa"), at, casework.Writes{Answer: answer})
 	starred := application("urgent-welfare")
 	starred.SeekingWork = true
 	create("HR-2", starred, at.Add(24*time.Hour), casework.Writes{})
 	create("HR-3", application("sharing-facilities"), at, casework.Writes{}) // Band B
 
-	if got, err := s.FindAnswer(ctx, answer.Key, "p", at); err != nil || got == nil || got.Body != answer.Body || got.Status != 201 {
+	if got, err := s.FindAnswer(ctx, answer.Key, "p", answer.At); err != nil || got == nil || got.Body != answer.Body || got.Status != 201 {
 		t.Fatalf("answer: %+v %v", got, err)
 	}
 	list, next, err := apps.PriorityList(ctx, register.BandA, 25, "")

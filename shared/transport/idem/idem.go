@@ -63,7 +63,9 @@ func Run(ctx context.Context, answers Answers, req httpapi.Request, status int, 
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	rec := Recorder{key: "idem#" + req.Event.RouteKey + "#" + clientKey, hash: ids.Hash(string(body)), status: status, at: req.Now()}
+	// The answer's expiry runs on the real clock, as DynamoDB's TTL does: a request dated by a pinned clock (the
+	// local cloud, a replay) must not store an answer that TTL removes before the client retries.
+	rec := Recorder{key: "idem#" + req.Event.RouteKey + "#" + clientKey, hash: ids.Hash(string(body)), status: status, at: time.Now()}
 	if replay, err := answers.FindAnswer(ctx, rec.key, rec.hash, rec.at); err != nil || replay != nil {
 		return respond(replay, err)
 	}
