@@ -15,7 +15,7 @@ import (
 
 func main() {
 	fn := catalog.MustFunction("asb-report")
-	deps := coldstart.Init(fn.SendsTo...)
+	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Homes: awsenv.Int("HOMES_COUNT", 0)}
 	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))

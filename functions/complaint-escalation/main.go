@@ -15,7 +15,7 @@ import (
 
 func main() {
 	fn := catalog.MustFunction("complaint-escalation")
-	deps := coldstart.Init(fn.SendsTo...)
+	deps := coldstart.Init(fn)
 	svc := complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Homes: awsenv.Int("HOMES_COUNT", 0)}
 	lambda.Start(complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))

@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	deps := coldstart.Init(catalog.NotificationsQueue)
+	deps := coldstart.Init(catalog.MustFunction("deadline-reminders"))
 	var boxes reminders.Mailboxes
 	if err := json.Unmarshal([]byte(os.Getenv("TEAM_MAILBOXES")), &boxes); err != nil {
 		slog.Error("TEAM_MAILBOXES must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())

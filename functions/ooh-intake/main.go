@@ -11,7 +11,7 @@ import (
 
 func main() {
 	fn := catalog.MustFunction("ooh-intake")
-	deps := coldstart.Init(fn.SendsTo...)
+	deps := coldstart.Init(fn)
 	intake := asbapi.WebhookIntake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Claims: deps.Store, Queues: deps.Queues}
 	lambda.Start(intake.Routes().Handler(fn))
 }

@@ -14,7 +14,7 @@ import (
 
 func main() {
 	fn := catalog.MustFunction("register-application")
-	deps := coldstart.Init(fn.SendsTo...)
+	deps := coldstart.Init(fn)
 	svc := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
 	lambda.Start(registerapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

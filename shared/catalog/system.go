@@ -35,6 +35,11 @@ const (
 // the Standard Webhooks specification's example secret, so examples can be checked by hand; never used in AWS.
 const LocalWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
+// PageTokenKey is the secret that signs a function's pagination tokens, so a tampered or foreign token is
+// refused (400) before it reaches DynamoDB. Generated per function by the stack; nobody needs to set it.
+var PageTokenKey = Secret{Env: "PAGE_TOKEN_KEY", Description: "Signs this function's pagination tokens (generated; rotate freely: old tokens then answer 400)",
+	LocalDefault: "local-page-token-key-not-for-production"}
+
 // LocalNotifyAPIKey is the GOV.UK Notify key the local cloud's Notify stand-in accepts (name-serviceid-secret).
 const LocalNotifyAPIKey = "local-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
 
@@ -100,6 +105,7 @@ func functions() []Function {
 				staff("GET", "/reports/asb", GroupASBManager),
 			},
 			Env:     map[string]string{"HOMES_COUNT": defaultHomes},
+			Secrets: []Secret{PageTokenKey},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo: []string{ReferralsQueue, NotificationsQueue},
 		},
@@ -136,6 +142,7 @@ func functions() []Function {
 				staff("GET", "/reports/complaints", GroupComplaintsManager),
 			},
 			Env:     map[string]string{"HOMES_COUNT": defaultHomes},
+			Secrets: []Secret{PageTokenKey},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo: []string{NotificationsQueue},
 		},
@@ -153,6 +160,7 @@ func functions() []Function {
 				staff("POST", "/register/applications/{reference}/verification", allocationsStaff...),
 				staff("GET", "/register/priority-list", allocationsStaff...),
 			},
+			Secrets: []Secret{PageTokenKey},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo: []string{NotificationsQueue},
 		},

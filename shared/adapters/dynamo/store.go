@@ -32,6 +32,9 @@ type Store struct {
 	DB          API
 	Cases       string // table names
 	Idempotency string
+	// TokenKey signs pagination tokens (the function's PAGE_TOKEN_KEY secret): a token is valid only for the
+	// query that gave it out, so a tampered or foreign one is a 400 and never reaches DynamoDB.
+	TokenKey []byte
 }
 
 // FromEnv builds a store from the function's environment (CASES_TABLE, IDEMPOTENCY_TABLE).

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,7 +150,51 @@ func TestPagination(t *testing.T) {
 	if all != 7 {
 		t.Fatalf("paged %d items", all)
 	}
-	if _, err := DecodeToken("not-a-token!"); apperr.CodeOf(err) != apperr.Invalid {
-		t.Fatalf("bad token: %v", err)
+}
+
+// A pagination token is good only for the list that gave it out: tampered, foreign (another list, another
+// filter, another function's key), oversized or garbage tokens are a 400 naming nextToken, never a 500.
+func TestPaginationTokensAreSignedForTheirQuery(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	s.TokenKey = []byte("key-1")
+	var writes []types.TransactWriteItem
+	for i := range 4 {
+		item, _ := Item("LIST#2", SKEvent+string(rune('a'+i)), doc{Status: "x"}, nil)
+		writes = append(writes, s.Put(item))
+	}
+	if err := s.Write(ctx, writes); err != nil {
+		t.Fatal(err)
+	}
+	list := func(pk string) *QueryPager {
+		return s.NewQuery(queryInput(s.Cases, "", "pk = :pk", map[string]types.AttributeValue{":pk": S(pk)}))
+	}
+	_, next, err := list("LIST#2").Page(ctx, 2, "")
+	if err != nil || next == "" {
+		t.Fatalf("first page: %q %v", next, err)
+	}
+	if items, _, err := list("LIST#2").Page(ctx, 2, next); err != nil || len(items) != 2 {
+		t.Fatalf("the token's own list: %d %v", len(items), err)
+	}
+	payload, mac, _ := strings.Cut(next, ".")
+	otherKey := *s
+	otherKey.TokenKey = []byte("key-2")
+	forged, _ := EncodeToken(s.TokenKey, "another query", map[string]types.AttributeValue{"pk": S("LIST#2"), "sk": S(SKEvent + "a")})
+	for name, token := range map[string]string{
+		"tampered payload": payload[:len(payload)-2] + "xx." + mac,
+		"tampered mac":     payload + "." + mac[:len(mac)-2] + "AA",
+		"no mac":           payload,
+		"foreign list":     forged,
+		"garbage":          "not-a-token!",
+		"oversized":        strings.Repeat("a", 5000) + "." + mac,
+	} {
+		if _, _, err := list("LIST#2").Page(ctx, 2, token); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, _, err := list("LIST#3").Page(ctx, 2, next); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a token from another list: %v", err)
+	}
+	if _, _, err := otherKey.NewQuery(queryInput(s.Cases, "", "pk = :pk", map[string]types.AttributeValue{":pk": S("LIST#2")})).Page(ctx, 2, next); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a token signed with another function's key: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/logging"
 )
@@ -24,8 +26,10 @@ type Deps struct {
 	Queues *queue.Publisher
 }
 
-// Init prepares a function; it exits the process if AWS configuration cannot be loaded, as Lambda's init should.
-func Init(queues ...string) Deps {
+// Init prepares a function from its catalog entry: the queues it sends to and, when it pages lists, the key
+// that signs its pagination tokens. It exits the process if AWS configuration cannot be loaded, as Lambda's
+// init should.
+func Init(fn catalog.Function) Deps {
 	logging.Setup()
 	ctx := context.Background()
 	cfg, err := awsenv.Config(ctx)
@@ -33,11 +37,15 @@ func Init(queues ...string) Deps {
 		slog.Error("aws configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	return Deps{
+	deps := Deps{
 		Config: cfg,
 		Store:  dynamo.FromEnv(dynamodb.NewFromConfig(cfg)),
-		Queues: queue.PublisherFromEnv(sqs.NewFromConfig(cfg), queues...),
+		Queues: queue.PublisherFromEnv(sqs.NewFromConfig(cfg), fn.SendsTo...),
 	}
+	if slices.Contains(fn.Secrets, catalog.PageTokenKey) {
+		deps.Store.TokenKey = []byte(deps.MustSecret(catalog.PageTokenKey.Env))
+	}
+	return deps
 }
 
 // MustSecret reads a secret at cold start (environment locally, Secrets Manager in AWS) or exits.
