@@ -39,6 +39,9 @@ func (r redactor) Enabled(ctx context.Context, l slog.Level) bool { return r.nex
 
 func (r redactor) Handle(ctx context.Context, rec slog.Record) error {
 	clean := slog.NewRecord(rec.Time, rec.Level, rec.Message, rec.PC)
+	if attrs, ok := ctx.Value(attrsKey{}).([]slog.Attr); ok {
+		clean.AddAttrs(attrs...)
+	}
 	rec.Attrs(func(a slog.Attr) bool {
 		clean.AddAttrs(redact(a))
 		return true
@@ -69,4 +72,13 @@ func redact(a slog.Attr) slog.Attr {
 		return slog.Group(a.Key, out...)
 	}
 	return a
+}
+
+type attrsKey struct{}
+
+// With returns a context whose log lines all carry attrs (e.g. the gateway's request id), for every slog call
+// made with that context, in any package.
+func With(ctx context.Context, attrs ...slog.Attr) context.Context {
+	prev, _ := ctx.Value(attrsKey{}).([]slog.Attr)
+	return context.WithValue(ctx, attrsKey{}, append(append([]slog.Attr{}, prev...), attrs...))
 }

@@ -27,12 +27,30 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Error is a domain error: a code, a message safe to show, an optional rule id from RULES.md, and field errors.
+// Error is a domain error: a code, a message safe to show, an optional rule id from RULES.md, and field errors
+// (at most MaxFieldErrors; Omitted counts the rest).
 type Error struct {
 	Code    Code
 	Message string
 	Rule    string
 	Fields  []FieldError
+	Omitted int
+}
+
+// MaxFieldErrors caps the field errors one answer lists, so hostile input cannot make a huge answer (Lambda's
+// response limit is 6 MB); Omitted says how many more there were.
+const MaxFieldErrors = 30
+
+// maxQuoted is how much of a caller's value an error message repeats.
+const maxQuoted = 40
+
+// Quote shortens a caller's value for an error message: at most 40 characters, so a message stays small
+// whatever was sent.
+func Quote(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		return string(r[:maxQuoted]) + "…"
+	}
+	return s
 }
 
 func (e *Error) Error() string {
@@ -89,10 +107,14 @@ func (f *Fields) Merge(prefix string, other []FieldError) {
 	}
 }
 
-// Err is nil when no field failed, else an Invalid error listing every field.
+// Err is nil when no field failed, else an Invalid error listing every field (up to MaxFieldErrors).
 func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Code: Invalid, Message: "The request has invalid fields.", Fields: f}
+	e := &Error{Code: Invalid, Message: "The request has invalid fields.", Fields: f}
+	if len(f) > MaxFieldErrors {
+		e.Fields, e.Omitted = f[:MaxFieldErrors], len(f)-MaxFieldErrors
+	}
+	return e
 }

@@ -60,9 +60,6 @@ func (r Report) Validate(receivedAt time.Time) error {
 			fields.Add("type", "must be one of: %s", strings.Join(TypeNames(), ", "))
 		}
 	}
-	if r.Description != "" && blank(r.Description) {
-		fields.Add("description", "is required")
-	}
 	if r.OccurredAt != "" {
 		if at, err := time.Parse(time.RFC3339, r.OccurredAt); err == nil && at.After(receivedAt.Add(clockSkew)) {
 			fields.Add("occurredAt", "cannot be after the report was received")

@@ -54,15 +54,10 @@ type (
 	}
 )
 
-// check validates in by its tags, adds "is required" for text that is only white space (which the tags let
-// through), and lets more add the checks tags cannot express. It returns the list of every problem.
-func check(in any, text map[string]string, more func(f *apperr.Fields)) error {
+// check validates in by its tags (text of only spaces included) and lets more add the checks tags cannot
+// express. It returns the list of every problem.
+func check(in any, more func(f *apperr.Fields)) error {
 	f := validate.Struct(in)
-	for name, value := range text {
-		if value != "" && blank(value) {
-			f.Add(name, "is required")
-		}
-	}
 	if more != nil {
 		more(&f)
 	}
@@ -114,7 +109,7 @@ func (c *Case) Assign(in Assignment, by casefile.Actor, at time.Time) (casefile.
 	if err := c.mustBeOpen("assign it"); err != nil {
 		return casefile.Event{}, err
 	}
-	if err := check(in, map[string]string{"officer": in.Officer}, nil); err != nil {
+	if err := check(in, nil); err != nil {
 		return casefile.Event{}, err
 	}
 	previous := c.Officer
@@ -128,7 +123,7 @@ func (c *Case) OfferAppointment(in Appointment, by casefile.Actor, at time.Time)
 		return casefile.Event{}, err
 	}
 	on := date(in.AppointmentOn)
-	err := check(in, nil, func(f *apperr.Fields) {
+	err := check(in, func(f *apperr.Fields) {
 		if !on.IsZero() && on.Before(workdays.DateOf(at)) {
 			f.Add("appointmentOn", "cannot be in the past")
 		}
@@ -156,7 +151,7 @@ func (c *Case) RecordRiskAssessment(in RiskAssessmentInput, by casefile.Actor, a
 	}
 	interval, known := RiskLevels[in.Level]
 	today, next := workdays.DateOf(at), date(in.NextReviewOn)
-	err := check(in, nil, func(f *apperr.Fields) {
+	err := check(in, func(f *apperr.Fields) {
 		if in.Level != "" && !known {
 			f.Add("level", "must be one of: %s", strings.Join(SortedRiskLevels(), ", "))
 		}
@@ -186,7 +181,7 @@ func (c *Case) AddAction(in NewAction, by casefile.Actor, at time.Time) (ActionI
 		return ActionItem{}, casefile.Event{}, err
 	}
 	due := date(in.DueOn)
-	err := check(in, map[string]string{"description": in.Description}, func(f *apperr.Fields) {
+	err := check(in, func(f *apperr.Fields) {
 		if in.Tool != "" && !slices.Contains(Tools, in.Tool) {
 			f.Add("tool", "must be one of the ASB-8 tools: %s", strings.Join(Tools, ", "))
 		}
@@ -228,7 +223,7 @@ func (c *Case) LogContact(in ContactLog, by casefile.Actor, at time.Time) (casef
 	if err := c.mustBeOpen("log contacts"); err != nil {
 		return casefile.Event{}, err
 	}
-	err := check(in, map[string]string{"summary": in.Summary}, func(f *apperr.Fields) {
+	err := check(in, func(f *apperr.Fields) {
 		if in.Method != "" && !slices.Contains(ContactMethods, in.Method) {
 			f.Add("method", "must be one of: %s", strings.Join(ContactMethods, ", "))
 		}
@@ -247,7 +242,7 @@ func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Even
 	if c.closed() {
 		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is already closed", c.Reference)
 	}
-	if err := check(in, map[string]string{"outcome": in.Outcome}, nil); err != nil {
+	if err := check(in, nil); err != nil {
 		return casefile.Event{}, err
 	}
 	sat := in.Satisfaction
@@ -269,7 +264,7 @@ func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.E
 	if !c.closed() {
 		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is not closed", c.Reference)
 	}
-	if err := check(in, map[string]string{"reason": in.Reason}, nil); err != nil {
+	if err := check(in, nil); err != nil {
 		return casefile.Event{}, err
 	}
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusInProgress, nil, "", nil

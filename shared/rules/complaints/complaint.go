@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/validate"
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -100,8 +99,6 @@ type Submission struct {
 // Validate lists every problem with the form, received at receivedAt.
 func (s Submission) Validate(receivedAt time.Time) error {
 	f := validate.Struct(s)
-	requireText(&f, field{"description", s.Description}, field{"outcomesSought", s.OutcomesSought},
-		field{"serviceArea", s.ServiceArea}, field{"complainant.name", s.Complainant.Name})
 	if d, err := workdays.ParseDate(s.IssueDate); err == nil && d.After(workdays.DateOf(receivedAt)) {
 		f.Add("issueDate", "cannot be in the future")
 	}
@@ -110,18 +107,6 @@ func (s Submission) Validate(receivedAt time.Time) error {
 		f.Add("representative.consent", "must be true: a representative needs the resident's consent")
 	}
 	return f.Err()
-}
-
-type field struct{ name, value string }
-
-// requireText catches text made only of spaces, which the validator's `required` lets through (an empty
-// value is already reported by the validator).
-func requireText(f *apperr.Fields, fields ...field) {
-	for _, x := range fields {
-		if x.value != "" && strings.TrimSpace(x.value) == "" {
-			f.Add(x.name, "is required")
-		}
-	}
 }
 
 // Extension is the one extension a stage may have (CH-4, CH-5).

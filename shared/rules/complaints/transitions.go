@@ -25,7 +25,6 @@ type Acknowledgement struct {
 // Validate lists every problem.
 func (a Acknowledgement) Validate() error {
 	f := validate.Struct(a)
-	requireText(&f, field{"definition", a.Definition}, field{"outcomesSought", a.OutcomesSought}, field{"handler", a.Handler})
 	return f.Err()
 }
 
@@ -41,7 +40,6 @@ type ExtensionRequest struct {
 // Validate lists every problem.
 func (r ExtensionRequest) Validate() error {
 	f := validate.Struct(r)
-	requireText(&f, field{"reason", r.Reason}, field{"goodReasonForLonger", r.GoodReasonForLonger})
 	return f.Err()
 }
 
@@ -60,7 +58,6 @@ type Response struct {
 // Validate lists every problem.
 func (r Response) Validate() error {
 	f := validate.Struct(r)
-	requireText(&f, field{"reasons", r.Reasons})
 	return f.Err()
 }
 
@@ -76,7 +73,6 @@ type RefusalRequest struct {
 // Validate lists every problem.
 func (r RefusalRequest) Validate() error {
 	f := validate.Struct(r)
-	requireText(&f, field{"explanation", r.Explanation})
 	return f.Err()
 }
 
@@ -88,7 +84,6 @@ type ServiceRequestNote struct {
 // Validate lists every problem.
 func (n ServiceRequestNote) Validate() error {
 	f := validate.Struct(n)
-	requireText(&f, field{"note", n.Note})
 	return f.Err()
 }
 
@@ -100,7 +95,6 @@ type RelatedPoints struct {
 // Validate lists every problem.
 func (p RelatedPoints) Validate() error {
 	f := validate.Struct(p)
-	requireText(&f, field{"points", p.Points})
 	return f.Err()
 }
 

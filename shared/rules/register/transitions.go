@@ -48,9 +48,6 @@ type Offer struct {
 func (o Offer) Validate(today workdays.Date) error {
 	f := validate.Struct(o)
 	offered, offeredOK := pastDate(&f, "offeredOn", o.OfferedOn, today)
-	if o.Property != "" && strings.TrimSpace(o.Property) == "" {
-		f.Add("property", "must not be only spaces")
-	}
 	switch {
 	case o.Refused && o.RefusedOn != "": // a refusal on the day of the offer needs no refusedOn: offeredOn's problems are its own
 		if d, err := workdays.ParseDate(o.RefusedOn); err != nil {

@@ -240,7 +240,7 @@ func TestHRR_OfferValidation(t *testing.T) {
 		offerRealDate   = "offeredOn: must be a real date in the form YYYY-MM-DD"
 		offerFuture     = "offeredOn: cannot be in the future"
 		propRequired    = "property: is required"
-		propSpaces      = "property: must not be only spaces"
+		propSpaces      = "property: is required"
 		propTooLong     = "property: must have at most 200 characters or items"
 		refusalOrder    = "refusedOn: must be on or after the offer and not in the future"
 		refusalRealDate = "refusedOn: must be a real date in the form YYYY-MM-DD"

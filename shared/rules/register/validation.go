@@ -16,10 +16,10 @@ func (a Application) Validate(today workdays.Date) error {
 	f = append(f, codeProblems(a.Circumstances, a.ReducedPriority, a.UnacceptableBehaviour, a.DebtException)...)
 	app := a.Applicant
 	// contact.Details leaves the postal address optional; the register writes to it and checks the local connection
-	if strings.TrimSpace(app.Address) == "" {
+	if app.Address == "" {
 		f.Add("applicant.address", "is required")
 	}
-	if strings.TrimSpace(app.Postcode) == "" {
+	if app.Postcode == "" {
 		f.Add("applicant.postcode", "is required")
 	}
 	validate.Reachable(&f, "applicant", app.Email, app.Phone, app.Address, app.PreferredContact)
@@ -81,15 +81,21 @@ func codeProblems(circumstances, reduced, behaviour, exceptions []string) apperr
 	return f
 }
 
+// checkCodes names each unknown or repeated code once, and the allowed codes once for the field (not per item,
+// so a list of many bad codes cannot make a huge answer).
 func checkCodes(f *apperr.Fields, field string, codes []string, table []Code) {
-	seen := map[string]bool{}
+	seen, unknown := map[string]bool{}, false
 	for i, c := range codes {
 		if _, known := lookup(table, c); !known {
-			f.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a known code; use one of: %s", c, strings.Join(codeNames(table), ", "))
+			f.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a known code", apperr.Quote(c))
+			unknown = true
 		} else if seen[c] {
 			f.Add(fmt.Sprintf("%s[%d]", field, i), "%q is repeated", c)
 		}
 		seen[c] = true
+	}
+	if unknown {
+		f.Add(field, "use codes from: %s", strings.Join(codeNames(table), ", "))
 	}
 }
 

@@ -2,6 +2,7 @@ package register
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -39,9 +40,9 @@ func TestValidationListsEveryField(t *testing.T) {
 	}
 	want := []string{
 		"age", "applicant.address", "applicant.dateOfBirth", "applicant.email", "applicant.name", "applicant.postcode",
-		"circumstances[0]", "circumstances[2]", "communityContribution.hoursPerMonth", "debtException[0]",
+		"circumstances", "circumstances[0]", "circumstances[2]", "communityContribution.hoursPerMonth", "debtException", "debtException[0]",
 		"household[0].dateOfBirth", "housingDebt.amount", "housingDebt.tenancyEndedOn", "housingDebt.weeklyRent",
-		"medicalAward.severity", "reducedPriority[0]", "refusedOffers[0]", "refusedOffers[1]", "unacceptableBehaviour[0]",
+		"medicalAward.severity", "reducedPriority", "reducedPriority[0]", "refusedOffers[0]", "refusedOffers[1]", "unacceptableBehaviour", "unacceptableBehaviour[0]",
 		"working.contract", "working.monthsInLastTwelve",
 	}
 	if got := fieldsOf(t, a.Validate(today)); strings.Join(got, " ") != strings.Join(want, " ") {
@@ -65,7 +66,8 @@ func TestValidationCrossFieldRules(t *testing.T) {
 		{"negative age", func(a *Application) { a.Age = -1 }, "age", "at least 0"},
 		{"no way to contact", func(a *Application) { a.Applicant.Email = "" }, "applicant", "email address or a phone number"},
 		{"bad phone", func(a *Application) { a.Applicant.Phone = "12345" }, "applicant.phone", "UK phone"},
-		{"no address (contact.Details leaves it optional; the register does not)", func(a *Application) { a.Applicant.Address = " " }, "applicant.address", "is required"},
+		{"no address (contact.Details leaves it optional; the register does not)", func(a *Application) { a.Applicant.Address = "" }, "applicant.address", "is required"},
+		{"an address of only spaces", func(a *Application) { a.Applicant.Address = " " }, "applicant.address", "must not be only spaces"},
 		{"no postcode", func(a *Application) { a.Applicant.Postcode = "" }, "applicant.postcode", "is required"},
 		{"self-verified claim", func(a *Application) { a.SeekingWork, a.Verified.SeekingWork = true, yes() }, "verified", "allocations officer"},
 		{"bad postcode", func(a *Application) { a.Applicant.Postcode = "XX" }, "applicant.postcode", "UK postcode"},
@@ -73,7 +75,6 @@ func TestValidationCrossFieldRules(t *testing.T) {
 		{"tenancy ended in the future", func(a *Application) { a.HousingDebt = &HousingDebt{TenancyEndedOn: "2027-01-01"} }, "housingDebt.tenancyEndedOn", "future"},
 		{"refused offer tomorrow", func(a *Application) { a.RefusedOffers = []string{"2026-11-24"} }, "refusedOffers[0]", "future"},
 		{"residence longer than life", func(a *Application) { a.CommunityContribution = fullCC(); a.CommunityContribution.ResidenceYears = 37 }, "communityContribution.residenceYears", "age (36)"},
-		{"unknown code is named", func(a *Application) { a.Circumstances = []string{"homeless"} }, "circumstances[0]", `"homeless" is not a known code; use one of: homeless-priority-need`},
 		{"missing contract", func(a *Application) { a.Working = &Working{HoursPerWeek: 20, MonthsInLastTwelve: 12} }, "working.contract", "required"},
 	}
 	for _, c := range cases {
@@ -110,7 +111,7 @@ func TestEligibilityCheckValidation(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"age": 200, "circumstances": ["rich"], "unacceptableBehaviour": ["rudeness"], "medicalAward": "critical"}`), &e); err != nil {
 		t.Fatal(err)
 	}
-	want := "age circumstances[0] eligibleImmigrationStatus medicalAward.severity unacceptableBehaviour[0]"
+	want := "age circumstances circumstances[0] eligibleImmigrationStatus medicalAward.severity unacceptableBehaviour unacceptableBehaviour[0]"
 	if got := strings.Join(fieldsOf(t, e.Validate()), " "); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
@@ -153,5 +154,29 @@ func TestApplicantKeepsItsJSONNamesAndContactIsStoredFlat(t *testing.T) {
 	_ = json.Unmarshal(raw, &flat)
 	if flat["email"] != "jo@example.org" || flat["language"] != "cy" || flat["dateOfBirth"] != "1990-05-01" || len(flat["household"].([]any)) != 1 {
 		t.Errorf("stored contact: %s", raw)
+	}
+}
+
+// Unknown codes are each named once, and the allowed codes are listed once per field, so thousands of bad codes
+// make a small answer (at most apperr.MaxFieldErrors entries, the rest counted).
+func TestUnknownCodesAreNamedOnceAndTheAnswerIsBounded(t *testing.T) {
+	a := base("mappa")
+	a.Circumstances = []string{"homeless"}
+	e, _ := apperr.As(a.Validate(today))
+	if len(e.Fields) != 2 || e.Fields[0].Field != "circumstances[0]" || e.Fields[0].Message != `"homeless" is not a known code` ||
+		e.Fields[1].Field != "circumstances" || !strings.HasPrefix(e.Fields[1].Message, "use codes from: homeless-priority-need, ") {
+		t.Fatalf("got %+v", e.Fields)
+	}
+	many := base("mappa")
+	for i := range 3000 {
+		many.Circumstances = append(many.Circumstances, fmt.Sprintf("code-%d-%s", i, strings.Repeat("x", 100)))
+	}
+	e, _ = apperr.As(many.Validate(today))
+	size := 0
+	for _, f := range e.Fields {
+		size += len(f.Field) + len(f.Message)
+	}
+	if len(e.Fields) != apperr.MaxFieldErrors || e.Omitted == 0 || size > 8<<10 {
+		t.Errorf("%d errors listed (%d bytes), %d omitted", len(e.Fields), size, e.Omitted)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
@@ -57,12 +58,18 @@ func must(err error) {
 	}
 }
 
-// IsPostcode reports whether s looks like a UK postcode.
-func IsPostcode(s string) bool { return ukPostcode.MatchString(strings.TrimSpace(s)) }
-
 // Struct validates s and returns every field problem (nil when valid). Field names are JSON paths without the
 // top-level struct name, e.g. "reporter.email" or "household[1].dateOfBirth".
+//
+// Text made only of spaces is not text: a field whose rules say "required" is then reported as required, and
+// any other validated text field as blank (the validator's own `required` lets spaces through).
 func Struct(s any) apperr.Fields {
+	fields := structErrors(s)
+	blankText(reflect.ValueOf(s), "", &fields)
+	return fields
+}
+
+func structErrors(s any) apperr.Fields {
 	err := v.Struct(s)
 	if err == nil {
 		return nil
@@ -80,6 +87,59 @@ func Struct(s any) apperr.Fields {
 		fields.Add(path, "%s", message(fe))
 	}
 	return fields
+}
+
+// blankText walks v as the JSON it came from and reports text fields that hold only whitespace, unless the
+// field already has an error.
+func blankText(v reflect.Value, path string, fields *apperr.Fields) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			blankText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fields)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+			switch {
+			case name == "-":
+				continue
+			case name == "" && f.Anonymous:
+				blankText(v.Field(i), path, fields) // embedded: its fields are the outer object's
+				continue
+			case name == "":
+				name = f.Name
+			}
+			child := name
+			if path != "" {
+				child = path + "." + name
+			}
+			rules := strings.SplitN(f.Tag.Get("validate"), ",dive", 2)[0]
+			fv := v.Field(i)
+			if fv.Kind() == reflect.String && rules != "" {
+				text := fv.String()
+				if text != "" && strings.TrimSpace(text) == "" && !slices.ContainsFunc(*fields, func(e apperr.FieldError) bool { return e.Field == child }) {
+					if slices.Contains(strings.Split(rules, ","), "required") {
+						fields.Add(child, "is required")
+					} else {
+						fields.Add(child, "must not be only spaces")
+					}
+				}
+				continue
+			}
+			blankText(fv, child, fields)
+		}
+	}
 }
 
 func message(fe validator.FieldError) string {

@@ -1,6 +1,9 @@
 package validate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 type contact struct {
 	Email    string `json:"email" validate:"omitempty,email"`
@@ -41,8 +44,8 @@ func TestValidStruct(t *testing.T) {
 		t.Fatalf("unexpected errors: %v", got)
 	}
 	for _, pc := range []string{"SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A1BB"} {
-		if !IsPostcode(pc) {
-			t.Errorf("%s should be a postcode", pc)
+		if got := Struct(form{Type: "noise", Contact: contact{Email: "a@b.uk", Postcode: pc}}); got != nil {
+			t.Errorf("%s should be a postcode: %v", pc, got)
 		}
 	}
 }
@@ -69,5 +72,29 @@ func TestEmbeddedStructFieldsKeepTheirJSONPath(t *testing.T) {
 		if got[i].Field != w {
 			t.Errorf("error %d names %q, want %q", i, got[i].Field, w)
 		}
+	}
+}
+
+// Text of only spaces is not text: required fields say so, other validated text fields are refused as blank;
+// a field with another problem is named once.
+func TestBlankTextIsNotText(t *testing.T) {
+	type member struct {
+		Name string `json:"name" validate:"required,max=20"`
+	}
+	type request struct {
+		Title   string   `json:"title" validate:"required,max=20"`
+		Note    string   `json:"note,omitempty" validate:"omitempty,max=20"`
+		Email   string   `json:"email,omitempty" validate:"omitempty,email"`
+		Free    string   `json:"free"` // not validated: left alone
+		Members []member `json:"members" validate:"dive"`
+	}
+	got := Struct(request{Title: "   ", Note: "\t", Email: " ", Free: " ", Members: []member{{Name: "Jo"}, {Name: "\u00a0 "}}})
+	want := []string{"email: must be an email address", "title: is required", "note: must not be only spaces", "members[1].name: is required"}
+	var have []string
+	for _, f := range got {
+		have = append(have, f.Field+": "+f.Message)
+	}
+	if strings.Join(have, "|") != strings.Join(want, "|") {
+		t.Errorf("got  %q\nwant %q", have, want)
 	}
 }

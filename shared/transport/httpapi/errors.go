@@ -37,6 +37,8 @@ type Problem struct {
 	Detail string              `json:"detail,omitempty"`
 	Rule   string              `json:"rule,omitempty"`
 	Errors []apperr.FieldError `json:"errors,omitempty"`
+	// OmittedErrors counts the field errors left out of Errors (at most apperr.MaxFieldErrors are listed).
+	OmittedErrors int `json:"omittedErrors,omitempty"`
 }
 
 // ErrorResponse renders err as problem+json. Internal errors are logged (without personal data) and never
@@ -45,7 +47,7 @@ func ErrorResponse(ctx context.Context, err error, requestID string) events.APIG
 	status := StatusOf(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
 	if e, ok := apperr.As(err); ok && e.Code != apperr.Internal {
-		p.Detail, p.Rule, p.Errors = e.Message, e.Rule, e.Fields
+		p.Detail, p.Rule, p.Errors, p.OmittedErrors = e.Message, e.Rule, e.Fields, e.Omitted
 	} else {
 		slog.ErrorContext(ctx, "request failed", "error", err.Error())
 		p.Detail = "Something went wrong on our side. Please try again later, quoting " + requestID + "."

@@ -3,13 +3,19 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/logging"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -182,5 +188,41 @@ func TestUnknownFieldsAreNamed(t *testing.T) {
 	e, ok := apperr.As(err)
 	if !ok || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "colour" {
 		t.Fatalf("got %+v", err)
+	}
+}
+
+// A 500 quotes one id: the X-Request-Id header, the problem's detail and the log line of the failure all carry
+// it, so support can find the failure from what a resident reads out.
+func TestAFailureQuotesTheIDOfItsLogLine(t *testing.T) {
+	read, write, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, prev := os.Stdout, slog.Default()
+	os.Stdout = write
+	logging.Setup() // the Lambda log handler writes to the stdout it finds now
+	os.Stdout = stdout
+	defer slog.SetDefault(prev)
+
+	fn := catalog.Function{Name: "t", Routes: []catalog.Route{{Method: "GET", Path: "/x", Auth: catalog.Public}}}
+	h := Routes{"GET /x": func(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) {
+		return events.APIGatewayV2HTTPResponse{}, errors.New("dynamodb: connection reset")
+	}}.Handler(fn)
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "lambda-req-42"})
+	resp, _ := h(ctx, event("GET /x", "", nil))
+	_ = write.Close()
+	logs, _ := io.ReadAll(read)
+
+	if resp.StatusCode != 500 || resp.Headers["X-Request-Id"] != "lambda-req-42" || !strings.Contains(resp.Body, "lambda-req-42") {
+		t.Fatalf("answer: %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+	}
+	var failure string
+	for _, line := range strings.Split(string(logs), "\n") {
+		if strings.Contains(line, "request failed") {
+			failure = line
+		}
+	}
+	if !strings.Contains(failure, "lambda-req-42") || !strings.Contains(failure, "connection reset") || !strings.Contains(failure, "req-1") {
+		t.Errorf("the failure's log line does not carry the quoted id, the gateway's id and the cause: %q", failure)
 	}
 }

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/logging"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -40,29 +42,46 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 	}
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
 		req := Request{Event: ev}
+		id := requestID(ctx, req)
+		// Every log line about this request carries the id a caller is given (Lambda's own request id, which
+		// the Lambda log handler adds), and the gateway's, to match its access log.
+		ctx = logging.With(ctx, slog.String("apiRequestId", req.RequestID()))
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
 				slog.ErrorContext(ctx, "handler panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				resp = ErrorResponse(ctx, fmt.Errorf("panic: %v", p), req.RequestID())
+				resp = ErrorResponse(ctx, fmt.Errorf("panic: %v", p), id)
 			}
+			if resp.Headers == nil {
+				resp.Headers = map[string]string{}
+			}
+			resp.Headers["X-Request-Id"] = id
 			// Route and status only: never bodies, paths with references are fine, queries may hold names.
 			slog.InfoContext(ctx, "request", "route", ev.RouteKey, "status", resp.StatusCode,
 				"ms", time.Since(start).Milliseconds())
 		}()
 		route, ok := declared[ev.RouteKey]
 		if !ok {
-			return ErrorResponse(ctx, apperr.New(apperr.NotFound, "No such route: %s.", ev.RouteKey), req.RequestID()), nil
+			return ErrorResponse(ctx, apperr.New(apperr.NotFound, "No such route: %s.", ev.RouteKey), id), nil
 		}
 		if err := authorize(route, req); err != nil {
-			return ErrorResponse(ctx, err, req.RequestID()), nil
+			return ErrorResponse(ctx, err, id), nil
 		}
 		resp, err := routes[ev.RouteKey](ctx, req)
 		if err != nil {
-			return ErrorResponse(ctx, err, req.RequestID()), nil
+			return ErrorResponse(ctx, err, id), nil
 		}
 		return resp, nil
 	}
+}
+
+// requestID is the id a caller quotes: Lambda's request id, which is on every log line the function writes
+// for the request (the gateway's when there is no Lambda context, as in unit tests).
+func requestID(ctx context.Context, req Request) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
+		return lc.AwsRequestID
+	}
+	return req.RequestID()
 }
 
 // OK answers 200 with a JSON body.
