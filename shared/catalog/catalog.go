@@ -5,6 +5,8 @@ package catalog
 
 import (
 	"fmt"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -63,6 +65,38 @@ type Secret struct {
 	LocalDefault string
 }
 
+// SettingKind says what a setting's value is, so a deployment's configuration can be checked before it is used.
+type SettingKind string
+
+const (
+	Text      SettingKind = "text"      // free text, e.g. the landlord's name
+	Email     SettingKind = "email"     // one email address
+	Phone     SettingKind = "phone"     // a UK phone number
+	Count     SettingKind = "count"     // a positive whole number
+	Period    SettingKind = "period"    // an ISO 8601 period of years, months and days, e.g. P6Y, P18M
+	Mailboxes SettingKind = "mailboxes" // a JSON object of name -> email address; RequiredKeys must be there
+	Templates SettingKind = "templates" // a JSON object of template[.language].channel -> GOV.UK Notify template id
+)
+
+// Setting is configuration a council gives per deployment (not a secret: those are Secret). The deployment's
+// configuration file names it by Name (dots are nesting: "landlord.name" is {"landlord": {"name": ...}}). In AWS
+// the stack stores it in the SSM parameter ParameterName(root) and passes that name to the functions that read it
+// as Env+"_PARAMETER"; they read it once at cold start. Locally the local cloud passes the value itself in Env.
+type Setting struct {
+	Name         string
+	Env          string
+	Kind         SettingKind
+	Description  string
+	Default      string   // used when the configuration leaves it out; "" means the council must give it
+	Reason       string   // why the default is what it is (retention periods)
+	RequiredKeys []string // Mailboxes and Templates: keys the value must have
+}
+
+// ParameterName is the setting's SSM parameter under root (e.g. /HousingServices/config): dots become slashes.
+func (s Setting) ParameterName(root string) string {
+	return strings.TrimSuffix(root, "/") + "/" + strings.ReplaceAll(s.Name, ".", "/")
+}
+
 // Function is one Lambda function: functions/<Name>/main.go.
 type Function struct {
 	Name        string
@@ -74,6 +108,7 @@ type Function struct {
 	Schedules   []Schedule
 	Env         map[string]string // static configuration (names of tables/queues are added from Tables/SendsTo)
 	Secrets     []Secret
+	Settings    []Setting         // deployment configuration it reads at cold start (declared in Catalog.Settings)
 	Tables      map[string]Access // table name -> access
 	SendsTo     []string          // queue names
 	// LocalEnv overrides Env in the local cloud only; "{{LOCAL_URL}}" stands for the local cloud's base URL
@@ -109,6 +144,9 @@ type Queue struct {
 	Name            string
 	Purpose         string
 	MaxReceiveCount int // deliveries before the message moves to the DLQ
+	// MaxAgeMinutes is how long a message may wait to be taken before it is a problem someone must act on: the
+	// stack alarms when the oldest message on the queue is older.
+	MaxAgeMinutes int
 }
 
 // DLQName is the dead-letter queue's name.
@@ -119,6 +157,16 @@ type Catalog struct {
 	Functions []Function
 	Tables    []Table
 	Queues    []Queue
+	Settings  []Setting
+}
+
+// Setting finds a setting by name.
+func (c Catalog) Setting(name string) (Setting, bool) {
+	i := slices.IndexFunc(c.Settings, func(s Setting) bool { return s.Name == name })
+	if i < 0 {
+		return Setting{}, false
+	}
+	return c.Settings[i], true
 }
 
 // Function finds a function by name.
@@ -196,7 +244,11 @@ func (c Catalog) Validate() error {
 		if q.MaxReceiveCount < 1 {
 			add("queue %s: MaxReceiveCount must be at least 1", q.Name)
 		}
+		if q.MaxAgeMinutes < 1 {
+			add("queue %s: MaxAgeMinutes (when its oldest message raises an alarm) must be at least 1", q.Name)
+		}
 	}
+	c.validateSettings(add)
 	seen := map[string]bool{}
 	routes := map[string]string{}
 	for _, f := range c.Functions {
@@ -239,11 +291,50 @@ func (c Catalog) Validate() error {
 				add("schedule %s: use the AWS cron(...) form", s.Name)
 			}
 		}
+		for _, s := range f.Settings {
+			if declared, ok := c.Setting(s.Name); !ok || !reflect.DeepEqual(declared, s) {
+				add("function %s reads setting %s, which the catalog's Settings do not declare (as it is)", f.Name, s.Name)
+			}
+			if _, clash := f.Env[s.Env]; clash {
+				add("function %s: %s is both static configuration and a setting", f.Name, s.Env)
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("catalog: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+var settingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
+
+func (c Catalog) validateSettings(add func(string, ...any)) {
+	names, envs := map[string]bool{}, map[string]bool{}
+	for _, s := range c.Settings {
+		if names[s.Name] || envs[s.Env] {
+			add("setting %s (%s) declared twice", s.Name, s.Env)
+		}
+		names[s.Name], envs[s.Env] = true, true
+		if !settingName.MatchString(s.Name) || s.Env == "" {
+			add("setting %q: name must be dotted words (e.g. landlord.name) and have an environment variable", s.Name)
+		}
+		switch s.Kind {
+		case Text, Email, Phone, Count, Period:
+		case Mailboxes, Templates:
+			if len(s.RequiredKeys) == 0 {
+				add("setting %s: a %s setting lists its RequiredKeys", s.Name, s.Kind)
+			}
+		default:
+			add("setting %s: unknown kind %q", s.Name, s.Kind)
+		}
+	}
+	for _, s := range c.Settings {
+		for _, other := range c.Settings {
+			if strings.HasPrefix(other.Name, s.Name+".") {
+				add("setting %s cannot also be the group of %s", s.Name, other.Name)
+			}
+		}
+	}
 }
 
 // MustFunction is the system's declaration of a function, for its main at cold start (a missing one is a

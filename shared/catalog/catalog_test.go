@@ -53,7 +53,7 @@ func TestSystemIsConsistent(t *testing.T) {
 func TestValidateCatchesMistakes(t *testing.T) {
 	bad := Catalog{
 		Tables: []Table{{Name: "cases", PartitionKey: "pk"}},
-		Queues: []Queue{{Name: "q", MaxReceiveCount: 3}},
+		Queues: []Queue{{Name: "q", MaxReceiveCount: 3, MaxAgeMinutes: 5}},
 		Functions: []Function{
 			{Name: "a", MemoryMB: 128, TimeoutSec: 3, Tables: map[string]Access{"nope": Read},
 				Routes: []Route{{Method: "GET", Path: "/x", Auth: Staff}}},
@@ -87,5 +87,46 @@ func TestVisibilityTimeoutIsSixTimesConsumerTimeout(t *testing.T) {
 		if f, ok := sys.Consumer(q.Name); ok && sys.VisibilityTimeoutSec(q.Name) < 6*f.TimeoutSec {
 			t.Errorf("%s: visibility %d < 6 x %d", q.Name, sys.VisibilityTimeoutSec(q.Name), f.TimeoutSec)
 		}
+	}
+}
+
+func TestSettingsAreDeclaredOnceAndReadAsDeclared(t *testing.T) {
+	sys := System()
+	bad := sys
+	bad.Settings = append(slices.Clone(sys.Settings), Setting{Name: "homesCount", Env: "HOMES", Kind: Count},
+		Setting{Name: "landlord", Env: "LANDLORD", Kind: Text}, Setting{Name: "x", Env: "X", Kind: Mailboxes},
+		Setting{Name: "bad name", Env: "Y", Kind: "colour"})
+	bad.Functions = append(slices.Clone(sys.Functions), Function{Name: "reader", MemoryMB: 128, TimeoutSec: 3,
+		Settings: []Setting{{Name: "undeclared", Env: "UNDECLARED", Kind: Text}}})
+	err := bad.Validate()
+	if err == nil {
+		t.Fatal("expected problems")
+	}
+	for _, want := range []string{"setting homesCount (HOMES) declared twice", "landlord cannot also be the group of landlord.name",
+		"x: a mailboxes setting lists its RequiredKeys", `setting "bad name"`, `unknown kind "colour"`, "reads setting undeclared"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
+		}
+	}
+}
+
+func TestSettingParameterNames(t *testing.T) {
+	if got := LandlordName.ParameterName("/HousingServices/config"); got != "/HousingServices/config/landlord/name" {
+		t.Errorf("parameter %s", got)
+	}
+	if got := HomesCount.ParameterName("/Test/config/"); got != "/Test/config/homesCount" {
+		t.Errorf("parameter %s", got)
+	}
+}
+
+// Each queue declares when its oldest message means someone must act; referrals within 15 minutes (issue 17).
+func TestQueuesDeclareTheirMaximumAge(t *testing.T) {
+	for _, q := range System().Queues {
+		if q.MaxAgeMinutes < 1 {
+			t.Errorf("%s: no MaxAgeMinutes", q.Name)
+		}
+	}
+	if q, _ := System().Queue(ReferralsQueue); q.MaxAgeMinutes != 15 {
+		t.Errorf("referrals: %d minutes, want 15", q.MaxAgeMinutes)
 	}
 }

@@ -1,39 +1,63 @@
 package catalog_test
 
 import (
-	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/rules/register"
 )
 
-// The teams the rules give deadlines to, and the reminder mailboxes, are the catalog's groups: a reminder for
-// a team that no route admits would go to nobody who can act on it.
+// The teams the rules give deadlines to, and the reminder mailboxes a deployment must give, are the catalog's
+// groups: a reminder for a team that no route admits would go to nobody who can act on it.
 func TestRuleTeamsAndMailboxesAreCatalogGroups(t *testing.T) {
-	sys := catalog.System()
-	groups := sys.Groups()
+	groups := catalog.System().Groups()
 	for _, team := range []string{asb.Team, asb.Manager, complaints.OfficerGroup, complaints.ManagerGroup, register.Team} {
 		if !slices.Contains(groups, team) {
 			t.Errorf("the rules name team %q, which no catalog route admits (groups: %v)", team, groups)
 		}
 	}
-	reminders, _ := sys.Function("deadline-reminders")
-	var boxes map[string]string
-	if err := json.Unmarshal([]byte(reminders.Env["TEAM_MAILBOXES"]), &boxes); err != nil {
-		t.Fatal(err)
+	if got, want := sorted(catalog.TeamMailboxes.RequiredKeys), sorted(groups); !slices.Equal(got, want) {
+		t.Errorf("mailboxes.teams requires mailboxes for %v, the catalog's groups are %v", got, want)
 	}
-	for group := range boxes {
-		if !slices.Contains(groups, group) {
-			t.Errorf("TEAM_MAILBOXES has a mailbox for %q, which is not a catalog group", group)
+}
+
+// The partner mailboxes a deployment must give are one per ASB-6 referral kind.
+func TestPartnerMailboxesAreTheReferralKinds(t *testing.T) {
+	if got, want := sorted(catalog.PartnerMailboxes.RequiredKeys), sorted([]string{asb.PartnerReferral, asb.SafeguardingReferral}); !slices.Equal(got, want) {
+		t.Errorf("mailboxes.partners requires %v, the referral kinds are %v", got, want)
+	}
+}
+
+// Every template the services send must have a Notify template id in the configuration, by each channel it can
+// go by (residents: email and text; staff reminders: email), and nothing else is required.
+func TestNotifyTemplatesRequiredAreTheTemplatesSent(t *testing.T) {
+	residents := []string{notification.ASBReportReceived, notification.ComplaintReceived, notification.ComplaintEscalated,
+		notification.ComplaintLetter, notification.ApplicationDecision, notification.EmergencyTwoWeeksLeft}
+	staff := []string{notification.ReminderDueSoon, notification.ReminderDueToday, notification.ReminderOverdue}
+	var want []string
+	for _, t := range residents {
+		want = append(want, t+".email", t+".sms")
+	}
+	for _, t := range staff {
+		want = append(want, t+".email")
+	}
+	if got := sorted(catalog.NotifyTemplates.RequiredKeys); !slices.Equal(got, sorted(want)) {
+		t.Errorf("notifyTemplates requires %v, want %v", got, sorted(want))
+	}
+	for _, k := range catalog.NotifyTemplates.RequiredKeys {
+		if !strings.HasSuffix(k, ".email") && !strings.HasSuffix(k, ".sms") {
+			t.Errorf("%s: Notify templates are per channel", k)
 		}
 	}
-	for _, g := range groups {
-		if boxes[g] == "" {
-			t.Errorf("group %q has no reminder mailbox in TEAM_MAILBOXES", g)
-		}
-	}
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }

@@ -13,13 +13,11 @@ const (
 
 // Index names on the cases table (single-table design; see shared/dynamo for the key layout).
 const (
-	IndexByKind     = "byKind"    // gsi1pk = record kind (e.g. ASB), gsi1sk = received time#ref: lists and monthly/annual reports
-	IndexByEvent    = "byEvent"   // gsi2pk = kind#event (e.g. ASB#closed, REGISTER#band-A), gsi2sk = time or priority key
-	IndexByContact  = "byContact" // gsi3pk = hashed verified contact, gsi3sk = received time (ASB-7)
-	IndexDeadlines  = "deadlines" // sparse: only open deadline items carry duePk/dueSk
-	DeadlinesPK     = "OPEN"      // the deadlines index's one partition: open deadlines sorted by due date
-	defaultHomes    = "12000"     // homes managed (source 002: approximately 12,000), for NM01 and CH01
-	staffTeamEmails = `{"asb-officer":"asb-team@council.example","asb-manager":"asb-managers@council.example","complaints-officer":"complaints@council.example","complaints-manager":"complaints-managers@council.example","allocations-officer":"allocations@council.example"}`
+	IndexByKind    = "byKind"    // gsi1pk = record kind (e.g. ASB), gsi1sk = received time#ref: lists and monthly/annual reports
+	IndexByEvent   = "byEvent"   // gsi2pk = kind#event (e.g. ASB#closed, REGISTER#band-A), gsi2sk = time or priority key
+	IndexByContact = "byContact" // gsi3pk = hashed verified contact, gsi3sk = received time (ASB-7)
+	IndexDeadlines = "deadlines" // sparse: only open deadline items carry duePk/dueSk
+	DeadlinesPK    = "OPEN"      // the deadlines index's one partition: open deadlines sorted by due date
 )
 
 // Staff groups (Cognito user pool groups).
@@ -45,7 +43,70 @@ const LocalNotifyAPIKey = "local-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8
 
 // System is the catalog of this back end.
 func System() Catalog {
-	return Catalog{Tables: tables(), Queues: queues(), Functions: functions()}
+	return Catalog{Tables: tables(), Queues: queues(), Functions: functions(), Settings: settings()}
+}
+
+// Deployment settings: what a council gives for its own deployment (infra/config/example.json shows every one).
+// The values live in the configuration file, never here: `make deploy` refuses placeholders and example
+// addresses, and says which setting is missing.
+var (
+	AlarmEmail = Setting{Name: "alarmEmail", Env: "ALARM_EMAIL", Kind: Email,
+		Description: "Mailbox that receives every CloudWatch alarm of the service (SNS email subscription: confirm the first email)"}
+	HomesCount = Setting{Name: "homesCount", Env: "HOMES_COUNT", Kind: Count,
+		Description: "Homes managed, the denominator of the complaints and ASB measures per 1,000 homes (NM01, CH01)"}
+	LandlordName = Setting{Name: "landlord.name", Env: "LANDLORD_NAME", Kind: Text,
+		Description: "The landlord's name as residents know it, for letters and messages"}
+	LandlordAddress = Setting{Name: "landlord.address", Env: "LANDLORD_ADDRESS", Kind: Text,
+		Description: "The landlord's postal address for residents' correspondence"}
+	LandlordPhone = Setting{Name: "landlord.phone", Env: "LANDLORD_PHONE", Kind: Phone,
+		Description: "The landlord's phone number for residents"}
+	LandlordEmail = Setting{Name: "landlord.email", Env: "LANDLORD_EMAIL", Kind: Email,
+		Description: "The landlord's email address for residents"}
+	TeamMailboxes = Setting{Name: "mailboxes.teams", Env: "TEAM_MAILBOXES", Kind: Mailboxes,
+		Description:  "Shared mailbox of each staff group (and optionally of officer ids) for deadline reminders",
+		RequiredKeys: []string{GroupASBOfficer, GroupASBManager, GroupComplaintsOfficer, GroupComplaintsManager, GroupAllocationsOfficer}}
+	DutyOfficerMailbox = Setting{Name: "mailboxes.dutyOfficer", Env: "DUTY_OFFICER_MAILBOX", Kind: Email,
+		Description: "The out-of-hours duty officer's mailbox, for high-risk reports and out-of-hours calls"}
+	PartnerMailboxes = Setting{Name: "mailboxes.partners", Env: "PARTNER_MAILBOXES", Kind: Mailboxes,
+		Description:  "Mailbox of each ASB-6 referral kind: the council partner (hate incidents) and safeguarding",
+		RequiredKeys: []string{"partner", "safeguarding"}}
+	NotifyTemplates = Setting{Name: "notifyTemplates", Env: "NOTIFY_TEMPLATES", Kind: Templates,
+		Description: "GOV.UK Notify template id of each template, channel and (optionally) language: " +
+			`"<template>.<channel>" or "<template>.<language>.<channel>" (English is the fallback)`,
+		RequiredKeys: notifyTemplateKeys()}
+	RetentionASBCaseClosed = Setting{Name: "retention.asbCaseClosed", Env: "RETENTION_ASB_CASE_CLOSED", Kind: Period, Default: "P6Y",
+		Description: "How long a closed ASB case's personal data is kept after closure",
+		Reason:      "Limitation Act 1980: claims about how a case was handled (negligence, injunction or possession proceedings) can be brought for six years"}
+	RetentionComplaintClosed = Setting{Name: "retention.complaintClosed", Env: "RETENTION_COMPLAINT_CLOSED", Kind: Period, Default: "P6Y",
+		Description: "How long a closed complaint's personal data is kept after the final response",
+		Reason:      "Limitation Act 1980 (six years for claims); covers the Housing Ombudsman's 12-month window and the annual self-assessment (CH-10)"}
+	RetentionApplicationClosed = Setting{Name: "retention.applicationClosed", Env: "RETENTION_APPLICATION_CLOSED", Kind: Period, Default: "P2Y",
+		Description: "How long a register application closed without housing (withdrawn, cancelled, refused) is kept",
+		Reason:      "Covers a review of the decision (Housing Act 1996 s.166A(9)), a complaint to the Ombudsman and a judicial review"}
+	RetentionApplicationHoused = Setting{Name: "retention.applicationHoused", Env: "RETENTION_APPLICATION_HOUSED", Kind: Period, Default: "P6Y",
+		Description: "How long a register application that ended in an offer accepted is kept after the tenancy started",
+		Reason:      "The allocation can be challenged for six years (Limitation Act 1980); the tenancy file keeps what the tenancy needs"}
+)
+
+func settings() []Setting {
+	return []Setting{AlarmEmail, HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail,
+		TeamMailboxes, DutyOfficerMailbox, PartnerMailboxes, NotifyTemplates,
+		RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused}
+}
+
+// notifyTemplateKeys are the Notify templates a deployment must map: every message a resident may receive, by
+// email and by text, and the staff reminders, by email (staff are reached by email only). The names are
+// shared/app/notification's; the catalog test keeps the two lists in step.
+func notifyTemplateKeys() []string {
+	var keys []string
+	for _, t := range []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
+		"application-decision", "emergency-two-weeks-left"} {
+		keys = append(keys, t+".email", t+".sms")
+	}
+	for _, t := range []string{"reminder-due-soon", "reminder-due-today", "reminder-overdue"} {
+		keys = append(keys, t+".email")
+	}
+	return keys
 }
 
 func tables() []Table {
@@ -69,9 +130,10 @@ func tables() []Table {
 
 func queues() []Queue {
 	return []Queue{
-		{Name: OOHCallsQueue, MaxReceiveCount: 3, Purpose: "Out-of-hours calls accepted by the webhook, waiting to become ASB cases (ASB-10)."},
-		{Name: NotificationsQueue, MaxReceiveCount: 3, Purpose: "Emails and texts to residents and officers, sent through GOV.UK Notify."},
-		{Name: ReferralsQueue, MaxReceiveCount: 3, Purpose: "Partner and safeguarding referrals (ASB-6) for the partner teams' systems to collect."},
+		{Name: OOHCallsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 15, Purpose: "Out-of-hours calls accepted by the webhook, waiting to become ASB cases (ASB-10)."},
+		{Name: NotificationsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 30, Purpose: "Emails and texts to residents and officers, sent through GOV.UK Notify."},
+		// a referral is for safeguarding or a hate incident: the partner teams must have it within 15 minutes
+		{Name: ReferralsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 15, Purpose: "Partner and safeguarding referrals (ASB-6) for the partner teams' systems to collect."},
 	}
 }
 
@@ -104,10 +166,10 @@ func functions() []Function {
 				staff("POST", "/asb/cases/{reference}/reopening", asbStaff...),
 				staff("GET", "/reports/asb", GroupASBManager),
 			},
-			Env:     map[string]string{"HOMES_COUNT": defaultHomes},
-			Secrets: []Secret{PageTokenKey},
-			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{ReferralsQueue, NotificationsQueue},
+			Settings: []Setting{HomesCount},
+			Secrets:  []Secret{PageTokenKey},
+			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+			SendsTo:  []string{ReferralsQueue, NotificationsQueue},
 		},
 		{
 			Name: "ooh-intake", Description: "Out-of-hours line webhook: verify the signature, queue the call (ASB-10)",
@@ -141,10 +203,10 @@ func functions() []Function {
 				staff("POST", "/complaints/{reference}/related-points", complaintsStaff...),
 				staff("GET", "/reports/complaints", GroupComplaintsManager),
 			},
-			Env:     map[string]string{"HOMES_COUNT": defaultHomes},
-			Secrets: []Secret{PageTokenKey},
-			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{NotificationsQueue},
+			Settings: []Setting{HomesCount},
+			Secrets:  []Secret{PageTokenKey},
+			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+			SendsTo:  []string{NotificationsQueue},
 		},
 		{
 			Name: "register-application", Description: "Housing register eligibility, applications and banding with reasons (RULES HR)",
@@ -168,7 +230,7 @@ func functions() []Function {
 			Name: "deadline-reminders", Description: "Weekday 07:00 reminders of deadlines due soon, due today and overdue",
 			MemoryMB: 256, TimeoutSec: 60, LocalConcurrency: 1,
 			Schedules: []Schedule{{Name: "deadline-reminders-weekday-morning", Cron: "cron(0 7 ? * MON-FRI *)"}},
-			Env:       map[string]string{"TEAM_MAILBOXES": staffTeamEmails},
+			Settings:  []Setting{TeamMailboxes},
 			Tables:    map[string]Access{CasesTable: Read, IdempotencyTable: ReadWrite},
 			SendsTo:   []string{NotificationsQueue},
 		},
@@ -182,11 +244,9 @@ func functions() []Function {
 		{
 			Name: "notifier", Description: "Sends emails and texts through GOV.UK Notify and records them on the case timeline",
 			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
-			Queue: &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},
-			Env: map[string]string{
-				"NOTIFY_BASE_URL":  "https://api.notifications.service.gov.uk",
-				"NOTIFY_TEMPLATES": "{}", // template name[.language].channel -> Notify template id, set per deployment
-			},
+			Queue:    &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},
+			Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
+			Settings: []Setting{NotifyTemplates},
 			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
 			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
 			Tables:   map[string]Access{CasesTable: ReadWrite},

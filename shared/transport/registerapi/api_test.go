@@ -31,7 +31,7 @@ func TestRegisterFromEligibilityToPriorityList(t *testing.T) {
 	if no := c.Call(t, "POST", "/register/eligibility", map[string]any{"age": 15, "eligibleImmigrationStatus": true, "circumstances": []string{"mappa"}}); no.JSON["eligible"] != false {
 		t.Fatalf("15: %s", no.Raw)
 	}
-	if bad := c.Call(t, "POST", "/register/eligibility", map[string]any{"circumstances": []string{"rich"}}); bad.Status != 400 || len(bad.JSON["errors"].([]any)) != 3 {
+	if bad := c.Call(t, "POST", "/register/eligibility", map[string]any{"circumstances": []string{"rich"}}); bad.Status != 400 || len(bad.JSON["errors"].([]any)) != 4 { // age, status, the code, and the codes allowed
 		t.Fatalf("bad pre-screen: %d %s", bad.Status, bad.Raw)
 	}
 
