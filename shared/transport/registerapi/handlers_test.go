@@ -133,7 +133,7 @@ func TestEligibility(t *testing.T) {
 	if r.Status != 200 || r.Body["eligible"] != false || !strings.Contains(r.Raw, `"rule":"HR-E1"`) {
 		t.Fatalf("15: %d %s", r.Status, r.Raw)
 	}
-	wantProblem(t, f.call(testsupport.Request{Route: route, Body: `{"circumstances": ["rich"]}`}), 400, "", "age", "eligibleImmigrationStatus", "circumstances[0]")
+	wantProblem(t, f.call(testsupport.Request{Route: route, Body: `{"circumstances": ["rich"]}`}), 400, "", "age", "eligibleImmigrationStatus", "circumstances[0]", "circumstances")
 	wantProblem(t, f.call(testsupport.Request{Route: route, Body: `{"age": 30, "eligibleImmigrationStatus": true, "income": 1}`}), 400, "", "income")
 }
 
