@@ -8,7 +8,6 @@ import (
 	"github.com/councilhousing/backend/shared/adapters/outbox"
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
@@ -17,6 +16,6 @@ func main() {
 	fn := catalog.MustFunction("asb-report")
 	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
-		Homes: awsenv.Int("HOMES_COUNT", 0)}
+		Homes: deps.IntSetting(catalog.HomesCount)}
 	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/councilhousing/backend/shared/adapters/outbox"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
 	"github.com/councilhousing/backend/shared/transport/complaintsapi"
 )
@@ -17,6 +16,6 @@ func main() {
 	fn := catalog.MustFunction("complaint-escalation")
 	deps := coldstart.Init(fn)
 	svc := complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
-		Homes: awsenv.Int("HOMES_COUNT", 0)}
+		Homes: deps.IntSetting(catalog.HomesCount)}
 	lambda.Start(complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -3,12 +3,12 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/app/reminders"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
@@ -17,8 +17,8 @@ import (
 func main() {
 	deps := coldstart.Init(catalog.MustFunction("deadline-reminders"))
 	var boxes reminders.Mailboxes
-	if err := json.Unmarshal([]byte(os.Getenv("TEAM_MAILBOXES")), &boxes); err != nil {
-		slog.Error("TEAM_MAILBOXES must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())
+	if err := json.Unmarshal([]byte(deps.Setting(catalog.TeamMailboxes)), &boxes); err != nil {
+		slog.Error("mailboxes.teams (TEAM_MAILBOXES) must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())
 		os.Exit(1)
 	}
 	runner := dynamo.NewReminderRunner(deps.Store, deps.Queues, boxes)

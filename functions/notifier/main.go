@@ -3,12 +3,12 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/govuknotify"
 	"github.com/councilhousing/backend/shared/app/notificationsender"
 	"github.com/councilhousing/backend/shared/catalog"
@@ -25,11 +25,9 @@ func main() {
 		os.Exit(1)
 	}
 	templates := map[string]string{}
-	if raw := os.Getenv("NOTIFY_TEMPLATES"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &templates); err != nil {
-			slog.Error("NOTIFY_TEMPLATES must be a JSON object of template[.language][.channel] -> Notify template id", "error", err.Error())
-			os.Exit(1)
-		}
+	if err := json.Unmarshal([]byte(deps.Setting(catalog.NotifyTemplates)), &templates); err != nil {
+		slog.Error("notifyTemplates (NOTIFY_TEMPLATES) must be a JSON object of template[.language][.channel] -> Notify template id", "error", err.Error())
+		os.Exit(1)
 	}
 	n := notificationsender.Notifier{Records: dynamo.NotificationRecords{Store: deps.Store}, Notify: govuknotify.Sender{Client: client}, Templates: templates}
 	lambda.Start(sqsbatch.Bodies(n.Deliver))

@@ -27,6 +27,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/infra/config"
 	"github.com/councilhousing/backend/shared/catalog"
 )
 
@@ -48,7 +49,10 @@ type Options struct {
 	// in flight keep the queue's visibility timeout.
 	VisibilityTimeoutSec int
 	ExtraEnv             map[string]string // added to every function's environment
-	Logf                 func(format string, args ...any)
+	// Settings are the deployment settings' values by catalog name, passed to the functions that read them as
+	// their environment variables (no SSM locally). Default: the checked-in example configuration.
+	Settings map[string]string
+	Logf     func(format string, args ...any)
 }
 
 // region and account are what the local cloud pretends to be, in ARNs and events.
@@ -154,7 +158,20 @@ func (o *Options) defaults() error {
 	if o.Logf == nil {
 		o.Logf = log.Printf
 	}
-	return o.Catalog.Validate()
+	if err := o.Catalog.Validate(); err != nil {
+		return err
+	}
+	if o.Settings == nil && slices.ContainsFunc(o.Catalog.Functions, func(f catalog.Function) bool { return len(f.Settings) > 0 }) {
+		example, err := config.Example(o.Root)
+		if err == nil {
+			err = example.Check(false)
+		}
+		if err != nil {
+			return err
+		}
+		o.Settings = example.Values()
+	}
+	return nil
 }
 
 // URL is the local cloud's base URL.
@@ -318,6 +335,9 @@ func (c *Cloud) functionEnv(spec catalog.Function) map[string]string {
 	}
 	for _, s := range spec.Secrets {
 		env[s.Env] = c.secret(s)
+	}
+	for _, s := range spec.Settings {
+		env[s.Env] = c.opts.Settings[s.Name]
 	}
 	for k, v := range c.Resources.Env(c.opts.DynamoEndpoint, c.opts.SQSEndpoint) {
 		if strings.HasPrefix(k, "AWS_") {

@@ -17,6 +17,11 @@ type Call struct {
 	AdvisedPolice bool   `json:"advisedPolice"`
 }
 
+// MaxCallAge is how old a call may be when it arrives: the answering service posts each call within minutes
+// (and retries for at most a day); anything older is not a live out-of-hours call (ASB-10's timing would make
+// its deadlines long overdue on arrival) and belongs in a staff-logged report.
+const MaxCallAge = 7 * 24 * time.Hour
+
 // ReceivedTime is when the call was taken (deadlines are timed from it, ASB-10).
 func (c Call) ReceivedTime() time.Time {
 	t, _ := time.Parse(time.RFC3339, c.ReceivedAt)
@@ -47,6 +52,8 @@ func (c Call) Validate(now time.Time) error {
 		f.Add("receivedAt", "must be a date and time in RFC 3339 form, e.g. 2026-11-23T22:40:00Z")
 	} else if t.After(now.Add(clockSkew)) {
 		f.Add("receivedAt", "cannot be in the future")
+	} else if t.Before(now.Add(-MaxCallAge)) {
+		f.Add("receivedAt", "cannot be more than %d days ago: the answering service sends calls as they are taken", int(MaxCallAge.Hours()/24))
 	} else {
 		received = t
 	}

@@ -33,6 +33,10 @@ type Risk struct {
 	CrimeInProgress bool `json:"crimeInProgress"`
 }
 
+// MaxIncidentAgeYears bounds how long ago a reported incident may have happened: older behaviour is history for
+// the officer's notes, not a date the case is timed or reported by.
+const MaxIncidentAgeYears = 2
+
 // Report is an ASB report as the public form (or the out-of-hours service) sends it.
 type Report struct {
 	Type        string    `json:"type" validate:"required"`
@@ -63,6 +67,8 @@ func (r Report) Validate(receivedAt time.Time) error {
 	if r.OccurredAt != "" {
 		if at, err := time.Parse(time.RFC3339, r.OccurredAt); err == nil && at.After(receivedAt.Add(clockSkew)) {
 			fields.Add("occurredAt", "cannot be after the report was received")
+		} else if err == nil && at.Before(receivedAt.AddDate(-MaxIncidentAgeYears, 0, 0)) {
+			fields.Add("occurredAt", "cannot be more than %d years before the report", MaxIncidentAgeYears)
 		}
 	}
 	switch {

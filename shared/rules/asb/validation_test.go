@@ -100,6 +100,10 @@ func TestValidate_OutOfHoursCall(t *testing.T) {
 		{"receivedAt in the future", func(c *Call) { c.ReceivedAt = "2026-11-20T23:00:00Z" }, []string{"receivedAt"}},
 		{"callId too long", func(c *Call) { c.CallID = strings.Repeat("x", 101) }, []string{"callId"}},
 		{"occurred after the call", func(c *Call) { c.OccurredAt = "2026-11-20T22:50:00Z" }, []string{"occurredAt"}},
+		{"ASB-10: a call from year 1 is not an out-of-hours call", func(c *Call) { c.ReceivedAt = "0001-01-01T00:00:00Z" }, []string{"receivedAt"}},
+		{"ASB-10: a call from 1900", func(c *Call) { c.ReceivedAt = "1900-06-01T22:00:00Z" }, []string{"receivedAt"}},
+		{"ASB-10: a call over a week old", func(c *Call) { c.ReceivedAt = "2026-11-13T22:40:00Z" }, []string{"receivedAt"}},
+		{"an incident over 2 years before the call", func(c *Call) { c.OccurredAt = "2024-11-20T22:00:00Z" }, []string{"occurredAt"}},
 		{"report fields too", func(c *Call) { c.Type, c.Location.Postcode = "", "x" }, []string{"type", "location.postcode"}},
 	}
 	for _, c := range cases {

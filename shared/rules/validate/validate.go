@@ -46,11 +46,20 @@ func newValidator() *validator.Validate {
 		return ukPhone.MatchString(strings.TrimSpace(fl.Field().String()))
 	}))
 	must(val.RegisterValidation("date", func(fl validator.FieldLevel) bool {
-		_, err := workdays.ParseDate(fl.Field().String())
-		return err == nil
+		d, err := workdays.ParseDate(fl.Field().String())
+		return err == nil && plausible(d)
 	}))
 	return val
 }
+
+// The years a date may fall in: a date of birth within a human lifetime, and no date so far off that the
+// deadlines computed from it (or the reminders about them) are absurd.
+const (
+	FirstYear = 1900
+	LastYear  = 2100
+)
+
+func plausible(d workdays.Date) bool { return d.Year >= FirstYear && d.Year <= LastYear }
 
 func must(err error) {
 	if err != nil {
@@ -155,6 +164,9 @@ func message(fe validator.FieldError) string {
 	case "ukphone":
 		return "must be a UK phone number"
 	case "date":
+		if _, err := workdays.ParseDate(fmt.Sprint(fe.Value())); err == nil {
+			return fmt.Sprintf("must be between %d and %d", FirstYear, LastYear)
+		}
 		return "must be a real date in the form YYYY-MM-DD"
 	case "datetime":
 		return "must be a date and time in RFC 3339 form, e.g. 2026-11-23T21:15:00Z"

@@ -98,3 +98,21 @@ func TestBlankTextIsNotText(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", have, want)
 	}
 }
+
+// Dates fall between 1900 and 2100: a date of birth within a human lifetime, and no deadline or reminder computed
+// from a year-1 date.
+func TestDatesArePlausible(t *testing.T) {
+	type form struct {
+		On string `json:"on" validate:"required,date"`
+	}
+	for value, want := range map[string]string{
+		"2026-11-29": "", "1900-01-01": "", "2100-12-31": "",
+		"0001-01-01": "must be between 1900 and 2100", "1899-12-31": "must be between 1900 and 2100", "2101-01-01": "must be between 1900 and 2100",
+		"2026-02-30": "must be a real date in the form YYYY-MM-DD",
+	} {
+		got := Struct(form{On: value})
+		if (want == "") != (got == nil) || (want != "" && got[0].Message != want) {
+			t.Errorf("%s: got %v, want %q", value, got, want)
+		}
+	}
+}

@@ -379,6 +379,8 @@ func TestOutOfHoursWebhook(t *testing.T) {
 	if r := post("msg_1", now, now); r.Status != 202 || r.Body["status"] != "duplicate" {
 		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
+	// correctly signed, but an id no key can hold: a 400 (the sender must not retry), nothing queued
+	wantProblem(t, post(strings.Repeat("m", 5000), now, now), 400, "", "webhook-id")
 	if len(queued.messages) != 1 {
 		t.Fatalf("%d calls queued", len(queued.messages))
 	}

@@ -32,6 +32,10 @@ type Claims interface {
 	Release(ctx context.Context, key string) error
 }
 
+// MaxWebhookIDLength bounds the webhook-id header, which keys the duplicate check (Standard Webhooks ids are
+// short, e.g. "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W").
+const MaxWebhookIDLength = 200
+
 // WebhookIntake is the ooh-intake function: it verifies the answering service's signature and queues the call.
 type WebhookIntake struct {
 	Secret string
@@ -61,6 +65,12 @@ func (in WebhookIntake) receive(ctx context.Context, req httpapi.Request) (event
 	if err := webhook.Verify(in.Secret, h, body, now); err != nil {
 		slog.WarnContext(ctx, "webhook refused", "reason", err.Error())
 		return events.APIGatewayV2HTTPResponse{}, apperr.New(apperr.Unauthorized, "The webhook signature is missing, wrong or more than 5 minutes old.")
+	}
+	if len(h.ID) > MaxWebhookIDLength {
+		// correctly signed but unusable as a key: a 400 tells the sender not to retry it (a 5xx would)
+		var f apperr.Fields
+		f.Add("webhook-id", "must have at most %d characters", MaxWebhookIDLength)
+		return events.APIGatewayV2HTTPResponse{}, f.Err()
 	}
 	var call asb.Call
 	if err := req.DecodeJSON(&call); err != nil {

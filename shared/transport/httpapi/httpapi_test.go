@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -224,5 +225,44 @@ func TestAFailureQuotesTheIDOfItsLogLine(t *testing.T) {
 	}
 	if !strings.Contains(failure, "lambda-req-42") || !strings.Contains(failure, "connection reset") || !strings.Contains(failure, "req-1") {
 		t.Errorf("the failure's log line does not carry the quoted id, the gateway's id and the cause: %q", failure)
+	}
+}
+
+// Path parameters that cannot be a reference answer 404 like an unknown one; long or many query parameters 400.
+// Nothing oversized reaches a handler (or a DynamoDB key, 2 KB at most).
+func TestParametersAreBounded(t *testing.T) {
+	fn := catalog.Function{Name: "t", Routes: []catalog.Route{{Method: "GET", Path: "/x/{reference}", Auth: catalog.Public}}}
+	reached := false
+	h := Routes{"GET /x/{reference}": func(context.Context, Request) (events.APIGatewayV2HTTPResponse, error) {
+		reached = true
+		return OK(map[string]string{})
+	}}.Handler(fn)
+	call := func(ref string, query map[string]string) int {
+		ev := event("GET /x/{reference}", "", nil)
+		ev.PathParameters, ev.QueryStringParameters = map[string]string{"reference": ref}, query
+		resp, _ := h(context.Background(), ev)
+		return resp.StatusCode
+	}
+	if call("CMP-AB12-CD34", nil) != 200 || !reached {
+		t.Fatal("a real reference was refused")
+	}
+	reached = false
+	for _, ref := range []string{strings.Repeat("A", 3000), "../etc", "a b", "ref\x00", "💥", "' OR 1=1"} {
+		if got := call(ref, nil); got != 404 {
+			t.Errorf("reference %.20q: %d", ref, got)
+		}
+	}
+	if got := call("CMP-1", map[string]string{"officer": strings.Repeat("x", 5000)}); got != 400 {
+		t.Errorf("a 5,000-character query value: %d", got)
+	}
+	many := map[string]string{}
+	for i := range 50 {
+		many[fmt.Sprint("p", i)] = "1"
+	}
+	if got := call("CMP-1", many); got != 400 {
+		t.Errorf("50 query parameters: %d", got)
+	}
+	if reached {
+		t.Error("a bad parameter reached the handler")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"time"
 
@@ -67,12 +68,45 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 		if err := authorize(route, req); err != nil {
 			return ErrorResponse(ctx, err, id), nil
 		}
+		if err := boundedParameters(req); err != nil {
+			return ErrorResponse(ctx, err, id), nil
+		}
 		resp, err := routes[ev.RouteKey](ctx, req)
 		if err != nil {
 			return ErrorResponse(ctx, err, id), nil
 		}
 		return resp, nil
 	}
+}
+
+// Parameter bounds: references and ids are short codes; query values are short filters and tokens. Nothing
+// longer reaches a use case, a DynamoDB key (2 KB at most) or an expression.
+const (
+	maxPathParameter  = 64
+	maxQueryParameter = 2048 // room for a pagination token
+	maxQueryCount     = 20
+)
+
+var pathParameter = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// boundedParameters refuses path parameters that cannot be a reference this service gave out (404, as an unknown
+// reference would be) and query parameters too long or too many (400, naming them).
+func boundedParameters(req Request) error {
+	for _, v := range req.Event.PathParameters {
+		if len(v) > maxPathParameter || !pathParameter.MatchString(v) {
+			return apperr.NotFoundf("There is no record with that reference.")
+		}
+	}
+	var f apperr.Fields
+	if len(req.Event.QueryStringParameters) > maxQueryCount {
+		f.Add("query", "has %d parameters; at most %d are read", len(req.Event.QueryStringParameters), maxQueryCount)
+	}
+	for name, v := range req.Event.QueryStringParameters {
+		if len(v) > maxQueryParameter {
+			f.Add(apperr.Quote(name), "must have at most %d characters", maxQueryParameter)
+		}
+	}
+	return f.Err()
 }
 
 // requestID is the id a caller quotes: Lambda's request id, which is on every log line the function writes
