@@ -63,8 +63,8 @@ type RepaymentPlan struct {
 // member (HR-R, HR-U). TenancyEndedOn is the end of the previous council tenancy the debt relates to, when it
 // relates to one (HR-R1); leave it out for current or non-council debt.
 type HousingDebt struct {
-	Amount         float64       `json:"amount" dynamodbav:"amount" validate:"gte=0"`
-	WeeklyRent     float64       `json:"weeklyRent" dynamodbav:"weeklyRent" validate:"gte=0"`
+	Amount         Money         `json:"amount" dynamodbav:"amountPence"`
+	WeeklyRent     Money         `json:"weeklyRent" dynamodbav:"weeklyRentPence"`
 	TenancyEndedOn string        `json:"tenancyEndedOn,omitempty" dynamodbav:"tenancyEndedOn,omitempty" validate:"omitempty,date"`
 	RepaymentPlan  RepaymentPlan `json:"repaymentPlan" dynamodbav:"repaymentPlan"`
 }

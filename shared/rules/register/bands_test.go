@@ -152,7 +152,7 @@ func TestEffectiveDate(t *testing.T) {
 		b, e := band, date(eff)
 		return &Decision{Status: StatusRegistered, Band: &b, EffectiveDate: &e}
 	}
-	debt := func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 50, WeeklyRent: 100} }
+	debt := func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(50), WeeklyRent: pounds(100)} }
 	cases := []struct {
 		name     string
 		previous *Decision

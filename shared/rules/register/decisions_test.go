@@ -10,7 +10,7 @@ func TestHR_D_EveryDecisionExplainsItself(t *testing.T) {
 	young := base("mappa")
 	young.Age = 10
 	busy := base("homeless-priority-need", "sharing-facilities")
-	busy.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}
+	busy.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}
 	busy.SeekingWork, busy.CommunityContribution = true, fullCC()
 	busy.Working = &Working{HoursPerWeek: 10, MonthsInLastTwelve: 12, Contract: "permanent"}
 	busy.DebtException = []string{"urgent-medical"}
@@ -40,12 +40,12 @@ func TestCombinations(t *testing.T) {
 	}{
 		{"Band A need with 3 weeks' arrears", func() Application {
 			a := base("urgent-welfare")
-			a.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100}
+			a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}
 			return a
 		}, StatusRegistered, BandReduced, 0, false},
 		{"debt with kept plan below 2 weeks' rent -> offerable", func() Application {
 			a := base("hhsrs-category-2")
-			a.HousingDebt = &HousingDebt{Amount: 180, WeeklyRent: 95, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}
+			a.HousingDebt = &HousingDebt{Amount: pounds(180), WeeklyRent: pounds(95), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}
 			return a
 		}, StatusRegistered, BandReduced, 0, true},
 		{"seeking work with no housing need", func() Application {
@@ -77,7 +77,7 @@ func TestCombinations(t *testing.T) {
 // BenchmarkAssess: the decision is pure and cheap enough to re-run on every read and change.
 func BenchmarkAssess(b *testing.B) {
 	a := base("urgent-welfare", "sharing-facilities")
-	a.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}
+	a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}
 	a.CommunityContribution = fullCC()
 	a.SeekingWork = true
 	a.RefusedOffers = []string{"2026-01-10", "2026-06-01"}

@@ -1,6 +1,7 @@
 package register
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -70,3 +71,6 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 		}
 	}
 }
+
+// pounds is an amount in pounds as Money (whole pence).
+func pounds(p float64) Money { return Money(math.Round(p * 100)) }

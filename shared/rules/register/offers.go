@@ -46,7 +46,7 @@ func offerable(a Application, today workdays.Date, d *Decision) bool {
 // exactly 2 weeks' rent no longer bars an applicant who keeps a plan. Old council tenancy debt (HR-R1) never
 // bars by its amount, but a broken plan for it still does.
 func debtBars(debt *HousingDebt, today workdays.Date, d *Decision) []string {
-	if debt == nil || pence(debt.Amount) <= 0 {
+	if debt == nil || debt.Amount <= 0 {
 		return nil
 	}
 	var bars []string
@@ -54,15 +54,15 @@ func debtBars(debt *HousingDebt, today workdays.Date, d *Decision) []string {
 	if plan.Agreed && !plan.Kept {
 		bars = append(bars, planNotKept)
 	}
-	amount, twoWeeks := pence(debt.Amount), 2*pence(debt.WeeklyRent)
+	amount, twoWeeks := debt.Amount, 2*debt.WeeklyRent
 	switch {
 	case oldTenancyDebt(debt, today):
 	case amount < twoWeeks:
-		explain(&d.Reasons, "HR-U", fmt.Sprintf("Your debt of %s is under 2 weeks' rent (%s), so it does not stop offers.", pounds(debt.Amount), pounds(2*debt.WeeklyRent)))
+		explain(&d.Reasons, "HR-U", fmt.Sprintf("Your debt of %s is under 2 weeks' rent (%s), so it does not stop offers.", debt.Amount, 2*debt.WeeklyRent))
 	case amount == twoWeeks && plan.Agreed && plan.Kept:
-		explain(&d.Reasons, "HR-U", fmt.Sprintf("Your repayment plan is being kept and your debt is down to 2 weeks' rent (%s): offers may resume.", pounds(2*debt.WeeklyRent)))
+		explain(&d.Reasons, "HR-U", fmt.Sprintf("Your repayment plan is being kept and your debt is down to 2 weeks' rent (%s): offers may resume.", 2*debt.WeeklyRent))
 	default:
-		bars = append(bars, fmt.Sprintf("your housing debt of %s is 2 weeks' rent (%s) or more", pounds(debt.Amount), pounds(2*debt.WeeklyRent)))
+		bars = append(bars, fmt.Sprintf("your housing debt of %s is 2 weeks' rent (%s) or more", debt.Amount, 2*debt.WeeklyRent))
 	}
 	return bars
 }

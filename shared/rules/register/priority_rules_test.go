@@ -13,11 +13,11 @@ func TestHR_R_ReducedPriority(t *testing.T) {
 		{"savings-above-threshold", func(a *Application) { a.ReducedPriority = []string{"savings-above-threshold"} }, BandReduced},
 		{"void-standard-fail", func(a *Application) { a.ReducedPriority = []string{"void-standard-fail"} }, BandReduced},
 		{"intentionally-homeless", func(a *Application) { a.ReducedPriority = []string{"intentionally-homeless"} }, BandReduced},
-		{"any debt, even £0.01", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 0.01, WeeklyRent: 100} }, BandReduced},
+		{"any debt, even £0.01", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(0.01), WeeklyRent: pounds(100)} }, BandReduced},
 		{"a kept plan does not lift it: cleared debt only", func(a *Application) {
-			a.HousingDebt = &HousingDebt{Amount: 120, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}
+			a.HousingDebt = &HousingDebt{Amount: pounds(120), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}
 		}, BandReduced},
-		{"debt cleared", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 0, WeeklyRent: 100} }, BandA},
+		{"debt cleared", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(0), WeeklyRent: pounds(100)} }, BandA},
 		{"3 refused offers in 12 months", func(a *Application) { a.RefusedOffers = []string{"2026-01-10", "2026-06-01", "2026-11-01"} }, BandReduced},
 		{"3 refused offers spread over 14 months", func(a *Application) { a.RefusedOffers = []string{"2025-09-10", "2026-06-01", "2026-11-01"} }, BandA},
 		{"a year ago today no longer counts", func(a *Application) { a.RefusedOffers = []string{"2025-11-23", "2026-06-01", "2026-11-01"} }, BandA},
@@ -55,7 +55,7 @@ func TestHR_R1_OldTenancyDebt(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := base("urgent-welfare")
-		a.HousingDebt = &HousingDebt{Amount: 900, WeeklyRent: 100, TenancyEndedOn: c.endedOn, RepaymentPlan: c.plan}
+		a.HousingDebt = &HousingDebt{Amount: pounds(900), WeeklyRent: pounds(100), TenancyEndedOn: c.endedOn, RepaymentPlan: c.plan}
 		d := Assess(a, today, nil)
 		if d.Reasons.Has("HR-R1") != c.r1 || d.Offerable != c.offerable || d.BandName() != BandReduced {
 			t.Errorf("%s: HR-R1 %v offerable %v band %s", c.name, d.Reasons.Has("HR-R1"), d.Offerable, d.BandName())
@@ -65,7 +65,7 @@ func TestHR_R1_OldTenancyDebt(t *testing.T) {
 		}
 	}
 	a := base("urgent-welfare")
-	a.HousingDebt = &HousingDebt{Amount: 900, WeeklyRent: 100, TenancyEndedOn: "2019-03-01"}
+	a.HousingDebt = &HousingDebt{Amount: pounds(900), WeeklyRent: pounds(100), TenancyEndedOn: "2019-03-01"}
 	if d := Assess(a, today, nil); warningText(d, "HR-R1") == "" {
 		t.Error("an officer is asked to agree a repayment plan for old debt")
 	}
@@ -87,15 +87,15 @@ func TestHR_U_UnacceptableBehaviour(t *testing.T) {
 		debt      HousingDebt
 		offerable bool
 	}{
-		{"£150, under 2 weeks", HousingDebt{Amount: 150, WeeklyRent: 100}, true},
-		{"£199.99, under 2 weeks", HousingDebt{Amount: 199.99, WeeklyRent: 100}, true},
-		{"£200, exactly 2 weeks, no plan", HousingDebt{Amount: 200, WeeklyRent: 100}, false},
-		{"Band A need with 3 weeks' arrears", HousingDebt{Amount: 300, WeeklyRent: 100}, false},
-		{"plan agreed, not kept, small debt", HousingDebt{Amount: 50, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}, false},
-		{"kept plan, debt down to 2 weeks", HousingDebt{Amount: 200, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
-		{"kept plan, debt below 2 weeks", HousingDebt{Amount: 150, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
-		{"kept plan, still 3 weeks", HousingDebt{Amount: 300, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, false},
-		{"0.1 + 0.2 weeks in pence compare exactly", HousingDebt{Amount: 0.6, WeeklyRent: 0.1 + 0.2, RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
+		{"£150, under 2 weeks", HousingDebt{Amount: pounds(150), WeeklyRent: pounds(100)}, true},
+		{"£199.99, under 2 weeks", HousingDebt{Amount: pounds(199.99), WeeklyRent: pounds(100)}, true},
+		{"£200, exactly 2 weeks, no plan", HousingDebt{Amount: pounds(200), WeeklyRent: pounds(100)}, false},
+		{"Band A need with 3 weeks' arrears", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}, false},
+		{"plan agreed, not kept, small debt", HousingDebt{Amount: pounds(50), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}, false},
+		{"kept plan, debt down to 2 weeks", HousingDebt{Amount: pounds(200), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
+		{"kept plan, debt below 2 weeks", HousingDebt{Amount: pounds(150), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
+		{"kept plan, still 3 weeks", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, false},
+		{"0.1 + 0.2 weeks in pence compare exactly", HousingDebt{Amount: pounds(0.6), WeeklyRent: pounds(0.1 + 0.2), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}, true},
 	}
 	for _, c := range cases {
 		a := base("urgent-welfare")
@@ -108,14 +108,14 @@ func TestHR_U_UnacceptableBehaviour(t *testing.T) {
 	}
 	// one reason names every debt rule that applies, with the amounts
 	a := base("urgent-welfare")
-	a.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}
+	a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}
 	mustContain(t, "two debt rules", reasonText(Assess(a, today, nil), "HR-U"), "£300.00", "£200.00", "not being kept")
 }
 
 func TestHR_U1_DebtException(t *testing.T) {
 	for _, code := range []string{"domestic-violence-victim", "hate-crime-victim", "urgent-medical"} {
 		a := base("urgent-welfare")
-		a.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100} // 3 weeks' arrears
+		a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)} // 3 weeks' arrears
 		a.DebtException = []string{code}
 		d := Assess(a, today, nil)
 		if !d.Offerable || !d.Reasons.Has("HR-U1") || d.BandName() != BandReduced {
@@ -129,8 +129,8 @@ func TestHR_U1_DebtException(t *testing.T) {
 		offerable bool
 	}{
 		{"covers a plan not kept", []string{"plan-not-kept"}, nil, true},
-		{"covers a broken plan on the debt", nil, &HousingDebt{Amount: 50, WeeklyRent: 100, RepaymentPlan: RepaymentPlan{Agreed: true}}, true},
-		{"not fraud", []string{"fraud"}, &HousingDebt{Amount: 300, WeeklyRent: 100}, false},
+		{"covers a broken plan on the debt", nil, &HousingDebt{Amount: pounds(50), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}, true},
+		{"not fraud", []string{"fraud"}, &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}, false},
 		{"not nuisance, even without debt", []string{"nuisance"}, nil, false},
 	}
 	for _, c := range cases {
@@ -141,7 +141,7 @@ func TestHR_U1_DebtException(t *testing.T) {
 		}
 	}
 	noException := base("urgent-welfare")
-	noException.HousingDebt = &HousingDebt{Amount: 300, WeeklyRent: 100}
+	noException.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}
 	if d := Assess(noException, today, nil); d.Offerable || d.Reasons.Has("HR-U1") {
 		t.Errorf("without an exception the debt stops offers: %+v", d)
 	}

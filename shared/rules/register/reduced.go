@@ -2,7 +2,6 @@ package register
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -36,15 +35,15 @@ func debtReducesPriority(debt *HousingDebt, today workdays.Date, d *Decision) bo
 		return false
 	}
 	if oldTenancyDebt(debt, today) {
-		explain(&d.Reasons, "HR-R1", fmt.Sprintf("Your housing debt of %s is from a council tenancy that ended over 6 years ago (%s): you can join the register and it does not stop offers, but it is still payable, and you have reduced priority until it is repaid; please arrange a repayment plan with us.", pounds(debt.Amount), debt.TenancyEndedOn))
+		explain(&d.Reasons, "HR-R1", fmt.Sprintf("Your housing debt of %s is from a council tenancy that ended over 6 years ago (%s): you can join the register and it does not stop offers, but it is still payable, and you have reduced priority until it is repaid; please arrange a repayment plan with us.", debt.Amount, debt.TenancyEndedOn))
 		if !debt.RepaymentPlan.Agreed {
 			explain(&d.Warnings, "HR-R1", "Old council tenancy debt is still payable: agree a repayment plan with the applicant.")
 		}
 		return true
 	}
-	text := fmt.Sprintf("You have housing-related debt of %s: reduced priority until it is cleared.", pounds(debt.Amount))
+	text := fmt.Sprintf("You have housing-related debt of %s: reduced priority until it is cleared.", debt.Amount)
 	if debt.RepaymentPlan.Agreed && debt.RepaymentPlan.Kept {
-		text = fmt.Sprintf("You have housing-related debt of %s: reduced priority until it is cleared, even while your repayment plan is kept.", pounds(debt.Amount))
+		text = fmt.Sprintf("You have housing-related debt of %s: reduced priority until it is cleared, even while your repayment plan is kept.", debt.Amount)
 	}
 	explain(&d.Reasons, "HR-R", text)
 	return true
@@ -67,8 +66,3 @@ func refusalsInLastYear(dates []string, today workdays.Date) int {
 	}
 	return n
 }
-
-// pence rounds money to whole pence so that thresholds compare exactly (0.1 + 0.2 is not 0.3 in float64).
-func pence(amount float64) int64 { return int64(math.Round(amount * 100)) }
-
-func pounds(amount float64) string { return fmt.Sprintf("£%.2f", amount) }

@@ -1,7 +1,6 @@
 package register
 
 import (
-	"math"
 	"strings"
 	"time"
 
@@ -27,7 +26,6 @@ const (
 const (
 	msgRealDate = "must be a real date in the form YYYY-MM-DD"
 	msgFuture   = "cannot be in the future"
-	msgFinite   = "must be a finite number"
 )
 
 // Offer is an offer of a property made to the applicant and whether it was refused (POST .../offers, HR-R).
@@ -106,20 +104,13 @@ func (m MedicalAward) Validate(today workdays.Date) error {
 // both finite, and the end of the tenancy a real date not in the future.
 func (d HousingDebt) Validate(today workdays.Date) error {
 	var f apperr.Fields
-	switch {
-	case math.IsNaN(d.Amount) || math.IsInf(d.Amount, 0):
-		f.Add("amount", msgFinite)
-	case d.Amount < 0:
-		f.Add("amount", "must be at least 0")
-	case d.Amount > MaxHousingDebt:
+	if d.Amount > MaxHousingDebt*100 {
 		f.Add("amount", "must be at most %d", MaxHousingDebt)
 	}
 	switch {
-	case math.IsNaN(d.WeeklyRent) || math.IsInf(d.WeeklyRent, 0):
-		f.Add("weeklyRent", msgFinite)
-	case d.WeeklyRent < 0 || (d.Amount > 0 && d.WeeklyRent == 0):
+	case d.Amount > 0 && d.WeeklyRent == 0:
 		f.Add("weeklyRent", "must be more than 0 when there is a debt")
-	case d.WeeklyRent > MaxWeeklyRent:
+	case d.WeeklyRent > MaxWeeklyRent*100:
 		f.Add("weeklyRent", "must be at most %d", MaxWeeklyRent)
 	}
 	if d.TenancyEndedOn != "" {

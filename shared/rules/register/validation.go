@@ -46,11 +46,11 @@ func (a Application) Validate(today workdays.Date) error {
 		if d.Amount > 0 && d.WeeklyRent <= 0 {
 			f.Add("housingDebt.weeklyRent", "must be more than 0 when there is a debt (it sets the 2 weeks' rent threshold, HR-U)")
 		}
-		// the tags reject negatives and NaN; the upper bounds keep the pence arithmetic exact (see HousingDebt.Validate)
-		if d.Amount > MaxHousingDebt {
+		// Money refuses negatives and absurd numbers when the request is read; these are the scheme's maximums
+		if d.Amount > MaxHousingDebt*100 {
 			f.Add("housingDebt.amount", "must be at most %d", MaxHousingDebt)
 		}
-		if d.WeeklyRent > MaxWeeklyRent {
+		if d.WeeklyRent > MaxWeeklyRent*100 {
 			f.Add("housingDebt.weeklyRent", "must be at most %d", MaxWeeklyRent)
 		}
 		pastDate(&f, "housingDebt.tenancyEndedOn", d.TenancyEndedOn, today)

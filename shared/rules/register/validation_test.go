@@ -33,7 +33,7 @@ func TestValidationListsEveryField(t *testing.T) {
 		Circumstances: []string{"homeless", "mappa", "mappa"}, ReducedPriority: []string{"rich"},
 		UnacceptableBehaviour: []string{"rudeness"}, DebtException: []string{"sad"},
 		MedicalAward:          &MedicalAward{Severity: "critical"},
-		HousingDebt:           &HousingDebt{Amount: -5, WeeklyRent: -1, TenancyEndedOn: "2020-13-01"},
+		HousingDebt:           &HousingDebt{Amount: pounds(5), TenancyEndedOn: "2020-13-01"},
 		RefusedOffers:         []string{"yesterday", "2027-01-01"},
 		CommunityContribution: &CommunityContribution{HoursPerMonth: -1},
 		Working:               &Working{Contract: "zero-hours", MonthsInLastTwelve: 13},
@@ -41,7 +41,7 @@ func TestValidationListsEveryField(t *testing.T) {
 	want := []string{
 		"age", "applicant.address", "applicant.dateOfBirth", "applicant.email", "applicant.name", "applicant.postcode",
 		"circumstances", "circumstances[0]", "circumstances[2]", "communityContribution.hoursPerMonth", "debtException", "debtException[0]",
-		"household[0].dateOfBirth", "housingDebt.amount", "housingDebt.tenancyEndedOn", "housingDebt.weeklyRent",
+		"household[0].dateOfBirth", "housingDebt.tenancyEndedOn", "housingDebt.weeklyRent",
 		"medicalAward.severity", "reducedPriority", "reducedPriority[0]", "refusedOffers[0]", "refusedOffers[1]", "unacceptableBehaviour", "unacceptableBehaviour[0]",
 		"working.contract", "working.monthsInLastTwelve",
 	}
@@ -71,7 +71,7 @@ func TestValidationCrossFieldRules(t *testing.T) {
 		{"no postcode", func(a *Application) { a.Applicant.Postcode = "" }, "applicant.postcode", "is required"},
 		{"self-verified claim", func(a *Application) { a.SeekingWork, a.Verified.SeekingWork = true, yes() }, "verified", "allocations officer"},
 		{"bad postcode", func(a *Application) { a.Applicant.Postcode = "XX" }, "applicant.postcode", "UK postcode"},
-		{"debt with no rent", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: 10} }, "housingDebt.weeklyRent", "2 weeks' rent"},
+		{"debt with no rent", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(10)} }, "housingDebt.weeklyRent", "2 weeks' rent"},
 		{"tenancy ended in the future", func(a *Application) { a.HousingDebt = &HousingDebt{TenancyEndedOn: "2027-01-01"} }, "housingDebt.tenancyEndedOn", "future"},
 		{"refused offer tomorrow", func(a *Application) { a.RefusedOffers = []string{"2026-11-24"} }, "refusedOffers[0]", "future"},
 		{"residence longer than life", func(a *Application) { a.CommunityContribution = fullCC(); a.CommunityContribution.ResidenceYears = 37 }, "communityContribution.residenceYears", "age (36)"},

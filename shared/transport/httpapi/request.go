@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -109,7 +110,11 @@ func decodeError(err error) error {
 			return apperr.New(apperr.Invalid, "The request body must be a JSON object.")
 		}
 		var f apperr.Fields
-		f.Add(field, "must be %s", describeType(typeErr.Type.Kind().String()))
+		if d, ok := reflect.Zero(typeErr.Type).Interface().(interface{ JSONDescription() string }); ok {
+			f.Add(field, "must be %s", d.JSONDescription()) // a type that says what it takes, e.g. money
+		} else {
+			f.Add(field, "must be %s", describeType(typeErr.Type.Kind().String()))
+		}
 		return f.Err()
 	case errors.As(err, &syntaxErr):
 		return apperr.New(apperr.Invalid, "The request body is not valid JSON (at byte %d).", syntaxErr.Offset)

@@ -280,7 +280,8 @@ func TestDebt(t *testing.T) {
 		t.Fatalf("debt cleared: %d %s", d.Status, d.Raw)
 	}
 	wantProblem(t, f.officerCall(route, ref, `{"amount": 50, "weeklyRent": 0}`), 400, "", "weeklyRent")
-	wantProblem(t, f.officerCall(route, ref, `{"amount": -1, "weeklyRent": 100, "tenancyEndedOn": "2027-01-01"}`), 400, "", "amount", "tenancyEndedOn")
+	wantProblem(t, f.officerCall(route, ref, `{"amount": -1, "weeklyRent": 100}`), 400, "", "amount")
+	wantProblem(t, f.officerCall(route, ref, `{"amount": 1000000.01, "weeklyRent": 100, "tenancyEndedOn": "2027-01-01"}`), 400, "", "amount", "tenancyEndedOn")
 }
 
 func TestVerification(t *testing.T) {
@@ -331,4 +332,19 @@ func TestPriorityList(t *testing.T) {
 	wantProblem(t, f.call(testsupport.Request{Route: route, Query: map[string]string{"band": "Z"}, Claims: f.officer}), 400, "", "band")
 	wantProblem(t, f.call(testsupport.Request{Route: route, Query: map[string]string{"band": "A", "limit": "0"}, Claims: f.officer}), 400, "", "limit")
 	wantProblem(t, f.call(testsupport.Request{Route: route, Query: map[string]string{"band": "A"}}), 401, "")
+}
+
+// HR-U: money out of range or not in pounds and pence is a 400 naming the field, never a 500 (1e200 overflowed
+// DynamoDB's number type), and never turns a huge debt into offerable.
+func TestHRU_DebtAmountsAreRefusedWhenRead(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.apply("mappa")
+	for _, body := range []string{`{"amount": 1e200, "weeklyRent": 100}`, `{"amount": -5, "weeklyRent": 100}`, `{"amount": 300.001, "weeklyRent": 100}`,
+		`{"amount": 300, "weeklyRent": "lots"}`} {
+		r := f.officerCall("POST /register/applications/{reference}/debt", ref, body)
+		if _, fields := r.Problem(); r.Status != 400 || len(fields) != 1 || !strings.Contains(r.Raw, "an amount in pounds") {
+			t.Errorf("%s: %d %s", body, r.Status, r.Raw)
+		}
+	}
+	wantProblem(t, f.officerCall("POST /register/applications/{reference}/debt", ref, `{"amount": "999999999.99", "weeklyRent": 100}`), 400, "", "amount")
 }
