@@ -1,11 +1,20 @@
 // Package idem makes create requests safe to retry: with an Idempotency-Key header, the first answer is stored
-// in the same transaction as the records it created (casework.Answer), and a retry with the same key and body
-// gets that answer again (same key, another body: 422). Without the header every request is new.
+// in the same transaction as the records it created (casework.Answer), sealed so that only a request with the
+// same key and body can read it (the answer holds the resident's access token, which is otherwise stored only
+// as a hash), and a retry with the same key and body gets that answer again (same key, another body: 422).
+// Without the header every request is new.
 package idem
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -25,8 +34,51 @@ type Answers interface {
 // Recorder says how to store the answer of one request; the zero value (no Idempotency-Key) stores nothing.
 type Recorder struct {
 	key, hash string
+	seal      []byte // the answer's encryption key, derived from what only the caller holds
 	status    int
 	at        time.Time
+}
+
+// sealKey is the key an answer is stored under: derived from the client's Idempotency-Key and the exact request
+// body, which are stored nowhere. So a stored answer (a resident's access token among it) is unreadable to
+// anyone with the table but not the request, while the caller's retry, which sends both, opens it.
+func sealKey(clientKey string, body []byte) []byte {
+	h := sha256.New()
+	h.Write([]byte("idempotent-answer-v1\x00" + clientKey + "\x00"))
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+func seal(key, plain []byte) (string, error) {
+	aead, err := gcm(key)
+	if err != nil {
+		return "", err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, plain, nil)), nil
+}
+
+func open(key []byte, sealed string) ([]byte, error) {
+	aead, err := gcm(key)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := base64.StdEncoding.DecodeString(sealed)
+	if err != nil || len(raw) < aead.NonceSize() {
+		return nil, errors.New("idempotent answer: not sealed")
+	}
+	return aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], nil)
+}
+
+func gcm(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
 
 // Encode is the casework.AnswerRecorder that stores body(result), the transport's answer, with the change.
@@ -39,7 +91,11 @@ func Encode[R any, B any](r Recorder, body func(R) B) casework.AnswerRecorder {
 		if err != nil {
 			return nil, err
 		}
-		return &casework.Answer{Key: r.key, PayloadHash: r.hash, Status: r.status, Body: string(raw), At: r.at}, nil
+		sealed, err := seal(r.seal, raw)
+		if err != nil {
+			return nil, err
+		}
+		return &casework.Answer{Key: r.key, PayloadHash: r.hash, Status: r.status, Body: sealed, At: r.at}, nil
 	}
 }
 
@@ -65,14 +121,15 @@ func Run(ctx context.Context, answers Answers, req httpapi.Request, status int, 
 	}
 	// The answer's expiry runs on the real clock, as DynamoDB's TTL does: a request dated by a pinned clock (the
 	// local cloud, a replay) must not store an answer that TTL removes before the client retries.
-	rec := Recorder{key: "idem#" + req.Event.RouteKey + "#" + clientKey, hash: ids.Hash(string(body)), status: status, at: time.Now()}
+	rec := Recorder{key: "idem#" + req.Event.RouteKey + "#" + ids.Hash(clientKey), hash: ids.Hash(string(body)),
+		seal: sealKey(clientKey, body), status: status, at: time.Now()}
 	if replay, err := answers.FindAnswer(ctx, rec.key, rec.hash, rec.at); err != nil || replay != nil {
-		return respond(replay, err)
+		return rec.respond(replay, err)
 	}
 	answer, err := create(rec)
 	if apperr.CodeOf(err) == apperr.Conflict {
 		// A concurrent request with the same key won the race: answer what it stored.
-		return respond(answers.FindAnswer(ctx, rec.key, rec.hash, rec.at))
+		return rec.respond(answers.FindAnswer(ctx, rec.key, rec.hash, rec.at))
 	}
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
@@ -80,15 +137,20 @@ func Run(ctx context.Context, answers Answers, req httpapi.Request, status int, 
 	return httpapi.JSON(status, answer)
 }
 
-func respond(a *casework.Answer, err error) (events.APIGatewayV2HTTPResponse, error) {
+// respond replays a stored answer, opened with this request's key.
+func (r Recorder) respond(a *casework.Answer, err error) (events.APIGatewayV2HTTPResponse, error) {
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	if a == nil {
 		return events.APIGatewayV2HTTPResponse{}, apperr.New(apperr.Conflict, "A request with this Idempotency-Key is being processed; retry shortly.")
 	}
+	body, err := open(r.seal, a.Body)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, fmt.Errorf("idempotent answer %s: %w", r.key, err)
+	}
 	return events.APIGatewayV2HTTPResponse{
-		StatusCode: a.Status, Body: a.Body,
+		StatusCode: a.Status, Body: string(body),
 		Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true"},
 	}, nil
 }
