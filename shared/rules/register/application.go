@@ -101,13 +101,13 @@ type Application struct {
 	Household                 []Member               `json:"household" dynamodbav:"-" validate:"max=20,dive"`
 	Age                       int                    `json:"age" dynamodbav:"age" validate:"gte=0,lte=130"`
 	EligibleImmigrationStatus bool                   `json:"eligibleImmigrationStatus" dynamodbav:"eligibleImmigrationStatus"`
-	Circumstances             []string               `json:"circumstances" dynamodbav:"circumstances"`
+	Circumstances             []string               `json:"circumstances" dynamodbav:"circumstances" validate:"max=30"`
 	MedicalAward              *MedicalAward          `json:"medicalAward,omitempty" dynamodbav:"medicalAward,omitempty"`
 	HousingDebt               *HousingDebt           `json:"housingDebt,omitempty" dynamodbav:"housingDebt,omitempty"`
-	RefusedOffers             []string               `json:"refusedOffers" dynamodbav:"refusedOffers" validate:"dive,date"`
-	ReducedPriority           []string               `json:"reducedPriority" dynamodbav:"reducedPriority"`
-	UnacceptableBehaviour     []string               `json:"unacceptableBehaviour" dynamodbav:"unacceptableBehaviour"`
-	DebtException             []string               `json:"debtException" dynamodbav:"debtException"`
+	RefusedOffers             []string               `json:"refusedOffers" dynamodbav:"refusedOffers" validate:"max=50,dive,date"`
+	ReducedPriority           []string               `json:"reducedPriority" dynamodbav:"reducedPriority" validate:"max=30"`
+	UnacceptableBehaviour     []string               `json:"unacceptableBehaviour" dynamodbav:"unacceptableBehaviour" validate:"max=30"`
+	DebtException             []string               `json:"debtException" dynamodbav:"debtException" validate:"max=30"`
 	SeekingWork               bool                   `json:"seekingWork" dynamodbav:"seekingWork"`
 	CommunityContribution     *CommunityContribution `json:"communityContribution,omitempty" dynamodbav:"communityContribution,omitempty"`
 	Working                   *Working               `json:"working,omitempty" dynamodbav:"working,omitempty"`
@@ -119,7 +119,7 @@ type Application struct {
 type EligibilityCheck struct {
 	Age                       *int          `json:"age" validate:"required,gte=0,lte=130"`
 	EligibleImmigrationStatus *bool         `json:"eligibleImmigrationStatus" validate:"required"`
-	Circumstances             []string      `json:"circumstances"`
-	UnacceptableBehaviour     []string      `json:"unacceptableBehaviour"`
+	Circumstances             []string      `json:"circumstances" validate:"max=30"`
+	UnacceptableBehaviour     []string      `json:"unacceptableBehaviour" validate:"max=30"`
 	MedicalAward              *MedicalAward `json:"medicalAward,omitempty"`
 }
