@@ -289,7 +289,9 @@ func signed(t *testing.T, id string, at time.Time, body []byte) []string {
 
 func TestOutOfHoursIntake(t *testing.T) {
 	c := localcloud.StartForTest(t, "asb-report", "ooh-intake", "ooh-processor")
-	now := time.Now().UTC().Truncate(time.Second)
+	// the webhook arrives on Saturday 21 November 2026 at 02:00 (the gateway's and the queue's clock)
+	now := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	c.PinClock(now)
 	call := noiseReport("caller@example.org")
 	call["callId"], call["receivedAt"], call["operator"], call["advisedPolice"] = "OOH-1", "2026-11-20T22:40:00Z", "op-7", false
 	body, _ := json.Marshal(call)
