@@ -12,6 +12,10 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 # Lambda build: Linux on Graviton, static, no RPC shim, reproducible and small.
 LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+# The deployment's configuration (infra/config): `make deploy CONFIG=infra/config/council.json`; CONTEXT adds
+# CDK context, e.g. CONTEXT='-c alarmEmail=ops@northtown.gov.uk -c region=eu-west-2'.
+CONFIG       ?= infra/config/example.json
+CDK_CONTEXT  := -c config=$(CONFIG) $(CONTEXT)
 
 .PHONY: run test build synth deploy bench clean tools java node
 
@@ -22,6 +26,7 @@ run: tools ## Start the local cloud with every function on http://127.0.0.1:3000
 test: tools ## Unit, integration (DynamoDB Local + SQS emulator + real binaries) and CDK assertion tests
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+	@GO=$(GO) .ci/fuzz $(FUZZ_SMOKE) $(FUZZ_TARGETS)
 
 build: $(addprefix dist/,$(addsuffix /bootstrap,$(FUNCTIONS))) ## Lambda binaries: dist/<fn>/bootstrap
 
@@ -31,14 +36,39 @@ dist/%/bootstrap: FORCE
 
 FORCE:
 
-synth: tools build ## CloudFormation template in cdk.out (offline)
-	$(CDK) synth --no-notices -q
+synth: tools build ## CloudFormation template in cdk.out (offline), with CONFIG (default: the example configuration)
+	$(CDK) synth --no-notices -q $(CDK_CONTEXT)
 
-deploy: tools build ## Deploy with your AWS credentials (first time: npx cdk bootstrap)
-	$(CDK) deploy --no-notices --require-approval broadening
+# The check runs first and alone: a missing setting or a placeholder stops here, before any AWS call. The app
+# checks again under -c strict=true.
+deploy: ## Check CONFIG, then deploy with your AWS credentials (first time: cdk bootstrap)
+	$(GO) run ./infra/cdk check $(CDK_CONTEXT)
+	@$(MAKE) --no-print-directory tools build
+	$(CDK) deploy --no-notices --require-approval broadening $(CDK_CONTEXT) -c strict=true
 
 bench: tools ## Benchmarks (reminder query cost at 1,000 and 100,000 open deadlines, calendar)
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 20m ./...
+
+# Fuzz targets, one per parser of outside input (package:FuzzName). `make test` runs each for FUZZ_SMOKE (from its
+# seed corpus and a little beyond); `make fuzz` for FUZZTIME each, one after another (FUZZ_FLAGS=-parallel=1
+# leaves a core free). A failing input is kept in the package's testdata/fuzz/ and rerun by `go test`.
+FUZZ_TARGETS := \
+	./shared/transport/httpapi:FuzzParseGroups \
+	./shared/transport/httpapi:FuzzStaffRouteAuth \
+	./shared/transport/webhook:FuzzVerify \
+	./shared/adapters/dynamo:FuzzPageToken \
+	./shared/rules/register:FuzzMoney \
+	./shared/transport/asbapi:FuzzASBReportBody \
+	./shared/transport/asbapi:FuzzOutOfHoursWebhook \
+	./shared/transport/complaintsapi:FuzzComplaintBody \
+	./shared/transport/registerapi:FuzzEligibilityBody \
+	./shared/transport/registerapi:FuzzApplicationBody
+FUZZ_SMOKE   ?= 2s
+FUZZTIME     ?= 5m
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME (default 5m) each, one after another
+	@GO=$(GO) .ci/fuzz $(FUZZTIME) $(FUZZ_TARGETS)
 
 clean: ## Remove build output and local data (.local/, dist/, cdk.out/)
 	rm -rf .local dist cdk.out

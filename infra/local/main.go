@@ -8,6 +8,7 @@
 //	-dynamodb-port    LOCAL_DYNAMODB_PORT   DynamoDB Local (8000)
 //	-sqs-port         LOCAL_SQS_PORT        the SQS emulator (9324)
 //	-concurrency      LOCAL_CONCURRENCY     warm processes per function, e.g. asb-report=4,notifier=2
+//	-config           LOCAL_CONFIG          deployment configuration file (infra/config/example.json)
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/councilhousing/backend/infra/config"
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
@@ -34,8 +36,9 @@ func main() {
 	dynamoPort := flag.Int("dynamodb-port", envInt("LOCAL_DYNAMODB_PORT", 8000), "port of DynamoDB Local")
 	sqsPort := flag.Int("sqs-port", envInt("LOCAL_SQS_PORT", 9324), "port of the SQS emulator")
 	concurrency := flag.String("concurrency", os.Getenv("LOCAL_CONCURRENCY"), "warm processes per function, e.g. asb-report=4,notifier=2")
+	configFile := flag.String("config", os.Getenv("LOCAL_CONFIG"), "deployment configuration file (default "+config.ExampleFile+")")
 	flag.Parse()
-	if err := run(*port, *dynamoPort, *sqsPort, *concurrency); err != nil {
+	if err := run(*port, *dynamoPort, *sqsPort, *concurrency, *configFile); err != nil {
 		log.Fatalf("local cloud: %v", err)
 	}
 }
@@ -64,7 +67,7 @@ func parseConcurrency(spec string) (map[string]int, error) {
 	return out, nil
 }
 
-func run(port, dynamoPort, sqsPort int, concurrencySpec string) error {
+func run(port, dynamoPort, sqsPort int, concurrencySpec, configFile string) error {
 	root, err := emulators.Root()
 	if err != nil {
 		return err
@@ -73,6 +76,17 @@ func run(port, dynamoPort, sqsPort int, concurrencySpec string) error {
 	if err != nil {
 		return err
 	}
+	if configFile == "" {
+		configFile = filepath.Join(root, config.ExampleFile)
+	}
+	settings, err := config.Load(catalog.System(), configFile, nil)
+	if err == nil {
+		err = settings.Check(false) // placeholders are fine locally: the Notify stand-in accepts any template id
+	}
+	if err != nil {
+		return err
+	}
+	log.Printf("configuration: %s", settings.Source)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() { <-ctx.Done(); stop() }() // after the first signal, a second one ends the program at once
 	started := time.Now()
@@ -85,6 +99,7 @@ func run(port, dynamoPort, sqsPort int, concurrencySpec string) error {
 		DynamoPort:  dynamoPort,
 		SQSPort:     sqsPort,
 		Concurrency: concurrency,
+		Settings:    settings.Values(),
 	})
 	if err != nil {
 		return err

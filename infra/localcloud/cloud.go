@@ -26,8 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/robfig/cron/v3"
 
-	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/config"
+	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/shared/catalog"
 )
 

@@ -22,6 +22,7 @@ func (b *builder) api() {
 		Description:        jsii.String("Council housing services: ASB, complaints, housing register, out-of-hours webhook"),
 		CreateDefaultStage: jsii.Bool(false), // defaultStage below adds throttling and access logs
 	})
+	b.httpAPI = api
 	for _, f := range b.props.Catalog.Functions {
 		if len(f.Routes) == 0 {
 			continue

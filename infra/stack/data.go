@@ -5,9 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
@@ -74,27 +72,17 @@ func (b *builder) deadLetterQueue(id, purpose string) awssqs.Queue {
 		EnforceSSL:      jsii.Bool(true),
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 	})
-	alarm := awscloudwatch.NewAlarm(b.stack, jsii.String(id+"DLQAlarm"), &awscloudwatch.AlarmProps{
+	b.alarm(id+"DLQAlarm", &awscloudwatch.AlarmProps{
+		AlarmName:        jsii.String(b.alarmName(kebab(id), "dead-letters")),
 		AlarmDescription: jsii.String(fmt.Sprintf("A message reached the dead-letter queue (%s). Inspect it, fix the cause, then redrive it.", purpose)),
 		Metric: dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
 			Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Maximum"),
 		}),
 		Threshold:          jsii.Number(1),
-		EvaluationPeriods:  jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(b.alarmTopic))
+	b.dlqs = append(b.dlqs, dlq)
 	return dlq
-}
-
-// newAlarmTopic is where operators subscribe to alarms. It is not KMS-encrypted: CloudWatch cannot publish to a
-// topic under the AWS-managed SNS key, and alarm messages carry queue names and counts, never personal data.
-func newAlarmTopic(stack awscdk.Stack) awssns.Topic {
-	return awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{
-		DisplayName: jsii.String("Housing services alarms"),
-		EnforceSSL:  jsii.Bool(true),
-	})
 }
 
 func seconds(n int) awscdk.Duration { return awscdk.Duration_Seconds(jsii.Number(float64(n))) }

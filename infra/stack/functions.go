@@ -21,6 +21,7 @@ import (
 func (b *builder) function(f catalog.Function) awslambda.Function {
 	id := logicalID(f.Name)
 	logs := b.logGroup(id + "Logs")
+	b.logGroups[f.Name] = logs
 	role := awsiam.NewRole(b.stack, jsii.String(id+"Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String("Runs the " + f.Name + " function"),
@@ -30,6 +31,7 @@ func (b *builder) function(f catalog.Function) awslambda.Function {
 		func(t string) string { return *b.tables[t].TableName() },
 		func(q string) string { return *b.queues[q].QueueUrl() })
 	secrets := b.secrets(f, env)
+	b.settingsEnv(f, env)
 	props := &awslambda.FunctionProps{
 		Description:           jsii.String(f.Description),
 		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
@@ -53,6 +55,9 @@ func (b *builder) function(f catalog.Function) awslambda.Function {
 	fn := awslambda.NewFunction(b.stack, jsii.String(id+"Function"), props)
 	for _, s := range secrets {
 		s.GrantRead(fn, nil)
+	}
+	for _, s := range f.Settings {
+		b.parameters[s.Name].GrantRead(fn)
 	}
 	b.grantCatalogAccess(f, fn)
 	if f.Queue != nil {

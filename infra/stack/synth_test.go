@@ -19,6 +19,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/councilhousing/backend/infra/config"
 	"github.com/councilhousing/backend/shared/catalog"
 )
 
@@ -29,6 +30,7 @@ const testAccount, testRegion = "123456789012", "eu-west-2"
 
 var (
 	sys      = catalog.System()
+	cfg      config.Config // the checked-in example configuration
 	template assertions.Template
 	tmpl     cfnTemplate
 	// nagErrors are the unsuppressed AwsSolutions errors on the stack; canaryErrors those on a deliberately
@@ -54,6 +56,9 @@ func synthesiseOnceAndRun(m *testing.M) int {
 	defer jsii.Close()
 	dist := fakeDist()
 	defer os.RemoveAll(dist)
+	var err error
+	cfg, err = config.Example(repoRoot())
+	must(err)
 	context := cdkJSONContext()
 	// cdk.json turns error annotations into a failed synthesis; here they stay annotations, so TestCdkNag can
 	// list each finding instead of TestMain panicking.
@@ -61,7 +66,7 @@ func synthesiseOnceAndRun(m *testing.M) int {
 	app := awscdk.NewApp(&awscdk.AppProps{Context: context})
 	stack := NewHousingStack(app, "Test", &HousingStackProps{
 		StackProps: awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(testAccount), Region: jsii.String(testRegion)}},
-		Catalog:    sys, DistDir: dist,
+		Catalog:    sys, Config: cfg, DistDir: dist,
 	})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{}), nil)
 
@@ -103,14 +108,18 @@ func fakeDist() string {
 // cdkJSONContext is the repository's cdk.json context (feature flags), so the tests check the template that
 // `cdk synth` produces rather than one built with older defaults.
 func cdkJSONContext() *map[string]any {
-	_, file, _, _ := runtime.Caller(0)
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "cdk.json"))
+	raw, err := os.ReadFile(filepath.Join(repoRoot(), "cdk.json"))
 	must(err)
 	var cdkJSON struct {
 		Context map[string]any `json:"context"`
 	}
 	must(json.Unmarshal(raw, &cdkJSON))
 	return &cdkJSON.Context
+}
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 func messages(found *[]*cxapi.SynthesisMessage) []string {

@@ -145,8 +145,19 @@ type Queue struct {
 	Purpose         string
 	MaxReceiveCount int // deliveries before the message moves to the DLQ
 	// MaxAgeMinutes is how long a message may wait to be taken before it is a problem someone must act on: the
-	// stack alarms when the oldest message on the queue is older.
+	// stack alarms when the oldest message on the queue is older (0: DefaultMaxAgeMinutes).
 	MaxAgeMinutes int
+}
+
+// DefaultMaxAgeMinutes is the age alarm's threshold of a queue that does not declare its own.
+const DefaultMaxAgeMinutes = 15
+
+// AgeAlarmMinutes is the age of the oldest message that raises the queue's alarm.
+func (q Queue) AgeAlarmMinutes() int {
+	if q.MaxAgeMinutes > 0 {
+		return q.MaxAgeMinutes
+	}
+	return DefaultMaxAgeMinutes
 }
 
 // DLQName is the dead-letter queue's name.
@@ -244,8 +255,8 @@ func (c Catalog) Validate() error {
 		if q.MaxReceiveCount < 1 {
 			add("queue %s: MaxReceiveCount must be at least 1", q.Name)
 		}
-		if q.MaxAgeMinutes < 1 {
-			add("queue %s: MaxAgeMinutes (when its oldest message raises an alarm) must be at least 1", q.Name)
+		if q.MaxAgeMinutes < 0 {
+			add("queue %s: MaxAgeMinutes cannot be negative", q.Name)
 		}
 	}
 	c.validateSettings(add)

@@ -123,8 +123,11 @@ func TestSettingParameterNames(t *testing.T) {
 func TestQueuesDeclareTheirMaximumAge(t *testing.T) {
 	for _, q := range System().Queues {
 		if q.MaxAgeMinutes < 1 {
-			t.Errorf("%s: no MaxAgeMinutes", q.Name)
+			t.Errorf("%s: no MaxAgeMinutes (the system's queues say theirs rather than take the default)", q.Name)
 		}
+	}
+	if (Queue{}).AgeAlarmMinutes() != DefaultMaxAgeMinutes {
+		t.Error("default age")
 	}
 	if q, _ := System().Queue(ReferralsQueue); q.MaxAgeMinutes != 15 {
 		t.Errorf("referrals: %d minutes, want 15", q.MaxAgeMinutes)

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
@@ -130,10 +132,37 @@ func (s *Store) Write(ctx context.Context, items []types.TransactWriteItem) erro
 			return &ConflictError{Failed: failed}
 		}
 	}
+	if tooLarge(err) {
+		return ErrCaseFull
+	}
 	if err != nil {
 		return fmt.Errorf("transaction: %w", err)
 	}
 	return nil
+}
+
+// ErrCaseFull is the answer when a change would make an item larger than DynamoDB's 400 KB: the change is not
+// saved, and the caller is told so (422) rather than given a 500. (Case history moving to items of its own, so
+// that no case item grows with it, is issue 10.)
+var ErrCaseFull = apperr.New(apperr.Unprocessable, "This case has reached the most one record can hold, so this change was not saved. "+
+	"Record it in a new note or case, and ask for the case to be archived.")
+
+// tooLarge reports DynamoDB's refusal of an item over its size limit, whether it came for the whole request or
+// for one item of the transaction.
+func tooLarge(err error) bool {
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "ValidationException" && strings.Contains(api.ErrorMessage(), "Item size") {
+		return true
+	}
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for _, r := range canceled.CancellationReasons {
+			if strings.Contains(aws.ToString(r.Message), "Item size") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // StaleWrite is the answer when an optimistic lock lost: someone else changed the record first.

@@ -198,3 +198,23 @@ func TestPaginationTokensAreSignedForTheirQuery(t *testing.T) {
 		t.Errorf("a token signed with another function's key: %v", err)
 	}
 }
+
+// A change that would make an item larger than DynamoDB allows (400 KB) is refused as a 422 the caller can read,
+// never a 500, and nothing of it is written.
+func TestAChangeTooLargeForOneItemIsRefusedNot500(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	small, _ := Item("FULL#1", SKCase, doc{Status: "x", Version: 1}, nil)
+	if err := s.Write(ctx, []types.TransactWriteItem{s.Put(small)}); err != nil {
+		t.Fatal(err)
+	}
+	huge, _ := Item("FULL#1", SKCase, map[string]string{"status": strings.Repeat("x", 410<<10)}, nil)
+	event, _ := Item("FULL#1", SKEvent+"1", doc{Status: "y"}, nil)
+	err := s.Write(ctx, []types.TransactWriteItem{s.Put(huge), s.Put(event)})
+	if apperr.CodeOf(err) != apperr.Unprocessable {
+		t.Fatalf("got %v, want a 422", err)
+	}
+	var left doc
+	if found, _ := s.Get(ctx, "FULL#1", SKEvent+"1", &left); found {
+		t.Error("part of the refused change was written")
+	}
+}

@@ -88,7 +88,7 @@ func (s Service) Report(ctx context.Context, cmd Report) (Receipt, error) {
 // RecordCall is an out-of-hours call taken from the queue.
 type RecordCall struct {
 	Call asb.Call
-	At   time.Time // when the call was queued: receivedAt may not be after it
+	At   time.Time // when the call was queued: receivedAt may not be after it (asb.Call.ValidateQueued)
 }
 
 // CallOutcome is what became of a call: its case, made now or by an earlier delivery.
@@ -102,7 +102,7 @@ type CallOutcome struct {
 // (ASB-10), once per callId: a redelivered or concurrently delivered call finds the case its first delivery made.
 func (s Service) RecordCall(ctx context.Context, cmd RecordCall) (CallOutcome, error) {
 	call := cmd.Call
-	if err := call.Validate(cmd.At); err != nil {
+	if err := call.ValidateQueued(cmd.At); err != nil {
 		return CallOutcome{}, err
 	}
 	if ref, err := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); err != nil || ref != "" {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,15 +29,6 @@ func Must(name string) string {
 	v := os.Getenv(name)
 	if v == "" {
 		panic(fmt.Sprintf("environment variable %s is required", name))
-	}
-	return v
-}
-
-// Int reads an integer environment variable with a default.
-func Int(name string, def int) int {
-	v, err := strconv.Atoi(os.Getenv(name))
-	if err != nil {
-		return def
 	}
 	return v
 }

@@ -17,6 +17,7 @@ const (
 	NotFound      Code = "not_found"     // 404: unknown, or not yours (indistinguishable on purpose)
 	Conflict      Code = "conflict"      // 409: the state changed or forbids this transition
 	TooLarge      Code = "too_large"     // 413: the body is over the size limit
+	Unsupported   Code = "unsupported"   // 415: the body is not in a format we read
 	Unprocessable Code = "unprocessable" // 422: well-formed but breaks a rule (Rule says which)
 	Internal      Code = "internal"      // 500: our fault; the message is never shown
 )

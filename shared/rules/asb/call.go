@@ -31,16 +31,30 @@ func (c Call) ReceivedTime() time.Time {
 // Validate lists every problem with the call, as of now (the webhook's arrival). The report is checked as of
 // the call (ASB-10: timed from the call), so occurredAt may not be after it. Calls during office hours are
 // accepted too: the answering service may take overflow calls, and refusing one would lose a report.
-func (c Call) Validate(now time.Time) error {
+func (c Call) Validate(now time.Time) error { return c.validate(now, MaxCallAge) }
+
+// QueueAllowance is the longest a call the webhook accepted can take to reach the ooh-calls queue: ooh-intake's
+// whole run, which Lambda stops at 15 minutes at most. ooh-processor checks a call as of SQS's SentTimestamp
+// (later than the webhook's arrival), so it allows this on top of MaxCallAge.
+const QueueAllowance = 15 * time.Minute
+
+// ValidateQueued checks a call taken from the queue, sent there at sentAt: as Validate, with the age limit
+// widened by QueueAllowance, so that a call accepted at the very edge of MaxCallAge is not refused when it is
+// processed and lost to the dead-letter queue (found by FuzzOutOfHoursWebhook).
+func (c Call) ValidateQueued(sentAt time.Time) error {
+	return c.validate(sentAt, MaxCallAge+QueueAllowance)
+}
+
+func (c Call) validate(now time.Time, maxAge time.Duration) error {
 	var f apperr.Fields
-	switch {
-	case c.CallID == "":
+	switch { // text of only spaces is no text: it would be a call id (and a once-only key) of nothing
+	case blank(c.CallID):
 		f.Add("callId", "is required")
 	case len(c.CallID) > 100:
 		f.Add("callId", "must have at most 100 characters")
 	}
 	switch {
-	case c.Operator == "":
+	case blank(c.Operator):
 		f.Add("operator", "is required")
 	case len(c.Operator) > 100:
 		f.Add("operator", "must have at most 100 characters")
@@ -52,7 +66,7 @@ func (c Call) Validate(now time.Time) error {
 		f.Add("receivedAt", "must be a date and time in RFC 3339 form, e.g. 2026-11-23T22:40:00Z")
 	} else if t.After(now.Add(clockSkew)) {
 		f.Add("receivedAt", "cannot be in the future")
-	} else if t.Before(now.Add(-MaxCallAge)) {
+	} else if t.Before(now.Add(-maxAge)) {
 		f.Add("receivedAt", "cannot be more than %d days ago: the answering service sends calls as they are taken", int(MaxCallAge.Hours()/24))
 	} else {
 		received = t

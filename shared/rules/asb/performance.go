@@ -1,6 +1,7 @@
 package asb
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -44,6 +45,9 @@ func MonthBounds(month string) (from, to time.Time, err error) {
 	start, err := time.ParseInLocation("2006-01", month, workdays.London)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
+	}
+	if start.Year() < 2000 || start.Year() > 2100 {
+		return time.Time{}, time.Time{}, fmt.Errorf("month %s is not between 2000 and 2100", month)
 	}
 	return start.UTC(), start.AddDate(0, 1, 0).UTC(), nil
 }

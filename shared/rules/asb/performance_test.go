@@ -84,6 +84,11 @@ func TestMonthBounds(t *testing.T) {
 			t.Errorf("%s: %s %s %v", c.month, from, to, err)
 		}
 	}
+	for _, absurd := range []string{"0001-01", "1999-12", "2101-01", "9999-12"} {
+		if _, _, err := MonthBounds(absurd); err == nil {
+			t.Errorf("ASB-9 report for %s: no error", absurd)
+		}
+	}
 	if _, _, err := MonthBounds("2026-13"); err == nil {
 		t.Error("month 13 accepted")
 	}

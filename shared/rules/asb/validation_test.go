@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every problem is listed at once, by JSON path.
@@ -99,6 +100,8 @@ func TestValidate_OutOfHoursCall(t *testing.T) {
 		{"malformed receivedAt", func(c *Call) { c.ReceivedAt = "yesterday" }, []string{"receivedAt"}},
 		{"receivedAt in the future", func(c *Call) { c.ReceivedAt = "2026-11-20T23:00:00Z" }, []string{"receivedAt"}},
 		{"callId too long", func(c *Call) { c.CallID = strings.Repeat("x", 101) }, []string{"callId"}},
+		// as on every validated text field (found by the hostile-input table: the webhook queued such calls)
+		{"callId and operator of only spaces", func(c *Call) { c.CallID, c.Operator = " \t ", "\u00a0\u3000" }, []string{"callId", "operator"}},
 		{"occurred after the call", func(c *Call) { c.OccurredAt = "2026-11-20T22:50:00Z" }, []string{"occurredAt"}},
 		{"ASB-10: a call from year 1 is not an out-of-hours call", func(c *Call) { c.ReceivedAt = "0001-01-01T00:00:00Z" }, []string{"receivedAt"}},
 		{"ASB-10: a call from 1900", func(c *Call) { c.ReceivedAt = "1900-06-01T22:00:00Z" }, []string{"receivedAt"}},
@@ -113,4 +116,24 @@ func TestValidate_OutOfHoursCall(t *testing.T) {
 			wantFields(t, bad.Validate(now), c.fields...)
 		})
 	}
+}
+
+// ASB-10, nothing lost: a call the webhook accepts at the very edge of the 7-day window is still valid when
+// ooh-processor checks it as of SQS's SentTimestamp, a little later (it would otherwise go to the DLQ).
+func TestASB10_AQueuedCallAcceptedAtTheEdgeIsStillValid(t *testing.T) {
+	body := `{"type":"noise","description":"Party","location":{"address":"1 High St","postcode":"NN1 1DE"},"anonymous":true,
+		"callId":"OOH-9","receivedAt":"2026-11-13T22:45:00Z","operator":"op-7"}`
+	var call Call
+	if err := json.Unmarshal([]byte(body), &call); err != nil {
+		t.Fatal(err)
+	}
+	arrived := at("2026-11-20T22:45:00Z") // exactly MaxCallAge after the call
+	if err := call.Validate(arrived); err != nil {
+		t.Fatal(err)
+	}
+	if err := call.ValidateQueued(arrived.Add(time.Second)); err != nil {
+		t.Fatalf("refused when processed a second later: %v", err)
+	}
+	wantFields(t, call.ValidateQueued(arrived.Add(QueueAllowance+time.Second)), "receivedAt")
+	wantFields(t, call.Validate(arrived.Add(time.Second)), "receivedAt")
 }

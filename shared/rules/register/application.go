@@ -1,8 +1,11 @@
 package register
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 
 	"github.com/councilhousing/backend/shared/rules/contact"
 )
@@ -31,7 +34,9 @@ type MedicalAward struct {
 }
 
 // UnmarshalJSON accepts {"severity": "severe", "assessedOn": "2026-10-01"} and, as forms often send it, the
-// bare severity "severe" (or {"level": ...}).
+// bare severity "severe" (or {"level": ...}). Like every request body, the object may hold no other field (a
+// custom decoder does not inherit the request decoder's DisallowUnknownFields), and a value of the wrong type is
+// named by its own field (the decoder adds the path to it, e.g. "medicalAward.severity").
 func (m *MedicalAward) UnmarshalJSON(b []byte) error {
 	var severity string
 	if json.Unmarshal(b, &severity) == nil {
@@ -43,8 +48,14 @@ func (m *MedicalAward) UnmarshalJSON(b []byte) error {
 		Level      string `json:"level"`
 		AssessedOn string `json:"assessedOn"`
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return &json.UnmarshalTypeError{Value: "medicalAward", Type: reflect.TypeOf(MedicalAward{}), Field: "medicalAward"}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) || strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return err
+		}
+		return &json.UnmarshalTypeError{Value: "medicalAward", Type: reflect.TypeOf(MedicalAward{})}
 	}
 	*m = MedicalAward{Severity: raw.Severity, AssessedOn: raw.AssessedOn}
 	if m.Severity == "" {

@@ -1,6 +1,7 @@
 package register
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -27,6 +28,20 @@ const (
 	msgRealDate = "must be a real date in the form YYYY-MM-DD"
 	msgFuture   = "cannot be in the future"
 )
+
+// plausibleDate reads a date an officer gives: a real YYYY-MM-DD date within the years the "date" tag allows the
+// forms residents send (validate.FirstYear to validate.LastYear), or the problem with it. A date in year 1 would
+// otherwise be "not in the future", and a review or deadline computed from it centuries overdue.
+func plausibleDate(s string) (workdays.Date, string) {
+	d, err := workdays.ParseDate(s)
+	switch {
+	case err != nil:
+		return d, msgRealDate
+	case d.Year < validate.FirstYear || d.Year > validate.LastYear:
+		return d, fmt.Sprintf("must be between %d and %d", validate.FirstYear, validate.LastYear)
+	}
+	return d, ""
+}
 
 // Offer is an offer of a property made to the applicant and whether it was refused (POST .../offers, HR-R).
 // Reasonable says whether the offer was a reasonable one; nil means reasonable. Only refused reasonable offers
@@ -80,8 +95,8 @@ func (o Offer) refusedOn() string {
 func (o Offer) reasonable() bool { return o.Reasonable == nil || *o.Reasonable }
 
 // Validate lists every problem with a medical award as of today (HR-M): a known severity, and for a moderate or
-// severe award the assessment date (the award is reviewed once it is 12 months old), a real date not in the
-// future. A date given with "none" must be a real one too.
+// severe award the assessment date (the award is reviewed once it is 12 months old), a real date within
+// validate's years and not in the future. A date given with "none" must be a real one too.
 func (m MedicalAward) Validate(today workdays.Date) error {
 	var f apperr.Fields
 	if m.Severity != MedicalNone && m.Severity != MedicalModerate && m.Severity != MedicalSevere {
@@ -90,8 +105,8 @@ func (m MedicalAward) Validate(today workdays.Date) error {
 	if m.Severity != MedicalNone || m.AssessedOn != "" {
 		if medicalBand(m.Severity) != "" && m.AssessedOn == "" {
 			f.Add("assessedOn", "is required when the severity is moderate or severe (HR-M: the award is reviewed once it is 12 months old)")
-		} else if d, err := workdays.ParseDate(m.AssessedOn); err != nil {
-			f.Add("assessedOn", msgRealDate)
+		} else if d, problem := plausibleDate(m.AssessedOn); problem != "" {
+			f.Add("assessedOn", "%s", problem)
 		} else if d.After(today) {
 			f.Add("assessedOn", msgFuture)
 		}
@@ -101,7 +116,7 @@ func (m MedicalAward) Validate(today workdays.Date) error {
 
 // Validate lists every problem with a housing debt as of today (HR-U): an amount from 0 to MaxHousingDebt, a
 // weekly rent up to MaxWeeklyRent and more than 0 when there is a debt (it sets the 2 weeks' rent threshold),
-// both finite, and the end of the tenancy a real date not in the future.
+// both finite, and the end of the tenancy a real date (within validate's years) not in the future.
 func (d HousingDebt) Validate(today workdays.Date) error {
 	var f apperr.Fields
 	if d.Amount > MaxHousingDebt*100 {
@@ -114,8 +129,10 @@ func (d HousingDebt) Validate(today workdays.Date) error {
 		f.Add("weeklyRent", "must be at most %d", MaxWeeklyRent)
 	}
 	if d.TenancyEndedOn != "" {
-		if ended, err := workdays.ParseDate(d.TenancyEndedOn); err != nil || ended.After(today) {
+		if ended, problem := plausibleDate(d.TenancyEndedOn); problem == msgRealDate || problem == "" && ended.After(today) {
 			f.Add("tenancyEndedOn", "must be a real date, not in the future")
+		} else if problem != "" {
+			f.Add("tenancyEndedOn", "%s", problem)
 		}
 	}
 	return f.Err()

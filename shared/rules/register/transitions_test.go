@@ -175,6 +175,9 @@ func TestHRM_MedicalAwardValidation(t *testing.T) {
 		{"not in the YYYY-MM-DD form", MedicalAward{Severity: "severe", AssessedOn: "23/11/2026"}, []string{realDate}},
 		{"assessed tomorrow", MedicalAward{Severity: "severe", AssessedOn: "2026-11-24"}, []string{future}},
 		{"none with a bad date", MedicalAward{Severity: "none", AssessedOn: "soon"}, []string{realDate}},
+		// real dates, not in the future, but not plausible: a review "due" in year 2 (found by the hostile-input table)
+		{"assessed in year 1", MedicalAward{Severity: "severe", AssessedOn: "0001-01-01"}, []string{"assessedOn: must be between 1900 and 2100"}},
+		{"assessed in 1899", MedicalAward{Severity: "moderate", AssessedOn: "1899-12-31"}, []string{"assessedOn: must be between 1900 and 2100"}},
 	}
 	for _, c := range cases {
 		r := recordOf(base("sharing-facilities"))
@@ -439,6 +442,8 @@ func TestHRU_DebtValidation(t *testing.T) {
 		{"rent a penny over the bound", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(10_000.01)}, []string{rentTooBig}},
 		{"tenancy ends tomorrow", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), TenancyEndedOn: "2026-11-24"}, []string{ended}},
 		{"tenancy ended on 30 February", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), TenancyEndedOn: "2019-02-30"}, []string{ended}},
+		{"tenancy ended in year 1 (hostile-input table)", HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), TenancyEndedOn: "0001-01-01"},
+			[]string{"tenancyEndedOn: must be between 1900 and 2100"}},
 		{"every problem at once", HousingDebt{Amount: pounds(2_000_000), TenancyEndedOn: "2027-01-01"}, []string{amountTooBig, rentNeeded, ended}},
 	}
 	for _, c := range cases {

@@ -180,3 +180,25 @@ func TestUnknownCodesAreNamedOnceAndTheAnswerIsBounded(t *testing.T) {
 		t.Errorf("%d errors listed (%d bytes), %d omitted", len(e.Fields), size, e.Omitted)
 	}
 }
+
+// A medical award holds no field but its own, as every request body (the request decoder's DisallowUnknownFields
+// does not reach a type's own UnmarshalJSON), and a value of the wrong type is named by its path (found by the
+// hostile-input table: POST .../medical-award with an unknown field answered 200).
+func TestMedicalAwardRefusesUnknownFieldsAndNamesWrongTypes(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"medicalAward": {"severity": "severe", "assessedOn": "2026-01-02", "notAField": 1}}`: `json: unknown field "notAField"`,
+		`{"medicalAward": {"severity": 5}}`:                                                    "medicalAward.severity",
+		`{"medicalAward": [1]}`:                                                                "Application.medicalAward",
+	} {
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.DisallowUnknownFields()
+		var a Application
+		if err := dec.Decode(&a); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error naming %s", body, err, want)
+		}
+	}
+	var m MedicalAward
+	if err := json.Unmarshal([]byte(`{"severity": "severe", "evil": true}`), &m); err == nil {
+		t.Errorf("a medical award with an unknown field was read: %+v", m)
+	}
+}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -48,17 +47,15 @@ func authorize(route catalog.Route, r Request) error {
 	return s.Check(route.Groups...)
 }
 
-// ParseGroups reads a Cognito groups claim as API Gateway passes it: a JSON array (["a","b"]) or its rendering
-// of one ("[a b]"). Group names cannot contain spaces, so a space separates them; a comma is part of a name
-// (and so matches no group), never a separator that could grant another group's rights.
+// ParseGroups reads a Cognito groups claim exactly as API Gateway's JWT authorizer passes it: the array
+// rendered "[a b]". Group names cannot contain spaces, so a space separates them; commas, quotes and brackets
+// are part of a name (and so match no group), never separators that could grant another group's rights. The
+// claim is never read as JSON: `["a","asb-officer"]` is how API Gateway renders ONE group with that odd name,
+// which must not grant asb-officer (found by FuzzParseGroups).
 func ParseGroups(raw string) []string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil
-	}
-	var list []string
-	if strings.HasPrefix(raw, "[\"") && json.Unmarshal([]byte(raw), &list) == nil {
-		return list
 	}
 	return strings.Fields(strings.TrimSuffix(strings.TrimPrefix(raw, "["), "]"))
 }

@@ -22,6 +22,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotFound:      http.StatusNotFound,
 	apperr.Conflict:      http.StatusConflict,
 	apperr.TooLarge:      http.StatusRequestEntityTooLarge,
+	apperr.Unsupported:   http.StatusUnsupportedMediaType,
 	apperr.Unprocessable: http.StatusUnprocessableEntity,
 	apperr.Internal:      http.StatusInternalServerError,
 }

@@ -121,7 +121,9 @@ func TestStaffRoutesEnforceTheCatalogGroups(t *testing.T) {
 	}{
 		{nil, http.StatusUnauthorized},
 		{map[string]string{"sub": "u1", "cognito:groups": "[asb-officer other]"}, http.StatusOK},
-		{map[string]string{"sub": "u1", "cognito:groups": `["complaints-manager"]`}, http.StatusOK},
+		// API Gateway renders the array as "[a b]"; this is its rendering of one group named `"complaints-manager"`
+		{map[string]string{"sub": "u1", "cognito:groups": `["complaints-manager"]`}, http.StatusForbidden},
+		{map[string]string{"sub": "u1", "cognito:groups": `["tenant","asb-officer"]`}, http.StatusForbidden},
 		{map[string]string{"sub": "u1", "cognito:groups": "[tenant]"}, http.StatusForbidden},
 		{map[string]string{"sub": "u1", "cognito:groups": "[tenant,asb-officer]"}, http.StatusForbidden},
 		{map[string]string{"sub": "u1", "cognito:groups": `["tenant,asb-officer"]`}, http.StatusForbidden},

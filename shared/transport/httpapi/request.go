@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"reflect"
 	"strconv"
 	"strings"
@@ -86,8 +87,17 @@ func (r Request) DecodeJSON(v any) error {
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if err := jsonContent(r.Header("content-type")); err != nil {
+		return err
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return apperr.New(apperr.Invalid, "The request needs a JSON body.")
+	}
+	if trimmed[0] != '{' {
+		// Arrays, strings and numbers fail to decode anyway, but a bare null would decode into v as "nothing
+		// given": every field at its zero value, which for a form of optional fields is a valid (and wrong) change.
+		return apperr.New(apperr.Invalid, "The request body must be a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -98,6 +108,20 @@ func (r Request) DecodeJSON(v any) error {
 		return apperr.New(apperr.Invalid, "The request body must be a single JSON object.")
 	}
 	return nil
+}
+
+// jsonContent refuses a body declared as anything but JSON in UTF-8 (415): a form, text, XML or another charset
+// is not read as JSON by accident. A body with no Content-Type is read as JSON.
+func jsonContent(contentType string) error {
+	if strings.TrimSpace(contentType) == "" {
+		return nil
+	}
+	media, params, err := mime.ParseMediaType(contentType)
+	isJSON := err == nil && (media == "application/json" || (strings.HasPrefix(media, "application/") && strings.HasSuffix(media, "+json")))
+	if charset := params["charset"]; isJSON && (charset == "" || strings.EqualFold(charset, "utf-8")) {
+		return nil
+	}
+	return apperr.New(apperr.Unsupported, "Send the request body as JSON in UTF-8, with Content-Type: application/json.")
 }
 
 func decodeError(err error) error {
@@ -120,14 +144,30 @@ func decodeError(err error) error {
 		return apperr.New(apperr.Invalid, "The request body is not valid JSON (at byte %d).", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		var f apperr.Fields
-		f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "is not a field of this request")
+		// the caller's key, shortened: a 60 KB key must not make a 60 KB answer (found by FuzzASBReportBody); an
+		// empty key is shown as "" (FuzzOutOfHoursWebhook)
+		name := apperr.Quote(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+		if name == "" {
+			name = `""`
+		}
+		f.Add(name, "is not a field of this request")
 		return f.Err()
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.New(apperr.Invalid, "The request body is cut short: it is not complete JSON.")
 	default:
 		// e.g. a date field whose UnmarshalText refused the value
-		return apperr.New(apperr.Invalid, "The request body could not be read: %s", err.Error())
+		return apperr.New(apperr.Invalid, "The request body could not be read: %s", shorten(err.Error()))
 	}
+}
+
+// maxDetail bounds how much of a decoder's message an answer repeats: it may quote the caller's value.
+const maxDetail = 200
+
+func shorten(s string) string {
+	if r := []rune(s); len(r) > maxDetail {
+		return string(r[:maxDetail]) + "…"
+	}
+	return s
 }
 
 func describeType(kind string) string {
