@@ -240,7 +240,7 @@ func (c *Cloud) build(ctx context.Context) error {
 	defer lock.(*sync.Mutex).Unlock()
 	c.logf("building %d functions for this machine...", len(c.opts.Catalog.Functions))
 	staging := filepath.Join(c.opts.BinDir, ".build")
-	args := []string{"build", "-tags", "lambda.norpc", "-o", staging + string(filepath.Separator)}
+	args := []string{"build", "-tags", "lambda.norpc,validator_novalidatefn", "-o", staging + string(filepath.Separator)}
 	outputs := map[string]string{}
 	for _, f := range c.opts.Catalog.Functions {
 		pkg := c.opts.PackageOf(f.Name)
@@ -326,6 +326,19 @@ func (c *Cloud) startFunctions() error {
 		}
 	}
 	return nil
+}
+
+// FunctionEnv is the environment the local cloud would give spec (without AWS_LAMBDA_RUNTIME_API) for the
+// resources res, with the cloud at baseURL: its catalog environment, secrets at their local values, settings from
+// opts (default: the example configuration) and the SDK's endpoints and credentials. Tools that run a function's
+// binary outside a cloud (the cold-start benchmark) use it so the binary starts as under `make run`.
+func FunctionEnv(opts Options, res emulators.Resources, baseURL string, spec catalog.Function) (map[string]string, error) {
+	opts.Logf = func(string, ...any) {}
+	if err := opts.defaults(); err != nil {
+		return nil, err
+	}
+	c := &Cloud{opts: opts, Resources: res, addr: strings.TrimPrefix(baseURL, "http://"), secrets: map[string]string{}}
+	return c.functionEnv(spec), nil
 }
 
 func (c *Cloud) functionEnv(spec catalog.Function) map[string]string {

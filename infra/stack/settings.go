@@ -15,7 +15,7 @@ import (
 // The deployment's settings live in SSM Parameter Store, one standard String parameter per catalog setting under
 // /<stack name>/config/ (e.g. /HousingServices/config/landlord/name), with the configuration's value. A function
 // gets the names of the parameters it reads (<ENV>_PARAMETER) and may read only those; it fetches them together
-// at cold start (shared/platform/awsenv.Settings). Secrets stay in Secrets Manager.
+// at cold start (shared/platform/settings.Read). Secrets stay in Secrets Manager.
 
 // parameterRoot is where this stack's settings live.
 func (b *builder) parameterRoot() string { return "/" + *b.stack.StackName() + "/config" }

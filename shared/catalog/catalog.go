@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Auth says who may call an HTTP route.
@@ -317,7 +318,10 @@ func (c Catalog) Validate() error {
 	return nil
 }
 
-var settingName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
+// settingName is compiled when the catalog is first validated (by the tools and tests; a function never does).
+var settingName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
+})
 
 func (c Catalog) validateSettings(add func(string, ...any)) {
 	names, envs := map[string]bool{}, map[string]bool{}
@@ -326,7 +330,7 @@ func (c Catalog) validateSettings(add func(string, ...any)) {
 			add("setting %s (%s) declared twice", s.Name, s.Env)
 		}
 		names[s.Name], envs[s.Env] = true, true
-		if !settingName.MatchString(s.Name) || s.Env == "" {
+		if !settingName().MatchString(s.Name) || s.Env == "" {
 			add("setting %q: name must be dotted words (e.g. landlord.name) and have an environment variable", s.Name)
 		}
 		switch s.Kind {

@@ -1,17 +1,16 @@
-// Package awsenv loads AWS configuration and the function's settings from its environment. The SDK honours
-// AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, which is how the local cloud points the very same binaries
-// at DynamoDB Local and the SQS emulator.
+// Package awsenv loads AWS configuration and the function's required variables from its environment (secrets and
+// settings are the packages secrets and settings, so that only the functions that read them link their clients).
+// The SDK honours AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, which is how the local cloud points the very
+// same binaries at DynamoDB Local and the SQS emulator.
 package awsenv
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 // Config loads the default AWS configuration (region from AWS_REGION, eu-west-2 when unset).
@@ -31,28 +30,4 @@ func Must(name string) string {
 		panic(fmt.Sprintf("environment variable %s is required", name))
 	}
 	return v
-}
-
-var secretCache sync.Map
-
-// Secret returns the secret named by env: the variable itself when set (the local cloud), else the Secrets
-// Manager secret whose ARN is in env+"_ARN" (AWS), fetched once per cold start.
-func Secret(ctx context.Context, cfg aws.Config, env string) (string, error) {
-	if v := os.Getenv(env); v != "" {
-		return v, nil
-	}
-	arn := os.Getenv(env + "_ARN")
-	if arn == "" {
-		return "", fmt.Errorf("secret %s: set %s or %s_ARN", env, env, env)
-	}
-	if v, ok := secretCache.Load(arn); ok {
-		return v.(string), nil
-	}
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &arn})
-	if err != nil {
-		return "", fmt.Errorf("secret %s: %w", env, err)
-	}
-	value := aws.ToString(out.SecretString)
-	secretCache.Store(arn, value)
-	return value, nil
 }

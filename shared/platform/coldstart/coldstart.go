@@ -1,6 +1,8 @@
 // Package coldstart is what every function's main does at cold start: JSON logs, AWS configuration, the
 // DynamoDB store and SQS publisher the catalog gives the function (names and URLs from its environment), and its
-// deployment settings (SSM Parameter Store in AWS, the environment locally), read once.
+// secrets and deployment settings, read once. The Secrets Manager and SSM clients are not linked here: a function
+// whose catalog entry has secrets or settings passes their readers (shared/platform/secrets, .../settings) in
+// Sources, so the others do not carry them.
 package coldstart
 
 import (
@@ -13,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/queue"
@@ -22,20 +23,32 @@ import (
 	"github.com/councilhousing/backend/shared/platform/logging"
 )
 
+// Sources read what the function's catalog entry declares: Secret when it has Secrets (secrets.Read: the
+// environment locally, Secrets Manager in AWS), Settings when it has Settings (settings.FromSSM: the environment
+// locally, SSM Parameter Store in AWS).
+type Sources struct {
+	Secret   func(ctx context.Context, cfg aws.Config, env string) (string, error)
+	Settings func(ctx context.Context, cfg aws.Config, envs ...string) (map[string]string, error)
+}
+
 // Deps are the clients a function uses, and its settings.
 type Deps struct {
 	Config   aws.Config
 	Store    *dynamo.Store
 	Queues   *queue.Publisher
+	secret   func(ctx context.Context, cfg aws.Config, env string) (string, error)
 	settings map[string]string // by environment variable name
 }
 
 // Init prepares a function from its catalog entry: the queues it sends to and, when it pages lists, the key
-// that signs its pagination tokens. It exits the process if AWS configuration cannot be loaded, as Lambda's
-// init should.
-func Init(fn catalog.Function) Deps {
+// that signs its pagination tokens. It exits the process if AWS configuration cannot be loaded, or a secret or
+// setting cannot be read, as Lambda's init should.
+func Init(fn catalog.Function, src Sources) Deps {
 	logging.Setup()
 	ctx := context.Background()
+	if len(fn.Secrets) > 0 && src.Secret == nil || len(fn.Settings) > 0 && src.Settings == nil {
+		panic("coldstart: " + fn.Name + " has catalog secrets or settings but no Sources to read them") // caught by the e2e tests
+	}
 	cfg, err := awsenv.Config(ctx)
 	if err != nil {
 		slog.Error("aws configuration", "error", err.Error())
@@ -45,6 +58,7 @@ func Init(fn catalog.Function) Deps {
 		Config: cfg,
 		Store:  dynamo.FromEnv(dynamodb.NewFromConfig(cfg)),
 		Queues: queue.PublisherFromEnv(sqs.NewFromConfig(cfg), fn.SendsTo...),
+		secret: src.Secret,
 	}
 	if slices.Contains(fn.Secrets, catalog.PageTokenKey) {
 		deps.Store.TokenKey = []byte(deps.MustSecret(catalog.PageTokenKey.Env))
@@ -54,8 +68,7 @@ func Init(fn catalog.Function) Deps {
 		for i, s := range fn.Settings {
 			envs[i] = s.Env
 		}
-		client := func() awsenv.ParameterAPI { return ssm.NewFromConfig(cfg) }
-		if deps.settings, err = awsenv.Settings(ctx, client, envs...); err != nil {
+		if deps.settings, err = src.Settings(ctx, cfg, envs...); err != nil {
 			slog.Error("settings unavailable", "error", err.Error())
 			os.Exit(1)
 		}
@@ -84,7 +97,10 @@ func (d Deps) IntSetting(s catalog.Setting) int {
 
 // MustSecret reads a secret at cold start (environment locally, Secrets Manager in AWS) or exits.
 func (d Deps) MustSecret(env string) string {
-	v, err := awsenv.Secret(context.Background(), d.Config, env)
+	if d.secret == nil {
+		panic("coldstart: secret " + env + " read without a Sources.Secret") // caught by the e2e tests
+	}
+	v, err := d.secret(context.Background(), d.Config, env)
 	if err != nil {
 		slog.Error("secret unavailable", "name", env, "error", err.Error())
 		os.Exit(1)

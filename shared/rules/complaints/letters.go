@@ -5,6 +5,7 @@ import (
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -52,7 +53,9 @@ type namedList struct {
 	Items []string
 }
 
-var textLetter = template.Must(template.New("text").Parse(`Complaint reference: {{.Reference}}
+// The letter templates are parsed when the first letter is written, not at package init.
+var textLetter = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("text").Parse(`Complaint reference: {{.Reference}}
 
 {{.Heading}}
 {{range .Paragraphs}}
@@ -63,19 +66,22 @@ var textLetter = template.Must(template.New("text").Parse(`Complaint reference: 
 {{end}}{{end}}{{if .Ombudsman}}
 {{range .Ombudsman}}{{.}}
 {{end}}{{end}}`))
+})
 
-var htmlLetter = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html><html lang="en"><body>
+var htmlLetter = sync.OnceValue(func() *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html><html lang="en"><body>
 <p>Complaint reference: <strong>{{.Reference}}</strong></p>
 <h1>{{.Heading}}</h1>
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{range .Lists}}<h2>{{.Title}}</h2><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>
 {{end}}{{if .Ombudsman}}<address>{{range .Ombudsman}}{{.}}<br>{{end}}</address>{{end}}
 </body></html>`))
+})
 
 func render(kind string, stage int, subject string, d letterData, at time.Time) Letter {
 	var text, html bytes.Buffer
-	_ = textLetter.Execute(&text, d) // the templates and data types are fixed: execution cannot fail
-	_ = htmlLetter.Execute(&html, d)
+	_ = textLetter().Execute(&text, d) // the templates and data types are fixed: execution cannot fail
+	_ = htmlLetter().Execute(&html, d)
 	return Letter{Kind: kind, Stage: stage, Subject: subject, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String(), CreatedAt: at.UTC()}
 }
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Money is an amount in whole pence, so thresholds compare exactly and nothing overflows: it is sent and shown
@@ -16,11 +17,11 @@ type Money int64
 
 // moneyText is pounds with up to 9 digits and up to 2 decimal places: at most £999,999,999.99, far inside int64
 // pence; the rules set lower maximums (MaxHousingDebt, MaxWeeklyRent).
-var moneyText = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$`)
+var moneyText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$`) })
 
 // ParseMoney reads pounds ("300", "300.5", "300.50") as pence.
 func ParseMoney(s string) (Money, bool) {
-	if !moneyText.MatchString(s) {
+	if !moneyText().MatchString(s) {
 		return 0, false
 	}
 	whole, frac, _ := strings.Cut(s, ".")

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-playground/validator/v10"
 
@@ -16,16 +17,23 @@ import (
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
-var v = newValidator()
+// v is built on the first validation, not at package init: a request without a body (and a function that
+// never validates one) does not pay for the validator's set-up.
+var v = sync.OnceValue(newValidator)
 
 // embedded marks an embedded struct in a validator namespace; it is dropped from field paths.
 const embedded = "~"
 
 // ukPostcode accepts the shapes of UK postcodes (e.g. "SW1A 1AA", "m1 1ae", "B338TH").
-var ukPostcode = regexp.MustCompile(`^(?i)(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
+var ukPostcode = lazyRegexp(`^(?i)(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
 
 // ukPhone accepts UK numbers with spaces, dashes or brackets, in national (0...) or +44 form.
-var ukPhone = regexp.MustCompile(`^(\+44\s?|0)[0-9][0-9 ()-]{8,13}$`)
+var ukPhone = lazyRegexp(`^(\+44\s?|0)[0-9][0-9 ()-]{8,13}$`)
+
+// lazyRegexp compiles expr when first used.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 func newValidator() *validator.Validate {
 	val := validator.New(validator.WithRequiredStructEnabled())
@@ -40,10 +48,10 @@ func newValidator() *validator.Validate {
 		return name
 	})
 	must(val.RegisterValidation("postcode", func(fl validator.FieldLevel) bool {
-		return ukPostcode.MatchString(strings.TrimSpace(fl.Field().String()))
+		return ukPostcode().MatchString(strings.TrimSpace(fl.Field().String()))
 	}))
 	must(val.RegisterValidation("ukphone", func(fl validator.FieldLevel) bool {
-		return ukPhone.MatchString(strings.TrimSpace(fl.Field().String()))
+		return ukPhone().MatchString(strings.TrimSpace(fl.Field().String()))
 	}))
 	must(val.RegisterValidation("date", func(fl validator.FieldLevel) bool {
 		d, err := workdays.ParseDate(fl.Field().String())
@@ -79,7 +87,7 @@ func Struct(s any) apperr.Fields {
 }
 
 func structErrors(s any) apperr.Fields {
-	err := v.Struct(s)
+	err := v().Struct(s)
 	if err == nil {
 		return nil
 	}

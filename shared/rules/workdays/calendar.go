@@ -3,6 +3,7 @@ package workdays
 import (
 	_ "embed"
 	"encoding/json"
+	"sync"
 	"time"
 )
 
@@ -19,30 +20,34 @@ type feed map[string]struct {
 	} `json:"events"`
 }
 
-var (
-	snapshot         = map[Date]string{}
-	snapshotLastYear int
-)
+// holidays is the snapshot by date and the last year it covers, read from the embedded JSON when a date is first
+// checked (not at package init: a request that never asks about a working day does not pay for it).
+type holidays struct {
+	byDate   map[Date]string
+	lastYear int
+}
 
-func init() {
+var loadSnapshot = sync.OnceValue(func() holidays {
 	var f feed
 	if err := json.Unmarshal(bankHolidaysJSON, &f); err != nil {
 		panic("workdays: bad bank-holidays.json: " + err.Error())
 	}
+	h := holidays{byDate: map[Date]string{}}
 	for _, e := range f["england-and-wales"].Events {
-		snapshot[e.Date] = e.Title
-		snapshotLastYear = max(snapshotLastYear, e.Date.Year)
+		h.byDate[e.Date] = e.Title
+		h.lastYear = max(h.lastYear, e.Date.Year)
 	}
-}
+	return h
+})
 
 // SnapshotLastYear is the last year the embedded GOV.UK snapshot covers.
-func SnapshotLastYear() int { return snapshotLastYear }
+func SnapshotLastYear() int { return loadSnapshot().lastYear }
 
 // BankHoliday names the England and Wales bank holiday on d, if any: from the GOV.UK snapshot (with its
 // one-off and substitute days), and from the statutory rules for years after it (WD-1).
 func BankHoliday(d Date) (string, bool) {
-	if d.Year <= snapshotLastYear {
-		name, ok := snapshot[d]
+	if h := loadSnapshot(); d.Year <= h.lastYear {
+		name, ok := h.byDate[d]
 		return name, ok
 	}
 	name, ok := statutoryHolidays(d.Year)[d]

@@ -63,7 +63,7 @@ func TestWD1_FallbackAgreesWithSnapshot(t *testing.T) {
 	for year := 2018; year <= SnapshotLastYear(); year++ {
 		rules := statutoryHolidays(year)
 		for d := NewDate(year, 1, 1); d.Year == year; d = d.AddDays(1) {
-			_, inSnapshot := snapshot[d]
+			_, inSnapshot := loadSnapshot().byDate[d]
 			_, inRules := rules[d]
 			if inSnapshot != inRules && !oneOff[d.String()] && !moved[d.String()] {
 				t.Errorf("%s: snapshot=%v rules=%v", d, inSnapshot, inRules)

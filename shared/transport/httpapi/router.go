@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -87,13 +88,13 @@ const (
 	maxQueryCount     = 20
 )
 
-var pathParameter = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+var pathParameter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`) })
 
 // boundedParameters refuses path parameters that cannot be a reference this service gave out (404, as an unknown
 // reference would be) and query parameters too long or too many (400, naming them).
 func boundedParameters(req Request) error {
 	for _, v := range req.Event.PathParameters {
-		if len(v) > maxPathParameter || !pathParameter.MatchString(v) {
+		if len(v) > maxPathParameter || !pathParameter().MatchString(v) {
 			return apperr.NotFoundf("There is no record with that reference.")
 		}
 	}

@@ -1,4 +1,6 @@
-package awsenv
+// Package settings reads a function's deployment settings at cold start. Only the functions whose catalog entry
+// lists settings import it, so only they link the SSM client.
+package settings
 
 import (
 	"context"
@@ -11,16 +13,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
-// ParameterAPI is the one SSM call Settings makes.
+// ParameterAPI is the one SSM call Read makes.
 type ParameterAPI interface {
 	GetParameters(ctx context.Context, in *ssm.GetParametersInput, optFns ...func(*ssm.Options)) (*ssm.GetParametersOutput, error)
 }
 
-// Settings reads a function's deployment settings, named by their environment variables: the variable itself
+// FromSSM reads the settings named by their environment variables (see Read), with an SSM client made from cfg
+// only when one is needed.
+func FromSSM(ctx context.Context, cfg aws.Config, envs ...string) (map[string]string, error) {
+	return Read(ctx, func() ParameterAPI { return ssm.NewFromConfig(cfg) }, envs...)
+}
+
+// Read reads a function's deployment settings, named by their environment variables: the variable itself
 // when set (the local cloud passes the configuration's values), else the SSM parameter named in env+"_PARAMETER"
 // (AWS). The parameters are fetched together at cold start, in one GetParameters call per ten; a setting with
 // neither, or a parameter SSM does not have, is an error naming each of them.
-func Settings(ctx context.Context, api func() ParameterAPI, envs ...string) (map[string]string, error) {
+func Read(ctx context.Context, api func() ParameterAPI, envs ...string) (map[string]string, error) {
 	values, wanted := map[string]string{}, map[string]string{} // parameter name -> env
 	var missing []string
 	for _, env := range envs {

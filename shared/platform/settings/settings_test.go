@@ -1,4 +1,4 @@
-package awsenv
+package settings
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func (f *fakeSSM) GetParameters(_ context.Context, in *ssm.GetParametersInput, _
 func TestSettingsComeFromTheEnvironmentLocally(t *testing.T) {
 	t.Setenv("HOMES_COUNT", "12000")
 	fake := &fakeSSM{}
-	got, err := Settings(context.Background(), func() ParameterAPI { return fake }, "HOMES_COUNT")
+	got, err := Read(context.Background(), func() ParameterAPI { return fake }, "HOMES_COUNT")
 	if err != nil || got["HOMES_COUNT"] != "12000" || len(fake.calls) != 0 {
 		t.Fatalf("%v %v, calls %v", got, err, fake.calls)
 	}
@@ -43,7 +43,7 @@ func TestSettingsComeFromSSMInOneCall(t *testing.T) {
 	t.Setenv("HOMES_COUNT_PARAMETER", "/Housing/config/homesCount")
 	t.Setenv("TEAM_MAILBOXES_PARAMETER", "/Housing/config/mailboxes/teams")
 	fake := &fakeSSM{params: map[string]string{"/Housing/config/homesCount": "11850", "/Housing/config/mailboxes/teams": `{"a":"b"}`}}
-	got, err := Settings(context.Background(), func() ParameterAPI { return fake }, "HOMES_COUNT", "TEAM_MAILBOXES")
+	got, err := Read(context.Background(), func() ParameterAPI { return fake }, "HOMES_COUNT", "TEAM_MAILBOXES")
 	if err != nil || got["HOMES_COUNT"] != "11850" || got["TEAM_MAILBOXES"] != `{"a":"b"}` {
 		t.Fatalf("%v %v", got, err)
 	}
@@ -54,11 +54,11 @@ func TestSettingsComeFromSSMInOneCall(t *testing.T) {
 
 func TestMissingSettingsAreNamed(t *testing.T) {
 	t.Setenv("LANDLORD_NAME_PARAMETER", "/Housing/config/landlord/name")
-	_, err := Settings(context.Background(), func() ParameterAPI { return &fakeSSM{} }, "LANDLORD_NAME")
+	_, err := Read(context.Background(), func() ParameterAPI { return &fakeSSM{} }, "LANDLORD_NAME")
 	if err == nil || !strings.Contains(err.Error(), "no parameter /Housing/config/landlord/name") {
 		t.Errorf("err %v", err)
 	}
-	_, err = Settings(context.Background(), func() ParameterAPI { return &fakeSSM{} }, "NOTIFY_TEMPLATES")
+	_, err = Read(context.Background(), func() ParameterAPI { return &fakeSSM{} }, "NOTIFY_TEMPLATES")
 	if err == nil || !strings.Contains(err.Error(), "NOTIFY_TEMPLATES (or NOTIFY_TEMPLATES_PARAMETER)") {
 		t.Errorf("err %v", err)
 	}
