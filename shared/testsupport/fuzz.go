@@ -103,19 +103,6 @@ func CheckAnswer(t testing.TB, resp events.APIGatewayV2HTTPResponse) map[string]
 	return body
 }
 
-// Fields are the field names of an error's field errors.
-func Fields(err error) []string {
-	e, _ := apperr.As(err)
-	if e == nil {
-		return nil
-	}
-	out := make([]string, len(e.Fields))
-	for i, fe := range e.Fields {
-		out[i] = fe.Field
-	}
-	return out
-}
-
 // QuietLogs discards slog output while a fuzz target runs (handlers log a line per request; millions of them
 // would only slow the fuzzer down), and restores the logger afterwards.
 func QuietLogs(tb testing.TB) {

@@ -133,26 +133,11 @@ func (a ASBCases) List(ctx context.Context, f asbcases.Filter, limit int, token 
 // Month reads the cases received in [from, to) and those closed in it: two index queries on that range of
 // keys, never a scan.
 func (a ASBCases) Month(ctx context.Context, from, to time.Time) (received, closed []asb.Case, err error) {
-	if received, err = a.between(ctx, catalog.IndexByKind, AttrKindPK, AttrKindSK, KindKey(casefile.ASB), from, to); err != nil {
+	if received, err = a.Between(ctx, catalog.IndexByKind, AttrKindPK, AttrKindSK, KindKey(casefile.ASB), from, to); err != nil {
 		return nil, nil, err
 	}
-	closed, err = a.between(ctx, catalog.IndexByEvent, AttrEventPK, AttrEventSK, ClosedKey(casefile.ASB), from, to)
+	closed, err = a.Between(ctx, catalog.IndexByEvent, AttrEventPK, AttrEventSK, ClosedKey(casefile.ASB), from, to)
 	return received, closed, err
-}
-
-// between reads the cases of one index partition whose sort key (ReceivedKey of an instant) is in [from, to).
-func (a ASBCases) between(ctx context.Context, index, pkAttr, skAttr, pk string, from, to time.Time) ([]asb.Case, error) {
-	in := &dynamodb.QueryInput{
-		TableName: &a.Store.Cases, IndexName: aws.String(index),
-		KeyConditionExpression: aws.String(fmt.Sprintf("%s = :pk AND %s BETWEEN :from AND :to", pkAttr, skAttr)),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": S(pk),
-			":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~"))},
-	}
-	items, err := a.Store.NewQuery(in).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return a.Cases(items)
 }
 
 // OnceRef is the case a once-only key (e.g. an out-of-hours call id) led to, "" when the key is unused.

@@ -53,13 +53,5 @@ func (c Complaints) List(ctx context.Context, status string, limit int, token st
 
 // ReceivedBetween reads the complaints received in [from, to): one index query on that key range.
 func (c Complaints) ReceivedBetween(ctx context.Context, from, to time.Time) ([]complaints.Complaint, error) {
-	in := &dynamodb.QueryInput{TableName: &c.Store.Cases, IndexName: aws.String(catalog.IndexByKind),
-		KeyConditionExpression: aws.String(AttrKindPK + " = :k AND " + AttrKindSK + " BETWEEN :from AND :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": S(KindKey(casefile.Complaint)),
-			":from": S(TimeKey(from)), ":to": S(TimeKey(to.Add(-time.Nanosecond)) + "#~")}}
-	items, err := c.Store.NewQuery(in).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.Cases(items)
+	return c.Between(ctx, catalog.IndexByKind, AttrKindPK, AttrKindSK, KindKey(casefile.Complaint), from, to)
 }

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -163,6 +167,22 @@ func (r Records[T, C]) Save(ctx context.Context, before casework.Stored[T, C], a
 		return 0, StaleWrite()
 	}
 	return version, err
+}
+
+// Between reads the cases of one index partition whose sort key (ReceivedKey of an instant) is in [from, to):
+// one query on that key range, never a scan (monthly and annual reports).
+func (r Records[T, C]) Between(ctx context.Context, index, pkAttr, skAttr, pk string, from, to time.Time) ([]T, error) {
+	in := &dynamodb.QueryInput{
+		TableName: &r.Store.Cases, IndexName: aws.String(index),
+		KeyConditionExpression: aws.String(pkAttr + " = :pk AND " + skAttr + " BETWEEN :from AND :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": S(pk),
+			":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~"))},
+	}
+	items, err := r.Store.NewQuery(in).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Cases(items)
 }
 
 // Cases decodes case items read from an index.
