@@ -9,14 +9,12 @@ import (
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/secrets"
-	"github.com/councilhousing/backend/shared/platform/settings"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
 func main() {
 	fn := catalog.MustFunction("asb-report")
-	deps := coldstart.Init(fn, coldstart.Sources{Secret: secrets.Read, Settings: settings.FromSSM})
+	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Homes: deps.IntSetting(catalog.HomesCount)}
 	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))

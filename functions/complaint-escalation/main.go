@@ -9,14 +9,12 @@ import (
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/secrets"
-	"github.com/councilhousing/backend/shared/platform/settings"
 	"github.com/councilhousing/backend/shared/transport/complaintsapi"
 )
 
 func main() {
 	fn := catalog.MustFunction("complaint-escalation")
-	deps := coldstart.Init(fn, coldstart.Sources{Secret: secrets.Read, Settings: settings.FromSSM})
+	deps := coldstart.Init(fn)
 	svc := complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Homes: deps.IntSetting(catalog.HomesCount)}
 	lambda.Start(complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))

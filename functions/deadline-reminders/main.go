@@ -12,11 +12,10 @@ import (
 	"github.com/councilhousing/backend/shared/app/reminders"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/settings"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("deadline-reminders"), coldstart.Sources{Settings: settings.FromSSM})
+	deps := coldstart.Init(catalog.MustFunction("deadline-reminders"))
 	var boxes reminders.Mailboxes
 	if err := json.Unmarshal([]byte(deps.Setting(catalog.TeamMailboxes)), &boxes); err != nil {
 		slog.Error("mailboxes.teams (TEAM_MAILBOXES) must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())

@@ -14,13 +14,11 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/secrets"
-	"github.com/councilhousing/backend/shared/platform/settings"
 	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("notifier"), coldstart.Sources{Secret: secrets.Read, Settings: settings.FromSSM})
+	deps := coldstart.Init(catalog.MustFunction("notifier"))
 	client, err := govuknotify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
 	if err != nil {
 		slog.Error("notify client", "error", err.Error())

@@ -6,13 +6,12 @@ import (
 
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/secrets"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
 func main() {
 	fn := catalog.MustFunction("ooh-intake")
-	deps := coldstart.Init(fn, coldstart.Sources{Secret: secrets.Read})
+	deps := coldstart.Init(fn)
 	intake := asbapi.WebhookIntake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Claims: deps.Store, Queues: deps.Queues}
 	lambda.Start(intake.Routes().Handler(fn))
 }

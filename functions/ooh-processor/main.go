@@ -14,7 +14,7 @@ import (
 
 func main() {
 	fn := catalog.MustFunction("ooh-processor")
-	deps := coldstart.Init(fn, coldstart.Sources{})
+	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
 	lambda.Start(asbapi.CallQueue{Service: svc}.Process)
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("outbox-relay"), coldstart.Sources{})
+	deps := coldstart.Init(catalog.MustFunction("outbox-relay"))
 	ob := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (map[string]int, error) {
 		n, err := ob.Relay(ctx, ev.Time.Add(-outbox.Grace))

@@ -9,13 +9,12 @@ import (
 	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
-	"github.com/councilhousing/backend/shared/platform/secrets"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
 func main() {
 	fn := catalog.MustFunction("register-application")
-	deps := coldstart.Init(fn, coldstart.Sources{Secret: secrets.Read})
+	deps := coldstart.Init(fn)
 	svc := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
 	lambda.Start(registerapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

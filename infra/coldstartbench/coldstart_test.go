@@ -3,7 +3,9 @@ package coldstartbench
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -28,9 +32,27 @@ const (
 	limit   = 1.5                  // the issue's bound on a function's init time relative to the bare binary
 )
 
-// BenchmarkColdStart builds every catalog function and the bare aws-lambda-go binary with the Makefile's Lambda
-// flags, prints their linux/arm64 sizes, and times each one's init (exec to its first GET of the next invocation
-// from a fake Runtime API) on this machine, interleaved round by round, with the environment `make run` gives it.
+// references are measured with the functions but are not functions: the bare binary plus the AWS SDK's
+// DynamoDB client (testdata/sdkdynamodb), and plus go-playground/validator (testdata/sdkdynamodbvalidator),
+// the two dependencies every function links whose package inits are largest. They show how much of a function's
+// init is theirs.
+var references = []string{"sdkdynamodb", "sdkdynamodbvalidator"}
+
+// A run is one binary started with one environment; key names its samples.
+type run struct {
+	key, binary string
+	env         []string
+}
+
+// awsPath marks the runs of a function with secrets or settings that reads them as in AWS: from Secrets Manager
+// and SSM (stand-ins on loopback) rather than from the environment.
+const awsPath = " (AWS)"
+
+// BenchmarkColdStart builds every catalog function, the bare aws-lambda-go binary and the references with the
+// Makefile's Lambda flags, prints their linux/arm64 sizes, and times each one's init (exec to its first GET of
+// the next invocation from a fake Runtime API) on this machine, interleaved round by round, with the
+// environment `make run` gives it; functions with secrets or settings are timed a second time reading them as in
+// AWS, from Secrets Manager and SSM stand-ins on loopback.
 func BenchmarkColdStart(b *testing.B) {
 	root, err := emulators.Root()
 	if err != nil {
@@ -38,8 +60,11 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	lambdaEnv, flags := makefileLambdaBuild(b, filepath.Join(root, "Makefile"))
 	sys := catalog.System()
-	names := []string{bare}
+	names := append([]string{bare}, references...)
 	pkgs := []string{"./infra/coldstartbench/testdata/bare"}
+	for _, r := range references {
+		pkgs = append(pkgs, "./infra/coldstartbench/testdata/"+r)
+	}
 	for _, f := range sys.Functions {
 		names = append(names, f.Name)
 		pkgs = append(pkgs, "./"+f.Dir())
@@ -53,19 +78,29 @@ func BenchmarkColdStart(b *testing.B) {
 		build(b, root, timed, append(slices.Clone(lambdaEnv), "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH), flags, pkgs)
 	}
 
-	envs := map[string][]string{bare: localEnv(b, root, sys, catalog.Function{Name: bare, MemoryMB: 128})}
+	stand := newAWSStandIn()
+	defer stand.Close()
+	bareEnv := localEnv(b, root, sys, catalog.Function{Name: bare, MemoryMB: 128})
+	runs := []run{{bare, bare, envList(bareEnv)}}
+	for _, r := range references {
+		runs = append(runs, run{r, r, envList(bareEnv)})
+	}
 	for _, f := range sys.Functions {
-		envs[f.Name] = localEnv(b, root, sys, f)
+		env := localEnv(b, root, sys, f)
+		runs = append(runs, run{f.Name, f.Name, envList(env)})
+		if len(f.Secrets)+len(f.Settings) > 0 {
+			runs = append(runs, run{f.Name + awsPath, f.Name, envList(stand.serve(f, env))})
+		}
 	}
 
 	api := newFakeRuntimeAPI()
 	defer api.Close()
 	samples := map[string][]time.Duration{}
 	for round := range rounds + 1 {
-		for _, name := range names {
-			d := api.initTime(b, filepath.Join(timed, name), envs[name])
+		for _, r := range runs {
+			d := api.initTime(b, filepath.Join(timed, r.binary), r.env)
 			if round > 0 { // the first round warms the page cache
-				samples[name] = append(samples[name], d)
+				samples[r.key] = append(samples[r.key], d)
 			}
 		}
 	}
@@ -79,25 +114,36 @@ func BenchmarkColdStart(b *testing.B) {
 	if timedArch != "arm64" {
 		fmt.Printf(" (this machine is not arm64)")
 	}
-	fmt.Printf(", %d CPUs\n\n", runtime.NumCPU())
-	fmt.Printf("%-22s %12s %10s %12s %10s %10s\n", "binary", "size arm64", "vs bare", "init median", "(min)", "vs bare")
+	fmt.Printf(", %d CPUs\n", runtime.NumCPU())
+	fmt.Printf("init: with the environment `make run` gives (secrets and settings as values); AWS path: secrets and settings read\n")
+	fmt.Printf("from Secrets Manager and SSM stand-ins on loopback (signed requests, one round trip each, in the same rounds)\n\n")
+	fmt.Printf("%-22s %12s %8s %12s %10s %8s %14s %8s\n", "binary", "size arm64", "vs bare", "init median", "(min)", "vs bare", "AWS path init", "vs bare")
 	bareSize, bareInit := size(b, filepath.Join(arm, bare)), median(samples[bare])
 	worst := 0.0
 	for _, name := range names {
 		s, m := size(b, filepath.Join(arm, name)), median(samples[name])
 		ratio := float64(m) / float64(bareInit)
+		aws := fmt.Sprintf("%14s %8s", "-", "")
+		if a, ok := samples[name+awsPath]; ok {
+			aws = fmt.Sprintf("%11.2f ms %7.2fx", ms(median(a)), float64(median(a))/float64(bareInit))
+		}
 		verdict := ""
-		if name != bare {
+		if slices.Contains(references, name) {
+			verdict = "  (reference)"
+		} else if name != bare {
 			worst = max(worst, ratio)
 			if ratio >= limit {
 				verdict = fmt.Sprintf("  over %.1fx", limit)
 			}
 			b.ReportMetric(ratio, name+"-init/bare")
 		}
-		fmt.Printf("%-22s %9.2f MiB %9.2fx %9.2f ms %7.2f ms %9.2fx%s\n", name, mib(s), float64(s)/float64(bareSize),
-			ms(m), ms(slices.Min(samples[name])), ratio, verdict)
+		fmt.Printf("%-22s %8.2f MiB %7.2fx %9.2f ms %7.2f ms %7.2fx %s%s\n", name, mib(s), float64(s)/float64(bareSize),
+			ms(m), ms(slices.Min(samples[name])), ratio, aws, verdict)
 	}
-	fmt.Printf("\nslowest function init: %.2fx the bare binary's (bound: under %.1fx)\n\n", worst, limit)
+	fmt.Printf("\nslowest function init: %.2fx the bare binary's (bound: under %.1fx)\n", worst, limit)
+	fmt.Printf("what every function links before any code of ours: the SDK's DynamoDB client %.2fx, with go-playground/validator %.2fx\n",
+		float64(median(samples[references[0]]))/float64(bareInit), float64(median(samples[references[1]]))/float64(bareInit))
+	fmt.Printf("AWS path: %d GetParameters and %d GetSecretValue requests answered\n\n", stand.parameterCalls.Load(), stand.secretCalls.Load())
 	b.ReportMetric(ms(bareInit), "bare-init-ms")
 	b.ReportMetric(0, "ns/op")
 }
@@ -180,7 +226,7 @@ func goTool() string {
 
 // localEnv is the environment the local cloud gives the function (secrets and settings as values, so nothing
 // is fetched from Secrets Manager or SSM at init, as under `make run`), with every AWS endpoint refusing.
-func localEnv(b *testing.B, root string, sys catalog.Catalog, f catalog.Function) []string {
+func localEnv(b *testing.B, root string, sys catalog.Catalog, f catalog.Function) map[string]string {
 	res := emulators.Resources{Tables: map[string]string{}, Queues: map[string]string{}}
 	for _, t := range sys.Tables {
 		res.Tables[t.Name] = t.Name
@@ -194,11 +240,101 @@ func localEnv(b *testing.B, root string, sys catalog.Catalog, f catalog.Function
 		b.Fatal(err)
 	}
 	env["AWS_ENDPOINT_URL"] = refused // every other service too (Secrets Manager, SSM, STS)
-	out := make([]string, 0, len(env)+1)
+	return env
+}
+
+func envList(env map[string]string) []string {
+	out := make([]string, 0, len(env))
 	for k, v := range env {
 		out = append(out, k+"="+v)
 	}
 	return out
+}
+
+// awsStandIn answers SSM's GetParameters and Secrets Manager's GetSecretValue as those services do (awsJson1_1)
+// for SigV4-signed requests, on loopback: what a function with settings or secrets asks AWS at init.
+type awsStandIn struct {
+	*httptest.Server
+	mu                          sync.Mutex
+	params, secrets             map[string]string // parameter name, secret ARN -> value
+	parameterCalls, secretCalls atomic.Int64
+}
+
+func newAWSStandIn() *awsStandIn {
+	s := &awsStandIn{params: map[string]string{}, secrets: map[string]string{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.answer))
+	return s
+}
+
+// serve stores the function's secrets and settings in the stand-in, and returns env changed as the stack sets
+// it in AWS: <ENV>_ARN and <ENV>_PARAMETER instead of the values, the endpoints pointed at the stand-in.
+func (s *awsStandIn) serve(f catalog.Function, local map[string]string) map[string]string {
+	env := maps.Clone(local)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sec := range f.Secrets {
+		arn := "arn:aws:secretsmanager:" + emulators.Region + ":" + emulators.Account + ":secret:" + sec.Env
+		s.secrets[arn] = env[sec.Env]
+		delete(env, sec.Env)
+		env[sec.Env+"_ARN"] = arn
+	}
+	for _, set := range f.Settings {
+		name := "/Housing/config/" + set.Name
+		s.params[name] = env[set.Env]
+		delete(env, set.Env)
+		env[set.Env+"_PARAMETER"] = name
+	}
+	env["AWS_ENDPOINT_URL_SSM"], env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s.URL, s.URL
+	return env
+}
+
+func (s *awsStandIn) answer(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	fail := func(code, msg string) {
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
+	}
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=") || r.Header.Get("X-Amz-Date") == "" {
+		fail("MissingAuthenticationTokenException", "request is not signed")
+		return
+	}
+	var in struct {
+		Names    []string
+		SecretId string
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		fail("SerializationException", err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch r.Header.Get("X-Amz-Target") {
+	case "AmazonSSM.GetParameters":
+		s.parameterCalls.Add(1)
+		type parameter struct{ Name, Type, Value string }
+		out := struct {
+			Parameters        []parameter
+			InvalidParameters []string
+		}{Parameters: []parameter{}, InvalidParameters: []string{}}
+		for _, n := range in.Names {
+			if v, ok := s.params[n]; ok {
+				out.Parameters = append(out.Parameters, parameter{n, "String", v})
+			} else {
+				out.InvalidParameters = append(out.InvalidParameters, n)
+			}
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	case "secretsmanager.GetSecretValue":
+		s.secretCalls.Add(1)
+		v, ok := s.secrets[in.SecretId]
+		if !ok {
+			fail("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"ARN": in.SecretId, "Name": in.SecretId, "SecretString": v, "VersionId": "v1"})
+	default:
+		fail("UnknownOperationException", r.Header.Get("X-Amz-Target"))
+	}
 }
 
 // fakeRuntimeAPI answers nothing: it notes when a binary first asks for the next invocation.

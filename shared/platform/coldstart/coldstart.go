@@ -1,8 +1,11 @@
-// Package coldstart is what every function's main does at cold start: JSON logs, AWS configuration, the
-// DynamoDB store and SQS publisher the catalog gives the function (names and URLs from its environment), and its
-// secrets and deployment settings, read once. The Secrets Manager and SSM clients are not linked here: a function
-// whose catalog entry has secrets or settings passes their readers (shared/platform/secrets, .../settings) in
-// Sources, so the others do not carry them.
+// Package coldstart is what every function's main does at cold start: JSON logs, AWS configuration from the
+// Lambda environment (awsenv), the DynamoDB store and SQS publisher the catalog gives the function (names and
+// URLs from its environment), and its secrets and deployment settings, read once and concurrently (in AWS,
+// the Secrets Manager and SSM requests are in flight together).
+//
+// What it does not link matters as much (make bench measures it): not the SDK's config package and its
+// credential chain, and not the SDK's SQS, SSM or Secrets Manager clients; those few calls are signed requests
+// (awsenv.Service).
 package coldstart
 
 import (
@@ -11,67 +14,90 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
-	"github.com/councilhousing/backend/shared/adapters/queue"
+	"github.com/councilhousing/backend/shared/adapters/queue/sqsjson"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/logging"
+	"github.com/councilhousing/backend/shared/platform/secrets"
+	"github.com/councilhousing/backend/shared/platform/settings"
 )
 
-// Sources read what the function's catalog entry declares: Secret when it has Secrets (secrets.Read: the
-// environment locally, Secrets Manager in AWS), Settings when it has Settings (settings.FromSSM: the environment
-// locally, SSM Parameter Store in AWS).
-type Sources struct {
-	Secret   func(ctx context.Context, cfg aws.Config, env string) (string, error)
-	Settings func(ctx context.Context, cfg aws.Config, envs ...string) (map[string]string, error)
-}
-
-// Deps are the clients a function uses, and its settings.
+// Deps are the clients a function uses, and its secrets and settings.
 type Deps struct {
 	Config   aws.Config
 	Store    *dynamo.Store
-	Queues   *queue.Publisher
-	secret   func(ctx context.Context, cfg aws.Config, env string) (string, error)
+	Queues   *sqsjson.Publisher
+	secrets  map[string]string // by environment variable name
 	settings map[string]string // by environment variable name
 }
 
-// Init prepares a function from its catalog entry: the queues it sends to and, when it pages lists, the key
-// that signs its pagination tokens. It exits the process if AWS configuration cannot be loaded, or a secret or
-// setting cannot be read, as Lambda's init should.
-func Init(fn catalog.Function, src Sources) Deps {
+// Init prepares a function from its catalog entry: the queues it sends to, its secrets and settings and, when
+// it pages lists, the key that signs its pagination tokens. It exits the process, with a log line naming what
+// is missing, if the AWS configuration cannot be read, or a secret or setting cannot be read, as Lambda's init
+// should.
+func Init(fn catalog.Function) Deps {
 	logging.Setup()
 	ctx := context.Background()
-	if len(fn.Secrets) > 0 && src.Secret == nil || len(fn.Settings) > 0 && src.Settings == nil {
-		panic("coldstart: " + fn.Name + " has catalog secrets or settings but no Sources to read them") // caught by the e2e tests
-	}
-	cfg, err := awsenv.Config(ctx)
+	cfg, err := awsenv.Config()
 	if err != nil {
 		slog.Error("aws configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	deps := Deps{
-		Config: cfg,
-		Store:  dynamo.FromEnv(dynamodb.NewFromConfig(cfg)),
-		Queues: queue.PublisherFromEnv(sqs.NewFromConfig(cfg), fn.SendsTo...),
-		secret: src.Secret,
+	deps := Deps{Config: cfg}
+
+	// Secrets and settings first: those the environment does not hold (in AWS) are requested concurrently, while
+	// the clients are built; the others (locally) are read at once, with no goroutine to start.
+	var wg sync.WaitGroup
+	read := func(remote bool, f func()) {
+		if remote {
+			wg.Go(f)
+		} else {
+			f()
+		}
 	}
-	if slices.Contains(fn.Secrets, catalog.PageTokenKey) {
-		deps.Store.TokenKey = []byte(deps.MustSecret(catalog.PageTokenKey.Env))
+	secretErrs := make([]error, len(fn.Secrets))
+	secretValues := make([]string, len(fn.Secrets))
+	for i, s := range fn.Secrets {
+		read(os.Getenv(s.Env) == "", func() { secretValues[i], secretErrs[i] = secrets.Read(ctx, cfg, s.Env) })
 	}
+	var settingsErr error
 	if len(fn.Settings) > 0 {
 		envs := make([]string, len(fn.Settings))
 		for i, s := range fn.Settings {
 			envs[i] = s.Env
 		}
-		if deps.settings, err = src.Settings(ctx, cfg, envs...); err != nil {
-			slog.Error("settings unavailable", "error", err.Error())
+		remote := slices.ContainsFunc(envs, func(env string) bool { return os.Getenv(env) == "" })
+		read(remote, func() { deps.settings, settingsErr = settings.FromSSM(ctx, cfg, envs...) })
+	}
+
+	deps.Store = dynamo.FromEnv(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if e := awsenv.Endpoint("DYNAMODB"); e != "" {
+			o.BaseEndpoint = aws.String(e)
+		}
+	}))
+	deps.Queues = sqsjson.PublisherFromEnv(sqsjson.New(cfg), fn.SendsTo...)
+
+	wg.Wait()
+	deps.secrets = make(map[string]string, len(fn.Secrets))
+	for i, s := range fn.Secrets {
+		if secretErrs[i] != nil {
+			slog.Error("secret unavailable", "env", s.Env, "error", secretErrs[i].Error()) // not "name": logging redacts it
 			os.Exit(1)
 		}
+		deps.secrets[s.Env] = secretValues[i]
+	}
+	if settingsErr != nil {
+		slog.Error("settings unavailable", "error", settingsErr.Error())
+		os.Exit(1)
+	}
+	if slices.Contains(fn.Secrets, catalog.PageTokenKey) {
+		deps.Store.TokenKey = []byte(deps.MustSecret(catalog.PageTokenKey.Env))
 	}
 	return deps
 }
@@ -95,15 +121,12 @@ func (d Deps) IntSetting(s catalog.Setting) int {
 	return n
 }
 
-// MustSecret reads a secret at cold start (environment locally, Secrets Manager in AWS) or exits.
+// MustSecret is one of the function's catalog secrets (environment locally, Secrets Manager in AWS), read at
+// cold start.
 func (d Deps) MustSecret(env string) string {
-	if d.secret == nil {
-		panic("coldstart: secret " + env + " read without a Sources.Secret") // caught by the e2e tests
-	}
-	v, err := d.secret(context.Background(), d.Config, env)
-	if err != nil {
-		slog.Error("secret unavailable", "name", env, "error", err.Error())
-		os.Exit(1)
+	v, ok := d.secrets[env]
+	if !ok {
+		panic("coldstart: secret " + env + " is not one of this function's catalog secrets") // caught by the e2e tests
 	}
 	return v
 }

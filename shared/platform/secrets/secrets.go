@@ -1,21 +1,20 @@
-// Package secrets reads a function's secrets at cold start. Only the functions whose catalog entry lists
-// secrets import it, so only they link the Secrets Manager client.
+// Package secrets reads a function's secrets at cold start: from the environment locally, from Secrets Manager
+// in AWS, with one signed GetSecretValue call each (awsenv.Service: the SDK's Secrets Manager client is not
+// linked).
 package secrets
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/councilhousing/backend/shared/platform/awsenv"
 )
 
-var cache sync.Map
-
 // Read returns the secret named by env: the variable itself when set (the local cloud), else the Secrets
-// Manager secret whose ARN is in env+"_ARN" (AWS), fetched once per cold start.
+// Manager secret whose ARN is in env+"_ARN" (AWS; AWS_ENDPOINT_URL_SECRETS_MANAGER overrides the endpoint).
 func Read(ctx context.Context, cfg aws.Config, env string) (string, error) {
 	if v := os.Getenv(env); v != "" {
 		return v, nil
@@ -24,14 +23,10 @@ func Read(ctx context.Context, cfg aws.Config, env string) (string, error) {
 	if arn == "" {
 		return "", fmt.Errorf("secret %s: set %s or %s_ARN", env, env, env)
 	}
-	if v, ok := cache.Load(arn); ok {
-		return v.(string), nil
-	}
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &arn})
-	if err != nil {
+	svc := awsenv.Service{Config: cfg, Name: "secretsmanager", EnvName: "SECRETS_MANAGER", Target: "secretsmanager", JSONVersion: "1.1"}
+	var out struct{ SecretString *string }
+	if err := svc.Call(ctx, "GetSecretValue", struct{ SecretId string }{arn}, &out); err != nil {
 		return "", fmt.Errorf("secret %s: %w", env, err)
 	}
-	value := aws.ToString(out.SecretString)
-	cache.Store(arn, value)
-	return value, nil
+	return aws.ToString(out.SecretString), nil
 }
