@@ -23,10 +23,10 @@ func TestDeployCheckRefusesTheExample(t *testing.T) {
 	}
 	out := stderr.String()
 	for _, want := range []string{
-		"configuration ../config/example.json cannot be deployed: 28 setting(s) to fix",
+		"configuration ../config/example.json cannot be deployed: 26 setting(s) to fix",
 		"  alarmEmail: ", "  landlord.name: ", "  landlord.address: ", "  landlord.phone: ", "  landlord.email: ",
 		"  mailboxes.dutyOfficer: ", `  mailboxes.partners["safeguarding"]: `, `  mailboxes.teams["asb-officer"]: `,
-		`  notifyTemplates["reminder-overdue.email"]: "placeholder-reminder-overdue.email" is a placeholder`,
+		`  notifyTemplates["reminder-digest.email"]: "placeholder-reminder-digest.email" is a placeholder`,
 		"Nothing was deployed.",
 	} {
 		if !strings.Contains(out, want) {

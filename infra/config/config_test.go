@@ -142,10 +142,10 @@ func TestMissingSettingsAreNamed(t *testing.T) {
 	delete(file, "landlord")
 	delete(file, "alarmEmail")
 	delete(file["mailboxes"].(map[string]any)["teams"].(map[string]any), "asb-manager")
-	delete(file["notifyTemplates"].(map[string]any), "reminder-overdue.email")
+	delete(file["notifyTemplates"].(map[string]any), "reminder-digest.email")
 	problems := settingsOf(parse(t, file, nil).Problems(false))
 	for _, want := range []string{"alarmEmail", "landlord.name", "landlord.address", "landlord.phone", "landlord.email",
-		`mailboxes.teams["asb-manager"]`, `notifyTemplates["reminder-overdue.email"]`} {
+		`mailboxes.teams["asb-manager"]`, `notifyTemplates["reminder-digest.email"]`} {
 		if !slices.Contains(problems, want) {
 			t.Errorf("%s not named: %v", want, problems)
 		}

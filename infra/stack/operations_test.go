@@ -336,13 +336,8 @@ func (f fakeNotify) Send(context.Context, string, string, string, map[string]str
 
 type fakeRecords struct{}
 
-func (*fakeRecords) Noted(context.Context, casefile.Kind, string, string, time.Time) (bool, error) {
-	return false, nil
+func (*fakeRecords) Begin(context.Context, notification.Request, time.Duration, time.Time) (done, held bool, err error) {
+	return false, true, nil
 }
-func (*fakeRecords) Note(context.Context, casefile.Kind, string, string, casefile.Event) error {
-	return nil
-}
-func (*fakeRecords) Lease(context.Context, casefile.Kind, string, string, time.Duration, time.Time) (bool, error) {
-	return true, nil
-}
-func (*fakeRecords) Unlease(context.Context, casefile.Kind, string, string) error { return nil }
+func (*fakeRecords) Finish(context.Context, notification.Request, casefile.Event) error { return nil }
+func (*fakeRecords) Abandon(context.Context, notification.Request) error                { return nil }

@@ -38,7 +38,7 @@ func TestPartnerMailboxesAreTheReferralKinds(t *testing.T) {
 func TestNotifyTemplatesRequiredAreTheTemplatesSent(t *testing.T) {
 	residents := []string{notification.ASBReportReceived, notification.ComplaintReceived, notification.ComplaintEscalated,
 		notification.ComplaintLetter, notification.ApplicationDecision, notification.EmergencyTwoWeeksLeft}
-	staff := []string{notification.ReminderDueSoon, notification.ReminderDueToday, notification.ReminderOverdue}
+	staff := []string{notification.ReminderDigest}
 	var want []string
 	for _, t := range residents {
 		want = append(want, t+".email", t+".sms")

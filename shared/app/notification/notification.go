@@ -19,9 +19,7 @@ const (
 	ComplaintEscalated    = "complaint-escalated"
 	ComplaintLetter       = "complaint-letter"
 	ApplicationDecision   = "application-decision"
-	ReminderDueSoon       = "reminder-due-soon"
-	ReminderDueToday      = "reminder-due-today"
-	ReminderOverdue       = "reminder-overdue"
+	ReminderDigest        = "reminder-digest" // a member of staff's or a mailbox's reminders of the day, in one email
 	EmergencyTwoWeeksLeft = "emergency-two-weeks-left"
 	QueueMessageType      = "notification"
 )
@@ -45,15 +43,43 @@ type Recipient struct {
 	Language         string `json:"language,omitempty"`         // e.g. "en", "cy"; English when empty or unknown
 }
 
-// Request asks for one notification.
+// Request asks for one notification: about one case (CaseKind and CaseRef, recorded on the case's timeline), or a
+// staff digest (Digest, about many cases, recorded under its recipient's key).
 type Request struct {
 	ID              string            `json:"id"` // unique and stable: repeats are sent once
 	Template        string            `json:"template"`
-	CaseKind        casefile.Kind     `json:"caseKind"`
-	CaseRef         string            `json:"caseRef"`
+	CaseKind        casefile.Kind     `json:"caseKind,omitempty"`
+	CaseRef         string            `json:"caseRef,omitempty"`
 	To              Recipient         `json:"to"`
 	Personalisation map[string]string `json:"personalisation"`
 	RequestedAt     time.Time         `json:"requestedAt"`
+	Digest          *Digest           `json:"digest,omitempty"`
+}
+
+// Digest says what a staff digest covers: one recipient's reminders of one day. The items it lists are in the
+// request's personalisation (one line each, capped per section), which the notifier records as sent.
+type Digest struct {
+	Day       string       `json:"day"`       // the London day of the run, e.g. "2026-11-27"
+	Recipient string       `json:"recipient"` // the recipient's key (a hash of the address: ids and keys never carry it)
+	Counts    DigestCounts `json:"counts"`    // every item, listed or not
+}
+
+// DigestCounts are a digest's totals per section.
+type DigestCounts struct {
+	Overdue  int `json:"overdue"`
+	DueToday int `json:"dueToday"`
+	DueSoon  int `json:"dueSoon"`
+}
+
+// Valid says whether the request names what it is about: a case, or a digest's day and recipient.
+func (r Request) Valid() bool {
+	if r.ID == "" || r.Template == "" {
+		return false
+	}
+	if r.Digest != nil {
+		return r.Digest.Day != "" && r.Digest.Recipient != ""
+	}
+	return r.CaseKind != "" && r.CaseRef != ""
 }
 
 // ToResident is the recipient for a resident's contact details (their preferred channel and language).

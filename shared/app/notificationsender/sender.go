@@ -45,16 +45,17 @@ type Refusal interface {
 	Kind() string // Notify's error kind, never its message text (it may quote personal data)
 }
 
-// Records is where the notifier keeps what it did, per case and notification id.
+// Records is where the notifier keeps what it did, per notification id: the record entry (on the case's timeline, or
+// a digest's under its recipient's key) and, while one delivery is sending it, a lease. Two requests per delivered
+// notification: Begin, then Finish.
 type Records interface {
-	// Noted says whether the timeline already has the entry for the notification id (at is its RequestedAt).
-	Noted(ctx context.Context, kind casefile.Kind, ref, id string, at time.Time) (bool, error)
-	// Note adds the timeline entry for the notification id, once.
-	Note(ctx context.Context, kind casefile.Kind, ref, id string, ev casefile.Event) error
-	// Lease marks the notification as being sent until now+d; false when another delivery holds it.
-	Lease(ctx context.Context, kind casefile.Kind, ref, id string, d time.Duration, now time.Time) (bool, error)
-	// Unlease ends the lease early.
-	Unlease(ctx context.Context, kind casefile.Kind, ref, id string) error
+	// Begin starts a delivery of req: done when the entry is written (a redelivered message); otherwise held when
+	// no other delivery holds the lease, which is now this delivery's until now+d. One request.
+	Begin(ctx context.Context, req notification.Request, d time.Duration, now time.Time) (done, held bool, err error)
+	// Finish writes the entry (once per id: an entry already there is kept) and ends the lease. One request.
+	Finish(ctx context.Context, req notification.Request, ev casefile.Event) error
+	// Abandon ends the lease without an entry: the send failed and the message will be retried.
+	Abandon(ctx context.Context, req notification.Request) error
 }
 
 // Notifier delivers notifications.
@@ -122,45 +123,48 @@ func (n Notifier) TemplateID(template, language, channel string) string {
 	return template + "." + channel
 }
 
-// Deliver sends one request (a queue message's body), once per Request.ID:
-//   - a timeline entry for the id means it was delivered (a redelivered message): nothing is sent;
+// Deliver sends one request (a queue message's body), once per Request.ID, with two requests to the records
+// (Records.Begin and Finish) besides Notify's:
+//   - a record entry for the id means it was delivered (a redelivered message): nothing is sent;
 //   - otherwise a lease (see lease) stops a concurrent duplicate delivery from sending it too;
 //   - Notify gets reference = Request.ID, so a notification is traceable in Notify by our id. The one window left
-//     is a crash after Notify accepted it and before the timeline entry was written: the redelivery, after the
-//     lease, sends it again (at least once, never lost); the repeat carries the same reference.
+//     is a crash after Notify accepted it and before the entry was written: the redelivery, after the lease,
+//     sends it again (at least once, never lost); the repeat carries the same reference.
+//
+// A staff digest (Request.Digest) is one notification like any other: one Notify request, two record requests,
+// however many cases it lists.
 //
 // A request Notify refuses for good (400) is recorded and answers casework.ErrPermanent (acknowledged); rate
 // limits, Notify's own failures, network errors and a rejected API key are errors to retry through the queue,
 // ending in the DLQ after maxReceiveCount.
 func (n Notifier) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 	var req notification.Request
-	if err := json.Unmarshal(body, &req); err != nil || req.ID == "" || req.Template == "" || req.CaseKind == "" || req.CaseRef == "" {
+	if err := json.Unmarshal(body, &req); err != nil || !req.Valid() {
 		return errors.New("the message is not a notification request") // to the DLQ, for a person to read
 	}
 	channel := Channel(req.To)
 	if channel == "" {
 		return nil // nobody to tell (e.g. an anonymous reporter): nothing is sent and nothing fails
 	}
-	if done, err := n.Records.Noted(ctx, req.CaseKind, req.CaseRef, req.ID, req.RequestedAt); err != nil || done {
+	switch done, held, err := n.Records.Begin(ctx, req, lease, n.now()); {
+	case err != nil || done:
 		return err
-	}
-	held, err := n.Records.Lease(ctx, req.CaseKind, req.CaseRef, req.ID, lease, n.now())
-	if err != nil {
-		return err
-	}
-	if !held {
+	case !held:
 		return errInFlight
 	}
-	err = n.send(ctx, req, channel)
-	if uerr := n.Records.Unlease(ctx, req.CaseKind, req.CaseRef, req.ID); uerr != nil && err == nil {
-		// the timeline entry is written, which is what counts; the lease runs out by itself
-		slog.WarnContext(ctx, "notification lease not ended", "notification", req.ID, "error", uerr.Error())
+	recorded, err := n.send(ctx, req, channel)
+	if !recorded {
+		if aerr := n.Records.Abandon(ctx, req); aerr != nil {
+			// the message is retried anyway; the lease runs out by itself
+			slog.WarnContext(ctx, "notification lease not ended", "notification", req.ID, "error", aerr.Error())
+		}
 	}
 	return err
 }
 
-// send delivers by channel and records the outcome.
-func (n Notifier) send(ctx context.Context, req notification.Request, channel string) error {
+// send delivers by channel and records the outcome (Records.Finish, which also ends the lease); recorded is false
+// when it did not get that far.
+func (n Notifier) send(ctx context.Context, req notification.Request, channel string) (recorded bool, err error) {
 	if channel == Letter {
 		return n.record(ctx, req, channel, ActionLetterToPost, map[string]any{"note": "The resident asked for letters: print and post it."})
 	}
@@ -173,26 +177,50 @@ func (n Notifier) send(ctx context.Context, req notification.Request, channel st
 		// timeline; the message is retried and kept in the DLQ, to be redriven once NOTIFY_API_KEY is fixed.
 		slog.ErrorContext(ctx, "ALERT: GOV.UK Notify rejected our API key (403 AuthError): no notification can be sent until NOTIFY_API_KEY is fixed",
 			"notification", req.ID, "error", nerr.Kind())
-		return fmt.Errorf("notify: 403 %s", nerr.Kind())
+		return false, fmt.Errorf("notify: 403 %s", nerr.Kind())
 	case errors.As(err, &nerr) && nerr.Permanent():
 		slog.WarnContext(ctx, "notification refused by Notify", "notification", req.ID, "template", req.Template, "status", nerr.Status(), "error", nerr.Kind())
-		if rerr := n.record(ctx, req, channel, ActionFailed, map[string]any{"templateId": templateID, "status": nerr.Status(), "error": nerr.Kind()}); rerr != nil {
-			return rerr
+		if recorded, rerr := n.record(ctx, req, channel, ActionFailed, map[string]any{"templateId": templateID, "status": nerr.Status(), "error": nerr.Kind()}); rerr != nil {
+			return recorded, rerr
 		}
-		return fmt.Errorf("%w: notify %d %s", casework.ErrPermanent, nerr.Status(), nerr.Kind())
+		return true, fmt.Errorf("%w: notify %d %s", casework.ErrPermanent, nerr.Status(), nerr.Kind())
 	case err != nil:
-		return err // 429, 5xx, network: retried through the queue
+		return false, err // 429, 5xx, network: retried through the queue
 	}
 	return n.record(ctx, req, channel, ActionSent, map[string]any{"templateId": templateID, "notifyId": notifyID, "reference": req.ID})
 }
 
-// record writes the timeline entry: the case's correspondence record (CH-9), read by staff, so it says what went
-// to whom, how and when; logs never do.
-func (n Notifier) record(ctx context.Context, req notification.Request, channel, action string, details map[string]any) error {
+// record writes the entry and ends the lease (one request): for a case, its timeline entry, the case's
+// correspondence record (CH-9), read by staff, so it says what went to whom, how and when (logs never do); for a
+// digest, what it listed, under its recipient's key (staff reminders are not correspondence with the resident, so
+// they are not on each case's timeline).
+func (n Notifier) record(ctx context.Context, req notification.Request, channel, action string, details map[string]any) (bool, error) {
 	details["template"], details["channel"], details["role"], details["notificationId"] = req.Template, channel, string(req.To.Role), req.ID
 	details["to"], details["at"] = address(req.To, channel), n.now().UTC().Format(time.RFC3339)
+	if d := req.Digest; d != nil {
+		// what it listed: a digest's text carries case references, deadlines and officer ids, no resident's data
+		details["day"], details["counts"], details["listed"] = d.Day, digestCounts(d.Counts), digestLists(req.Personalisation)
+	}
 	// At is the request's time, which makes the entry's key the same however often it is written
-	return n.Records.Note(ctx, req.CaseKind, req.CaseRef, req.ID, casefile.Event{At: req.RequestedAt, Actor: "notifier", Action: action, Details: details})
+	if err := n.Records.Finish(ctx, req, casefile.Event{At: req.RequestedAt, Actor: "notifier", Action: action, Details: details}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// digestCounts and digestLists are a digest's content as the record keeps it (plain maps).
+func digestCounts(c notification.DigestCounts) map[string]any {
+	return map[string]any{"overdue": c.Overdue, "dueToday": c.DueToday, "dueSoon": c.DueSoon}
+}
+
+func digestLists(p map[string]string) map[string]any {
+	out := map[string]any{}
+	for _, section := range []string{"overdue", "due_today", "due_soon"} {
+		if text, ok := p[section]; ok {
+			out[section] = text
+		}
+	}
+	return out
 }
 
 // address is where a channel delivers to.

@@ -10,10 +10,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
@@ -198,8 +202,12 @@ func TestNotifierConcurrentDuplicateWaitsForTheLease(t *testing.T) {
 	msg := sampleBatch(t).Records[0]
 	now := time.Now()
 	n.Now = func() time.Time { return now }
-	if held, err := (dynamo.NotificationRecords{Store: store}).Lease(context.Background(), casefile.Complaint, "CMP-AAAA-0001", "CMP-AAAA-0001#received", lease, now); !held || err != nil {
-		t.Fatalf("lease: %v %v", held, err)
+	var req notification.Request
+	if err := json.Unmarshal([]byte(msg.Body), &req); err != nil {
+		t.Fatal(err)
+	}
+	if done, held, err := (dynamo.NotificationRecords{Store: store}).Begin(context.Background(), req, lease, now); done || !held || err != nil {
+		t.Fatalf("lease: %v %v %v", done, held, err)
 	}
 	resp, _ := sqsbatch.Bodies(n.Deliver)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}})
 	if failures(resp) != "m-welsh" || len(fake.sent()) != 0 {
@@ -229,6 +237,78 @@ func TestNotifierRejectedKeyKeepsTheMessages(t *testing.T) {
 	fake.rejectKey = false
 	if resp, _ := sqsbatch.Bodies(n.Deliver)(context.Background(), batch); failures(resp) != "" {
 		t.Fatalf("after the key is fixed: %q", failures(resp))
+	}
+}
+
+// countingDB counts the requests made to DynamoDB.
+type countingDB struct {
+	dynamo.API
+	n atomic.Int64
+}
+
+func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.n.Add(1)
+	return c.API.GetItem(ctx, in, o...)
+}
+func (c *countingDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	c.n.Add(1)
+	return c.API.PutItem(ctx, in, o...)
+}
+func (c *countingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	c.n.Add(1)
+	return c.API.Query(ctx, in, o...)
+}
+func (c *countingDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.n.Add(1)
+	return c.API.TransactWriteItems(ctx, in, o...)
+}
+func (c *countingDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	c.n.Add(1)
+	return c.API.DeleteItem(ctx, in, o...)
+}
+
+// A staff digest is one notification: one email to its address, recorded once under the recipient's key (not on
+// the timelines of the cases it lists), with two DynamoDB requests; a redelivery sends nothing and makes one.
+func TestNotifierDeliversADigestOnce(t *testing.T) {
+	n, fake, store := setup(t)
+	db := &countingDB{API: store.DB}
+	records := *store
+	records.DB = db
+	n.Records = dynamo.NotificationRecords{Store: &records}
+	n.Templates["reminder-digest.email"] = "tmpl-digest"
+	at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	req := notification.Request{ID: "digest#2026-11-27#0123456789abcdef", Template: notification.ReminderDigest,
+		To:              notification.Recipient{Role: notification.Team, Email: "complaints@council.example", PreferredContact: "email"},
+		Personalisation: map[string]string{"date": "2026-11-27", "total": "1", "overdue": "None", "due_today": "* CMP-1: Acknowledge", "due_soon": "None"},
+		RequestedAt:     at,
+		Digest:          &notification.Digest{Day: "2026-11-27", Recipient: "0123456789abcdef", Counts: notification.DigestCounts{DueToday: 1}},
+	}
+	body, _ := json.Marshal(req)
+	if err := n.Deliver(context.Background(), body, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.sent(); !slices.Equal(got, []string{"/v2/notifications/email complaints@council.example tmpl-digest digest#2026-11-27#0123456789abcdef"}) {
+		t.Fatalf("Notify got %v", got)
+	}
+	if got := db.n.Load(); got != 2 {
+		t.Errorf("%d DynamoDB requests for one digest, want 2 (begin, record)", got)
+	}
+	items, err := store.NewQuery(&dynamodb.QueryInput{TableName: &store.Cases, KeyConditionExpression: aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(dynamo.DigestKey("0123456789abcdef"))}}).All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := dynamo.Timeline(items)
+	if len(items) != 1 || len(evs) != 1 || evs[0].Action != ActionSent || evs[0].Details["to"] != "complaints@council.example" || evs[0].Details["day"] != "2026-11-27" ||
+		evs[0].Details["listed"].(map[string]any)["due_today"] != "* CMP-1: Acknowledge" {
+		t.Fatalf("digest record: %d items, %+v", len(items), evs)
+	}
+	if tl := timeline(t, store, casefile.Complaint, "CMP-1"); len(tl) != 0 {
+		t.Errorf("digest on a case's timeline: %+v", tl)
+	}
+	db.n.Store(0)
+	if err := n.Deliver(context.Background(), body, at); err != nil || len(fake.sent()) != 1 || db.n.Load() != 1 {
+		t.Fatalf("redelivery: %v, Notify got %v, %d requests", err, fake.sent(), db.n.Load())
 	}
 }
 

@@ -1,11 +1,12 @@
-// Package reminders decides which deadline reminders to send on a morning (plan.go, pure), and runs the decision
-// against the deadlines index, the idempotency markers and the notifications queue through small interfaces
-// (run.go), with their DynamoDB implementation in dynamo.go.
+// Package reminders decides which deadline reminders to send on a morning (plan.go) and groups them into one
+// digest per staff address (digest.go), both pure, and runs the decision against the deadlines index, the
+// once-a-day claims and the notifications queue through small interfaces, in batches (run.go), with their
+// DynamoDB implementation in shared/adapters/dynamo (reminders.go, digests.go).
 package reminders
 
 import (
-	"fmt"
 	"strings"
+	"time"
 
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -21,7 +22,7 @@ const (
 	ResidentNote   = "resident"        // a message the resident is owed on the day (HR-EM: two weeks of six left)
 )
 
-// Reminder is one message to send.
+// Reminder is one item to tell someone: a line of a staff digest, or a resident's message.
 type Reminder struct {
 	ID       string // <caseKind>#<caseRef>#<deadlineName>#<kind>#<today>: the same deadline, kind and day, the same id
 	Kind     string
@@ -114,35 +115,12 @@ func mailbox(role notification.Role, address string) notification.Recipient {
 	return notification.Recipient{Role: role, Email: address, PreferredContact: "email"}
 }
 
-// Template is the notification template of a reminder.
-func Template(r Reminder) string {
-	switch r.Kind {
-	case DueSoon:
-		return notification.ReminderDueSoon
-	case DueToday:
-		return notification.ReminderDueToday
-	case Overdue, OverdueManager:
-		return notification.ReminderOverdue
-	}
-	return notification.EmergencyTwoWeeksLeft
-}
-
-// Personalisation is what the template shows: the case, the deadline and its rule, and who holds it; never a
-// resident's personal data (the reminder's address is in the request, not in the text).
-func Personalisation(r Reminder, today workdays.Date) map[string]string {
+// ResidentRequest is a resident's reminder as its own notification request, to the address read from the
+// case's contact (to). Its text needs the deadline and its date, never the staff detail (who holds the case).
+// The one resident reminder is HR-EM's (two weeks of Emergency status left), hence its template.
+func ResidentRequest(r Reminder, to notification.Recipient, at time.Time) notification.Request {
 	d := r.Deadline
-	p := map[string]string{
-		"reference": d.CaseRef, "case_kind": string(d.CaseKind), "deadline": d.Label, "due": d.Due.String(), "rule": d.Rule,
-		"days_overdue": fmt.Sprint(max(0, workdays.WorkingDaysBetween(d.Due, today))),
-		"assigned_to":  d.Owner,
-	}
-	if d.Owner == "" {
-		p["assigned_to"] = "nobody (" + d.Team + ")"
-	}
-	if r.Kind == ResidentNote {
-		// the resident's text needs the date, not the staff detail
-		delete(p, "assigned_to")
-		delete(p, "days_overdue")
-	}
-	return p
+	return notification.Request{ID: r.ID, Template: notification.EmergencyTwoWeeksLeft, CaseKind: d.CaseKind, CaseRef: d.CaseRef, To: to,
+		Personalisation: map[string]string{"reference": d.CaseRef, "case_kind": string(d.CaseKind), "deadline": d.Label, "due": d.Due.String(), "rule": d.Rule},
+		RequestedAt:     at.UTC()}
 }

@@ -1,7 +1,9 @@
 package reminders
 
 import (
+	"maps"
 	"testing"
+	"time"
 
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -105,22 +107,16 @@ func TestHREMResidentNoteDueOnASaturdayIsSentOnMonday(t *testing.T) {
 	}
 }
 
-func TestTemplatesAndPersonalisation(t *testing.T) {
+// HR-EM: the resident's own message has the deadline and its date, never the staff detail.
+func TestHREMResidentRequest(t *testing.T) {
 	w := WindowFor(workdays.MustParseDate("2026-11-27"))
-	got := Plan(w, []casefile.Deadline{dl("acknowledge", "2026-11-25", "", casefile.Officer)}, boxes)
-	if Template(got[0]) != notification.ReminderOverdue || Template(got[1]) != notification.ReminderOverdue {
-		t.Errorf("templates %s %s", Template(got[0]), Template(got[1]))
-	}
-	want := map[string]string{"reference": "CMP-1", "case_kind": "complaint", "deadline": "Acknowledge the complaint", "due": "2026-11-25",
-		"rule": "CH-4", "days_overdue": "2", "assigned_to": "nobody (complaints-officer)"}
-	p := Personalisation(got[0], w.Today)
-	if len(p) != len(want) {
-		t.Errorf("personalisation %v, want %v", p, want)
-	}
-	for k, v := range want {
-		if p[k] != v {
-			t.Errorf("%s = %q, want %q", k, p[k], v)
-		}
+	d := dl("emergency-two-weeks-left", "2026-11-27", "officer-a", casefile.Resident)
+	got := Plan(w, []casefile.Deadline{d}, boxes)
+	to := notification.Recipient{Role: notification.Resident, Email: "jo@example.org", PreferredContact: "email"}
+	req := ResidentRequest(got[0], to, time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
+	want := map[string]string{"reference": "CMP-1", "case_kind": "complaint", "deadline": "Acknowledge the complaint", "due": "2026-11-27", "rule": "CH-4"}
+	if req.Template != notification.EmergencyTwoWeeksLeft || req.To != to || req.ID != got[0].ID || req.CaseRef != "CMP-1" || req.Digest != nil || !maps.Equal(req.Personalisation, want) {
+		t.Errorf("resident request %+v", req)
 	}
 }
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/councilhousing/backend/shared/rules/contact"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -13,6 +13,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -21,19 +22,27 @@ type DeadlineIndex interface {
 	DueBy(ctx context.Context, until workdays.Date) (due []casefile.Deadline, consumedCapacity float64, err error)
 }
 
-// ContactBook reads a case's resident contact (the CONTACT item); found is false when there is none.
-type ContactBook interface {
-	Contact(ctx context.Context, kind casefile.Kind, ref string) (c contact.Details, found bool, err error)
+// CaseID names a case.
+type CaseID struct {
+	Kind casefile.Kind
+	Ref  string
 }
 
-// Claims are once-only markers that expire (the idempotency table).
+// ContactBook reads cases' resident contacts (their CONTACT items) in batches; a case with none is absent.
+type ContactBook interface {
+	Contacts(ctx context.Context, cases []CaseID) (map[CaseID]contact.Details, error)
+}
+
+// Claims are once-only markers that expire (the idempotency table), claimed, kept and released in batches.
 type Claims interface {
-	// Claim records key unless it is held and unexpired; false when someone holds it.
-	Claim(ctx context.Context, key string, ttl time.Duration, now time.Time) (bool, error)
-	// Keep extends a held key to ttl from now.
-	Keep(ctx context.Context, key string, ttl time.Duration, now time.Time) error
-	// Release forgets a key.
-	Release(ctx context.Context, key string) error
+	// Claim records each key that is not held (absent or expired) with an expiry of now+ttl, and returns the keys
+	// it recorded; the others are held (sent today, or being sent by a concurrent run). On an error, the keys it
+	// returns were claimed all the same.
+	Claim(ctx context.Context, keys []string, ttl time.Duration, now time.Time) ([]string, error)
+	// Keep extends held keys to ttl from now.
+	Keep(ctx context.Context, keys []string, ttl time.Duration, now time.Time) error
+	// Release forgets keys.
+	Release(ctx context.Context, keys []string) error
 }
 
 // Runner is the deadline-reminders function.
@@ -53,26 +62,42 @@ type Summary struct {
 	Today            string  `json:"today"`
 	Skipped          string  `json:"skipped,omitempty"`
 	OpenDue          int     `json:"openDeadlinesInWindow"`
-	Sent             int     `json:"sent"`
-	AlreadySent      int     `json:"alreadySent"`
-	NoContact        int     `json:"noContact"`
-	ConsumedCapacity float64 `json:"consumedCapacity"`
+	Reminders        int     `json:"reminders"`        // items to tell: digest lines (an overdue deadline is one for the officer, one for the manager) and resident messages
+	Digests          int     `json:"digests"`          // staff digests queued
+	ResidentMessages int     `json:"residentMessages"` // resident messages queued
+	Sent             int     `json:"sent"`             // messages queued: Digests + ResidentMessages
+	AlreadySent      int     `json:"alreadySent"`      // messages claimed earlier today (a repeated run) or by a concurrent run
+	NoContact        int     `json:"noContact"`        // reminders with nobody to go to
+	ConsumedCapacity float64 `json:"consumedCapacity"` // read capacity of the deadlines query
 }
 
-// Once-per-day marking, in two steps so that a crash cannot lose a reminder nor a retry send it twice:
+// Once-per-day marking, per message (a digest, or a resident's message), in two steps so that a crash cannot lose
+// a message nor a retry send it twice:
 //
-//  1. claim the reminder's id with a short lease (claimLease) before queueing it. A concurrent run (EventBridge
-//     Scheduler delivers at least once) finds the lease and skips the reminder;
+//  1. claim the message's id with a short lease (claimLease) before queueing it. A concurrent run (EventBridge
+//     Scheduler delivers at least once) finds the lease and skips the message;
 //  2. once the message is on the queue, keep the claim for sentTTL, which outlives every retry of that day's run.
 //
-// If queueing fails, the claim is released at once and the run fails, so the scheduler's retry sends it. If the
-// process dies between 1 and 2, the lease runs out before the retry comes (a Lambda lives at most its timeout,
-// 60 s), so the retry sends it. Only a death between the queue accepting the message and step 2 can send one
-// reminder twice: a repeat, never a loss, and the notifier sends each request id once anyway.
+// If queueing fails, the claims are released at once and the run fails, so the scheduler's retry sends them. If
+// the process dies between 1 and 2, the lease runs out before the retry comes (a Lambda lives at most its
+// timeout, 60 s), so the retry sends them. Only a death between the queue accepting a message and step 2 can send
+// one twice: a repeat, never a loss, and the notifier sends each request id once anyway.
+//
+// Messages go in chunks of chunkSize (one claim transaction, 10 SendMessageBatch calls, 4 BatchWriteItem calls
+// to keep), chunksInFlight at a time.
 const (
-	claimLease = 60 * time.Second   // the function's timeout (catalog): no holder outlives it
-	sentTTL    = 8 * 24 * time.Hour // longer than any retry of the day's run; DynamoDB TTL then removes it
+	claimLease     = 60 * time.Second   // the function's timeout (catalog): no holder outlives it
+	sentTTL        = 8 * 24 * time.Hour // longer than any retry of the day's run; DynamoDB TTL then removes it
+	chunkSize      = 100                // DynamoDB's most items in one transaction
+	chunksInFlight = 4
 )
+
+// outgoing is one message of the run and its once-a-day claim.
+type outgoing struct {
+	claim  string
+	req    notification.Request
+	digest bool
+}
 
 // Run sends the morning's reminders. "Today" is the London day of the EventBridge event's time (the scheduled
 // time in AWS, the local cloud's clock locally), never the function's own clock (WD-4).
@@ -89,76 +114,153 @@ func (r Runner) Run(ctx context.Context, ev events.EventBridgeEvent) (Summary, e
 		return sum, fmt.Errorf("reading the deadlines index: %w", err)
 	}
 	sum.OpenDue, sum.ConsumedCapacity = len(deadlines), consumed
+	rems := Plan(w, deadlines, r.Mailboxes)
+	sum.Reminders = len(rems)
+	digests, residents, unaddressed := Digests(today, rems)
+	sum.NoContact = len(unaddressed)
+	logUnaddressed(ctx, unaddressed)
+
 	var failed []error
-	for _, rem := range Plan(w, deadlines, r.Mailboxes) {
-		switch outcome, err := r.send(ctx, rem, ev.Time); {
-		case err != nil:
-			failed = append(failed, err)
-		case outcome == sent:
-			sum.Sent++
-		case outcome == alreadySent:
-			sum.AlreadySent++
-		default:
-			sum.NoContact++
-			// names the deadline and the group, never an address (there is none)
-			slog.WarnContext(ctx, "reminder has nobody to go to", "reminder", rem.ID, "team", rem.Deadline.Team, "manager", rem.Deadline.Manager)
-		}
+	out := make([]outgoing, 0, len(digests)+len(residents))
+	for _, d := range digests {
+		out = append(out, outgoing{claim: "reminder#" + d.ID, req: d.Request(today, ev.Time), digest: true})
 	}
-	slog.InfoContext(ctx, "reminders", "today", sum.Today, "due", sum.OpenDue, "sent", sum.Sent, "alreadySent", sum.AlreadySent,
-		"noContact", sum.NoContact, "failed", len(failed), "consumedCapacity", consumed)
+	if len(residents) > 0 {
+		toResidents, noContact, err := r.residentMessages(ctx, residents, ev.Time)
+		if err != nil {
+			failed = append(failed, err)
+		}
+		out = append(out, toResidents...)
+		sum.NoContact += noContact
+	}
+	failed = append(failed, r.send(ctx, out, &sum)...)
+	slog.InfoContext(ctx, "reminders", "today", sum.Today, "due", sum.OpenDue, "reminders", sum.Reminders, "digests", sum.Digests,
+		"residentMessages", sum.ResidentMessages, "alreadySent", sum.AlreadySent, "noContact", sum.NoContact, "failed", len(failed),
+		"consumedCapacity", consumed)
 	return sum, errors.Join(failed...)
 }
 
-type outcome int
-
-const (
-	noContact outcome = iota
-	sent
-	alreadySent
-)
-
-// send claims the reminder for the day, queues it and keeps the claim (see claimLease).
-func (r Runner) send(ctx context.Context, rem Reminder, at time.Time) (outcome, error) {
-	if rem.Kind == ResidentNote {
-		c, found, err := r.Contacts.Contact(ctx, rem.Deadline.CaseKind, rem.Deadline.CaseRef)
-		if err != nil {
-			return noContact, fmt.Errorf("reminder %s: contact: %w", rem.ID, err)
-		}
+// residentMessages reads the residents' contacts in one batch and addresses their messages; noContact counts
+// those nobody can be written to (an anonymous reporter, ASB-2, or no CONTACT item).
+func (r Runner) residentMessages(ctx context.Context, rems []Reminder, at time.Time) (out []outgoing, noContact int, err error) {
+	ids := make([]CaseID, len(rems))
+	for i, rem := range rems {
+		ids[i] = CaseID{Kind: rem.Deadline.CaseKind, Ref: rem.Deadline.CaseRef}
+	}
+	contacts, err := r.Contacts.Contacts(ctx, ids)
+	if err != nil {
+		return nil, 0, fmt.Errorf("residents' contacts: %w", err)
+	}
+	for i, rem := range rems {
+		c, found := contacts[ids[i]]
 		to := recipient(c)
 		if !found || to == nil {
-			return noContact, nil
+			noContact++
+			continue
 		}
-		rem.To = *to
+		out = append(out, outgoing{claim: "reminder#" + rem.ID, req: ResidentRequest(rem, *to, at)})
 	}
-	if rem.To.Email == "" && rem.To.Phone == "" && rem.To.PreferredContact != "letter" {
-		return noContact, nil
+	return out, noContact, nil
+}
+
+// send claims, queues and keeps the messages chunk by chunk, a few chunks at once.
+func (r Runner) send(ctx context.Context, out []outgoing, sum *Summary) []error {
+	var (
+		mu     sync.Mutex
+		failed []error
+		wg     sync.WaitGroup
+		chunks = make(chan []outgoing)
+	)
+	for range chunksInFlight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chunk := range chunks {
+				digests, residents, held, err := r.sendChunk(ctx, chunk)
+				mu.Lock()
+				sum.Digests += digests
+				sum.ResidentMessages += residents
+				sum.Sent += digests + residents
+				sum.AlreadySent += held
+				if err != nil {
+					failed = append(failed, err)
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	key := "reminder#" + rem.ID
+	for start := 0; start < len(out); start += chunkSize {
+		chunks <- out[start:min(start+chunkSize, len(out))]
+	}
+	close(chunks)
+	wg.Wait()
+	return failed
+}
+
+// sendChunk claims the chunk's messages for the day, queues the ones it claimed and keeps their claims (see
+// claimLease).
+func (r Runner) sendChunk(ctx context.Context, chunk []outgoing) (digests, residents, held int, err error) {
+	keys := make([]string, len(chunk))
+	byKey := make(map[string]outgoing, len(chunk))
+	for i, o := range chunk {
+		keys[i], byKey[o.claim] = o.claim, o
+	}
 	now := r.now()
-	fresh, err := r.Claims.Claim(ctx, key, claimLease, now)
+	claimed, err := r.Claims.Claim(ctx, keys, claimLease, now)
 	if err != nil {
-		return noContact, fmt.Errorf("reminder %s: %w", rem.ID, err)
+		return 0, 0, 0, r.release(ctx, claimed, fmt.Errorf("claiming %d reminder messages: %w", len(keys), err))
 	}
-	if !fresh {
-		return alreadySent, nil
-	}
-	msg := notification.Request{ID: rem.ID, Template: Template(rem), CaseKind: rem.Deadline.CaseKind, CaseRef: rem.Deadline.CaseRef,
-		To: rem.To, Personalisation: Personalisation(rem, workdays.DateOf(at)), RequestedAt: at.UTC()}
-	queued, err := msg.Message()
-	if err == nil {
-		err = r.Queue.Publish(ctx, queued)
-	}
-	if err != nil {
-		if rerr := r.Claims.Release(ctx, key); rerr != nil {
-			err = errors.Join(err, rerr)
+	msgs := make([]casework.Message, 0, len(claimed))
+	for _, k := range claimed {
+		msg, err := byKey[k].req.Message()
+		if err != nil {
+			return 0, 0, 0, r.release(ctx, claimed, fmt.Errorf("reminder message %s: %w", byKey[k].req.ID, err))
 		}
-		return noContact, fmt.Errorf("reminder %s: %w", rem.ID, err)
+		msgs = append(msgs, msg)
 	}
-	if err := r.Claims.Keep(ctx, key, sentTTL, now); err != nil {
-		// queued: failing the run would only make its retry send it again once the lease runs out
-		slog.WarnContext(ctx, "reminder queued but its marker not kept; a retry after the lease may repeat it", "reminder", rem.ID, "error", err.Error())
+	if len(msgs) > 0 {
+		if err := r.Queue.Publish(ctx, msgs...); err != nil {
+			return 0, 0, 0, r.release(ctx, claimed, fmt.Errorf("queueing %d reminder messages: %w", len(msgs), err))
+		}
+		if err := r.Claims.Keep(ctx, claimed, sentTTL, now); err != nil {
+			// queued: failing the run would only make its retry send them again once the lease runs out
+			slog.WarnContext(ctx, "reminders queued but their markers not kept; a retry after the lease may repeat them", "messages", len(claimed), "error", err.Error())
+		}
 	}
-	return sent, nil
+	for _, k := range claimed {
+		if byKey[k].digest {
+			digests++
+		} else {
+			residents++
+		}
+	}
+	return digests, residents, len(keys) - len(claimed), nil
+}
+
+// release gives back claims after a failure, so the scheduler's retry sends them.
+func (r Runner) release(ctx context.Context, claimed []string, err error) error {
+	if len(claimed) == 0 {
+		return err
+	}
+	if rerr := r.Claims.Release(ctx, claimed); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
+// logUnaddressed names the teams and manager groups with no mailbox, once each, never an address (there is none).
+func logUnaddressed(ctx context.Context, rems []Reminder) {
+	groups := map[string]int{}
+	for _, rem := range rems {
+		group := rem.Deadline.Team
+		if rem.Kind == OverdueManager {
+			group = rem.Deadline.Manager
+		}
+		groups[group]++
+	}
+	for group, n := range groups {
+		slog.WarnContext(ctx, "reminders have nobody to go to: no mailbox for the group", "group", group, "reminders", n)
+	}
 }
 
 func (r Runner) now() time.Time {
