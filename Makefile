@@ -48,7 +48,7 @@ deploy: ## Check CONFIG, then deploy with your AWS credentials (first time: cdk 
 
 # -p 1: one package at a time, so the cold-start timings (infra/coldstartbench) share the machine with no other benchmark.
 bench: tools ## Benchmarks (reminder query cost at 1,000 and 100,000 open deadlines, calendar, Lambda cold start)
-	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x -timeout 20m ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x -timeout 45m ./...
 
 # Fuzz targets, one per parser of outside input (package:FuzzName). `make test` runs each for FUZZ_SMOKE (from its
 # seed corpus and a little beyond); `make fuzz` for FUZZTIME each, one after another (FUZZ_FLAGS=-parallel=1

@@ -119,6 +119,20 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 	if p := compare(doc, reflect.TypeOf(optionalInCode{}), schema, "response", false); !containsText(p, "required") {
 		t.Errorf("a required field the code may leave out was not caught: %v", p)
 	}
+	type request struct {
+		Reference string `json:"reference" validate:"required,max=10"`
+		Stage     int    `json:"stage"`
+	}
+	if p := compare(doc, reflect.TypeOf(request{}), schema, "request", true); !containsText(p, "maxLength is <nil> in openapi.yaml, max=10") {
+		t.Errorf("an undocumented maximum was not caught: %v", p)
+	}
+	type unbounded struct {
+		Reference string `json:"reference" validate:"required"`
+		Stage     int    `json:"stage"`
+	}
+	if p := compare(doc, reflect.TypeOf(unbounded{}), schema, "request", true); !containsText(p, "free text with no maximum") {
+		t.Errorf("free text without a maximum was not caught: %v", p)
+	}
 }
 
 func containsText(problems []string, s string) bool {
@@ -213,6 +227,9 @@ func compare(doc map[string]any, t reflect.Type, schema any, path string, reques
 		if f.required(request) {
 			wantRequired = append(wantRequired, name)
 		}
+		if request {
+			problems = append(problems, f.checkMaxLength(resolve(doc, sub), path+"."+name)...)
+		}
 		problems = append(problems, compare(doc, f.Type, sub, path+"."+name, request)...)
 	}
 	for name := range props {
@@ -252,6 +269,30 @@ func (f field) required(request bool) bool {
 		}
 	}
 	return false
+}
+
+// checkMaxLength: every text a request carries has a maximum (validate max=N, or it is one of a set of codes or
+// a date), and openapi.yaml documents the same maxLength, so a client knows the limit before it is refused.
+func (f field) checkMaxLength(schema map[string]any, path string) []string {
+	if f.Type.Kind() != reflect.String || opaque(f.Type) {
+		return nil
+	}
+	rules := strings.Split(strings.SplitN(f.Tag.Get("validate"), ",dive", 2)[0], ",")
+	for _, r := range rules {
+		if n, ok := strings.CutPrefix(r, "max="); ok {
+			if got := fmt.Sprint(schema["maxLength"]); got != n {
+				return []string{fmt.Sprintf("%s: maxLength is %s in openapi.yaml, max=%s in the code", path, got, n)}
+			}
+			return nil
+		}
+		if r == "date" || r == "postcode" || r == "ukphone" || strings.HasPrefix(r, "datetime=") || strings.HasPrefix(r, "oneof=") || strings.HasPrefix(r, "len=") {
+			return nil
+		}
+	}
+	if schema["enum"] != nil || schema["format"] == "date" {
+		return nil // checked against its code table by the rules
+	}
+	return []string{fmt.Sprintf("%s: free text with no maximum (validate max=N)", path)}
 }
 
 // jsonFields are a struct's fields as encoding/json names them, embedded structs flattened.

@@ -127,9 +127,13 @@ func tableInput(t catalog.Table, name string) *dynamodb.CreateTableInput {
 	}
 	in.KeySchema = keys(t.PartitionKey, t.SortKey)
 	for _, g := range t.GSIs {
+		projection := dtypes.ProjectionTypeAll
+		if g.KeysOnly {
+			projection = dtypes.ProjectionTypeKeysOnly
+		}
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, dtypes.GlobalSecondaryIndex{
 			IndexName: aws.String(g.Name), KeySchema: keys(g.PartitionKey, g.SortKey),
-			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll},
+			Projection: &dtypes.Projection{ProjectionType: projection},
 		})
 	}
 	return in

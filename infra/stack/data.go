@@ -39,11 +39,15 @@ func (b *builder) table(t catalog.Table) awsdynamodb.Table {
 	}
 	table := awsdynamodb.NewTable(b.stack, jsii.String(logicalID(t.Name)+"Table"), props)
 	for _, g := range t.GSIs {
+		projection := awsdynamodb.ProjectionType_ALL
+		if g.KeysOnly {
+			projection = awsdynamodb.ProjectionType_KEYS_ONLY
+		}
 		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 			IndexName:      jsii.String(g.Name),
 			PartitionKey:   stringKey(g.PartitionKey),
 			SortKey:        stringKey(g.SortKey),
-			ProjectionType: awsdynamodb.ProjectionType_ALL,
+			ProjectionType: projection,
 		})
 	}
 	return table

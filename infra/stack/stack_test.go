@@ -72,7 +72,11 @@ func checkIndexes(t *testing.T, table catalog.Table, got any) {
 	t.Helper()
 	want := []any{}
 	for _, g := range table.GSIs {
-		want = append(want, map[string]any{"IndexName": g.Name, "KeySchema": keySchema(g.PartitionKey, g.SortKey), "Projection": map[string]any{"ProjectionType": "ALL"}})
+		projection := "ALL"
+		if g.KeysOnly {
+			projection = "KEYS_ONLY"
+		}
+		want = append(want, map[string]any{"IndexName": g.Name, "KeySchema": keySchema(g.PartitionKey, g.SortKey), "Projection": map[string]any{"ProjectionType": projection}})
 	}
 	if len(want) == 0 && got == nil {
 		return

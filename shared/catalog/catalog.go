@@ -128,6 +128,9 @@ type GSI struct {
 	PartitionKey string
 	SortKey      string
 	Purpose      string
+	// KeysOnly projects only the keys (an index read for counts); otherwise every attribute of the items that
+	// carry the index's keys, which are small list entries or deadlines by design.
+	KeysOnly bool
 }
 
 // Table is a DynamoDB table with string keys.

@@ -13,11 +13,12 @@ const (
 
 // Index names on the cases table (single-table design; see shared/dynamo for the key layout).
 const (
-	IndexByKind    = "byKind"    // gsi1pk = record kind (e.g. ASB), gsi1sk = received time#ref: lists and monthly/annual reports
-	IndexByEvent   = "byEvent"   // gsi2pk = kind#event (e.g. ASB#closed, REGISTER#band-A), gsi2sk = time or priority key
+	IndexLists     = "lists"     // list entries: gsi1pk = kind#filter values#shard, gsi1sk = received time#ref: staff lists, reports
+	IndexListsDue  = "listsDue"  // the same entries by earliest open deadline: gsi1pk, gsi4sk = due date#ref (overdue lists)
+	IndexByEvent   = "byEvent"   // unfiltered list entries: gsi2pk = kind#event#shard (ASB#closed, REGISTER#band-A), gsi2sk = time or priority
 	IndexByContact = "byContact" // gsi3pk = hashed verified contact, gsi3sk = received time (ASB-7)
 	IndexDeadlines = "deadlines" // sparse: only open deadline items carry duePk/dueSk
-	DeadlinesPK    = "OPEN"      // the deadlines index's one partition: open deadlines sorted by due date
+	DeadlinesPK    = "OPEN#"     // prefix of the deadlines index's write shards, OPEN#<n>: open deadlines sorted by due date
 )
 
 // Staff groups (Cognito user pool groups).
@@ -95,7 +96,7 @@ func settings() []Setting {
 }
 
 // notifyTemplateKeys are the Notify templates a deployment must map: every message a resident may receive, by
-// email and by text, and the staff reminders, by email (staff are reached by email only). The names are
+// email and by text, and the staff reminder digest, by email (staff are reached by email only). The names are
 // shared/app/notification's; the catalog test keeps the two lists in step.
 func notifyTemplateKeys() []string {
 	var keys []string
@@ -103,10 +104,7 @@ func notifyTemplateKeys() []string {
 		"application-decision", "emergency-two-weeks-left"} {
 		keys = append(keys, t+".email", t+".sms")
 	}
-	for _, t := range []string{"reminder-due-soon", "reminder-due-today", "reminder-overdue"} {
-		keys = append(keys, t+".email")
-	}
-	return keys
+	return append(keys, "reminder-digest.email") // one digest a day to each staff address
 }
 
 func tables() []Table {
@@ -115,9 +113,10 @@ func tables() []Table {
 			Name: CasesTable, PartitionKey: "pk", SortKey: "sk",
 			Purpose: "Single table: register applications, ASB cases, complaints, their timelines and open deadlines.",
 			GSIs: []GSI{
-				{Name: IndexByKind, PartitionKey: "gsi1pk", SortKey: "gsi1sk", Purpose: "records of one kind by time received"},
-				{Name: IndexByEvent, PartitionKey: "gsi2pk", SortKey: "gsi2sk", Purpose: "records by an event or priority (closed by date, register priority list)"},
-				{Name: IndexByContact, PartitionKey: "gsi3pk", SortKey: "gsi3sk", Purpose: "reports by the same verified contact (ASB-7)"},
+				{Name: IndexLists, PartitionKey: "gsi1pk", SortKey: "gsi1sk", Purpose: "list entries by kind and filter values, newest first (sharded)"},
+				{Name: IndexListsDue, PartitionKey: "gsi1pk", SortKey: "gsi4sk", Purpose: "the same list entries by earliest open deadline (overdue lists)"},
+				{Name: IndexByEvent, PartitionKey: "gsi2pk", SortKey: "gsi2sk", Purpose: "list entries by an event or priority (closed by date, register priority list; sharded)"},
+				{Name: IndexByContact, PartitionKey: "gsi3pk", SortKey: "gsi3sk", Purpose: "reports by the same verified contact (ASB-7): counted, so keys only", KeysOnly: true},
 				{Name: IndexDeadlines, PartitionKey: "duePk", SortKey: "dueSk", Purpose: "open deadlines by due date (sparse)"},
 			},
 		},
@@ -155,6 +154,7 @@ func functions() []Function {
 				{Method: "GET", Path: "/asb/reports/{reference}", Auth: Resident},
 				staff("GET", "/asb/cases", asbStaff...),
 				staff("GET", "/asb/cases/{reference}", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/timeline", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/acknowledgement", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/assignment", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/appointment", asbStaff...),
@@ -195,6 +195,7 @@ func functions() []Function {
 				{Method: "POST", Path: "/complaints/{reference}/escalation", Auth: Resident},
 				staff("GET", "/complaints", complaintsStaff...),
 				staff("GET", "/complaints/{reference}/record", complaintsStaff...),
+				staff("GET", "/complaints/{reference}/timeline", complaintsStaff...),
 				staff("POST", "/complaints/{reference}/acknowledgement", complaintsStaff...),
 				staff("POST", "/complaints/{reference}/extension", complaintsStaff...),
 				staff("POST", "/complaints/{reference}/response", complaintsStaff...),
@@ -216,6 +217,7 @@ func functions() []Function {
 				{Method: "POST", Path: "/register/applications", Auth: Public},
 				{Method: "GET", Path: "/register/applications/{reference}", Auth: Resident},
 				staff("GET", "/register/applications/{reference}/record", allocationsStaff...),
+				staff("GET", "/register/applications/{reference}/timeline", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/medical-award", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/offers", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/debt", allocationsStaff...),

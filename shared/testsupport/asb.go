@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
 // ASBCases is an in-memory asbcases.Store: the generic Store plus the ASB queries, read from the cases in memory
@@ -43,12 +44,14 @@ func (s ASBCases) newestFirst() []asb.Case {
 }
 
 // List pages through the cases that match f, newest first.
-func (s ASBCases) List(_ context.Context, f asbcases.Filter, limit int, token string) ([]asb.Case, string, error) {
-	var match []asb.Case
+func (s ASBCases) List(_ context.Context, f asbcases.Filter, limit int, token string) ([]asb.Summary, string, error) {
+	var match []asb.Summary
 	for _, c := range s.newestFirst() {
+		received := workdays.DateOf(c.ReceivedAt)
 		if (f.Status == "" || c.Status == f.Status) && (f.Type == "" || c.Type == f.Type) && (f.Channel == "" || c.Channel == f.Channel) &&
-			(f.Officer == "" || c.Officer == f.Officer) && (!f.Overdue || asb.IsOverdue(c, f.Today)) {
-			match = append(match, c)
+			(f.Officer == "" || c.Officer == f.Officer) && (!f.Overdue || asb.IsOverdue(c, f.Today)) &&
+			(f.ReceivedFrom.IsZero() || !received.Before(f.ReceivedFrom)) && (f.ReceivedTo.IsZero() || !received.After(f.ReceivedTo)) {
+			match = append(match, asb.SummaryOf(c))
 		}
 	}
 	from, _ := strconv.Atoi(token)
@@ -62,14 +65,14 @@ func (s ASBCases) List(_ context.Context, f asbcases.Filter, limit int, token st
 }
 
 // Month returns the cases received in [from, to) and those closed in it.
-func (s ASBCases) Month(_ context.Context, from, to time.Time) (received, closed []asb.Case, err error) {
+func (s ASBCases) Month(_ context.Context, from, to time.Time) (received, closed []asb.Summary, err error) {
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
 	for _, c := range s.All() {
 		if in(c.ReceivedAt) {
-			received = append(received, c)
+			received = append(received, asb.SummaryOf(c))
 		}
 		if c.ClosedAt != nil && in(*c.ClosedAt) {
-			closed = append(closed, c)
+			closed = append(closed, asb.SummaryOf(c))
 		}
 	}
 	return received, closed, nil

@@ -22,6 +22,7 @@ type Store[T any, C any] struct {
 
 	mu       sync.Mutex
 	cases    map[string]casework.Stored[T, C]
+	history  map[string][]casefile.Event // oldest first
 	once     map[string]string
 	Messages []casework.Message // every message stored with a change, in order
 	Answers  []casework.Answer  // idempotent answers stored
@@ -31,7 +32,7 @@ var _ casework.Store[struct{}, struct{}] = (*Store[struct{}, struct{}])(nil)
 
 // NewStore makes an empty store for cases whose reference ref gives.
 func NewStore[T any, C any](ref func(T) string) *Store[T, C] {
-	return &Store[T, C]{Ref: ref, cases: map[string]casework.Stored[T, C]{}, once: map[string]string{}}
+	return &Store[T, C]{Ref: ref, cases: map[string]casework.Stored[T, C]{}, history: map[string][]casefile.Event{}, once: map[string]string{}}
 }
 
 // Load returns a copy of the case, NotFound when unknown.
@@ -61,8 +62,9 @@ func (s *Store[T, C]) Create(_ context.Context, st casework.Stored[T, C], w case
 	for _, o := range w.Once {
 		s.once[o.Scope+"#"+o.ID] = o.Ref
 	}
-	st.Version, st.Timeline = 1, append([]casefile.Event{}, w.Events...)
+	st.Version, st.Timeline, st.TimelineNext = 1, nil, ""
 	s.cases[ref] = clone(st)
+	s.history[ref] = append([]casefile.Event{}, w.Events...)
 	s.record(w)
 	return nil
 }
@@ -77,10 +79,33 @@ func (s *Store[T, C]) Save(_ context.Context, before casework.Stored[T, C], afte
 		return 0, apperr.New(apperr.Conflict, "The record was changed by someone else at the same time. Reload it and try again.")
 	}
 	current.Case, current.Version = after, current.Version+1
-	current.Timeline = append(current.Timeline, w.Events...)
 	s.cases[ref] = clone(current)
+	s.history[ref] = append(s.history[ref], w.Events...)
 	s.record(w)
 	return current.Version, nil
+}
+
+// History pages through a case's timeline newest first; the token is the number of entries already given.
+func (s *Store[T, C]) History(_ context.Context, ref string, limit int, token string) (casework.History, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := s.history[ref]
+	skip := 0
+	if token != "" {
+		if _, err := fmt.Sscanf(token, "%d", &skip); err != nil || skip < 0 || skip > len(all) {
+			var f apperr.Fields
+			f.Add("nextToken", "is not a token this list gave out; start again without it")
+			return casework.History{}, f.Err()
+		}
+	}
+	var h casework.History
+	for i := len(all) - 1 - skip; i >= 0 && len(h.Events) < limit; i-- {
+		h.Events = append(h.Events, all[i])
+	}
+	if given := skip + len(h.Events); given < len(all) {
+		h.Next = fmt.Sprint(given)
+	}
+	return clone(h), nil
 }
 
 // OnceRef is the reference a once-only key led to, "" when unused.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -17,7 +16,7 @@ import (
 )
 
 // ASBCases is the ASB adapter: versioned records (the case, the reporter's contact apart from it, the timeline,
-// the open deadlines) plus what only ASB needs: the filterable staff list, the month's cases for ASB-9, the
+// the open deadlines), the list entries every staff filter reads by key, the month's cases for ASB-9, the
 // repeat-reporter count for ASB-7 and the out-of-hours call's once-only key.
 type ASBCases struct {
 	Records[asb.Case, asb.Reporter]
@@ -25,46 +24,43 @@ type ASBCases struct {
 
 var _ asbcases.Store = ASBCases{}
 
-// Top-level copies on the ASB case item of the fields the staff list filters on; attrNextDue is the earliest
-// open deadline, for the overdue filter.
-const (
-	attrStatus  = "status"
-	attrType    = "type"
-	attrChannel = "channel"
-	attrOfficer = "officer"
-	attrNextDue = "nextDue"
-)
+// asbDims are the staff list's filters: a list filtered on any combination of them is one key.
+var asbDims = []string{"status", "type", "channel", "officer"}
+
+// ASBListing is how ASB cases appear in the lists and the monthly report.
+var ASBListing = Listing[asb.Case]{
+	Kind: casefile.ASB, Ref: func(c asb.Case) string { return c.Reference }, Dims: asbDims,
+	Values: func(c asb.Case) map[string]string {
+		return map[string]string{"status": c.Status, "type": c.Type, "channel": c.Channel, "officer": c.Officer}
+	},
+	Summary: func(c asb.Case) any { return asb.SummaryOf(c) },
+	Sort:    func(c asb.Case) string { return ReceivedKey(c.ReceivedAt, c.Reference) },
+	Due: func(c asb.Case) string {
+		if due := asb.SummaryOf(c).NextDue; !due.IsZero() {
+			return due.String() + "#" + c.Reference
+		}
+		return ""
+	},
+	Extra: func(c asb.Case, shard string) map[string]types.AttributeValue {
+		if c.ClosedAt == nil {
+			return nil
+		}
+		return map[string]types.AttributeValue{AttrEventPK: S(Sharded(ClosedKey(casefile.ASB), shard)), AttrEventSK: S(ReceivedKey(*c.ClosedAt, c.Reference))}
+	},
+}
 
 // NewASBCases is the ASB adapter over store.
 func NewASBCases(store *Store) ASBCases {
 	return ASBCases{Records[asb.Case, asb.Reporter]{Store: store, Kind: casefile.ASB,
-		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes}}
+		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes, Lists: ASBListing.Items}}
 }
 
+// asbIndexes: the case item is in the byContact index when its reporter gave a contact (ASB-7).
 func asbIndexes(c asb.Case) map[string]types.AttributeValue {
-	idx := map[string]types.AttributeValue{
-		AttrKindPK: S(KindKey(casefile.ASB)), AttrKindSK: S(ReceivedKey(c.ReceivedAt, c.Reference)),
-		attrStatus: S(c.Status), attrType: S(c.Type), attrChannel: S(c.Channel),
+	if c.ReporterKey == "" {
+		return nil
 	}
-	if c.Officer != "" {
-		idx[attrOfficer] = S(c.Officer)
-	}
-	if c.ClosedAt != nil {
-		idx[AttrEventPK], idx[AttrEventSK] = S(ClosedKey(casefile.ASB)), S(ReceivedKey(*c.ClosedAt, c.Reference))
-	}
-	if c.ReporterKey != "" {
-		idx[AttrContactPK], idx[AttrContactSK] = S(ReporterKey(c.ReporterKey)), S(TimeKey(c.ReceivedAt))
-	}
-	next := ""
-	for _, d := range asb.OpenDeadlines(c) {
-		if next == "" || d.Due.String() < next {
-			next = d.Due.String()
-		}
-	}
-	if next != "" {
-		idx[attrNextDue] = S(next)
-	}
-	return idx
+	return map[string]types.AttributeValue{AttrContactPK: S(ReporterKey(c.ReporterKey)), AttrContactSK: S(TimeKey(c.ReceivedAt))}
 }
 
 // ReportsSince counts the cases of one reporter (by their hashed contact key) received in [since, until]:
@@ -94,49 +90,46 @@ func (a ASBCases) ReportsSince(ctx context.Context, reporterKey string, since, u
 	}
 }
 
-// List pages through cases newest first (index query; the filters apply within the ASB partition of the index).
-func (a ASBCases) List(ctx context.Context, f asbcases.Filter, limit int, token string) ([]asb.Case, string, error) {
-	b := expression.NewBuilder().WithKeyCondition(expression.Key(AttrKindPK).Equal(expression.Value(KindKey(casefile.ASB))))
-	var conds []expression.ConditionBuilder
-	for _, c := range []struct{ attr, value string }{{attrStatus, f.Status}, {attrType, f.Type}, {attrChannel, f.Channel}, {attrOfficer, f.Officer}} {
-		if c.value != "" {
-			conds = append(conds, expression.Name(c.attr).Equal(expression.Value(c.value)))
-		}
-	}
-	if f.Overdue {
-		conds = append(conds, expression.Name(attrNextDue).LessThan(expression.Value(f.Today.String())))
-	}
-	switch len(conds) {
-	case 0:
-	case 1:
-		b = b.WithFilter(conds[0])
-	default:
-		b = b.WithFilter(expression.And(conds[0], conds[1], conds[2:]...))
-	}
-	expr, err := b.Build()
+// List pages through cases: newest first, narrowed to a range of receipt dates when asked; or, for overdue,
+// by earliest open deadline before today. Every combination of filters is one list key (ASBListing), so a page
+// costs a query of at most limit small entries on each shard, however many cases there are.
+func (a ASBCases) List(ctx context.Context, f asbcases.Filter, limit int, token string) ([]asb.Summary, string, error) {
+	items, next, _, err := a.Store.ListPage(ctx, ASBListQuery(f), limit, token)
 	if err != nil {
 		return nil, "", err
 	}
-	in := &dynamodb.QueryInput{
-		TableName: &a.Store.Cases, IndexName: aws.String(catalog.IndexByKind), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression: expr.KeyCondition(), FilterExpression: expr.Filter(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-	}
-	items, next, err := a.Store.NewQuery(in).Page(ctx, limit, token)
-	if err != nil {
-		return nil, "", err
-	}
-	cases, err := a.Cases(items)
-	return cases, next, err
+	out, err := Summaries[asb.Summary](items)
+	return out, next, err
 }
 
-// Month reads the cases received in [from, to) and those closed in it: two index queries on that range of
-// keys, never a scan.
-func (a ASBCases) Month(ctx context.Context, from, to time.Time) (received, closed []asb.Case, err error) {
-	if received, err = a.Between(ctx, catalog.IndexByKind, AttrKindPK, AttrKindSK, KindKey(casefile.ASB), from, to); err != nil {
+// ASBListQuery is the list read for a filter.
+func ASBListQuery(f asbcases.Filter) ListQuery {
+	key := ListKey(casefile.ASB, asbDims, map[string]string{"status": f.Status, "type": f.Type, "channel": f.Channel, "officer": f.Officer})
+	if f.Overdue {
+		return ListQuery{Index: catalog.IndexListsDue, PKAttr: AttrListPK, SKAttr: AttrListDueSK, Key: key,
+			SKCond: "< :today", Values: map[string]types.AttributeValue{":today": S(f.Today.String())}}
+	}
+	q := ListQuery{Index: catalog.IndexLists, PKAttr: AttrListPK, SKAttr: AttrListSK, Key: key, Newest: true}
+	if !f.ReceivedFrom.IsZero() || !f.ReceivedTo.IsZero() {
+		from, to := "0", "~"
+		if !f.ReceivedFrom.IsZero() {
+			from = TimeKey(f.ReceivedFrom.StartOfDay())
+		}
+		if !f.ReceivedTo.IsZero() {
+			to = TimeKey(f.ReceivedTo.AddDays(1).StartOfDay())
+		}
+		q.SKCond, q.Values = "BETWEEN :from AND :to", map[string]types.AttributeValue{":from": S(from), ":to": S(to)}
+	}
+	return q
+}
+
+// Month reads the summaries of the cases received in [from, to) and of those closed in it: a range of the
+// unfiltered list and of the closed index, on every shard, never a scan and never a whole case.
+func (a ASBCases) Month(ctx context.Context, from, to time.Time) (received, closed []asb.Summary, err error) {
+	if received, err = between[asb.Summary](ctx, a.Store, catalog.IndexLists, AttrListPK, AttrListSK, ListKey(casefile.ASB, nil, nil), from, to); err != nil {
 		return nil, nil, err
 	}
-	closed, err = a.Between(ctx, catalog.IndexByEvent, AttrEventPK, AttrEventSK, ClosedKey(casefile.ASB), from, to)
+	closed, err = between[asb.Summary](ctx, a.Store, catalog.IndexByEvent, AttrEventPK, AttrEventSK, ClosedKey(casefile.ASB), from, to)
 	return received, closed, err
 }
 

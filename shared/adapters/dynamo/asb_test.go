@@ -64,7 +64,7 @@ func TestASBCases(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	refs := func(cs []asb.Case) (out []string) {
+	refs := func(cs []asb.Summary) (out []string) {
 		for _, c := range cs {
 			out = append(out, c.Reference)
 		}
@@ -89,6 +89,9 @@ func TestASBCases(t *testing.T) {
 		{"channel", asbcases.Filter{Channel: asb.ChannelOutOfHours}, "[ASB-3]"},
 		{"officer", asbcases.Filter{Officer: "o2"}, "[ASB-2]"},
 		{"overdue on 4 November", asbcases.Filter{Overdue: true, Today: workdays.MustParseDate("2026-11-04")}, "[ASB-3]"},
+		{"received in November", asbcases.Filter{ReceivedFrom: workdays.MustParseDate("2026-11-01"), ReceivedTo: workdays.MustParseDate("2026-11-30")}, "[ASB-2 ASB-1]"},
+		{"received on 31 October (London)", asbcases.Filter{ReceivedFrom: workdays.MustParseDate("2026-10-31"), ReceivedTo: workdays.MustParseDate("2026-10-31")}, "[ASB-3]"},
+		{"type and received from 3 November", asbcases.Filter{Type: "noise", ReceivedFrom: workdays.MustParseDate("2026-11-03")}, "[]"},
 	}
 	for _, tc := range cases {
 		if got, _ := list(tc.f, 10, ""); fmt.Sprint(got) != tc.want {
@@ -99,6 +102,25 @@ func TestASBCases(t *testing.T) {
 	rest, last := list(asbcases.Filter{}, 2, next)
 	if fmt.Sprint(first) != "[ASB-2 ASB-1]" || fmt.Sprint(rest) != "[ASB-3]" || next == "" || last != "" {
 		t.Errorf("pages %v %q %v %q", first, next, rest, last)
+	}
+	// a token is good for its own list only: tampered, or from another filter, it is a 400 naming nextToken
+	for name, tc := range map[string]struct {
+		f     asbcases.Filter
+		token string
+	}{"tampered": {asbcases.Filter{}, next[:len(next)-2] + "xx"}, "another filter's": {asbcases.Filter{Type: "noise"}, next}} {
+		if _, _, err := a.List(ctx, tc.f, 2, tc.token); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("%s token: %v", name, err)
+		}
+	}
+	// unassigning takes the case out of the officer's lists in the same change
+	st, _ = a.Load(ctx, "ASB-2")
+	c = st.Case
+	c.Officer = ""
+	if _, err := a.Save(ctx, st, c, casework.Writes{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := list(asbcases.Filter{Officer: "o2"}, 10, ""); len(got) != 0 {
+		t.Errorf("o2 still lists %v", got)
 	}
 
 	from, to, _ := asb.MonthBounds("2026-11")

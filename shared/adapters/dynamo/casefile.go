@@ -35,7 +35,7 @@ func (s *Store) DeadlineWrites(before, after []casefile.Deadline) ([]types.Trans
 		}
 		delete(old, d.Name)
 		item, err := Item(CaseKey(d.CaseKind, d.CaseRef), SKDeadline+d.Name, d, map[string]types.AttributeValue{
-			AttrDuePK: S(DeadlinesPK), AttrDueSK: S(DeadlineSortKey(d)),
+			AttrDuePK: S(DeadlinePK(d)), AttrDueSK: S(DeadlineSortKey(d)),
 		})
 		if err != nil {
 			return nil, err
@@ -71,6 +71,20 @@ func (s *Store) EventWrites(kind casefile.Kind, ref string, version int, events 
 // CaseItems reads every item of a case (case, contact, timeline, deadlines) with one paginated query.
 func (s *Store) CaseItems(kind casefile.Kind, ref string) *QueryPager {
 	return s.NewQuery(queryInput(s.Cases, "", "pk = :pk", map[string]types.AttributeValue{":pk": S(CaseKey(kind, ref))}))
+}
+
+// CaseHead reads the items of a case that sort before its history: the case, its contact and its deadlines.
+func (s *Store) CaseHead(kind casefile.Kind, ref string) *QueryPager {
+	return s.NewQuery(queryInput(s.Cases, "", "pk = :pk AND sk < :history",
+		map[string]types.AttributeValue{":pk": S(CaseKey(kind, ref)), ":history": S(SKEvent)}))
+}
+
+// CaseHistory reads a case's timeline entries newest first.
+func (s *Store) CaseHistory(kind casefile.Kind, ref string) *QueryPager {
+	in := queryInput(s.Cases, "", "pk = :pk AND begins_with(sk, :event)",
+		map[string]types.AttributeValue{":pk": S(CaseKey(kind, ref)), ":event": S(SKEvent)})
+	in.ScanIndexForward = aws.Bool(false)
+	return s.NewQuery(in)
 }
 
 // Timeline reads a case's events in time order.

@@ -3,11 +3,10 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"maps"
+	"reflect"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -25,8 +24,24 @@ type Records[T any, C any] struct {
 	Kind      casefile.Kind
 	Ref       func(T) string
 	Deadlines func(T) []casefile.Deadline
-	// Indexes gives the index attributes the case item carries (gsi1pk/gsi1sk...), from its current state.
+	// Indexes gives the index attributes the case item carries (e.g. the reporter's key), from its state.
 	Indexes func(T) map[string]types.AttributeValue
+	// Lists gives the case's list entries (Listing.Items): the store keeps them in step with every change.
+	Lists func(T) (map[string]map[string]types.AttributeValue, error)
+	// Contact gives the contact a change leaves the case with when the change set it (nil: the stored one is
+	// kept): Save writes the contact item again when it differs from the stored one.
+	Contact func(T) *C
+	// ContactIndexes gives the index attributes that depend on the contact: those the case item carries and
+	// those the contact item carries (e.g. find keys under a hashed postcode or email). They are written with
+	// the item they are on, so they follow every change of the contact in its transaction.
+	ContactIndexes func(c T, contact C) (onCase, onContact map[string]types.AttributeValue)
+}
+
+func (r Records[T, C]) lists(c *T) (map[string]map[string]types.AttributeValue, error) {
+	if r.Lists == nil || c == nil {
+		return nil, nil
+	}
+	return r.Lists(*c)
 }
 
 var _ casework.Store[struct{}, struct{}] = Records[struct{}, struct{}]{}
@@ -37,21 +52,55 @@ type envelope[T any] struct {
 	TokenHash string `dynamodbav:"tokenHash,omitempty"`
 }
 
-func (r Records[T, C]) item(v T, version int, tokenHash string) (map[string]types.AttributeValue, error) {
-	var extra map[string]types.AttributeValue
+func (r Records[T, C]) item(v T, version int, tokenHash string, contact *C) (map[string]types.AttributeValue, error) {
+	extra := map[string]types.AttributeValue{}
 	if r.Indexes != nil {
-		extra = r.Indexes(v)
+		maps.Copy(extra, r.Indexes(v))
+	}
+	if r.ContactIndexes != nil && contact != nil {
+		onCase, _ := r.ContactIndexes(v, *contact)
+		maps.Copy(extra, onCase)
 	}
 	return Item(CaseKey(r.Kind, r.Ref(v)), SKCase, envelope[T]{Data: v, Version: version, TokenHash: tokenHash}, extra)
 }
 
+// contactItem is the case's contact item, with the index attributes that depend on the contact.
+func (r Records[T, C]) contactItem(v T, contact C) (map[string]types.AttributeValue, error) {
+	var extra map[string]types.AttributeValue
+	if r.ContactIndexes != nil {
+		_, extra = r.ContactIndexes(v, contact)
+	}
+	return Item(CaseKey(r.Kind, r.Ref(v)), SKContact, contact, extra)
+}
+
+// changedContact is the contact a change sets when it differs from the stored one (Contact), else nil.
+func (r Records[T, C]) changedContact(stored *C, after T) *C {
+	if r.Contact == nil {
+		return nil
+	}
+	c := r.Contact(after)
+	if c == nil || stored != nil && reflect.DeepEqual(*c, *stored) {
+		return nil
+	}
+	return c
+}
+
 // writes are the items a change stores besides the case: timeline entries, the deadlines index brought in
 // step, outbox messages, the idempotent answer and once-only keys.
-func (r Records[T, C]) writes(ref string, version int, before []casefile.Deadline, after T, w casework.Writes) ([]types.TransactWriteItem, error) {
+func (r Records[T, C]) writes(ref string, version int, before []casefile.Deadline, was *T, after T, w casework.Writes) ([]types.TransactWriteItem, error) {
 	evs, err := r.Store.EventWrites(r.Kind, ref, version, w.Events...)
 	if err != nil {
 		return nil, err
 	}
+	oldLists, err := r.lists(was)
+	if err != nil {
+		return nil, err
+	}
+	newLists, err := r.lists(&after)
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, r.Store.listWrites(oldLists, newLists)...)
 	dls, err := r.Store.DeadlineWrites(before, r.Deadlines(after))
 	if err != nil {
 		return nil, err
@@ -79,19 +128,19 @@ func (r Records[T, C]) writes(ref string, version int, before []casefile.Deadlin
 // once-only key or idempotency key that exists already fails it with a Conflict wrapping ErrConditionFailed.
 func (r Records[T, C]) Create(ctx context.Context, s casework.Stored[T, C], w casework.Writes) error {
 	ref := r.Ref(s.Case)
-	item, err := r.item(s.Case, 1, s.TokenHash)
+	item, err := r.item(s.Case, 1, s.TokenHash, s.Contact)
 	if err != nil {
 		return err
 	}
 	writes := []types.TransactWriteItem{r.Store.PutNew(item)}
 	if s.Contact != nil {
-		c, err := Item(CaseKey(r.Kind, ref), SKContact, s.Contact, nil)
+		c, err := r.contactItem(s.Case, *s.Contact)
 		if err != nil {
 			return err
 		}
 		writes = append(writes, r.Store.Put(c))
 	}
-	rest, err := r.writes(ref, 1, nil, s.Case, w)
+	rest, err := r.writes(ref, 1, nil, nil, s.Case, w)
 	if err != nil {
 		return err
 	}
@@ -112,10 +161,12 @@ func (c *conflict) Unwrap() []error {
 	return []error{c.cause, apperr.New(apperr.Conflict, "This was recorded already.")}
 }
 
-// Load reads a case and its items with one query; an unknown reference is NotFound.
+// Load reads a case's head (the case, its contact and its open deadlines) with one query on the keys that
+// sort before its history (sk < "EVENT#"), so it costs the same however long the history grows; an unknown
+// reference is NotFound.
 func (r Records[T, C]) Load(ctx context.Context, ref string) (casework.Stored[T, C], error) {
 	var l casework.Stored[T, C]
-	items, err := r.Store.CaseItems(r.Kind, ref).All(ctx)
+	items, err := r.Store.CaseHead(r.Kind, ref).All(ctx)
 	if err != nil {
 		return l, err
 	}
@@ -146,21 +197,42 @@ func (r Records[T, C]) Load(ctx context.Context, ref string) (casework.Stored[T,
 	if !found {
 		return l, apperr.NotFoundf("There is no %s with reference %s.", r.Kind, ref)
 	}
-	l.Timeline, err = Timeline(items)
-	return l, err
+	return l, nil
+}
+
+// History pages through a case's timeline newest first: one query of at most limit entries per page.
+func (r Records[T, C]) History(ctx context.Context, ref string, limit int, token string) (casework.History, error) {
+	items, next, err := r.Store.CaseHistory(r.Kind, ref).Page(ctx, limit, token)
+	if err != nil {
+		return casework.History{}, err
+	}
+	events, err := UnmarshalAll[casefile.Event](items)
+	return casework.History{Events: events, Next: next}, err
 }
 
 // Save writes the changed case if it still has the version it was loaded at (409 otherwise), with everything
-// in w and the deadlines index brought in step, in one transaction. It returns the new version.
+// in w, the deadlines index brought in step and, when the change set a new contact (Contact), the contact
+// item, in one transaction. It returns the new version.
 func (r Records[T, C]) Save(ctx context.Context, before casework.Stored[T, C], after T, w casework.Writes) (int, error) {
 	version := before.Version + 1
-	item, err := r.item(after, version, before.TokenHash)
+	contact, changed := before.Contact, r.changedContact(before.Contact, after)
+	if changed != nil {
+		contact = changed
+	}
+	item, err := r.item(after, version, before.TokenHash, contact)
 	if err != nil {
 		return 0, err
 	}
-	rest, err := r.writes(r.Ref(after), version, before.Deadlines, after, w)
+	rest, err := r.writes(r.Ref(after), version, before.Deadlines, &before.Case, after, w)
 	if err != nil {
 		return 0, err
+	}
+	if changed != nil {
+		c, err := r.contactItem(after, *changed)
+		if err != nil {
+			return 0, err
+		}
+		rest = append(rest, r.Store.Put(c))
 	}
 	err = r.Store.Write(ctx, append([]types.TransactWriteItem{r.Store.PutVersioned(item, before.Version)}, rest...))
 	if errors.Is(err, ErrConditionFailed) {
@@ -169,23 +241,18 @@ func (r Records[T, C]) Save(ctx context.Context, before casework.Stored[T, C], a
 	return version, err
 }
 
-// Between reads the cases of one index partition whose sort key (ReceivedKey of an instant) is in [from, to):
-// one query on that key range, never a scan (monthly and annual reports).
-func (r Records[T, C]) Between(ctx context.Context, index, pkAttr, skAttr, pk string, from, to time.Time) ([]T, error) {
-	in := &dynamodb.QueryInput{
-		TableName: &r.Store.Cases, IndexName: aws.String(index),
-		KeyConditionExpression: aws.String(pkAttr + " = :pk AND " + skAttr + " BETWEEN :from AND :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": S(pk),
-			":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~"))},
-	}
-	items, err := r.Store.NewQuery(in).All(ctx)
+// between reads the summaries of one list whose sort key (ReceivedKey of an instant) is in [from, to), on every
+// shard: the reports' read.
+func between[V any](ctx context.Context, s *Store, index, pkAttr, skAttr, key string, from, to time.Time) ([]V, error) {
+	items, err := s.ListAll(ctx, ListQuery{Index: index, PKAttr: pkAttr, SKAttr: skAttr, Key: key, SKCond: "BETWEEN :from AND :to",
+		Values: map[string]types.AttributeValue{":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~"))}})
 	if err != nil {
 		return nil, err
 	}
-	return r.Cases(items)
+	return Summaries[V](items)
 }
 
-// Cases decodes case items read from an index.
+// Cases decodes case items.
 func (r Records[T, C]) Cases(items []map[string]types.AttributeValue) ([]T, error) {
 	envs, err := UnmarshalAll[envelope[T]](items)
 	if err != nil {

@@ -1,6 +1,8 @@
 package dynamo
 
 import (
+	"hash/fnv"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,16 +19,23 @@ import (
 //	pk = <KIND>#<reference>      sk = CONTACT               contact.Details at the top level, plus the kind's extras
 //	pk = <KIND>#<reference>      sk = EVENT#<time>#<n>      timeline entries (CH-9, HR-D)
 //	pk = <KIND>#<reference>      sk = DEADLINE#<name>       open deadlines, in the sparse deadlines index
+//	pk = <KIND>#<reference>      sk = LIST#<filters>        list entries: the case's Summary, one per combination of
+//	                                                        its filter values (listing.go); they sort after the history
 //	pk = <KIND>#<reference>      sk = NOTIFY#<id>           a notification's delivery lease
-//	pk = OUTBOX                  sk = <time>#<message id>   messages stored with a change, not yet delivered
+//	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)
+//	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
 //
 // Indexes (attribute names):
 //
-//	byKind     gsi1pk = ListKey(kind)                 gsi1sk = <received time>#<ref>   lists, monthly/annual reports
-//	byEvent    gsi2pk = <KIND>#closed | REGISTER#<band>  gsi2sk = <time>#<ref> | priority key
-//	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters
-//	deadlines  duePk  = OPEN                          dueSk  = <due>#<kind>#<ref>#<name>
+//	lists      gsi1pk = <KIND>#<filters>#<shard>      gsi1sk = <received time>#<ref>   staff lists, monthly/annual reports
+//	listsDue   gsi1pk (the same)                      gsi4sk = <earliest due>#<ref>    overdue lists (open cases only)
+//	byEvent    gsi2pk = <KIND>#closed#<shard> | REGISTER#<band>#<shard>  gsi2sk = <time>#<ref> | priority key
+//	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters (keys only)
+//	deadlines  duePk  = OPEN#<shard> (DeadlinePK)     dueSk  = <due>#<kind>#<ref>#<name>
+//
+// Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; the case item carries gsi3 alone.
+// A case's head (CASE, CONTACT, DEADLINE#) sorts before EVENT#, so Load reads it with one bounded query.
 const (
 	SKCase     = "CASE"
 	SKContact  = "CONTACT"
@@ -35,7 +44,7 @@ const (
 	SKLease    = "NOTIFY#"
 	SKOnce     = "ONCE"
 
-	PKOutbox = "OUTBOX"
+	PKOutbox = "OUTBOX" // the outbox's partitions are OUTBOX#0 .. OUTBOX#<OutboxShards-1> (OutboxPK)
 
 	AttrKindPK, AttrKindSK       = "gsi1pk", "gsi1sk"
 	AttrEventPK, AttrEventSK     = "gsi2pk", "gsi2sk"
@@ -67,5 +76,28 @@ func TimeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // ReceivedKey sorts a case by when it was received, then by reference.
 func ReceivedKey(at time.Time, ref string) string { return TimeKey(at) + "#" + ref }
 
-// DeadlinesPK is the deadlines index's one partition: open deadlines sorted by due date.
-const DeadlinesPK = catalog.DeadlinesPK
+// The deadlines index is write-sharded: a deadline's partition is DeadlinesPK + <n> ("OPEN#0".."OPEN#7"), n a hash of
+// its case and name, so the open deadlines spread evenly and each shard is sorted by due date; the morning query
+// reads every shard in parallel with the same key condition (ReminderTables.DueBy).
+//
+// DeadlineShards = 8 sustains 8 x DynamoDB's per-partition limits on the index: 8,000 deadline writes a second
+// (1,000 WCU a partition; a deadline's index entry is about 260 bytes, 1 WCU) and 24,000 RCU a second of reads
+// (3,000 a partition; eventually consistent, 8 KB per RCU: some 95,000 deadlines a second a shard, 760,000 in
+// all). The one partition it replaces (duePk = OPEN) sustained 1,000 writes and 3,000 RCU a second. The morning
+// run's queries (one per shard, in parallel, 1 MB a page, and one of the former partition) read 633 RCU for
+// 20,000 deadlines due (BenchmarkReminderRun), about 80 RCU a shard; with 20 due, 4.5 RCU whatever else is open.
+const (
+	DeadlinesPK    = catalog.DeadlinesPK
+	DeadlineShards = 8
+)
+
+// DeadlinePK is the deadlines index partition of a deadline: DeadlinesPK + the FNV-1a hash of its case kind,
+// reference and name, modulo DeadlineShards: it depends only on which deadline it is, never on its date.
+func DeadlinePK(d casefile.Deadline) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(string(d.CaseKind) + "#" + d.CaseRef + "#" + d.Name))
+	return DeadlineShard(int(h.Sum32() % DeadlineShards))
+}
+
+// DeadlineShard is the partition key of shard n of the deadlines index.
+func DeadlineShard(n int) string { return DeadlinesPK + strconv.Itoa(n) }

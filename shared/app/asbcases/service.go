@@ -22,20 +22,23 @@ import (
 // Stored is an ASB case as stored, with the reporter's contact (nil for an anonymous report).
 type Stored = casework.Stored[asb.Case, asb.Reporter]
 
-// Filter narrows the staff list; Today decides what is overdue.
+// Filter narrows the staff list; Today decides what is overdue. ReceivedFrom and ReceivedTo (London dates,
+// inclusive; zero when open) narrow it to when cases were received; an overdue list is ordered by due date
+// instead, so it takes no receipt range.
 type Filter struct {
 	Status, Type, Channel, Officer string
 	Overdue                        bool
 	Today                          workdays.Date
+	ReceivedFrom, ReceivedTo       workdays.Date
 }
 
 // Store is what the service needs from storage (shared/adapters/dynamo implements it).
 type Store interface {
 	casework.Store[asb.Case, asb.Reporter]
 	// List pages through cases newest first, narrowed by f.
-	List(ctx context.Context, f Filter, limit int, token string) ([]asb.Case, string, error)
-	// Month reads the cases received in [from, to) and those closed in it (ASB-9).
-	Month(ctx context.Context, from, to time.Time) (received, closed []asb.Case, err error)
+	List(ctx context.Context, f Filter, limit int, token string) ([]asb.Summary, string, error)
+	// Month reads the summaries of the cases received in [from, to) and of those closed in it (ASB-9).
+	Month(ctx context.Context, from, to time.Time) (received, closed []asb.Summary, err error)
 	// ReportsSince counts the cases reported by the reporter with this key (asb.Case.ReporterKey) received in
 	// [since, until] (ASB-7).
 	ReportsSince(ctx context.Context, reporterKey string, since, until time.Time) (int, error)
@@ -100,19 +103,18 @@ type CallOutcome struct {
 
 // RecordCall turns an out-of-hours call into a case with channel "out-of-hours", timed from the call
 // (ASB-10), once per callId: a redelivered or concurrently delivered call finds the case its first delivery made.
+// The once-only key, written in the case's own transaction, is the only check: no read before it (almost every
+// call is new), and only a call that lost to an earlier delivery reads which case that made.
 func (s Service) RecordCall(ctx context.Context, cmd RecordCall) (CallOutcome, error) {
 	call := cmd.Call
 	if err := call.ValidateQueued(cmd.At); err != nil {
 		return CallOutcome{}, err
 	}
-	if ref, err := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); err != nil || ref != "" {
-		return CallOutcome{Reference: ref, Duplicate: true}, err
-	}
 	ref := ids.NewReference("ASB")
 	r, err := s.open(ctx, intake{ref: ref, form: call.Report, channel: asb.ChannelOutOfHours, at: call.ReceivedTime(), by: casefile.ByOutOfHours,
 		call: &call, once: []casework.Once{{Scope: OutOfHoursCall, ID: call.CallID, Ref: ref}}})
 	if apperr.CodeOf(err) == apperr.Conflict {
-		// a concurrent delivery of the same call won: its case stands
+		// an earlier or concurrent delivery of the same call made the case: it stands
 		if first, lookErr := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); lookErr == nil && first != "" {
 			return CallOutcome{Reference: first, Duplicate: true}, nil
 		}
@@ -251,10 +253,16 @@ func (f Filter) Check(fields *apperr.Fields) {
 	if v := f.Channel; v != "" && !slices.Contains(asb.Channels, v) {
 		fields.Add("channel", "must be one of: %s", strings.Join(asb.Channels, ", "))
 	}
+	if f.Overdue && (!f.ReceivedFrom.IsZero() || !f.ReceivedTo.IsZero()) {
+		fields.Add("overdue", "cannot be combined with receivedFrom or receivedTo: the overdue list is in due-date order")
+	}
+	if !f.ReceivedFrom.IsZero() && !f.ReceivedTo.IsZero() && f.ReceivedTo.Before(f.ReceivedFrom) {
+		fields.Add("receivedTo", "must not be before receivedFrom")
+	}
 }
 
 // List pages through cases newest first, narrowed by the filter (every bad filter value is listed).
-func (s Service) List(ctx context.Context, q List) ([]asb.Case, string, error) {
+func (s Service) List(ctx context.Context, q List) ([]asb.Summary, string, error) {
 	if err := q.By.Check(staff...); err != nil {
 		return nil, "", err
 	}
@@ -287,7 +295,19 @@ func (s Service) Get(ctx context.Context, q Read) (Record, error) {
 		return Record{}, err
 	}
 	st, err := s.Store.Load(ctx, q.Ref)
+	if err != nil {
+		return Record{}, err
+	}
+	st, err = s.pipeline().WithHistory(ctx, st, q.Ref)
 	return recordOf(st, q.At), err
+}
+
+// History is a member of staff paging through a case's timeline (Input: the token of the page, "" first).
+type History = casework.Action[string]
+
+// History is a page of a case's timeline, newest first.
+func (s Service) History(ctx context.Context, q History) (casework.History, error) {
+	return s.pipeline().History(ctx, q.Ref, q.Input, q.By, staff...)
 }
 
 // Staff actions: who, when, on which case, and the input of the rules' transition.

@@ -28,7 +28,7 @@ type Decide[T any, C any] func(c *T, before Stored[T, C]) (Outcome, error)
 
 // Change runs one change to an existing case: load with version -> authorize -> decide -> conditional save
 // with the timeline entries and the outbox messages in one transaction -> deliver. It returns the case as
-// saved, its new version and its timeline with the new entries.
+// saved, its new version and (as its Timeline, newest first) the entries the change recorded.
 func (p Pipeline[T, C]) Change(ctx context.Context, ref string, authorize Authorize[T, C], decide Decide[T, C]) (Stored[T, C], Outcome, error) {
 	before, err := p.Store.Load(ctx, ref)
 	if err != nil {
@@ -51,7 +51,7 @@ func (p Pipeline[T, C]) Change(ctx context.Context, ref string, authorize Author
 	p.deliver(ctx, out.Messages)
 	saved := before
 	saved.Case, saved.Version = after, version
-	saved.Timeline = append(append([]casefile.Event{}, before.Timeline...), out.Events...)
+	saved.Timeline = newestFirst(out.Events)
 	return saved, out, nil
 }
 
@@ -111,4 +111,30 @@ func (p Pipeline[T, C]) ChangeAsResident(ctx context.Context, ref, token, what s
 		return saved, out, notTheirs(what, ref) // an unknown reference answers exactly like a wrong token
 	}
 	return saved, out, err
+}
+
+func newestFirst(events []casefile.Event) []casefile.Event {
+	out := make([]casefile.Event, len(events))
+	for i, ev := range events {
+		out[len(events)-1-i] = ev
+	}
+	return out
+}
+
+// History is a page of a case's timeline for a member of staff in one of groups; an unknown case is NotFound.
+func (p Pipeline[T, C]) History(ctx context.Context, ref, token string, by Staff, groups ...string) (History, error) {
+	if err := by.Check(groups...); err != nil {
+		return History{}, err
+	}
+	if _, err := p.Store.Load(ctx, ref); err != nil {
+		return History{}, err
+	}
+	return p.Store.History(ctx, ref, HistoryPageSize, token)
+}
+
+// WithHistory adds the newest page of the case's history to a case read by staff.
+func (p Pipeline[T, C]) WithHistory(ctx context.Context, s Stored[T, C], ref string) (Stored[T, C], error) {
+	h, err := p.Store.History(ctx, ref, HistoryPageSize, "")
+	s.Timeline, s.TimelineNext = h.Events, h.Next
+	return s, err
 }

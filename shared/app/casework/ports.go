@@ -12,11 +12,25 @@ import (
 // Stored is a case as stored, with everything the use cases read about it.
 type Stored[T any, C any] struct {
 	Case      T
-	Version   int    // optimistic locking: a save succeeds only at this version
-	TokenHash string // SHA-256 of the resident's access token ("" when none was given)
-	Contact   *C     // nil when there is none (an anonymous ASB report)
-	Timeline  []casefile.Event
+	Version   int                 // optimistic locking: a save succeeds only at this version
+	TokenHash string              // SHA-256 of the resident's access token ("" when none was given)
+	Contact   *C                  // nil when there is none (an anonymous ASB report)
 	Deadlines []casefile.Deadline // the open deadlines as stored (the store writes the difference on save)
+	// Timeline is newest first: after a change, the entries it recorded; on a staff read, the newest page of
+	// the case's history, with TimelineNext the token for the next page ("" when there is no more). Load
+	// never reads it: the history is items of its own, so a case's reads and changes cost the same however
+	// long its history grows.
+	Timeline     []casefile.Event
+	TimelineNext string
+}
+
+// HistoryPageSize is how many timeline entries a staff read of a case carries; the rest are a token away.
+const HistoryPageSize = 20
+
+// History is one page of a case's timeline, newest first, and the token for the next ("" at the end).
+type History struct {
+	Events []casefile.Event
+	Next   string
 }
 
 // Message is something a change asks another part of the system to do (a notification, a referral). It is
@@ -66,8 +80,11 @@ type Writes struct {
 
 // Store keeps one kind of case. Create fails with a Conflict when the case (or a Once key) exists; Save fails
 // with a Conflict when the case is no longer at before.Version. Load of an unknown reference is NotFound.
+// Load reads the case's head (the case, its contact and open deadlines), never its history; History pages
+// through the timeline newest first (a token from another case or list is a 400).
 type Store[T any, C any] interface {
 	Load(ctx context.Context, ref string) (Stored[T, C], error)
+	History(ctx context.Context, ref string, limit int, token string) (History, error)
 	Create(ctx context.Context, s Stored[T, C], w Writes) error
 	Save(ctx context.Context, before Stored[T, C], after T, w Writes) (version int, err error)
 }

@@ -142,7 +142,19 @@ func (s Service) Record(ctx context.Context, q Read) (Record, error) {
 		return Record{}, err
 	}
 	st, err := s.Store.Load(ctx, q.Ref)
+	if err != nil {
+		return Record{}, err
+	}
+	st, err = s.pipeline().WithHistory(ctx, st, q.Ref)
 	return Record{Stored: st}, err
+}
+
+// History is a member of staff paging through a complaint's timeline (Input: the page's token, "" first).
+type History = casework.Action[string]
+
+// History is a page of a complaint's timeline, newest first (CH-9).
+func (s Service) History(ctx context.Context, q History) (casework.History, error) {
+	return s.pipeline().History(ctx, q.Ref, q.Input, q.By, staff...)
 }
 
 // Staff actions: who, when, on which complaint, and the input of the Code's transition.

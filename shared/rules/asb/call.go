@@ -12,7 +12,7 @@ import (
 type Call struct {
 	Report
 	CallID        string `json:"callId" validate:"required,max=100"`
-	ReceivedAt    string `json:"receivedAt" validate:"required"`
+	ReceivedAt    string `json:"receivedAt" validate:"required,max=40"`
 	Operator      string `json:"operator" validate:"required,max=100"`
 	AdvisedPolice bool   `json:"advisedPolice"`
 }

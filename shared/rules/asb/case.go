@@ -39,15 +39,6 @@ type ActionItem struct {
 	CompletedAt *time.Time    `json:"completedAt,omitempty" dynamodbav:"completedAt,omitempty"`
 }
 
-// ContactEntry is one line of the case's contacts log: who spoke to whom, how, and what was said.
-type ContactEntry struct {
-	At      time.Time      `json:"at" dynamodbav:"at"`
-	By      casefile.Actor `json:"by" dynamodbav:"by"`
-	Method  string         `json:"method" dynamodbav:"method"`
-	With    string         `json:"with,omitempty" dynamodbav:"with,omitempty"` // e.g. reporter, subject, witness, police
-	Summary string         `json:"summary" dynamodbav:"summary"`
-}
-
 // Satisfaction is the reporter's rating at closure, 1 (very dissatisfied) to 5 (very satisfied) (ASB-9).
 type Satisfaction struct {
 	Handling int `json:"handling,omitempty" dynamodbav:"handling,omitempty" validate:"omitempty,min=1,max=5"`
@@ -80,15 +71,17 @@ type Case struct {
 	Officer        string          `json:"officer,omitempty" dynamodbav:"officer,omitempty"`
 	RiskAssessment *RiskAssessment `json:"riskAssessment,omitempty" dynamodbav:"riskAssessment,omitempty"`
 	Actions        []ActionItem    `json:"actions" dynamodbav:"actions"`
-	Contacts       []ContactEntry  `json:"contacts,omitempty" dynamodbav:"contacts,omitempty"`
-	Referrals      []Referral      `json:"referrals,omitempty" dynamodbav:"referrals,omitempty"`
-	ClosedAt       *time.Time      `json:"closedAt,omitempty" dynamodbav:"closedAt,omitempty"`
-	Outcome        string          `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
-	Satisfaction   *Satisfaction   `json:"satisfaction,omitempty" dynamodbav:"satisfaction,omitempty"`
-	ReopenedCount  int             `json:"reopenedCount,omitempty" dynamodbav:"reopenedCount,omitempty"`
-	CallID         string          `json:"callId,omitempty" dynamodbav:"callId,omitempty"`
-	Operator       string          `json:"operator,omitempty" dynamodbav:"operator,omitempty"`
-	AdvisedPolice  bool            `json:"advisedPolice,omitempty" dynamodbav:"advisedPolice,omitempty"`
+	// ContactsLogged counts the contacts logged; each is a "contact-logged" entry on the case's timeline, an
+	// item of its own, so the case stays the same size however many there are.
+	ContactsLogged int           `json:"contactsLogged,omitempty" dynamodbav:"contactsLogged,omitempty"`
+	Referrals      []Referral    `json:"referrals,omitempty" dynamodbav:"referrals,omitempty"`
+	ClosedAt       *time.Time    `json:"closedAt,omitempty" dynamodbav:"closedAt,omitempty"`
+	Outcome        string        `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
+	Satisfaction   *Satisfaction `json:"satisfaction,omitempty" dynamodbav:"satisfaction,omitempty"`
+	ReopenedCount  int           `json:"reopenedCount,omitempty" dynamodbav:"reopenedCount,omitempty"`
+	CallID         string        `json:"callId,omitempty" dynamodbav:"callId,omitempty"`
+	Operator       string        `json:"operator,omitempty" dynamodbav:"operator,omitempty"`
+	AdvisedPolice  bool          `json:"advisedPolice,omitempty" dynamodbav:"advisedPolice,omitempty"`
 	// ReporterKey is a hash of the reporter's normalised contact (ASB-7), never the contact itself; "" when anonymous.
 	ReporterKey string `json:"-" dynamodbav:"reporterKey,omitempty"`
 }

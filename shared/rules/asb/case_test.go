@@ -1,6 +1,7 @@
 package asb
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -148,9 +149,9 @@ func TestTransitions(t *testing.T) {
 	if err != nil || ev.Details["onTime"] != false || c.Actions[0].CompletedAt == nil {
 		t.Fatalf("complete late: %+v %v", ev, err)
 	}
-	ok(t)(c.LogContact(ContactLog{Method: "phone", With: "reporter", Summary: "Noise has stopped"}, by("officer1"), at("2026-12-08T10:00:00Z")))
-	if len(c.Contacts) != 1 || c.Contacts[0].Method != "phone" || c.Contacts[0].By != by("officer1") || c.Contacts[0].Summary != "Noise has stopped" {
-		t.Fatalf("contacts log: %+v", c.Contacts)
+	ev, err = c.LogContact(ContactLog{Method: "phone", With: "reporter", Summary: "Noise has stopped"}, by("officer1"), at("2026-12-08T10:00:00Z"))
+	if err != nil || c.ContactsLogged != 1 || ev.Action != "contact-logged" || ev.ActorID != by("officer1").ID || ev.Details["method"] != "phone" || ev.Details["summary"] != "Noise has stopped" {
+		t.Fatalf("contacts log: %+v %v", ev, err)
 	}
 	ev, err = c.Close(Closure{Outcome: "ABC kept; no further reports", Satisfaction: &Satisfaction{Handling: 5, Outcome: 4}}, by("officer1"), at("2026-12-09T10:00:00Z"))
 	if err != nil || c.Status != StatusClosed || c.ClosedAt == nil || ev.Details["daysOpen"] != 16 || c.DaysOpen() != 16 {
@@ -280,5 +281,21 @@ func TestTransitions_Forbidden(t *testing.T) {
 	}
 	if c.Status != StatusClosed {
 		t.Errorf("status %s", c.Status)
+	}
+}
+
+// ASB-8: an action plan holds at most MaxActions items, so a case item cannot grow without limit; the next is
+// a 422 citing the rule and leaves the plan as it was.
+func TestAddAction_ASB8_PlanIsBounded(t *testing.T) {
+	c := newCase()
+	for i := 0; i < MaxActions; i++ {
+		if _, _, err := c.AddAction(NewAction{Tool: "warning-letter", Description: "Warn", DueOn: "2026-12-04"}, by("o1"), at("2026-11-25T11:00:00Z")); err != nil {
+			t.Fatalf("action %d: %v", i+1, err)
+		}
+	}
+	_, _, err := c.AddAction(NewAction{Tool: "warning-letter", Description: "Warn", DueOn: "2026-12-04"}, by("o1"), at("2026-11-25T11:00:00Z"))
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Code != apperr.Unprocessable || e.Rule != "ASB-8" || len(c.Actions) != MaxActions {
+		t.Fatalf("action %d: %v (%d items)", MaxActions+1, err, len(c.Actions))
 	}
 }

@@ -64,10 +64,10 @@ func MonthBounds(month string) (from, to time.Time, err error) {
 //
 // Cases outside the month (or no longer closed, e.g. reopened since) are ignored, so a loose store query
 // cannot skew the figures.
-func Monthly(month string, received, closed []Case, homes int) MonthlyReport {
+func Monthly(month string, received, closed []Summary, homes int) MonthlyReport {
 	if from, to, err := MonthBounds(month); err == nil {
-		received = within(received, from, to, func(c Case) *time.Time { return &c.ReceivedAt })
-		closed = within(closed, from, to, func(c Case) *time.Time { return c.ClosedAt })
+		received = within(received, from, to, func(c Summary) *time.Time { return &c.ReceivedAt })
+		closed = within(closed, from, to, func(c Summary) *time.Time { return c.ClosedAt })
 	}
 	r := MonthlyReport{Month: month, NewCases: len(received), CasesClosed: len(closed), Homes: homes,
 		TargetAverageDays: TargetAverageDaysOpen, Rules: []string{"ASB-9", "ASB-5"}}
@@ -107,8 +107,8 @@ func Monthly(month string, received, closed []Case, homes int) MonthlyReport {
 }
 
 // within keeps the cases whose instant falls in [from, to).
-func within(cases []Case, from, to time.Time, instant func(Case) *time.Time) []Case {
-	var out []Case
+func within(cases []Summary, from, to time.Time, instant func(Summary) *time.Time) []Summary {
+	var out []Summary
 	for _, c := range cases {
 		if t := instant(c); t != nil && !t.Before(from) && t.Before(to) {
 			out = append(out, c)

@@ -7,15 +7,15 @@ import (
 
 // ASB-9 and NM01 for November 2026 with 12,000 homes; every figure worked out by hand below.
 func TestASB9_MonthlyReport(t *testing.T) {
-	mk := func(typ, received, closed string, sat *Satisfaction) Case {
-		c := Case{Type: typ, ReceivedAt: at(received), Satisfaction: sat}
+	mk := func(typ, received, closed string, sat *Satisfaction) Summary {
+		c := Summary{Type: typ, ReceivedAt: at(received), Satisfaction: sat}
 		if closed != "" {
 			ct := at(closed)
 			c.ClosedAt, c.Status = &ct, StatusClosed
 		}
 		return c
 	}
-	received := []Case{
+	received := []Summary{
 		mk("noise", "2026-11-02T10:00:00Z", "", nil),
 		mk("noise", "2026-11-03T10:00:00Z", "", nil),
 		mk("noise", "2026-11-30T23:30:00Z", "", nil), // 23:30 GMT: still 30 November in London
@@ -24,7 +24,7 @@ func TestASB9_MonthlyReport(t *testing.T) {
 		mk("noise", "2026-10-31T23:30:00Z", "", nil), // October in London (GMT since 25 Oct): ignored
 		mk("drugs", "2026-12-01T00:00:00Z", "", nil), // December: ignored
 	}
-	closed := []Case{
+	closed := []Summary{
 		mk("noise", "2026-10-01T10:00:00Z", "2026-11-05T10:00:00Z", &Satisfaction{Handling: 5, Outcome: 2}), // 35 days
 		mk("drugs", "2026-11-02T10:00:00Z", "2026-11-12T10:00:00Z", &Satisfaction{Handling: 3, Outcome: 4}), // 10 days
 		mk("litter", "2026-09-01T10:00:00Z", "2026-11-20T10:00:00Z", nil),                                   // 80 days

@@ -12,6 +12,10 @@ import (
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
+// MaxActions bounds a case's action plan, so that the case item (and its open deadlines) cannot grow without
+// limit; contacts, letters and notes are timeline entries of their own and need no such bound.
+const MaxActions = 100
+
 // The inputs of the staff actions: what an officer says when they act on a case. They are the request bodies of
 // the JSON API (hence the JSON names), and every transition validates its input, listing every field problem.
 // Dates are YYYY-MM-DD London dates (WD-3), kept as text here so that a malformed one is a field problem too.
@@ -32,8 +36,9 @@ type (
 		NextReviewOn string `json:"nextReviewOn,omitempty" validate:"omitempty,date"`
 	}
 	// NewAction is an action-plan item using an ASB-8 tool (POST .../actions).
+	// NewAction is an action-plan item (POST .../actions); a case holds at most MaxActions.
 	NewAction struct {
-		Tool        string `json:"tool" validate:"required"`
+		Tool        string `json:"tool" validate:"required,max=100"`
 		Description string `json:"description" validate:"required,max=2000"`
 		DueOn       string `json:"dueOn" validate:"required,date"`
 	}
@@ -180,6 +185,10 @@ func (c *Case) AddAction(in NewAction, by casefile.Actor, at time.Time) (ActionI
 	if err := c.mustBeOpen("add actions"); err != nil {
 		return ActionItem{}, casefile.Event{}, err
 	}
+	if len(c.Actions) >= MaxActions {
+		return ActionItem{}, casefile.Event{}, apperr.Rule(apperr.Unprocessable, "ASB-8",
+			"Case %s has %d action items, the most one case can hold: close it and open a new one for a new problem", c.Reference, MaxActions)
+	}
 	due := date(in.DueOn)
 	err := check(in, func(f *apperr.Fields) {
 		if in.Tool != "" && !slices.Contains(Tools, in.Tool) {
@@ -231,7 +240,7 @@ func (c *Case) LogContact(in ContactLog, by casefile.Actor, at time.Time) (casef
 	if err != nil {
 		return casefile.Event{}, err
 	}
-	c.Contacts = append(c.Contacts, ContactEntry{At: at.UTC(), By: by, Method: in.Method, With: in.With, Summary: in.Summary})
+	c.ContactsLogged++
 	c.inProgress()
 	return casefile.NewEvent(at, by, "contact-logged", "", map[string]any{"method": in.Method, "with": in.With, "summary": in.Summary}), nil
 }

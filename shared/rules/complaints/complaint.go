@@ -255,3 +255,24 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// Facts is the complaint without its text (description, outcomes sought, stage definitions and reasons,
+// related points, letters, notes): what the staff list and the annual report read (CH-10), kept beside the
+// record as the list's projection so that neither reads a whole record.
+func (c Complaint) Facts() Complaint {
+	f := c
+	f.Description, f.OutcomesSought, f.LateEscalationNote, f.ServiceRequest = "", "", "", ""
+	f.RelatedPoints, f.Letters = nil, nil
+	f.Flags = append([]string{}, c.Flags...)
+	f.Stages = make([]Stage, len(c.Stages))
+	for i, s := range c.Stages {
+		s.Definition, s.OutcomesSought, s.Reasons, s.Remedies, s.OutstandingActions = "", "", "", nil, nil
+		f.Stages[i] = s
+	}
+	if c.Refusal != nil {
+		r := *c.Refusal
+		r.Explanation = ""
+		f.Refusal = &r
+	}
+	return f
+}

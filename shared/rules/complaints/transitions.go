@@ -366,8 +366,12 @@ func (c *Complaint) ReclassifyAsServiceRequest(in ServiceRequestNote, by casefil
 	return event(at, by, "reclassified-service-request", "CH-1", map[string]any{"note": in.Note}), nil
 }
 
+// MaxRelatedPoints bounds the points added to one stage 1 complaint, so its record cannot grow without limit.
+const MaxRelatedPoints = 20
+
 // AddRelatedPoints joins related new points to the stage 1 complaint before its response, which must answer
-// them (CH-7, source §6.8); afterwards they must be a new complaint (422).
+// them (CH-7, source §6.8); afterwards, or beyond MaxRelatedPoints, they must be a new complaint (422).
+
 func (c *Complaint) AddRelatedPoints(in RelatedPoints, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.inProcedure("take new points"); err != nil {
 		return casefile.Event{}, err
@@ -377,6 +381,10 @@ func (c *Complaint) AddRelatedPoints(in RelatedPoints, by casefile.Actor, at tim
 	}
 	if err := in.Validate(); err != nil {
 		return casefile.Event{}, err
+	}
+	if len(c.RelatedPoints) >= MaxRelatedPoints {
+		return casefile.Event{}, apperr.Rule(apperr.Unprocessable, "CH-7",
+			"Complaint %s has %d related points, the most one complaint holds: raise further points as a new complaint", c.Reference, MaxRelatedPoints)
 	}
 	c.own()
 	c.RelatedPoints = append(c.RelatedPoints, RelatedPoint{Text: in.Points, At: at.UTC(), By: by})

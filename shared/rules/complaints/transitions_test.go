@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -241,5 +242,19 @@ func TestCH4_AcknowledgementInput(t *testing.T) {
 	wantFields(t, err, "definition", "outcomesSought", "handler")
 	if c.Status != StatusReceived {
 		t.Error("an invalid acknowledgement changed the status")
+	}
+}
+
+// CH-7: a stage 1 complaint holds at most MaxRelatedPoints joined points, so the record stays bounded; the next
+// must be a new complaint (422) and leaves the record as it was.
+func TestCH7_RelatedPointsAreBounded(t *testing.T) {
+	c := received(t)
+	for i := range MaxRelatedPoints {
+		check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: fmt.Sprintf("Point %d", i+1)}, staff("officer-a"), at("2026-12-23T15:00:00Z")))
+	}
+	_, err := c.AddRelatedPoints(RelatedPoints{Points: "One more"}, staff("officer-a"), at("2026-12-23T15:00:00Z"))
+	wantRuleError(t, err, apperr.Unprocessable, "CH-7")
+	if len(c.RelatedPoints) != MaxRelatedPoints {
+		t.Errorf("%d points kept", len(c.RelatedPoints))
 	}
 }

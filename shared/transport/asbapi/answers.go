@@ -68,28 +68,29 @@ type Summary struct {
 	Overdue       bool          `json:"overdue"`
 }
 
-func summaryOf(c asb.Case, today workdays.Date) Summary {
+func summaryOf(c asb.Summary, today workdays.Date) Summary {
 	return Summary{Reference: c.Reference, Type: c.Type, Category: c.Category, Channel: c.Channel, Status: c.Status,
 		RiskLevel: c.RiskLevel, ReceivedAt: c.ReceivedAt, AcknowledgeBy: c.AcknowledgeBy, AppointmentBy: c.AppointmentBy,
-		Officer: c.Officer, CallID: c.CallID, Overdue: asb.IsOverdue(c, today)}
+		Officer: c.Officer, CallID: c.CallID, Overdue: c.Overdue(today)}
 }
 
 // CaseDetail is the whole case for staff: the case, the reporter's contact (null when anonymous), the open
 // deadlines and the timeline; after adding an action, the item added.
 type CaseDetail struct {
-	Reference     string              `json:"reference"`
-	Version       int                 `json:"version"`
-	Case          asb.Case            `json:"case"`
-	Reporter      *asb.Reporter       `json:"reporter"`
-	OpenDeadlines []casefile.Deadline `json:"openDeadlines"`
-	Timeline      []casefile.Event    `json:"timeline"`
-	Overdue       bool                `json:"overdue"`
-	Action        *asb.ActionItem     `json:"action,omitempty"`
+	Reference         string              `json:"reference"`
+	Version           int                 `json:"version"`
+	Case              asb.Case            `json:"case"`
+	Reporter          *asb.Reporter       `json:"reporter"`
+	OpenDeadlines     []casefile.Deadline `json:"openDeadlines"`
+	Timeline          []casefile.Event    `json:"timeline"`                    // newest first: a read's newest page, or the entries a change recorded
+	TimelineNextToken string              `json:"timelineNextToken,omitempty"` // GET .../timeline?nextToken= gives the next page
+	Overdue           bool                `json:"overdue"`
+	Action            *asb.ActionItem     `json:"action,omitempty"`
 }
 
 func detailOf(r asbcases.Record) CaseDetail {
 	return CaseDetail{Reference: r.Case.Reference, Version: r.Version, Case: r.Case, Reporter: r.Contact,
-		OpenDeadlines: orEmpty(asb.OpenDeadlines(r.Case)), Timeline: orEmpty(r.Timeline), Overdue: r.Overdue, Action: r.Action}
+		OpenDeadlines: orEmpty(asb.OpenDeadlines(r.Case)), Timeline: orEmpty(r.Timeline), TimelineNextToken: r.TimelineNext, Overdue: r.Overdue, Action: r.Action}
 }
 
 // Intake is the webhook's answer (202): the call is queued, or its webhook-id was seen already.

@@ -14,6 +14,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 	"github.com/councilhousing/backend/shared/transport/idem"
@@ -33,6 +34,7 @@ func (a API) Routes() httpapi.Routes {
 		"GET /asb/reports/{reference}":                a.status,
 		"GET /asb/cases":                              a.list,
 		"GET /asb/cases/{reference}":                  httpapi.StaffAction(s.Get, detailOf),
+		"GET /asb/cases/{reference}/timeline":         httpapi.StaffHistory(s.History),
 		"GET /reports/asb":                            a.monthlyReport,
 		"POST /asb/cases/{reference}/acknowledgement": httpapi.StaffAction(s.Acknowledge, detailOf),
 		"POST /asb/cases/{reference}/actions/{actionId}/completion": func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
@@ -60,6 +62,7 @@ func Contracts() []httpapi.Contract {
 		{Route: "GET /asb/reports/{reference}", Response: PublicStatus{}, Status: http.StatusOK},
 		{Route: "GET /asb/cases", Response: httpapi.PageBody[Summary]{}, Status: http.StatusOK},
 		detail("GET /asb/cases/{reference}", nil),
+		{Route: "GET /asb/cases/{reference}/timeline", Response: httpapi.PageBody[casefile.Event]{}, Status: http.StatusOK},
 		detail("POST /asb/cases/{reference}/acknowledgement", nil),
 		detail("POST /asb/cases/{reference}/assignment", asb.Assignment{}),
 		detail("POST /asb/cases/{reference}/appointment", asb.Appointment{}),
@@ -107,6 +110,18 @@ func (a API) list(ctx context.Context, req httpapi.Request) (events.APIGatewayV2
 		q.Filter.Overdue = true
 	default:
 		f.Add("overdue", "must be true or false")
+	}
+	for _, d := range []struct {
+		name string
+		to   *workdays.Date
+	}{{"receivedFrom", &q.Filter.ReceivedFrom}, {"receivedTo", &q.Filter.ReceivedTo}} {
+		if v := req.Query(d.name); v != "" {
+			date, err := workdays.ParseDate(v)
+			if err != nil || date.Year < 2000 || date.Year > 2100 {
+				f.Add(d.name, "must be a date in the form YYYY-MM-DD between 2000 and 2100")
+			}
+			*d.to = date
+		}
 	}
 	q.Limit = req.Limit(&f)
 	q.Filter.Check(&f)

@@ -284,8 +284,10 @@ func TestLogContact(t *testing.T) {
 	ref, _ := f.report(t, noise())
 	wantProblem(t, f.act(t, ref, "contacts", map[string]any{"method": "pigeon"}, officer), 400, "", "method", "summary")
 	r := f.act(t, ref, "contacts", map[string]any{"method": "phone", "with": "reporter", "summary": "Agreed a visit"}, officer)
-	contacts := r.Body["case"].(map[string]any)["contacts"].([]any)
-	if r.Status != 200 || contacts[0].(map[string]any)["by"].(map[string]any)["id"] != "officer-sub-1" {
+	// the contact is a timeline entry of its own: the answer carries it, the case only counts it
+	entry, _ := r.Body["timeline"].([]any)
+	if r.Status != 200 || len(entry) != 1 || entry[0].(map[string]any)["actorId"] != "officer-sub-1" ||
+		entry[0].(map[string]any)["details"].(map[string]any)["summary"] != "Agreed a visit" || r.Body["case"].(map[string]any)["contactsLogged"] != float64(1) {
 		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
 }

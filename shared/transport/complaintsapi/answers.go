@@ -97,22 +97,23 @@ func summaryOf(c complaints.Complaint) Summary {
 // Record is the CH-9 record for staff: the complaint, its contact details and adjustments, every letter, every
 // timeline entry (who, when, what) and the open deadlines; after a change, the letter it produced.
 type Record struct {
-	Reference     string               `json:"reference"`
-	Status        string               `json:"status"`
-	Stage         int                  `json:"stage"`
-	Version       int                  `json:"version"`
-	RespondBy     workdays.Date        `json:"respondBy,omitzero"`
-	Complaint     complaints.Complaint `json:"complaint"`
-	Contact       *complaints.Contact  `json:"contact"`
-	Timeline      []casefile.Event     `json:"timeline"`
-	OpenDeadlines []casefile.Deadline  `json:"openDeadlines"`
-	Letter        *complaints.Letter   `json:"letter,omitempty"`
+	Reference         string               `json:"reference"`
+	Status            string               `json:"status"`
+	Stage             int                  `json:"stage"`
+	Version           int                  `json:"version"`
+	RespondBy         workdays.Date        `json:"respondBy,omitzero"`
+	Complaint         complaints.Complaint `json:"complaint"`
+	Contact           *complaints.Contact  `json:"contact"`
+	Timeline          []casefile.Event     `json:"timeline"`                    // newest first: a read's newest page, or the entries a change recorded
+	TimelineNextToken string               `json:"timelineNextToken,omitempty"` // GET .../timeline?nextToken= gives the next page
+	OpenDeadlines     []casefile.Deadline  `json:"openDeadlines"`
+	Letter            *complaints.Letter   `json:"letter,omitempty"`
 }
 
 func recordOf(r complaintcases.Record) Record {
 	c := r.Case
 	return Record{Reference: c.Reference, Status: c.Status, Stage: c.Stage, Version: r.Version, RespondBy: c.Current().RespondBy,
-		Complaint: c, Contact: r.Contact, Timeline: orEmpty(r.Timeline), OpenDeadlines: orEmpty(complaints.OpenDeadlines(c)), Letter: r.Letter}
+		Complaint: c, Contact: r.Contact, Timeline: orEmpty(r.Timeline), TimelineNextToken: r.TimelineNext, OpenDeadlines: orEmpty(complaints.OpenDeadlines(c)), Letter: r.Letter}
 }
 
 func orEmpty[T any](s []T) []T {

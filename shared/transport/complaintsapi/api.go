@@ -13,6 +13,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 	"github.com/councilhousing/backend/shared/transport/idem"
@@ -32,6 +33,7 @@ func (a API) Routes() httpapi.Routes {
 		"POST /complaints/{reference}/escalation":      a.escalate,
 		"GET /complaints":                              a.list,
 		"GET /complaints/{reference}/record":           a.record,
+		"GET /complaints/{reference}/timeline":         httpapi.StaffHistory(a.Service.History),
 		"POST /complaints/{reference}/acknowledgement": httpapi.StaffAction(a.Service.Acknowledge, recordOf),
 		"POST /complaints/{reference}/extension":       httpapi.StaffAction(a.Service.Extend, recordOf),
 		"POST /complaints/{reference}/response":        httpapi.StaffAction(a.Service.Respond, recordOf),
@@ -50,6 +52,7 @@ func Contracts() []httpapi.Contract {
 		{Route: "POST /complaints/{reference}/escalation", Response: Escalation{}, Status: http.StatusOK},
 		{Route: "GET /complaints", Response: httpapi.PageBody[Summary]{}, Status: http.StatusOK},
 		{Route: "GET /complaints/{reference}/record", Response: Record{}, Status: http.StatusOK},
+		{Route: "GET /complaints/{reference}/timeline", Response: httpapi.PageBody[casefile.Event]{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/acknowledgement", Request: complaints.Acknowledgement{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/extension", Request: complaints.ExtensionRequest{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/response", Request: complaints.Response{}, Response: Record{}, Status: http.StatusOK},

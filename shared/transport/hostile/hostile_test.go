@@ -364,12 +364,11 @@ func (r *run) judge(t *testing.T, tg *target, p probe, s sent) {
 	}
 }
 
-// answerLimit: every answer fits in 64 KB, whatever was sent, except a staff answer that carries a record's
-// whole timeline: that grows with the record's history (each change of an application repeats its decision's
-// reasons), not with the request, so it is bounded more loosely.
+// answerLimit: every answer fits in 64 KB, whatever was sent, except a staff answer that carries a page of a
+// record's timeline (at most casework.HistoryPageSize entries, each of bounded size), bounded at 256 KB.
 func answerLimit(tg *target, status int) int {
 	if status < 300 && hasField(reflectType(tg.contract.Response), "timeline") {
-		return 1 << 20
+		return 256 << 10
 	}
 	return maxAnswerBytes
 }

@@ -78,7 +78,7 @@ func (r *run) settled(t *testing.T) (bool, string) {
 	for _, it := range r.scan(t, catalog.CasesTable) {
 		pk, sk := s(it, "pk"), s(it, "sk")
 		switch {
-		case pk == dynamo.PKOutbox:
+		case dynamo.IsOutboxKey(pk):
 			return false, "the outbox holds " + sk
 		case strings.HasPrefix(sk, dynamo.SKLease):
 			return false, "a notification is being sent: " + pk + " " + sk
@@ -138,6 +138,8 @@ func (r *run) checkStorage(t *testing.T) {
 		callID                  string
 		versions                map[int]bool
 		notes, deadlines, other int
+		lists                   int
+		hasListAll              bool
 	}
 	records := map[string]*record{} // by reference
 	byPK := map[string]*record{}
@@ -187,6 +189,14 @@ func (r *run) checkStorage(t *testing.T) {
 			}
 		case strings.HasPrefix(sk, dynamo.SKDeadline):
 			rec.deadlines++
+		case strings.HasPrefix(sk, dynamo.SKList):
+			rec.lists++
+			if !strings.HasSuffix(s(it, dynamo.AttrListPK), "#"+dynamo.ShardOf(ref)) || it["summary"] == nil {
+				t.Errorf("%s has a list entry %q off its shard or without its summary", pk, sk)
+			}
+			if sk == dynamo.SKList+"all" {
+				rec.hasListAll = true
+			}
 		default:
 			rec.other++
 			t.Errorf("%s holds an item of no known shape: %q", pk, sk)
@@ -208,8 +218,10 @@ func (r *run) checkStorage(t *testing.T) {
 	for ref, rec := range records {
 		switch {
 		case !rec.hasCase:
-			t.Errorf("%s has items but no case item (half-written or orphaned): %d events, %d deadlines", rec.pk, len(rec.versions)+rec.notes, rec.deadlines)
+			t.Errorf("%s has items but no case item (half-written or orphaned): %d events, %d deadlines, %d list entries", rec.pk, len(rec.versions)+rec.notes, rec.deadlines, rec.lists)
 			continue
+		case !rec.hasListAll:
+			t.Errorf("%s is in no list: it has no unfiltered list entry", rec.pk)
 		case created[ref]:
 		case rec.callID != "" && r.calls[rec.callID]:
 			calls[rec.callID] = true

@@ -156,3 +156,19 @@ func StaffAction[In any, Out any, Body any](run func(context.Context, casework.A
 		return OK(answer(out))
 	}
 }
+
+// StaffHistory is the handler of a page of a case's timeline, newest first: the {reference} path parameter
+// names the case and ?nextToken= continues from the previous page.
+func StaffHistory(run func(context.Context, casework.Action[string]) (casework.History, error)) HandlerFunc {
+	return func(ctx context.Context, req Request) (events.APIGatewayV2HTTPResponse, error) {
+		by, err := req.Staff()
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		h, err := run(ctx, casework.Action[string]{Ref: req.Path("reference"), By: by, At: req.Now(), Input: req.Query("nextToken")})
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return Page(h.Events, h.Next)
+	}
+}
