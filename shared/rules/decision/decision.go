@@ -4,8 +4,8 @@ package decision
 
 // Reason is one rule that contributed to a decision, by RULES.md id, with a plain-language explanation.
 type Reason struct {
-	Rule string `json:"rule"`
-	Text string `json:"text"`
+	Rule string `json:"rule" dynamodbav:"rule"`
+	Text string `json:"text" dynamodbav:"text"`
 }
 
 // Reasons collects reasons in order.

@@ -1,14 +1,11 @@
 package register
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"reflect"
-	"strings"
-
 	"github.com/councilhousing/backend/shared/rules/contact"
 )
+
+// The public application: what the applicant declares. Nothing here is a decision of the council; every claim
+// counts in the decided band only once an officer has checked or decided it (see council.go).
 
 // Applicant is the person applying: the contact details every case kind shares (contact.Details, with the same
 // JSON names) and a date of birth; kept apart from the assessment and never logged (Details withholds itself from
@@ -26,42 +23,18 @@ type Member struct {
 	Relationship string `json:"relationship,omitempty" dynamodbav:"relationship,omitempty" validate:"omitempty,max=50"`
 }
 
-// MedicalAward is the independent adviser's recommendation (HR-M); AssessedOn is required for moderate and severe
-// awards because the award must be reviewed before an offer once it is over 12 months old.
-type MedicalAward struct {
-	Severity   string `json:"severity" dynamodbav:"severity" validate:"required,oneof=none moderate severe"`
-	AssessedOn string `json:"assessedOn,omitempty" dynamodbav:"assessedOn,omitempty" validate:"omitempty,date"`
-}
+// Medical need grounds (HR-M): the independent adviser assesses both.
+const (
+	GroundsMedical = "medical"
+	GroundsWelfare = "welfare"
+)
 
-// UnmarshalJSON accepts {"severity": "severe", "assessedOn": "2026-10-01"} and, as forms often send it, the
-// bare severity "severe" (or {"level": ...}). Like every request body, the object may hold no other field (a
-// custom decoder does not inherit the request decoder's DisallowUnknownFields), and a value of the wrong type is
-// named by its own field (the decoder adds the path to it, e.g. "medicalAward.severity").
-func (m *MedicalAward) UnmarshalJSON(b []byte) error {
-	var severity string
-	if json.Unmarshal(b, &severity) == nil {
-		*m = MedicalAward{Severity: severity}
-		return nil
-	}
-	var raw struct {
-		Severity   string `json:"severity"`
-		Level      string `json:"level"`
-		AssessedOn string `json:"assessedOn"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) || strings.HasPrefix(err.Error(), "json: unknown field ") {
-			return err
-		}
-		return &json.UnmarshalTypeError{Value: "medicalAward", Type: reflect.TypeOf(MedicalAward{})}
-	}
-	*m = MedicalAward{Severity: raw.Severity, AssessedOn: raw.AssessedOn}
-	if m.Severity == "" {
-		m.Severity = raw.Level
-	}
-	return nil
+// MedicalNeed is a medical or welfare need the applicant asks to have assessed (HR-M): the council refers it to
+// the independent medical adviser, whose award (Record.RecordMedicalAward) is what counts.
+type MedicalNeed struct {
+	Grounds     string `json:"grounds" dynamodbav:"grounds" validate:"required,oneof=medical welfare"`
+	Person      string `json:"person,omitempty" dynamodbav:"person,omitempty" validate:"omitempty,max=200"` // who in the household; empty: the applicant
+	Description string `json:"description" dynamodbav:"description" validate:"required,max=2000"`
 }
 
 // RepaymentPlan for housing debt.
@@ -72,7 +45,8 @@ type RepaymentPlan struct {
 
 // HousingDebt is money owed to a current or former landlord by the applicant, a joint applicant or a household
 // member (HR-R, HR-U). TenancyEndedOn is the end of the previous council tenancy the debt relates to, when it
-// relates to one (HR-R1); leave it out for current or non-council debt.
+// relates to one (HR-R1); leave it out for current or non-council debt. The applicant declares it; an officer
+// records the debt the council has confirmed (Record.UpdateDebt), which replaces the declared one.
 type HousingDebt struct {
 	Amount         Money         `json:"amount" dynamodbav:"amountPence"`
 	WeeklyRent     Money         `json:"weeklyRent" dynamodbav:"weeklyRentPence"`
@@ -97,40 +71,32 @@ type Working struct {
 	Contract           string  `json:"contract" dynamodbav:"contract" validate:"required,oneof=permanent temporary self-employed"`
 }
 
-// Verification is what allocations officers have checked (HR-S: Jobcentre Plus for seeking work, the
-// manager's letter for HR-CC, payslips or accounts for HR-W): nil means not checked yet (the claim counts,
-// subject to verification), true confirmed, false not confirmed (the star is withdrawn).
-type Verification struct {
-	SeekingWork           *bool `json:"seekingWork,omitempty" dynamodbav:"seekingWork,omitempty"`
-	CommunityContribution *bool `json:"communityContribution,omitempty" dynamodbav:"communityContribution,omitempty"`
-	Working               *bool `json:"working,omitempty" dynamodbav:"working,omitempty"`
-}
-
-// Application is everything the assessment reads. The JSON names are the public contract.
+// Application is what the applicant declares: eligibility answers, the circumstances they claim, the household,
+// housing debt, medical or welfare needs they ask to have assessed, and the star claims (seeking work,
+// volunteering, work). The JSON names are the public contract; the public body is decoded straight into this
+// type with unknown fields refused, so it holds no decision, award, verification, finding or exception.
+// Applicant and Household are stored apart (Contact); Record.SetContact puts them back.
 type Application struct {
 	Applicant                 Applicant              `json:"applicant" dynamodbav:"-"`
 	Household                 []Member               `json:"household" dynamodbav:"-" validate:"max=20,dive"`
 	Age                       int                    `json:"age" dynamodbav:"age" validate:"gte=0,lte=130"`
 	EligibleImmigrationStatus bool                   `json:"eligibleImmigrationStatus" dynamodbav:"eligibleImmigrationStatus"`
 	Circumstances             []string               `json:"circumstances" dynamodbav:"circumstances" validate:"max=30"`
-	MedicalAward              *MedicalAward          `json:"medicalAward,omitempty" dynamodbav:"medicalAward,omitempty"`
+	MedicalNeeds              []MedicalNeed          `json:"medicalNeeds,omitempty" dynamodbav:"medicalNeeds,omitempty" validate:"max=5,dive"`
 	HousingDebt               *HousingDebt           `json:"housingDebt,omitempty" dynamodbav:"housingDebt,omitempty"`
-	RefusedOffers             []string               `json:"refusedOffers" dynamodbav:"refusedOffers" validate:"max=50,dive,date"`
-	ReducedPriority           []string               `json:"reducedPriority" dynamodbav:"reducedPriority" validate:"max=30"`
-	UnacceptableBehaviour     []string               `json:"unacceptableBehaviour" dynamodbav:"unacceptableBehaviour" validate:"max=30"`
-	DebtException             []string               `json:"debtException" dynamodbav:"debtException" validate:"max=30"`
 	SeekingWork               bool                   `json:"seekingWork" dynamodbav:"seekingWork"`
 	CommunityContribution     *CommunityContribution `json:"communityContribution,omitempty" dynamodbav:"communityContribution,omitempty"`
 	Working                   *Working               `json:"working,omitempty" dynamodbav:"working,omitempty"`
-	Verified                  Verification           `json:"verified" dynamodbav:"verified"`
 }
 
-// EligibilityCheck is the short pre-screen before the full form (HR-E1..HR-E3). MedicalAward is optional: a
-// medical or welfare award is a housing need on its own (HR-M), so the pre-screen must not turn it away.
+// EligibilityCheck is the short pre-screen before the full form (HR-E1..HR-E3). Nothing is stored or decided
+// from it: it says whether the applicant may open the form. MedicalOrWelfareNeed is the applicant saying they
+// need to move on medical or welfare grounds, a reasonable preference (source 001), so the pre-screen must not
+// turn them away; the award itself is the independent adviser's (HR-M).
 type EligibilityCheck struct {
-	Age                       *int          `json:"age" validate:"required,gte=0,lte=130"`
-	EligibleImmigrationStatus *bool         `json:"eligibleImmigrationStatus" validate:"required"`
-	Circumstances             []string      `json:"circumstances" validate:"max=30"`
-	UnacceptableBehaviour     []string      `json:"unacceptableBehaviour" validate:"max=30"`
-	MedicalAward              *MedicalAward `json:"medicalAward,omitempty"`
+	Age                       *int     `json:"age" validate:"required,gte=0,lte=130"`
+	EligibleImmigrationStatus *bool    `json:"eligibleImmigrationStatus" validate:"required"`
+	Circumstances             []string `json:"circumstances" validate:"max=30"`
+	UnacceptableBehaviour     []string `json:"unacceptableBehaviour" validate:"max=30"`
+	MedicalOrWelfareNeed      bool     `json:"medicalOrWelfareNeed,omitempty"`
 }

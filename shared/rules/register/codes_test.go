@@ -21,10 +21,35 @@ func TestCodeTablesMatchThePolicy(t *testing.T) {
 			t.Errorf("%s: band %q rule %q", c.Code, c.Band, c.Rule)
 		}
 	}
+	// source 001 names these as the council's (or a partner agency's) decisions; the others are proved by evidence
+	council := map[string]bool{"homeless-priority-need": true, "unsuitable-succession": true, "decant": true, "emergency-transfer": true,
+		"urgent-welfare": true, "enforcement-vacate": true, "notice-under-8-weeks": true, "hhsrs-category-1": true, "agency-move-on": true,
+		"mappa": true, "child-at-risk": true, "foster-adopt": true, "cannot-find-own": true, "rent-agriculture-act": true, "hhsrs-category-2": true}
+	for _, c := range Circumstances {
+		switch {
+		case council[c.Code] && (c.Proof != CouncilDecided || c.DecidedBy == "" || c.Evidence != ""):
+			t.Errorf("%s: council-decided, by whom: %q %q %q", c.Code, c.Proof, c.DecidedBy, c.Evidence)
+		case !council[c.Code] && (c.Proof != SelfDeclared || c.Evidence == "" || c.DecidedBy != ""):
+			t.Errorf("%s: self-declared with evidence, which: %q %q %q", c.Code, c.Proof, c.DecidedBy, c.Evidence)
+		}
+	}
+	for _, code := range []string{"hhsrs-category-1", "hhsrs-category-2"} {
+		if c, _ := lookup(Circumstances, code); c.DecidedBy != "the council's Private Sector Housing Team" {
+			t.Errorf("%s is confirmed by the Private Sector Housing Team (source 001): %q", code, c.DecidedBy)
+		}
+	}
+	for _, c := range ReducedPriorityCodes {
+		if c.Proof != CouncilDecided || c.DecidedBy == "" {
+			t.Errorf("%s: reduced priority is the council's finding", c.Code)
+		}
+	}
+	if got := len(CouncilDecisionCodes()); got != len(council)+len(ReducedPriorityCodes) {
+		t.Errorf("%d council decision codes", got)
+	}
 	sameCodes(t, "reducedPriority", ReducedPriorityCodes, "asb-or-damage", "tenancy-breach", "savings-above-threshold", "void-standard-fail", "intentionally-homeless")
 	sameCodes(t, "unacceptableBehaviour", UnacceptableBehaviourCodes, "violence-to-staff", "nuisance", "illegal-use-conviction",
 		"domestic-abuse-perpetrator", "deception", "fraud", "property-deterioration", "serious-offence", "plan-not-kept")
-	sameCodes(t, "debtException", DebtExceptionCodes, "domestic-violence-victim", "hate-crime-victim", "urgent-medical")
+	sameCodes(t, "debtException", DebtExceptionCodes, "domestic-violence-victim", "hate-crime-victim", "urgent-medical", "exceptional-circumstances")
 }
 
 func sameCodes(t *testing.T, name string, table []Code, want ...string) {

@@ -20,7 +20,9 @@ const (
 	adviceIneligible = "You cannot join the housing register. Call 0300 330 7003 for housing advice, including help if you are homeless or at risk of homelessness."
 )
 
-// PreScreen decides whether the applicant may open the full form (HR-E1, HR-E2, HR-E3), with reasons.
+// PreScreen decides whether the applicant may open the full form (HR-E1, HR-E2, HR-E3), with reasons. The
+// answers are claims, explained as such: the full application is assessed provisionally until the council has
+// checked or decided them.
 func PreScreen(e EligibilityCheck) Eligibility {
 	var r decision.Reasons
 	age := 0 // a missing age fails HR-E1 (Validate reports it)
@@ -30,12 +32,11 @@ func PreScreen(e EligibilityCheck) Eligibility {
 	if !basicEligibility(age, e.EligibleImmigrationStatus != nil && *e.EligibleImmigrationStatus, e.UnacceptableBehaviour, &r) {
 		return Eligibility{Reasons: r, Advice: adviceIneligible}
 	}
-	severity := ""
-	if e.MedicalAward != nil {
-		severity = e.MedicalAward.Severity
-	}
-	need := needFrom(e.Circumstances, severity, nil, &r)
-	if need.band == "" && !need.homeless {
+	// the pre-screen's answers are claims: what they would give once checked or decided
+	f := factsOf(Application{Circumstances: e.Circumstances}, Council{}, provisionalMode)
+	f.medicalPending = e.MedicalOrWelfareNeed
+	need := needFrom(f, &r)
+	if need.band == "" && !need.preference {
 		explain(&r, "HR-E2", "You have no housing need and no reasonable preference category, so you cannot join the register, even if you are seeking work or making a community contribution.")
 		return Eligibility{Reasons: r, Advice: adviceNoNeed}
 	}

@@ -23,7 +23,7 @@ func TestHR_E1_AgeAndImmigrationStatus(t *testing.T) {
 	for _, c := range cases {
 		a := base("urgent-welfare")
 		a.Age, a.EligibleImmigrationStatus = c.age, c.immigration
-		d := Assess(a, today, nil)
+		d := decided(a, Council{}, today, nil)
 		if d.Status != c.wantStatus || countRule(d, "HR-E1") != c.wantE1 {
 			t.Errorf("%s: status %s, %d HR-E1 reasons; want %s, %d", c.name, d.Status, countRule(d, "HR-E1"), c.wantStatus, c.wantE1)
 		}
@@ -40,24 +40,30 @@ func TestHR_E1_AgeAndImmigrationStatus(t *testing.T) {
 // HR-E2: no need and no reasonable preference: not on the register, whatever else is claimed.
 func TestHR_E2_NoHousingNeed(t *testing.T) {
 	cases := []struct {
-		name  string
-		apply func(*Application)
-		e2    int
+		name    string
+		apply   func(*Application)
+		council Council
+		e2      int
 	}{
-		{"nothing at all", func(*Application) {}, 1},
-		{"seeking work with no housing need", func(a *Application) { a.SeekingWork = true }, 2},
-		{"community contribution with no need", func(a *Application) { a.CommunityContribution = fullCC() }, 2},
+		{"nothing at all", func(*Application) {}, Council{}, 1},
+		{"seeking work with no housing need", func(a *Application) { a.SeekingWork = true }, Council{}, 2},
+		{"community contribution with no need", func(a *Application) { a.CommunityContribution = fullCC() }, Council{}, 2},
 		{"all three claims", func(a *Application) {
 			a.SeekingWork, a.CommunityContribution = true, fullCC()
 			a.Working = &Working{HoursPerWeek: 37, MonthsInLastTwelve: 12, Contract: "permanent"}
-		}, 4},
-		{"medical award of none", func(a *Application) { a.MedicalAward = &MedicalAward{Severity: "none"} }, 1},
-		{"reduced priority needs a need first", func(a *Application) { a.ReducedPriority = []string{"tenancy-breach"} }, 1},
+		}, Council{}, 4},
+		{"medical award of none", func(*Application) {}, Council{MedicalAward: award("none", "")}, 1},
+		{"a medical need the adviser did not support", func(a *Application) {
+			a.MedicalNeeds = []MedicalNeed{{Grounds: GroundsWelfare, Description: "Stairs"}}
+		}, Council{MedicalAward: award("none", ""), MedicalNeedsAssessed: 1}, 1},
+		{"reduced priority needs a need first", func(*Application) {}, Council{Decisions: councilFindings("tenancy-breach")}, 1},
+		{"every claim rejected", func(a *Application) { a.Circumstances = []string{"sharing-facilities"} },
+			Council{Checks: []ClaimCheckRecord{check("sharing-facilities", false)}}, 1},
 	}
 	for _, c := range cases {
 		a := base()
 		c.apply(&a)
-		d := Assess(a, today, nil)
+		d := decided(a, c.council, today, nil)
 		if d.Status != StatusNotQualifying || d.Band != nil || d.Stars != 0 || d.Offerable || countRule(d, "HR-E2") != c.e2 || d.Reasons.Has("HR-R") {
 			t.Errorf("%s: %+v", c.name, d)
 		}
@@ -69,19 +75,12 @@ func TestHR_E2_NoHousingNeed(t *testing.T) {
 }
 
 func TestHR_E3_ViolenceToStaff(t *testing.T) {
-	a := base("homeless-priority-need")
-	a.MedicalAward = &MedicalAward{Severity: "severe", AssessedOn: "2026-10-01"}
-	a.UnacceptableBehaviour = []string{"nuisance", "violence-to-staff"}
-	d := Assess(a, today, nil)
-	if d.Status != StatusIneligible || d.Band != nil || d.Offerable || !d.Reasons.Has("HR-E3") {
-		t.Fatalf("refused at once, whatever the need: %+v", d)
-	}
-	// a removal on reassessment: a registered applicant becomes ineligible
-	before := Assess(base("mappa"), date("2026-01-05"), nil)
-	later := base("mappa")
-	later.UnacceptableBehaviour = []string{"violence-to-staff"}
-	if d := Assess(later, today, &before); d.Status != StatusIneligible || d.EffectiveDate != nil {
-		t.Errorf("removed from the register: %+v", d)
+	removed := Council{MedicalAward: award("severe", "2026-10-01"), UnacceptableBehaviour: findings("nuisance"),
+		Closure: &Closure{Reason: ClosedRemoved, Rule: "HR-E3", ClosedOn: today}}
+	before := decided(base("homeless-priority-need"), Council{}, date("2026-01-05"), nil)
+	d := decided(base("homeless-priority-need"), removed, today, &before)
+	if d.Status != StatusRemoved || d.Band != nil || d.Offerable || d.EffectiveDate != nil || !d.Reasons.Has("HR-E3") || d.Outstanding != nil {
+		t.Fatalf("removed at once, whatever the need: %+v", d)
 	}
 	immigration := true
 	p := PreScreen(EligibilityCheck{Age: intp(30), EligibleImmigrationStatus: &immigration, Circumstances: []string{"mappa"}, UnacceptableBehaviour: []string{"violence-to-staff"}})
@@ -99,7 +98,8 @@ func TestPreScreen(t *testing.T) {
 		rules    []string
 	}{
 		{"Band B need", EligibilityCheck{Age: intp(17), EligibleImmigrationStatus: &yesStatus, Circumstances: []string{"sharing-facilities"}}, true, []string{"HR-E1", "HR-B"}},
-		{"a medical award is a need", EligibilityCheck{Age: intp(40), EligibleImmigrationStatus: &yesStatus, MedicalAward: &MedicalAward{Severity: "moderate"}}, true, []string{"HR-E1", "HR-M"}},
+		{"a medical or welfare need is a reasonable preference", EligibilityCheck{Age: intp(40), EligibleImmigrationStatus: &yesStatus, MedicalOrWelfareNeed: true}, true, []string{"HR-E1", "HR-M"}},
+		{"claims are explained as claims", EligibilityCheck{Age: intp(40), EligibleImmigrationStatus: &yesStatus, Circumstances: []string{"homeless-priority-need"}}, true, []string{"HR-E1", "HR-EM"}},
 		{"nuisance: may join, no offers", EligibilityCheck{Age: intp(40), EligibleImmigrationStatus: &yesStatus, Circumstances: []string{"decant"}, UnacceptableBehaviour: []string{"nuisance"}}, true, []string{"HR-E1", "HR-EM", "HR-U"}},
 		{"missing answers fail safe", EligibilityCheck{Circumstances: []string{"mappa"}}, false, []string{"HR-E1"}},
 	}
@@ -115,6 +115,8 @@ func TestPreScreen(t *testing.T) {
 			t.Errorf("%s: eligible %v rules %v, want %v %v", c.name, p.Eligible, rules, c.eligible, c.rules)
 		}
 	}
+	p := PreScreen(EligibilityCheck{Age: intp(40), EligibleImmigrationStatus: &yesStatus, Circumstances: []string{"homeless-priority-need", "sharing-facilities"}})
+	mustContain(t, "claims", p.Reasons[1].Text+p.Reasons[2].Text, "You told us you are", "if the council's homelessness service decides so", "once the council has checked the evidence")
 }
 
 func countRule(d Decision, rule string) int {

@@ -3,31 +3,35 @@ package register
 import "testing"
 
 func TestHR_R_ReducedPriority(t *testing.T) {
+	debt := func(d HousingDebt) Council { return Council{HousingDebt: &d} }
+	unsuitable := refusals("2026-01-10", "2026-06-01", "2026-11-01")
+	unsuitable[2].Direct, unsuitable[2].StatutoryReview = true, &StatutoryReview{Requested: true, Outcome: StatutoryUnsuitable, DecidedOn: "2026-11-10"}
+	unreasonable := refusals("2026-01-10", "2026-06-01", "2026-11-01")
+	unreasonable[1].Reasonable = false
 	cases := []struct {
-		name   string
-		change func(*Application)
-		band   string
+		name    string
+		council Council
+		band    string
 	}{
-		{"asb-or-damage", func(a *Application) { a.ReducedPriority = []string{"asb-or-damage"} }, BandReduced},
-		{"tenancy-breach", func(a *Application) { a.ReducedPriority = []string{"tenancy-breach"} }, BandReduced},
-		{"savings-above-threshold", func(a *Application) { a.ReducedPriority = []string{"savings-above-threshold"} }, BandReduced},
-		{"void-standard-fail", func(a *Application) { a.ReducedPriority = []string{"void-standard-fail"} }, BandReduced},
-		{"intentionally-homeless", func(a *Application) { a.ReducedPriority = []string{"intentionally-homeless"} }, BandReduced},
-		{"any debt, even £0.01", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(0.01), WeeklyRent: pounds(100)} }, BandReduced},
-		{"a kept plan does not lift it: cleared debt only", func(a *Application) {
-			a.HousingDebt = &HousingDebt{Amount: pounds(120), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}
-		}, BandReduced},
-		{"debt cleared", func(a *Application) { a.HousingDebt = &HousingDebt{Amount: pounds(0), WeeklyRent: pounds(100)} }, BandA},
-		{"3 refused offers in 12 months", func(a *Application) { a.RefusedOffers = []string{"2026-01-10", "2026-06-01", "2026-11-01"} }, BandReduced},
-		{"3 refused offers spread over 14 months", func(a *Application) { a.RefusedOffers = []string{"2025-09-10", "2026-06-01", "2026-11-01"} }, BandA},
-		{"a year ago today no longer counts", func(a *Application) { a.RefusedOffers = []string{"2025-11-23", "2026-06-01", "2026-11-01"} }, BandA},
-		{"a year ago tomorrow still counts", func(a *Application) { a.RefusedOffers = []string{"2025-11-24", "2026-06-01", "2026-11-23"} }, BandReduced},
-		{"2 refusals", func(a *Application) { a.RefusedOffers = []string{"2026-06-01", "2026-11-01"} }, BandA},
+		{"asb-or-damage", Council{Decisions: councilFindings("asb-or-damage")}, BandReduced},
+		{"tenancy-breach", Council{Decisions: councilFindings("tenancy-breach")}, BandReduced},
+		{"savings-above-threshold", Council{Decisions: councilFindings("savings-above-threshold")}, BandReduced},
+		{"void-standard-fail", Council{Decisions: councilFindings("void-standard-fail")}, BandReduced},
+		{"intentionally-homeless", Council{Decisions: councilFindings("intentionally-homeless")}, BandReduced},
+		{"a finding that does not apply", Council{Decisions: []CouncilDecisionRecord{{Decision: "tenancy-breach", Applies: false, Note: "no breach"}}}, BandA},
+		{"any debt, even £0.01", debt(HousingDebt{Amount: pounds(0.01), WeeklyRent: pounds(100)}), BandReduced},
+		{"a kept plan does not lift it: cleared debt only", debt(HousingDebt{Amount: pounds(120), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true, Kept: true}}), BandReduced},
+		{"debt cleared", debt(HousingDebt{Amount: pounds(0), WeeklyRent: pounds(100)}), BandA},
+		{"3 refused offers in 12 months", Council{Offers: refusals("2026-01-10", "2026-06-01", "2026-11-01")}, BandReduced},
+		{"3 refused offers spread over 14 months", Council{Offers: refusals("2025-09-10", "2026-06-01", "2026-11-01")}, BandA},
+		{"a year ago today no longer counts", Council{Offers: refusals("2025-11-23", "2026-06-01", "2026-11-01")}, BandA},
+		{"a year ago tomorrow still counts", Council{Offers: refusals("2025-11-24", "2026-06-01", "2026-11-23")}, BandReduced},
+		{"2 refusals", Council{Offers: refusals("2026-06-01", "2026-11-01")}, BandA},
+		{"3 refusals, one of an unreasonable offer", Council{Offers: unreasonable}, BandA},
+		{"3 refusals, one of a direct offer a statutory review found unsuitable", Council{Offers: unsuitable}, BandA},
 	}
 	for _, c := range cases {
-		a := base("urgent-welfare")
-		c.change(&a)
-		d := Assess(a, today, nil)
+		d := decided(base("urgent-welfare"), c.council, today, nil)
 		if d.BandName() != c.band || d.NeedBand != BandA || d.Reasons.Has("HR-R") != (c.band == BandReduced) {
 			t.Errorf("%s: band %s need %s reasons %v", c.name, d.BandName(), d.NeedBand, d.Reasons)
 		}
@@ -56,7 +60,7 @@ func TestHR_R1_OldTenancyDebt(t *testing.T) {
 	for _, c := range cases {
 		a := base("urgent-welfare")
 		a.HousingDebt = &HousingDebt{Amount: pounds(900), WeeklyRent: pounds(100), TenancyEndedOn: c.endedOn, RepaymentPlan: c.plan}
-		d := Assess(a, today, nil)
+		d := decided(a, Council{}, today, nil)
 		if d.Reasons.Has("HR-R1") != c.r1 || d.Offerable != c.offerable || d.BandName() != BandReduced {
 			t.Errorf("%s: HR-R1 %v offerable %v band %s", c.name, d.Reasons.Has("HR-R1"), d.Offerable, d.BandName())
 		}
@@ -66,7 +70,7 @@ func TestHR_R1_OldTenancyDebt(t *testing.T) {
 	}
 	a := base("urgent-welfare")
 	a.HousingDebt = &HousingDebt{Amount: pounds(900), WeeklyRent: pounds(100), TenancyEndedOn: "2019-03-01"}
-	if d := Assess(a, today, nil); warningText(d, "HR-R1") == "" {
+	if d := decided(a, Council{}, today, nil); warningText(d, "HR-R1") == "" {
 		t.Error("an officer is asked to agree a repayment plan for old debt")
 	}
 }
@@ -74,9 +78,7 @@ func TestHR_R1_OldTenancyDebt(t *testing.T) {
 func TestHR_U_UnacceptableBehaviour(t *testing.T) {
 	for _, code := range []string{"nuisance", "illegal-use-conviction", "domestic-abuse-perpetrator", "deception", "fraud",
 		"property-deterioration", "serious-offence", "plan-not-kept"} {
-		a := base("urgent-welfare")
-		a.UnacceptableBehaviour = []string{code}
-		d := Assess(a, today, nil)
+		d := decided(base("urgent-welfare"), Council{UnacceptableBehaviour: findings(code)}, today, nil)
 		if d.Offerable || d.Status != StatusRegistered || d.BandName() != BandA || !d.Reasons.Has("HR-U") {
 			t.Errorf("%s: stays in Band A, no offers: %+v", code, d)
 		}
@@ -101,7 +103,7 @@ func TestHR_U_UnacceptableBehaviour(t *testing.T) {
 		a := base("urgent-welfare")
 		debt := c.debt
 		a.HousingDebt = &debt
-		d := Assess(a, today, nil)
+		d := decided(a, Council{}, today, nil)
 		if d.Offerable != c.offerable || d.BandName() != BandReduced || !d.Reasons.Has("HR-U") {
 			t.Errorf("%s: offerable %v band %s; want %v, reduced; %v", c.name, d.Offerable, d.BandName(), c.offerable, d.Reasons)
 		}
@@ -109,15 +111,18 @@ func TestHR_U_UnacceptableBehaviour(t *testing.T) {
 	// one reason names every debt rule that applies, with the amounts
 	a := base("urgent-welfare")
 	a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100), RepaymentPlan: RepaymentPlan{Agreed: true}}
-	mustContain(t, "two debt rules", reasonText(Assess(a, today, nil), "HR-U"), "£300.00", "£200.00", "not being kept")
+	mustContain(t, "two debt rules", reasonText(decided(a, Council{}, today, nil), "HR-U"), "£300.00", "£200.00", "not being kept")
+	// declared debt the council has not confirmed stops offers until it is
+	if d := Assess(a, confirmAll(base("urgent-welfare"), Council{}), today, nil); d.Offerable || !containsText(reasonText(d, "HR-U"), "until the council has confirmed the housing debt of £300.00") || d.BandName() != BandReduced {
+		t.Errorf("unconfirmed debt: %+v", d)
+	}
 }
 
 func TestHR_U1_DebtException(t *testing.T) {
-	for _, code := range []string{"domestic-violence-victim", "hate-crime-victim", "urgent-medical"} {
+	for _, code := range []string{"domestic-violence-victim", "hate-crime-victim", "urgent-medical", "exceptional-circumstances"} {
 		a := base("urgent-welfare")
 		a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)} // 3 weeks' arrears
-		a.DebtException = []string{code}
-		d := Assess(a, today, nil)
+		d := decided(a, Council{DebtExceptions: findings(code)}, today, nil)
 		if !d.Offerable || !d.Reasons.Has("HR-U1") || d.BandName() != BandReduced {
 			t.Errorf("%s: offerable despite debt, still reduced priority: %+v", code, d)
 		}
@@ -135,14 +140,20 @@ func TestHR_U1_DebtException(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := base("urgent-welfare")
-		a.UnacceptableBehaviour, a.HousingDebt, a.DebtException = c.behaviour, c.debt, []string{"hate-crime-victim"}
-		if d := Assess(a, today, nil); d.Offerable != c.offerable {
+		a.HousingDebt = c.debt
+		if d := decided(a, Council{UnacceptableBehaviour: findings(c.behaviour...), DebtExceptions: findings("hate-crime-victim")}, today, nil); d.Offerable != c.offerable {
 			t.Errorf("%s: offerable %v, want %v (%v)", c.name, d.Offerable, c.offerable, d.Reasons)
 		}
 	}
+	lifted := Council{DebtExceptions: []FindingRecord{{Code: "hate-crime-victim", Applies: false, Evidence: "not so"}}}
+	a := base("urgent-welfare")
+	a.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}
+	if d := decided(a, lifted, today, nil); d.Offerable {
+		t.Errorf("an exception found not to apply lifts nothing: %v", d.Reasons)
+	}
 	noException := base("urgent-welfare")
 	noException.HousingDebt = &HousingDebt{Amount: pounds(300), WeeklyRent: pounds(100)}
-	if d := Assess(noException, today, nil); d.Offerable || d.Reasons.Has("HR-U1") {
+	if d := decided(noException, Council{}, today, nil); d.Offerable || d.Reasons.Has("HR-U1") {
 		t.Errorf("without an exception the debt stops offers: %+v", d)
 	}
 }

@@ -3,67 +3,71 @@ package register
 import (
 	"fmt"
 	"strings"
+
+	"github.com/councilhousing/backend/shared/rules/decision"
 )
 
 // stars gives priority within a band (HR-S): one star each for seeking work, a community contribution (only in
 // Band A or B, HR-CC), a working household (HR-W) and a medical award (one at most, however many household
-// members qualify: source 001). Source 001 gives the seeking-work star and asks Jobcentre Plus to verify it
-// afterwards, so a claim counts until an officer records it as not verified; unverified stars are warnings.
-func stars(a Application, band string, d *Decision) int {
+// members qualify: source 001). In the decided run a claimed star counts only once an officer has verified it
+// (Jobcentre Plus for seeking work, the manager's letter for HR-CC, the evidence of work for HR-W); in the
+// provisional run it counts unless rejected.
+func stars(f facts, band string, r *decision.Reasons) int {
 	n := 0
-	if a.SeekingWork && claimStar(d, "HR-S", "Actively seeking work", "Seeking work", a.Verified.SeekingWork, "verification with Jobcentre Plus") {
+	if f.seekingWorkClaimed && claimStar(f.mode, r, "HR-S", "Actively seeking work", "Seeking work", f.seekingWork, "it with Jobcentre Plus") {
 		n++
 	}
-	if cc := a.CommunityContribution; cc != nil && communityContributionStar(*cc, a.Age, band, a.Verified.CommunityContribution, d) {
+	if cc := f.communityContribution; cc != nil && communityContributionStar(*cc, f, band, r) {
 		n++
 	}
-	if w := a.Working; w != nil && workingStar(*w, a.Verified.Working, d) {
+	if w := f.working; w != nil && workingStar(*w, f, r) {
 		n++
 	}
-	if medicalBand(severityOf(a.MedicalAward)) != "" {
+	if medicalBand(severityOf(f.medical)) != "" {
 		n++
-		explain(&d.Reasons, "HR-S", "Medical priority: 1 star (never more than one for medical, however many in the household qualify).")
+		explain(r, "HR-S", "Medical priority: 1 star (never more than one for medical, however many in the household qualify).")
 	}
 	return n
 }
 
 // communityContributionStar applies HR-CC: every shortfall is named; the star is for Band A or B only.
-func communityContributionStar(cc CommunityContribution, age int, band string, verified *bool, d *Decision) bool {
-	if miss := ccShortfalls(cc, age); len(miss) > 0 {
-		explain(&d.Reasons, "HR-CC", "Community contribution not awarded: "+strings.Join(miss, "; ")+".")
+func communityContributionStar(cc CommunityContribution, f facts, band string, r *decision.Reasons) bool {
+	if miss := ccShortfalls(cc, f.age); len(miss) > 0 {
+		explain(r, "HR-CC", "Community contribution not awarded: "+strings.Join(miss, "; ")+".")
 		return false
 	}
 	if band != BandA && band != BandB {
-		explain(&d.Reasons, "HR-CC", fmt.Sprintf("Your community contribution meets the criteria, but its star is given only in Band A or Band B, and you are in %s.", bandLabel(band)))
+		explain(r, "HR-CC", fmt.Sprintf("Your community contribution meets the criteria, but its star is given only in Band A or Band B, and you are in %s.", bandLabel(band)))
 		return false
 	}
-	return claimStar(d, "HR-CC", "Community contribution", "Community contribution", verified, "the manager's letter; it is re-checked at offer")
+	return claimStar(f.mode, r, "HR-CC", "Community contribution", "Community contribution", f.ccState, "the letter from the manager of the organisation you volunteer with (it is re-checked at offer)")
 }
 
 // workingStar applies HR-W: every shortfall is named.
-func workingStar(w Working, verified *bool, d *Decision) bool {
+func workingStar(w Working, f facts, r *decision.Reasons) bool {
 	if miss := workingShortfalls(w); len(miss) > 0 {
-		explain(&d.Reasons, "HR-W", "Working household not awarded: "+strings.Join(miss, "; ")+".")
+		explain(r, "HR-W", "Working household not awarded: "+strings.Join(miss, "; ")+".")
 		return false
 	}
-	return claimStar(d, "HR-W", "Working household", "Working household", verified, "payslips, P60 or accounts and an employer's letter; it is re-checked at offer")
+	return claimStar(f.mode, r, "HR-W", "Working household", "Working household", f.workingState, "your payslips, P45 and P60, tax returns, bank statements and employer's letter (it is re-checked at offer)")
 }
 
-// claimStar records a star whose criteria are met, unless an officer found the claim not verified; a claim not
-// yet checked counts, with a warning for the officer.
-func claimStar(d *Decision, rule, awarded, claim string, verified *bool, evidence string) bool {
-	switch {
-	case verified == nil:
-		explain(&d.Reasons, rule, awarded+": 1 star, subject to "+evidence+".")
-		explain(&d.Warnings, rule, claim+" is not verified yet: check "+evidence+".")
+// claimStar records a star whose criteria are met: verified, it counts; rejected, it does not; not checked yet,
+// it counts only in the provisional run (subject to the evidence) and is outstanding in the decided one.
+func claimStar(m mode, r *decision.Reasons, rule, awarded, claim string, state claimState, evidence string) bool {
+	switch state {
+	case confirmed:
+		explain(r, rule, awarded+": 1 star (verified).")
 		return true
-	case *verified:
-		explain(&d.Reasons, rule, awarded+": 1 star (verified).")
-		return true
-	default:
-		explain(&d.Reasons, rule, claim+" was not verified: no star.")
+	case rejected:
+		explain(r, rule, claim+" was not verified: no star.")
 		return false
 	}
+	if m == provisionalMode {
+		explain(r, rule, awarded+": 1 star once the council has checked "+evidence+".")
+		return true
+	}
+	return false
 }
 
 // ccShortfalls lists what a community contribution claim lacks (HR-CC).

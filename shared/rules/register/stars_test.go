@@ -7,41 +7,44 @@ import (
 
 func TestHR_S_Stars(t *testing.T) {
 	working := &Working{HoursPerWeek: 16, MonthsInLastTwelve: 9, Contract: "temporary"}
-	severe := &MedicalAward{Severity: "severe", AssessedOn: "2026-10-01"}
+	severe := award("severe", "2026-10-01")
 	cases := []struct {
-		name   string
-		circ   []string
-		change func(*Application)
-		stars  int
+		name        string
+		circ        []string
+		change      func(*Application)
+		council     Council
+		stars       int // decided
+		provisional int
 	}{
-		{"none claimed", []string{"mappa"}, func(*Application) {}, 0},
-		{"seeking work, not yet verified: counts (source 001)", []string{"mappa"}, func(a *Application) { a.SeekingWork = true }, 1},
-		{"seeking work, verified", []string{"mappa"}, func(a *Application) { a.SeekingWork, a.Verified.SeekingWork = true, yes() }, 1},
-		{"seeking work, not verified by Jobcentre Plus", []string{"mappa"}, func(a *Application) { a.SeekingWork, a.Verified.SeekingWork = true, no() }, 0},
-		{"all four in Band A", []string{"mappa"}, func(a *Application) {
-			a.SeekingWork, a.CommunityContribution, a.Working = true, fullCC(), working
-			a.MedicalAward = severe
-		}, 4},
-		{"never more than one medical star", []string{"sharing-facilities"}, func(a *Application) { a.MedicalAward = severe }, 1},
+		{"none claimed", []string{"mappa"}, func(*Application) {}, Council{}, 0, 0},
+		{"seeking work, not yet verified: provisional only", []string{"mappa"}, func(a *Application) { a.SeekingWork = true }, Council{Decisions: councilFindings("mappa")}, 0, 1},
+		{"seeking work, verified", []string{"mappa"}, func(a *Application) { a.SeekingWork = true }, Council{Checks: []ClaimCheckRecord{check(ClaimSeekingWork, true)}}, 1, 1},
+		{"seeking work, not verified by Jobcentre Plus", []string{"mappa"}, func(a *Application) { a.SeekingWork = true }, Council{Checks: []ClaimCheckRecord{check(ClaimSeekingWork, false)}}, 0, 0},
+		{"all four in Band A", []string{"mappa"}, func(a *Application) { a.SeekingWork, a.CommunityContribution, a.Working = true, fullCC(), working }, Council{MedicalAward: severe}, 4, 4},
+		{"never more than one medical star", []string{"sharing-facilities"}, func(*Application) {}, Council{MedicalAward: severe}, 1, 1},
 		{"Emergency: no community contribution star", []string{"decant"}, func(a *Application) {
 			a.SeekingWork, a.CommunityContribution, a.Working = true, fullCC(), working
-		}, 2},
-		{"reduced: no community contribution star", []string{"mappa"}, func(a *Application) {
-			a.SeekingWork, a.CommunityContribution, a.ReducedPriority = true, fullCC(), []string{"tenancy-breach"}
-		}, 1},
-		{"working household not verified", []string{"mappa"}, func(a *Application) { a.Working, a.Verified.Working = working, no() }, 0},
+		}, Council{}, 2, 2},
+		{"reduced: no community contribution star", []string{"mappa"}, func(a *Application) { a.SeekingWork, a.CommunityContribution = true, fullCC() },
+			Council{Decisions: councilFindings("tenancy-breach")}, 1, 1},
+		{"working household not verified", []string{"mappa"}, func(a *Application) { a.Working = working }, Council{Checks: []ClaimCheckRecord{check(ClaimWorking, false)}}, 0, 0},
 	}
 	for _, c := range cases {
 		a := base(c.circ...)
 		c.change(&a)
-		if d := Assess(a, today, nil); d.Stars != c.stars {
-			t.Errorf("%s: %d stars, want %d (%v)", c.name, d.Stars, c.stars, d.Reasons)
+		council := c.council
+		if c.name != "seeking work, not yet verified: provisional only" {
+			council = confirmAll(a, c.council)
+		}
+		if d := Assess(a, council, today, nil); d.Stars != c.stars || d.Provisional.Stars != c.provisional {
+			t.Errorf("%s: %d stars, %d provisional, want %d, %d (%v)", c.name, d.Stars, d.Provisional.Stars, c.stars, c.provisional, d.Reasons)
 		}
 	}
 	a := base("mappa")
 	a.SeekingWork = true
-	if d := Assess(a, today, nil); warningText(d, "HR-S") == "" {
-		t.Error("an unverified star is flagged for the officer")
+	d := Assess(a, Council{Decisions: councilFindings("mappa")}, today, nil)
+	if len(d.Outstanding) != 1 || d.Outstanding[0].Claim != ClaimSeekingWork || !containsText(d.Outstanding[0].Text, "Jobcentre Plus") {
+		t.Errorf("an unverified star is outstanding for the officer: %+v", d.Outstanding)
 	}
 }
 
@@ -64,7 +67,7 @@ func TestHR_CC_CommunityContribution(t *testing.T) {
 		a := base("sharing-facilities")
 		a.CommunityContribution = fullCC()
 		c.change(a.CommunityContribution)
-		d := Assess(a, today, nil)
+		d := decided(a, Council{}, today, nil)
 		if d.Stars != 0 {
 			t.Errorf("%s: %d stars", c.name, d.Stars)
 		}
@@ -72,15 +75,15 @@ func TestHR_CC_CommunityContribution(t *testing.T) {
 	}
 	exact := base("sharing-facilities")
 	exact.CommunityContribution = fullCC() // exactly 3 years, 6 months, 10 hours
-	if d := Assess(exact, today, nil); d.Stars != 1 || !d.Reasons.Has("HR-CC") {
+	if d := decided(exact, Council{}, today, nil); d.Stars != 1 || !d.Reasons.Has("HR-CC") {
 		t.Errorf("the minimums are enough in Band B: %d", d.Stars)
 	}
 	emergency := base("decant")
 	emergency.CommunityContribution = fullCC()
-	mustContain(t, "Emergency", reasonText(Assess(emergency, today, nil), "HR-CC"), "only in Band A or Band B")
+	mustContain(t, "Emergency", reasonText(decided(emergency, Council{}, today, nil), "HR-CC"), "only in Band A or Band B")
 	refused := base("mappa")
-	refused.CommunityContribution, refused.Verified.CommunityContribution = fullCC(), no()
-	if d := Assess(refused, today, nil); d.Stars != 0 || !containsText(reasonText(d, "HR-CC"), "not verified") {
+	refused.CommunityContribution = fullCC()
+	if d := decided(refused, Council{Checks: []ClaimCheckRecord{check(ClaimCommunityContribution, false)}}, today, nil); d.Stars != 0 || !containsText(reasonText(d, "HR-CC"), "not verified") {
 		t.Errorf("evidence not accepted: %d %v", d.Stars, d.Reasons)
 	}
 }
@@ -102,7 +105,7 @@ func TestHR_W_WorkingHousehold(t *testing.T) {
 		a := base("sharing-facilities")
 		w := c.w
 		a.Working = &w
-		d := Assess(a, today, nil)
+		d := decided(a, Council{}, today, nil)
 		if d.Stars != c.stars {
 			t.Errorf("%s: %d stars, want %d", c.name, d.Stars, c.stars)
 		}

@@ -11,9 +11,11 @@ import (
 
 // Validate lists every problem with an application as of today (struct tags first, then the rules tags cannot
 // express: known codes, dates not in the future, age agreeing with the date of birth, and cross-field rules).
+// The public type has no field for a decision, award, verification, finding or exception, so the JSON decoder
+// already refuses them as unknown fields (400, named).
 func (a Application) Validate(today workdays.Date) error {
 	f := validate.Struct(a)
-	f = append(f, codeProblems(a.Circumstances, a.ReducedPriority, a.UnacceptableBehaviour, a.DebtException)...)
+	checkCodes(&f, "circumstances", a.Circumstances, Circumstances)
 	app := a.Applicant
 	// contact.Details leaves the postal address optional; the register writes to it and checks the local connection
 	if app.Address == "" {
@@ -30,17 +32,8 @@ func (a Application) Validate(today workdays.Date) error {
 			f.Add("age", "%d does not agree with the date of birth, which makes the applicant %d today (HR-E1: 16 or over)", a.Age, years)
 		}
 	}
-	if v := a.Verified; v.SeekingWork != nil || v.CommunityContribution != nil || v.Working != nil {
-		f.Add("verified", "is recorded by an allocations officer who has checked the evidence (HR-S); leave it out of the application")
-	}
 	for i, m := range a.Household {
 		pastDate(&f, fmt.Sprintf("household[%d].dateOfBirth", i), m.DateOfBirth, today)
-	}
-	if m := a.MedicalAward; m != nil && medicalBand(m.Severity) != "" {
-		if m.AssessedOn == "" {
-			f.Add("medicalAward.assessedOn", "is required when the severity is moderate or severe (HR-M: the award is reviewed once it is 12 months old)")
-		}
-		pastDate(&f, "medicalAward.assessedOn", m.AssessedOn, today)
 	}
 	if d := a.HousingDebt; d != nil {
 		if d.Amount > 0 && d.WeeklyRent <= 0 {
@@ -55,9 +48,6 @@ func (a Application) Validate(today workdays.Date) error {
 		}
 		pastDate(&f, "housingDebt.tenancyEndedOn", d.TenancyEndedOn, today)
 	}
-	for i, s := range a.RefusedOffers {
-		pastDate(&f, fmt.Sprintf("refusedOffers[%d]", i), s, today)
-	}
 	if cc := a.CommunityContribution; cc != nil && a.Age >= 0 && cc.ResidenceYears > float64(a.Age) {
 		f.Add("communityContribution.residenceYears", "cannot be more than the applicant's age (%d)", a.Age)
 	}
@@ -67,18 +57,9 @@ func (a Application) Validate(today workdays.Date) error {
 // Validate lists every problem with the pre-screen.
 func (e EligibilityCheck) Validate() error {
 	f := validate.Struct(e)
-	f = append(f, codeProblems(e.Circumstances, nil, e.UnacceptableBehaviour, nil)...)
+	checkCodes(&f, "circumstances", e.Circumstances, Circumstances)
+	checkCodes(&f, "unacceptableBehaviour", e.UnacceptableBehaviour, UnacceptableBehaviourCodes)
 	return f.Err()
-}
-
-// codeProblems names every unknown or repeated code, and the codes that are allowed.
-func codeProblems(circumstances, reduced, behaviour, exceptions []string) apperr.Fields {
-	var f apperr.Fields
-	checkCodes(&f, "circumstances", circumstances, Circumstances)
-	checkCodes(&f, "reducedPriority", reduced, ReducedPriorityCodes)
-	checkCodes(&f, "unacceptableBehaviour", behaviour, UnacceptableBehaviourCodes)
-	checkCodes(&f, "debtException", exceptions, DebtExceptionCodes)
-	return f
 }
 
 // checkCodes names each unknown or repeated code once, and the allowed codes once for the field (not per item,
