@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/complaintcases"
@@ -20,12 +21,30 @@ var _ complaintcases.Store = Complaints{}
 
 var complaintDims = []string{"status"}
 
-// ComplaintListing is how complaints appear in the staff list and the annual report.
+// ComplaintListing is how complaints appear in the staff list and the annual report: besides the status lists,
+// a complaint is in the list of every financial year it had an event in (fy=<year>, ReportYears), so the CH-10
+// report of a year reads one key and finds a complaint received in March and answered in April in both years.
 var ComplaintListing = Listing[complaints.Complaint]{
 	Kind: casefile.Complaint, Ref: func(c complaints.Complaint) string { return c.Reference }, Dims: complaintDims,
 	Values:  func(c complaints.Complaint) map[string]string { return map[string]string{"status": c.Status} },
 	Summary: func(c complaints.Complaint) any { return c.Facts() },
 	Sort:    func(c complaints.Complaint) string { return ReceivedKey(c.ReceivedAt, c.Reference) },
+	Also: func(c complaints.Complaint) []string {
+		var out []string
+		for _, y := range c.ReportYears() {
+			out = append(out, FinancialYearDim+"="+strconv.Itoa(y))
+		}
+		return out
+	},
+}
+
+// FinancialYearDim names a complaint's financial-year lists (ComplaintListing.Also).
+const FinancialYearDim = "fy"
+
+// ComplaintYearQuery is the read of the complaints with an event in the financial year starting in April of year.
+func ComplaintYearQuery(year int) ListQuery {
+	return ListQuery{Index: catalog.IndexLists, PKAttr: AttrListPK, SKAttr: AttrListSK,
+		Key: ListKey(casefile.Complaint, []string{FinancialYearDim}, map[string]string{FinancialYearDim: strconv.Itoa(year)})}
 }
 
 // NewComplaints is the complaints adapter over store.
@@ -57,4 +76,34 @@ func (c Complaints) List(ctx context.Context, status string, limit int, token st
 // ReceivedBetween reads the facts of the complaints received in [from, to): a range of the unfiltered list.
 func (c Complaints) ReceivedBetween(ctx context.Context, from, to time.Time) ([]complaints.Complaint, error) {
 	return between[complaints.Complaint](ctx, c.Store, catalog.IndexLists, AttrListPK, AttrListSK, ListKey(casefile.Complaint, nil, nil), from, to)
+}
+
+// InFinancialYear reads the facts of every complaint with an event in the financial year starting in April of
+// year (CH-10): the year's list (fy=<year>, on every shard) and, for complaints stored before the year lists
+// existed and not changed since, the year's range of receipt dates; each complaint once. Both reads are of small
+// list entries by key condition, never a scan.
+func (c Complaints) InFinancialYear(ctx context.Context, year int) ([]complaints.Complaint, error) {
+	items, err := c.Store.ListAll(ctx, ComplaintYearQuery(year))
+	if err != nil {
+		return nil, err
+	}
+	active, err := Summaries[complaints.Complaint](items)
+	if err != nil {
+		return nil, err
+	}
+	from, to := complaints.FinancialYear(year)
+	received, err := c.ReceivedBetween(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(active))
+	for _, x := range active {
+		seen[x.Reference] = true
+	}
+	for _, x := range received {
+		if !seen[x.Reference] {
+			active = append(active, x)
+		}
+	}
+	return active, nil
 }

@@ -46,6 +46,11 @@ type Listing[T any] struct {
 	// Extra are index attributes only the unfiltered entry carries (e.g. the closed date, the band's priority),
 	// given the case's shard.
 	Extra func(c T, shard string) map[string]types.AttributeValue
+	// Also are further lists the case is in besides its filter combinations, each one "name=value" pair (e.g.
+	// "fy=2026": a financial year a complaint had an event in). Each is one more entry (sk LIST#name=value) with
+	// the same summary and sort key, under ListKey(Kind, [name], {name: value}): a report reads exactly the cases
+	// of its period with one key, whatever year they were received in. Keep the pairs few (a handful a case).
+	Also func(T) []string
 }
 
 // ListKey is the list partition of a kind filtered on values (dimension -> value; empty ones ignored),
@@ -115,6 +120,14 @@ func (l Listing[T]) Items(c T) (map[string]map[string]types.AttributeValue, erro
 			}
 		}
 		out[sk] = item
+	}
+	if l.Also != nil {
+		for _, pair := range l.Also(c) {
+			name, value, _ := strings.Cut(pair, "=")
+			item := map[string]types.AttributeValue{"pk": S(CaseKey(l.Kind, ref)), "sk": S(SKList + pair), "summary": summary["summary"],
+				AttrListPK: S(Sharded(ListKey(l.Kind, []string{name}, map[string]string{name: value}), shard)), AttrListSK: S(sortKey)}
+			out[SKList+pair] = item
+		}
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ package complaintcases
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -25,15 +26,17 @@ type Store interface {
 	casework.Store[complaints.Complaint, complaints.Contact]
 	// List pages through complaints newest first, optionally of one status.
 	List(ctx context.Context, status string, limit int, token string) ([]complaints.Complaint, string, error)
-	// ReceivedBetween reads the complaints received in [from, to).
-	ReceivedBetween(ctx context.Context, from, to time.Time) ([]complaints.Complaint, error)
+	// InFinancialYear reads the facts of every complaint with an event in the financial year starting in April
+	// of year (complaints.Complaint.ReportYears), whatever year it was received in (CH-10).
+	InFinancialYear(ctx context.Context, year int) ([]complaints.Complaint, error)
 }
 
 // Service runs the complaint use cases.
 type Service struct {
-	Store  Store
-	Outbox casework.Outbox
-	Homes  int // homes managed, for CH01
+	Store    Store
+	Outbox   casework.Outbox
+	Homes    int                 // homes managed, for CH01
+	Landlord complaints.Landlord // how residents reach us, named in every letter (settings landlord.*)
 }
 
 func (s Service) pipeline() casework.Pipeline[complaints.Complaint, complaints.Contact] {
@@ -71,6 +74,48 @@ func (s Service) Submit(ctx context.Context, cmd Submit) (Receipt, error) {
 	}
 	stored := Stored{Case: c, Contact: &contact, TokenHash: ids.HashToken(receipt.AccessToken)}
 	return receipt, s.pipeline().Create(ctx, stored, casework.Writes{Events: []casefile.Event{ev}, Messages: msg, Answer: answer})
+}
+
+// Log is a complaint a member of staff took by phone, letter, email, in person, from a councillor or from a
+// representative (source §3.1, §3.2), with the day it reached us.
+type Log struct {
+	Form   complaints.LoggedComplaint
+	By     casework.Staff
+	At     time.Time               // when it was logged; the timescales run from Form.ReceivedOn
+	Answer casework.AnswerRecorder // keeps the answer with the complaint for a retried request
+}
+
+// Log opens stage 1 of a complaint made to a member of staff, timed from the day it was received (CH-4), and
+// tells the complainant it was received. No access token is given: the complainant did not use the online form,
+// and staff act for them (EscalateOnBehalf).
+func (s Service) Log(ctx context.Context, cmd Log) (Record, error) {
+	if err := cmd.By.Check(staff...); err != nil {
+		return Record{}, err
+	}
+	c, ev, err := complaints.Log(ids.NewReference("CMP"), cmd.Form, cmd.By.Actor(), cmd.At)
+	if err != nil {
+		return Record{}, err
+	}
+	if about := c.AboutServiceRequest; about != "" { // source §1.5: a complaint about a service request, which goes on
+		st, err := s.Store.Load(ctx, about)
+		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return Record{}, err
+		}
+		if err != nil || st.Case.Status != complaints.StatusServiceRequest {
+			return Record{}, apperr.Rule(apperr.Unprocessable, "CH-1", "%s is not a service request we logged (aboutServiceRequest)", about)
+		}
+	}
+	contact := complaints.Contact{Details: cmd.Form.Complainant, Representative: cmd.Form.Representative}
+	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()}, cmd.At)
+	if err != nil {
+		return Record{}, err
+	}
+	rec := Record{Stored: Stored{Case: c, Contact: &contact, Version: 1, Timeline: []casefile.Event{ev}}}
+	answer, err := cmd.Answer.Record(rec)
+	if err != nil {
+		return Record{}, err
+	}
+	return rec, s.pipeline().Create(ctx, rec.Stored, casework.Writes{Events: []casefile.Event{ev}, Messages: msg, Answer: answer})
 }
 
 // ResidentRequest is the complainant acting with the access token they were given.
@@ -150,7 +195,7 @@ func (s Service) Record(ctx context.Context, q Read) (Record, error) {
 }
 
 // History is a member of staff paging through a complaint's timeline (Input: the page's token, "" first).
-type History = casework.Action[string]
+type History = casework.Action[casework.PageRequest]
 
 // History is a page of a complaint's timeline, newest first (CH-9).
 func (s Service) History(ctx context.Context, q History) (casework.History, error) {
@@ -159,32 +204,62 @@ func (s Service) History(ctx context.Context, q History) (casework.History, erro
 
 // Staff actions: who, when, on which complaint, and the input of the Code's transition.
 type (
-	Acknowledge      = casework.Action[complaints.Acknowledgement]
-	Extend           = casework.Action[complaints.ExtensionRequest]
-	Respond          = casework.Action[complaints.Response]
-	Refuse           = casework.Action[complaints.RefusalRequest]
-	Reclassify       = casework.Action[complaints.ServiceRequestNote]
-	AddRelatedPoints = casework.Action[complaints.RelatedPoints]
+	Acknowledge            = casework.Action[complaints.Acknowledgement]
+	Extend                 = casework.Action[complaints.ExtensionRequest]
+	Respond                = casework.Action[complaints.Response]
+	Refuse                 = casework.Action[complaints.RefusalRequest]
+	Reclassify             = casework.Action[complaints.ServiceRequestNote]
+	AddRelatedPoints       = casework.Action[complaints.RelatedPoints]
+	EscalateOnBehalf       = casework.Action[complaints.EscalationRequest]
+	AskForClarification    = casework.Action[complaints.ClarificationRequest]
+	AnswerClarification    = casework.Action[complaints.ClarificationAnswer]
+	CompleteItem           = casework.Action[complaints.ItemCompletion] // Input.ID names the remedy or action
+	CompleteServiceRequest = casework.Action[complaints.ServiceRequestDone]
+	RecordAdjustments      = casework.Action[complaints.AdjustmentsInput]
+	Restrict               = casework.Action[complaints.RestrictionInput]
 )
 
-// Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5).
-func (s Service) Acknowledge(ctx context.Context, cmd Acknowledge) (Record, error) {
-	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
-		ev, err := c.Acknowledge(cmd.Input, cmd.By.Actor(), cmd.At)
+// RecordAdjustments records or reviews the reasonable adjustments and disclosed disabilities (source §5.10).
+func (s Service) RecordAdjustments(ctx context.Context, cmd RecordAdjustments) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.RecordAdjustments(cmd.Input, cmd.By.Actor(), cmd.At)
 		return nil, ev, err
+	})
+}
+
+// Restrict sets, reviews or ends a restriction on contact for unacceptable behaviour: a complaints manager's
+// decision (source §5.14, §5.15).
+func (s Service) Restrict(ctx context.Context, cmd Restrict) (Record, error) {
+	if err := cmd.By.Check(catalog.GroupComplaintsManager); err != nil {
+		return Record{}, err
+	}
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.Restrict(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5), with its letter (source §5.6, §5.7).
+func (s Service) Acknowledge(ctx context.Context, cmd Acknowledge) (Record, error) {
+	cmd.Input.From = s.Landlord
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.Acknowledge(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
 	})
 }
 
 // Extend extends the current stage once, longer than the Code's limit only with a good reason (CH-4, CH-5).
 func (s Service) Extend(ctx context.Context, cmd Extend) (Record, error) {
+	cmd.Input.From = s.Landlord
 	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
 		l, ev, err := c.Extend(cmd.Input, cmd.By.Actor(), cmd.At)
 		return &l, ev, err
 	})
 }
 
-// Respond answers the current stage with its letter (CH-6).
+// Respond answers the current stage with its letter (CH-6), tracking its remedies and actions (CH-8).
 func (s Service) Respond(ctx context.Context, cmd Respond) (Record, error) {
+	cmd.Input.From = s.Landlord
 	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
 		l, ev, err := c.Respond(cmd.Input, cmd.By.Actor(), cmd.At)
 		return &l, ev, err
@@ -193,8 +268,50 @@ func (s Service) Respond(ctx context.Context, cmd Respond) (Record, error) {
 
 // Refuse excludes the complaint on a CH-2 ground, with a letter.
 func (s Service) Refuse(ctx context.Context, cmd Refuse) (Record, error) {
+	cmd.Input.From = s.Landlord
 	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
 		l, ev, err := c.Refuse(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
+	})
+}
+
+// EscalateOnBehalf moves the complaint to stage 2 at a request the resident made to a member of staff (CH-5,
+// source §3.2), timed from the day it reached us; the resident is told as when they escalate online.
+func (s Service) EscalateOnBehalf(ctx context.Context, cmd EscalateOnBehalf) (Record, error) {
+	saved, _, err := s.pipeline().Change(ctx, cmd.Ref, func(Stored) error { return cmd.By.Check(staff...) },
+		func(c *complaints.Complaint, before Stored) (casework.Outcome, error) {
+			ev, err := c.EscalateOnBehalf(cmd.Input, cmd.By.Actor(), cmd.At)
+			if err != nil {
+				return casework.Outcome{}, err
+			}
+			msg, err := tell(*c, before.Contact, notification.ComplaintEscalated, "#escalated", map[string]string{"acknowledge_by": c.Current().AcknowledgeBy.String()}, cmd.At)
+			return casework.Outcome{Events: []casefile.Event{ev}, Messages: msg}, err
+		})
+	return Record{Stored: saved}, err
+}
+
+// AskForClarification asks the resident, by letter, to clarify their complaint, recorded on the case (source §5.6).
+func (s Service) AskForClarification(ctx context.Context, cmd AskForClarification) (Record, error) {
+	cmd.Input.From = s.Landlord
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.AskForClarification(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
+	})
+}
+
+// AnswerClarification records the resident's answer to the oldest open question (CH-9).
+func (s Service) AnswerClarification(ctx context.Context, cmd AnswerClarification) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.AnswerClarification(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// CompleteItem records a remedy or action as done and tells the resident, with what is still open (CH-8).
+func (s Service) CompleteItem(ctx context.Context, cmd CompleteItem) (Record, error) {
+	cmd.Input.From = s.Landlord
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.CompleteItem(cmd.Input, cmd.By.Actor(), cmd.At)
 		return &l, ev, err
 	})
 }
@@ -203,6 +320,14 @@ func (s Service) Refuse(ctx context.Context, cmd Refuse) (Record, error) {
 func (s Service) Reclassify(ctx context.Context, cmd Reclassify) (Record, error) {
 	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
 		ev, err := c.ReclassifyAsServiceRequest(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// CompleteServiceRequest records that a service request was dealt with (CH-1, source §1.4).
+func (s Service) CompleteServiceRequest(ctx context.Context, cmd CompleteServiceRequest) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.CompleteServiceRequest(cmd.Input, cmd.By.Actor(), cmd.At)
 		return nil, ev, err
 	})
 }
@@ -260,30 +385,50 @@ func (s Service) AnnualReport(ctx context.Context, q Report) (complaints.AnnualR
 		f.Add("year", "must be the year the financial year starts, e.g. 2026 for April 2026 to March 2027")
 		return complaints.AnnualReport{}, f.Err()
 	}
-	from, to := complaints.FinancialYear(q.Year)
-	cs, err := s.Store.ReceivedBetween(ctx, from, to)
+	cs, err := s.Store.InFinancialYear(ctx, q.Year)
 	if err != nil {
 		return complaints.AnnualReport{}, err
 	}
 	return complaints.Annual(q.Year, cs, s.Homes), nil
 }
 
-// tell asks the notifier to tell the complainant (or their representative) something; the message is stored
-// with the change (outbox), so it is sent even if the queue is down at that moment.
+// tell asks the notifier to tell the complainant something, and their representative too when there is one with
+// an email address (source §3.6: both, unless the resident asked that only the representative be written to). The
+// messages are stored with the change (outbox), so they are sent even if the queue is down at that moment; each
+// carries the agreed reasonable adjustments, so it is sent the way agreed (source §5.10).
 func tell(c complaints.Complaint, contact *complaints.Contact, template, idSuffix string, extra map[string]string, at time.Time) ([]casework.Message, error) {
 	if contact == nil {
 		return nil, nil
 	}
-	to := notification.ToResident(contact.Details)
-	if rep := contact.Representative; rep != nil && rep.Email != "" {
-		to = notification.Recipient{Role: notification.Resident, Email: rep.Email, PreferredContact: "email", Language: contact.Language}
-	}
 	personal := map[string]string{"reference": c.Reference, "stage": strconv.Itoa(c.Stage), "status": c.Status}
+	if a := c.Adjustments; a != nil && len(a.Agreed) > 0 {
+		personal["adjustments"] = strings.Join(a.Agreed, "; ") // how the letter must be sent (source §5.10)
+	}
 	for k, v := range extra {
 		personal[k] = v
 	}
-	req := notification.Request{ID: c.Reference + idSuffix, Template: template, CaseKind: casefile.Complaint, CaseRef: c.Reference,
-		To: to, Personalisation: personal, RequestedAt: at.UTC()}
-	msg, err := req.Message()
-	return []casework.Message{msg}, err
+	type addressee struct {
+		to     notification.Recipient
+		suffix string
+	}
+	var to []addressee
+	rep := contact.Representative
+	repReachable := rep != nil && rep.Email != ""
+	if !repReachable || !rep.ResidentNotCopied {
+		to = append(to, addressee{notification.ToResident(contact.Details), ""})
+	}
+	if repReachable {
+		to = append(to, addressee{notification.Recipient{Role: notification.Resident, Email: rep.Email, PreferredContact: "email", Language: contact.Language}, "#representative"})
+	}
+	var out []casework.Message
+	for _, a := range to {
+		req := notification.Request{ID: c.Reference + idSuffix + a.suffix, Template: template, CaseKind: casefile.Complaint, CaseRef: c.Reference,
+			To: a.to, Personalisation: personal, RequestedAt: at.UTC()}
+		msg, err := req.Message()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, msg)
+	}
+	return out, nil
 }

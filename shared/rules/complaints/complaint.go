@@ -62,11 +62,18 @@ const withheld = "[contact details withheld]"
 // source §5.10).
 type Complainant = contact.Details
 
-// Representative complains for the resident, with their consent (source §3.6).
+// Representative complains for the resident, with their consent (source §3.6). Both the resident and the
+// representative (when they gave an email address) are written to, unless the resident asked that only the
+// representative be (ResidentNotCopied).
 type Representative struct {
 	Name    string `json:"name" dynamodbav:"name" validate:"required,max=200"`
 	Email   string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
 	Consent bool   `json:"consent" dynamodbav:"consent"`
+	// Relationship is who they are to the resident (e.g. "daughter", "advocate", "councillor").
+	Relationship string `json:"relationship,omitempty" dynamodbav:"relationship,omitempty" validate:"omitempty,max=100"`
+	// ConsentNote says how the resident's consent was given (e.g. "signed form received 3 December").
+	ConsentNote       string `json:"consentNote,omitempty" dynamodbav:"consentNote,omitempty" validate:"omitempty,max=500"`
+	ResidentNotCopied bool   `json:"residentNotCopied,omitempty" dynamodbav:"residentNotCopied,omitempty"`
 }
 
 // Contact is what the store keeps apart from the complaint: the complainant's details (at the top level, the
@@ -126,13 +133,21 @@ func (e Extension) BeyondLimit() bool { return e.GoodReason != "" }
 
 // Stage is one of the two stages (CH-3).
 type Stage struct {
-	Number             int            `json:"number" dynamodbav:"number"`
-	OpenedAt           time.Time      `json:"openedAt" dynamodbav:"openedAt"` // received, or escalation requested
-	AcknowledgeBy      workdays.Date  `json:"acknowledgeBy" dynamodbav:"acknowledgeBy"`
-	AcknowledgedAt     *time.Time     `json:"acknowledgedAt,omitempty" dynamodbav:"acknowledgedAt,omitempty"`
-	AcknowledgedBy     casefile.Actor `json:"acknowledgedBy,omitzero" dynamodbav:"acknowledgedBy,omitempty"`
-	Definition         string         `json:"definition,omitempty" dynamodbav:"definition,omitempty"`
-	OutcomesSought     string         `json:"outcomesSought,omitempty" dynamodbav:"outcomesSought,omitempty"`
+	Number   int       `json:"number" dynamodbav:"number"`
+	OpenedAt time.Time `json:"openedAt" dynamodbav:"openedAt"` // received, or escalation requested: every timescale runs from its day
+	// Channel is how the stage was asked for: "online" (the form, the resident's token) or the channel a member of
+	// staff logged it from (source §3.1, §3.2); LoggedBy is that member of staff.
+	Channel        string         `json:"channel,omitempty" dynamodbav:"channel,omitempty"`
+	LoggedBy       casefile.Actor `json:"loggedBy,omitzero" dynamodbav:"loggedBy,omitempty"`
+	AcknowledgeBy  workdays.Date  `json:"acknowledgeBy" dynamodbav:"acknowledgeBy"`
+	AcknowledgedAt *time.Time     `json:"acknowledgedAt,omitempty" dynamodbav:"acknowledgedAt,omitempty"`
+	AcknowledgedBy casefile.Actor `json:"acknowledgedBy,omitzero" dynamodbav:"acknowledgedBy,omitempty"`
+	Definition     string         `json:"definition,omitempty" dynamodbav:"definition,omitempty"`
+	OutcomesSought string         `json:"outcomesSought,omitempty" dynamodbav:"outcomesSought,omitempty"`
+	// ResponsibleFor and NotResponsibleFor are what the acknowledgement said the landlord is and is not
+	// responsible for (source §5.7); nothing listed as ours means all of it.
+	ResponsibleFor     []string       `json:"responsibleFor,omitempty" dynamodbav:"responsibleFor,omitempty"`
+	NotResponsibleFor  []Aspect       `json:"notResponsibleFor,omitempty" dynamodbav:"notResponsibleFor,omitempty"`
 	Handler            string         `json:"handler,omitempty" dynamodbav:"handler,omitempty"`
 	RespondBy          workdays.Date  `json:"respondBy,omitzero" dynamodbav:"respondBy,omitempty"` // extension included
 	Extension          *Extension     `json:"extension,omitempty" dynamodbav:"extension,omitempty"`
@@ -142,6 +157,10 @@ type Stage struct {
 	Reasons            string         `json:"reasons,omitempty" dynamodbav:"reasons,omitempty"`
 	Remedies           []string       `json:"remedies,omitempty" dynamodbav:"remedies,omitempty"`
 	OutstandingActions []string       `json:"outstandingActions,omitempty" dynamodbav:"outstandingActions,omitempty"`
+	// Learning and ServiceImprovement are what the response recorded was learned and changed (source §9.1); kept
+	// in the list entry's facts for the annual report (CH-10).
+	Learning           string `json:"learning,omitempty" dynamodbav:"learning,omitempty"`
+	ServiceImprovement string `json:"serviceImprovement,omitempty" dynamodbav:"serviceImprovement,omitempty"`
 }
 
 // OnTime reports whether the stage was answered within its timescale, extension included (WD-3; CH-10,
@@ -193,6 +212,26 @@ type Complaint struct {
 	Refusal            *Refusal       `json:"refusal,omitempty" dynamodbav:"refusal,omitempty"`
 	ServiceRequest     string         `json:"serviceRequestNote,omitempty" dynamodbav:"serviceRequest,omitempty"`
 	Letters            []Letter       `json:"letters" dynamodbav:"letters"`
+	// Channel is how the complaint arrived: "online" (POST /complaints) or the channel a member of staff logged it
+	// from (source §3.1, §3.2); records from before issue 14 have none (online). LoggedAt and LoggedBy say when
+	// and by whom a staff-logged complaint was recorded; ReceivedAt is the day it reached us (source §5.12).
+	Channel  string         `json:"channel,omitempty" dynamodbav:"channel,omitempty"`
+	LoggedAt *time.Time     `json:"loggedAt,omitempty" dynamodbav:"loggedAt,omitempty"`
+	LoggedBy casefile.Actor `json:"loggedBy,omitzero" dynamodbav:"loggedBy,omitempty"`
+	// Items are the remedies offered and the actions agreed, tracked to completion (CH-8; source §6.6, §7.3);
+	// at most MaxItems.
+	Items []Item `json:"items,omitempty" dynamodbav:"items,omitempty"`
+	// Clarifications are the questions asked of the resident about what the complaint is (source §5.6), with the
+	// answers recorded; at most MaxClarifications.
+	Clarifications []Clarification `json:"clarifications,omitempty" dynamodbav:"clarifications,omitempty"`
+	// Adjustments are the reasonable adjustments agreed and disabilities disclosed, kept under review (source
+	// §5.10); Restriction is any restriction on contact for unacceptable behaviour (source §5.14, §5.15).
+	Adjustments *Adjustments `json:"adjustments,omitempty" dynamodbav:"adjustments,omitempty"`
+	Restriction *Restriction `json:"restriction,omitempty" dynamodbav:"restriction,omitempty"`
+	// ServiceRequestRecord tracks a contact reclassified as a service request (source §1.4); AboutServiceRequest is
+	// the service request a complaint is about, when the resident is unhappy with how it is handled (source §1.5).
+	ServiceRequestRecord *ServiceRequestRecord `json:"serviceRequest,omitempty" dynamodbav:"serviceRequestRecord,omitempty"`
+	AboutServiceRequest  string                `json:"aboutServiceRequest,omitempty" dynamodbav:"aboutServiceRequest,omitempty"`
 }
 
 // Current is the current stage.
@@ -213,20 +252,22 @@ func Submit(ref string, s Submission, receivedAt time.Time) (Complaint, casefile
 	if err := s.Validate(receivedAt); err != nil {
 		return Complaint{}, casefile.Event{}, err
 	}
-	c, ev := receive(ref, s, receivedAt)
-	return c, ev, nil
+	c, details := receive(ref, s, receivedAt, ChannelOnline)
+	return c, event(receivedAt, casefile.ByResident, "complaint-received", "CH-4", details), nil
 }
 
-// receive opens a stage 1 complaint from a validated submission (CH-4: acknowledge within 5 WD of receipt).
-// An issue over 12 months old, or declared legal proceedings, is flagged for the officer, never refused
-// automatically (CH-2: no blanket exclusions; refusals must be evidenced).
-func receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event) {
+// receive opens a stage 1 complaint from a validated submission received at receivedAt (CH-4: acknowledge within
+// 5 WD of receipt). An issue over 12 months old, or declared legal proceedings, is flagged for the officer,
+// never refused automatically (CH-2: no blanket exclusions; refusals must be evidenced). It returns the details
+// of the timeline entry the caller makes.
+func receive(ref string, s Submission, receivedAt time.Time, channel string) (Complaint, map[string]any) {
 	issue, _ := workdays.ParseDate(s.IssueDate)
-	c := Complaint{Reference: ref, Status: StatusReceived, Stage: 1, ReceivedAt: at.UTC(), IssueDate: issue,
+	at := receivedAt.UTC()
+	c := Complaint{Reference: ref, Status: StatusReceived, Stage: 1, ReceivedAt: at, IssueDate: issue,
 		ServiceArea: strings.TrimSpace(s.ServiceArea), Description: s.Description, OutcomesSought: s.OutcomesSought,
-		LegalProceedings: s.LegalProceedings, Flags: []string{}, Letters: []Letter{}}
-	c.Stages = []Stage{{Number: 1, OpenedAt: at.UTC(), AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)}}
-	details := map[string]any{"stage": 1, "acknowledgeBy": c.Stages[0].AcknowledgeBy.String(), "serviceArea": c.ServiceArea}
+		LegalProceedings: s.LegalProceedings, Flags: []string{}, Letters: []Letter{}, Channel: channel}
+	c.Stages = []Stage{{Number: 1, OpenedAt: at, Channel: channel, AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)}}
+	details := map[string]any{"stage": 1, "acknowledgeBy": c.Stages[0].AcknowledgeBy.String(), "serviceArea": c.ServiceArea, "channel": channel}
 	if possiblyOutOfTime(issue, at) {
 		c.Flags = append(c.Flags, FlagPossiblyOutOfTime)
 		details["note"] = "The issue arose over 12 months before the complaint: consider discretion before any refusal (CH-2)."
@@ -235,7 +276,7 @@ func receive(ref string, s Submission, at time.Time) (Complaint, casefile.Event)
 		c.Flags = append(c.Flags, FlagLegalProceedings)
 	}
 	details["flags"] = append([]string{}, c.Flags...)
-	return c, event(at, casefile.ByResident, "complaint-received", "CH-4", details)
+	return c, details
 }
 
 // possiblyOutOfTime: the issue arose over 12 months before the complaint was received (source §2.3).
@@ -256,18 +297,30 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// Facts is the complaint without its text (description, outcomes sought, stage definitions and reasons,
-// related points, letters, notes): what the staff list and the annual report read (CH-10), kept beside the
+// Facts is the complaint without its text (description, outcomes sought, stage definitions, aspects and reasons,
+// related points, letters, clarifications, the items' descriptions and notes, adjustments and restrictions): what the staff list and the annual report read (CH-10), kept beside the
 // record as the list's projection so that neither reads a whole record.
 func (c Complaint) Facts() Complaint {
 	f := c
 	f.Description, f.OutcomesSought, f.LateEscalationNote, f.ServiceRequest = "", "", "", ""
-	f.RelatedPoints, f.Letters = nil, nil
+	f.RelatedPoints, f.Letters, f.Clarifications = nil, nil, nil
 	f.Flags = append([]string{}, c.Flags...)
 	f.Stages = make([]Stage, len(c.Stages))
 	for i, s := range c.Stages {
 		s.Definition, s.OutcomesSought, s.Reasons, s.Remedies, s.OutstandingActions = "", "", "", nil, nil
+		s.ResponsibleFor, s.NotResponsibleFor = nil, nil
 		f.Stages[i] = s
+	}
+	f.Adjustments, f.Restriction = nil, nil
+	if r := c.ServiceRequestRecord; r != nil {
+		sr := *r
+		sr.Outcome = ""
+		f.ServiceRequestRecord = &sr
+	}
+	f.Items = nil
+	for _, it := range c.Items {
+		it.Description, it.Note = "", ""
+		f.Items = append(f.Items, it)
 	}
 	if c.Refusal != nil {
 		r := *c.Refusal

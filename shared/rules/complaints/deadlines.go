@@ -7,24 +7,37 @@ import (
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
-// OpenDeadlines are the deadlines of the current stage, for the deadlines index: the acknowledgement until the
-// stage is acknowledged, then the response (CH-4 at stage 1, CH-5 at stage 2). Stage 1 belongs to the
-// complaints officers, stage 2 to the complaints managers (source §6.20); managers are told when one is
-// overdue; the owner is the stage's handler (empty, i.e. the team, until acknowledged). Answered, closed,
-// refused and reclassified complaints have none: the 20 WD to escalate is the resident's, not a duty.
+// OpenDeadlines are the complaint's deadlines, for the deadlines index: the current stage's acknowledgement until
+// the stage is acknowledged, then its response (CH-4 at stage 1, CH-5 at stage 2), and every remedy or action
+// not yet done, on its due date (CH-8), whatever the stage (a closed complaint's commitments stay open until
+// done). Stage 1 belongs to the complaints officers, stage 2 to the complaints managers (source §6.20); managers
+// are told when one is overdue; the owner is the stage's handler (empty, i.e. the team, until acknowledged), or
+// the item's owner. While the complaint is open or has something still to do, the reviews of its reasonable
+// adjustments and of a restriction on contact are deadlines too (source §5.10, §5.14). The 20 WD to escalate are
+// the resident's, not a duty; refused complaints have none, and a service request only its own due date until it
+// is done (CH-1, source §1.4).
 func OpenDeadlines(c Complaint) []casefile.Deadline {
 	if len(c.Stages) == 0 {
 		return nil
 	}
 	s := c.Stages[len(c.Stages)-1]
 	stage := strconv.Itoa(s.Number)
+	var out []casefile.Deadline
 	switch c.Status {
 	case StatusReceived, StatusEscalated:
-		return []casefile.Deadline{deadline(c, s, "stage"+stage+"-acknowledge", "Acknowledge, define and log the stage "+stage+" complaint", s.AcknowledgeBy)}
+		out = append(out, deadline(c, s, "stage"+stage+"-acknowledge", "Acknowledge, define and log the stage "+stage+" complaint", s.AcknowledgeBy))
 	case StatusAcknowledged:
-		return []casefile.Deadline{deadline(c, s, "stage"+stage+"-response", "Send the stage "+stage+" response", s.RespondBy)}
+		out = append(out, deadline(c, s, "stage"+stage+"-response", "Send the stage "+stage+" response", s.RespondBy))
+	case StatusRefused:
+		return nil
+	case StatusServiceRequest:
+		if r := c.ServiceRequestRecord; r != nil && r.DoneAt == nil {
+			return []casefile.Deadline{{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: "service-request", Due: r.DueOn, Rule: "CH-1",
+				Owner: r.Owner, Team: OfficerGroup, Manager: ManagerGroup, Audience: casefile.Officer, Label: "Deal with the service request"}}
+		}
+		return nil
 	}
-	return nil
+	return append(append(out, itemDeadlines(c)...), reviewDeadlines(c)...)
 }
 
 func deadline(c Complaint, s Stage, name, label string, due workdays.Date) casefile.Deadline {

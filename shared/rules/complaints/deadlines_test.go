@@ -6,7 +6,8 @@ import (
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
-// CH-4, CH-5: one open deadline per stage at a time, with its rule, team, manager and owner.
+// CH-4, CH-5: one open deadline per stage at a time, with its rule, team, manager and owner (CH-1: a service request
+// has its own).
 func TestCH4_CH5_OpenDeadlines(t *testing.T) {
 	extended := func(t *testing.T) Complaint {
 		c := acknowledged(t)
@@ -27,7 +28,7 @@ func TestCH4_CH5_OpenDeadlines(t *testing.T) {
 		{"stage 2 acknowledged", atStage2, "stage2-response", "2027-02-08", "CH-5", ManagerGroup, "manager-b"},
 		{"closed", closed, "", "", "", "", ""},
 		{"refused", refused, "", "", "", "", ""},
-		{"service request", serviceRequest, "", "", "", "", ""},
+		{"service request: its own due date (CH-1)", serviceRequest, "service-request", "2027-01-08", "CH-1", OfficerGroup, "officer-a"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

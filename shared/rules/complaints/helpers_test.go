@@ -33,6 +33,15 @@ func (c check) event(ev casefile.Event, err error) casefile.Event {
 	return ev
 }
 
+// ack is event for a transition that also writes a letter (Acknowledge).
+func (c check) ack(_ Letter, ev casefile.Event, err error) casefile.Event {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return ev
+}
+
 func (c check) letter(l Letter, _ casefile.Event, err error) Letter {
 	c.t.Helper()
 	if err != nil {
@@ -58,7 +67,7 @@ func received(t *testing.T) Complaint { return receivedAt(t, "2026-12-23T10:00:0
 
 func acknowledged(t *testing.T) Complaint {
 	c := received(t)
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs", OutcomesSought: "Boiler fixed", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs", OutcomesSought: "Boiler fixed", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	return c
 }
 
@@ -76,7 +85,7 @@ func escalated(t *testing.T) Complaint {
 
 func atStage2(t *testing.T) Complaint {
 	c := escalated(t)
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs, reviewed", OutcomesSought: "Boiler fixed", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "Missed boiler repairs, reviewed", OutcomesSought: "Boiler fixed", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
 	return c
 }
 
@@ -94,7 +103,7 @@ func refused(t *testing.T) Complaint {
 
 func serviceRequest(t *testing.T) Complaint {
 	c := received(t)
-	check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment", DueOn: "2027-01-08"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	return c
 }
 

@@ -26,19 +26,21 @@ func wantInLetter(t *testing.T, l Letter, parts ...string) {
 // outstanding actions and how to escalate to stage 2 (within 20 WD, by when, no reason needed).
 func TestCH6_Stage1ResponseLetter(t *testing.T) {
 	c := received(t)
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Repairs to the boiler were not done", OutcomesSought: "Boiler fixed & an apology", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "Repairs to the boiler were not done", OutcomesSought: "Boiler fixed & an apology", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	letter, ev, err := c.Respond(Response{Decision: "partly-upheld", Reasons: "Two of three visits were missed",
-		Remedies: []string{"An apology", "£75 compensation"}, OutstandingActions: []string{"Replace the boiler by 29 January"}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
+		Remedies:           []ItemInput{{Description: "An apology", DueOn: "2027-01-08", Done: true}, {Description: "£75 compensation", DueOn: "2027-01-22"}},
+		OutstandingActions: []ItemInput{{Description: "Replace the boiler", DueOn: "2027-01-29"}}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantInLetter(t, letter, "stage 1 response", "Repairs to the boiler were not done", "Boiler fixed & an apology", "partly upheld",
-		"Two of three visits were missed", "An apology", "£75 compensation", "Replace the boiler by 29 January",
+		"Two of three visits were missed", "An apology (done Friday 8 January 2027)", "£75 compensation (by Friday 22 January 2027)",
+		"Replace the boiler (by Friday 29 January 2027)",
 		"stage 2", "You do not have to give a reason", "within 20 working days", "Friday 5 February 2027", "CMP-TEST")
 	if strings.Contains(letter.Text, "Ombudsman") || letter.Kind != LetterResponse || letter.Stage != 1 || !letter.CreatedAt.Equal(at("2027-01-08T10:00:00Z")) {
 		t.Errorf("stage 1 letter: %+v", letter)
 	}
-	if onTimeline, _ := ev.Details["letter"].(map[string]any); onTimeline["text"] != letter.Text || len(c.Letters) != 1 || c.Letters[0].Text != letter.Text {
+	if onTimeline, _ := ev.Details["letter"].(map[string]any); onTimeline["text"] != letter.Text || len(c.Letters) != 2 || c.Letters[1].Text != letter.Text {
 		t.Error("the letter must be kept on the record and on the timeline (CH-9)")
 	}
 }
@@ -63,7 +65,7 @@ func TestCH4_ExtensionLetter(t *testing.T) {
 		GoodReasonForLonger: "The only surveyor is away until 25 January"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 	wantInLetter(t, letter, append([]string{"We need a surveyor's report", "The only surveyor is away until 25 January",
 		"longer than the usual limit of 10 working days", "Tuesday 12 January 2027", "Wednesday 27 January 2027"}, ombudsmanDetails...)...)
-	if letter.Kind != LetterExtension || letter.Stage != 1 || len(c.Letters) != 1 {
+	if letter.Kind != LetterExtension || letter.Stage != 1 || len(c.Letters) != 2 {
 		t.Errorf("extension letter: %+v", letter)
 	}
 }
@@ -83,8 +85,8 @@ func TestCH2_RefusalLetter(t *testing.T) {
 func TestLettersEscapeHTML(t *testing.T) {
 	c := received(t)
 	check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: `<img src=x onerror="alert(1)">`}, staff("resident"), at("2026-12-23T12:00:00Z")))
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "<script>alert(1)</script> repairs", OutcomesSought: `<a href="http://evil">click</a>`, Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
-	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "</p><h1>hacked</h1>", Remedies: []string{"<b>£50</b>"}}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "<script>alert(1)</script> repairs", OutcomesSought: `<a href="http://evil">click</a>`, Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	letter := check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "</p><h1>hacked</h1>", Remedies: []ItemInput{{Description: "<b>£50</b>", DueOn: "2027-01-20"}}}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	for _, raw := range []string{"<script>", "<img", `<a href`, "<h1>hacked", "<b>£50"} {
 		if strings.Contains(letter.HTML, raw) {
 			t.Errorf("HTML contains raw %q", raw)

@@ -3,6 +3,7 @@ package complaints
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -11,6 +12,54 @@ import (
 // FinancialYear is April year to March year+1, in London time: the instants it starts and ends (end excluded).
 func FinancialYear(year int) (from, to time.Time) {
 	return time.Date(year, time.April, 1, 0, 0, 0, 0, workdays.London).UTC(), time.Date(year+1, time.April, 1, 0, 0, 0, 0, workdays.London).UTC()
+}
+
+// FinancialYearOf is the financial year (the year of the April it starts in) of an instant, in London time.
+func FinancialYearOf(t time.Time) int {
+	d := workdays.DateOf(t)
+	if d.Month < time.April {
+		return d.Year - 1
+	}
+	return d.Year
+}
+
+// ReportYears are the financial years in which the complaint had an event the annual report counts, oldest first:
+// receipt, a stage opened, acknowledged, extended or answered, a refusal, an escalation, a remedy or action set
+// or completed. The complaint is in each of those years' reports (CH-10, TSM CH02: each event in the year it
+// happened, whatever year the complaint was received in), so the store lists it under each year.
+func (c Complaint) ReportYears() []int {
+	seen := map[int]bool{}
+	add := func(t *time.Time) {
+		if t != nil && !t.IsZero() {
+			seen[FinancialYearOf(*t)] = true
+		}
+	}
+	add(&c.ReceivedAt)
+	add(c.EscalationAt)
+	if c.Refusal != nil {
+		add(&c.Refusal.At)
+	}
+	for _, st := range c.Stages {
+		add(&st.OpenedAt)
+		add(st.AcknowledgedAt)
+		add(st.RespondedAt)
+		if st.Extension != nil {
+			add(&st.Extension.At)
+		}
+	}
+	for _, it := range c.Items {
+		add(&it.CreatedAt)
+		add(it.CompletedAt)
+	}
+	if sr := c.ServiceRequestRecord; sr != nil {
+		add(sr.DoneAt)
+	}
+	years := make([]int, 0, len(seen))
+	for y := range seen {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	return years
 }
 
 // StageFigures are one stage's figures for the year.
@@ -32,17 +81,34 @@ type StageFigures struct {
 // AnnualReport is the CH-10 report for one financial year (source 004 §8.1: volumes, categories and outcomes
 // by stage, timeliness, complaints refused and why).
 type AnnualReport struct {
-	Year             string         `json:"financialYear"` // e.g. "2026-27"
-	Homes            int            `json:"homes"`
-	Stage1           StageFigures   `json:"stage1"`
-	Stage2           StageFigures   `json:"stage2"`
-	ByServiceArea    map[string]int `json:"byServiceArea"` // stage 1 received, by service area (= Stage1.ByServiceArea)
-	Refused          int            `json:"refused"`
-	RefusedBy        map[string]int `json:"refusedByExclusion"`
-	ServiceRequests  int            `json:"serviceRequests"`
-	LateEscalations  int            `json:"lateEscalations"`
-	OutstandingItems int            `json:"outstandingActions"` // outstanding actions in the responses sent in the year
-	Rules            []string       `json:"rules"`
+	Year                string         `json:"financialYear"` // e.g. "2026-27"
+	Homes               int            `json:"homes"`
+	Stage1              StageFigures   `json:"stage1"`
+	Stage2              StageFigures   `json:"stage2"`
+	ByServiceArea       map[string]int `json:"byServiceArea"` // stage 1 received, by service area (= Stage1.ByServiceArea)
+	Refused             int            `json:"refused"`
+	RefusedBy           map[string]int `json:"refusedByExclusion"`
+	ServiceRequests     int            `json:"serviceRequests"`
+	ServiceRequestsDone int            `json:"serviceRequestsDone"` // service requests done in the year (source §1.4)
+	LateEscalations     int            `json:"lateEscalations"`
+	OutstandingItems    int            `json:"outstandingActions"` // outstanding actions in the responses sent in the year
+	RemediesOffered     int            `json:"remediesOffered"`    // remedies in the responses sent in the year (CH-8)
+	ItemsCompleted      int            `json:"itemsCompleted"`     // remedies and actions completed in the year, whenever set (CH-8)
+	ItemsOnTime         int            `json:"itemsCompletedOnTime"`
+	// Learning lists what the responses sent in the year recorded as learned and the service improvements they
+	// led to (source §8.1.4, §9.1), oldest first.
+	Learning []LearningEntry `json:"learning"`
+	Rules    []string        `json:"rules"`
+}
+
+// LearningEntry is one response's learning and service improvement.
+type LearningEntry struct {
+	Reference          string        `json:"reference"`
+	Stage              int           `json:"stage"`
+	ServiceArea        string        `json:"serviceArea"`
+	RespondedOn        workdays.Date `json:"respondedOn"`
+	Learning           string        `json:"learning,omitempty"`
+	ServiceImprovement string        `json:"serviceImprovement,omitempty"`
 }
 
 // Annual computes the CH-10 figures for the financial year starting in April of year. Each figure counts the
@@ -56,16 +122,29 @@ type AnnualReport struct {
 //     extension included (CH-4, CH-5, WD-3); the share is of all responses sent in the year at that stage.
 //   - Outcomes: the decisions of those responses; categories: the service area of what was received.
 //   - Refusals by exclusion: refusals made in the year (source §8.1.2: the types refused).
-//   - Service requests: contacts received in the year and reclassified (CH-1: recorded and monitored).
+//   - Service requests: contacts received in the year and reclassified (CH-1: recorded and monitored), and those
+//     done in the year (source §1.4).
 //   - Late escalations: escalations made in the year over 20 WD after the stage 1 response (CH-5).
+//   - Remedies and actions (CH-8): those set by the responses sent in the year, and those completed in the year
+//     (on time: by their due date), whenever they were set.
+//   - Learning (source §9.1): the learning and service improvements recorded by the responses sent in the year.
+//
+// A staff-logged complaint counts from the day it reached us (its receivedAt), not the day it was logged.
 func Annual(year int, complaints []Complaint, homes int) AnnualReport {
 	from, to := FinancialYear(year)
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
-	r := AnnualReport{Year: fmt.Sprintf("%d-%02d", year, (year+1)%100), Homes: homes, RefusedBy: map[string]int{},
-		Stage1: newStageFigures(), Stage2: newStageFigures(), Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1"}}
+	r := AnnualReport{Year: fmt.Sprintf("%d-%02d", year, (year+1)%100), Homes: homes, RefusedBy: map[string]int{}, Learning: []LearningEntry{},
+		Stage1: newStageFigures(), Stage2: newStageFigures(), Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8"}}
 	for _, c := range complaints {
 		r.add(c, in)
 	}
+	sort.Slice(r.Learning, func(i, j int) bool {
+		a, b := r.Learning[i], r.Learning[j]
+		if a.RespondedOn != b.RespondedOn {
+			return a.RespondedOn.Before(b.RespondedOn)
+		}
+		return a.Reference+itoa(a.Stage) < b.Reference+itoa(b.Stage)
+	})
 	r.ByServiceArea = r.Stage1.ByServiceArea
 	r.Stage1.rates(homes)
 	r.Stage2.rates(homes)
@@ -80,6 +159,9 @@ func (r *AnnualReport) add(c Complaint, in func(time.Time) bool) {
 	if c.Status == StatusServiceRequest {
 		if in(c.ReceivedAt) {
 			r.ServiceRequests++
+		}
+		if sr := c.ServiceRequestRecord; sr != nil && sr.DoneAt != nil && in(*sr.DoneAt) {
+			r.ServiceRequestsDone++
 		}
 		return
 	}
@@ -96,8 +178,24 @@ func (r *AnnualReport) add(c Complaint, in func(time.Time) bool) {
 			fig = &r.Stage2
 		}
 		fig.add(c, s, in)
-		if s.RespondedAt != nil && in(*s.RespondedAt) {
-			r.OutstandingItems += len(s.OutstandingActions)
+		if s.RespondedAt != nil && in(*s.RespondedAt) && (s.Learning != "" || s.ServiceImprovement != "") {
+			r.Learning = append(r.Learning, LearningEntry{Reference: c.Reference, Stage: s.Number, ServiceArea: c.ServiceArea,
+				RespondedOn: workdays.DateOf(*s.RespondedAt), Learning: s.Learning, ServiceImprovement: s.ServiceImprovement})
+		}
+	}
+	for _, it := range c.Items {
+		switch {
+		case !in(it.CreatedAt):
+		case it.Kind == ItemRemedy:
+			r.RemediesOffered++
+		default:
+			r.OutstandingItems++
+		}
+		if it.CompletedAt != nil && in(*it.CompletedAt) {
+			r.ItemsCompleted++
+			if it.CompletedOnTime() {
+				r.ItemsOnTime++
+			}
 		}
 	}
 }

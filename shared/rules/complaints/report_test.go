@@ -2,8 +2,11 @@ package complaints
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
 // story builds a complaint by steps; each step is (what, when) and panics the test on error.
@@ -23,12 +26,16 @@ func newStory(t *testing.T, ref, area, when string) *story {
 }
 
 func (s *story) ack(handler, when string) *story {
-	check{s.t}.event(s.c.Acknowledge(Acknowledgement{Definition: "definition", OutcomesSought: "outcome", Handler: handler}, staff(handler), at(when)))
+	check{s.t}.ack(s.c.Acknowledge(Acknowledgement{Definition: "definition", OutcomesSought: "outcome", Handler: handler}, staff(handler), at(when)))
 	return s
 }
 
 func (s *story) respond(decision, by, when string, actions ...string) *story {
-	check{s.t}.letter(s.c.Respond(Response{Decision: decision, Reasons: "reasons", OutstandingActions: actions}, staff(by), at(when)))
+	var items []ItemInput
+	for _, a := range actions {
+		items = append(items, ItemInput{Description: a, DueOn: workdays.DateOf(at(when)).AddDays(30).String()})
+	}
+	check{s.t}.letter(s.c.Respond(Response{Decision: decision, Reasons: "reasons", OutstandingActions: items}, staff(by), at(when)))
 	return s
 }
 
@@ -62,7 +69,7 @@ func seededYear(t *testing.T) []Complaint {
 		respond("partly-upheld", "h1", "2026-04-08T15:00:00Z").escalate("2026-04-14T10:00:00Z")
 	// E: a service request.
 	e := newStory(t, "E", "repairs", "2026-06-01T10:00:00Z")
-	check{t}.event(e.c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Repair appointment"}, staff("h1"), at("2026-06-02T10:00:00Z")))
+	check{t}.event(e.c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Repair appointment", DueOn: "2026-06-16"}, staff("h1"), at("2026-06-02T10:00:00Z")))
 	// F: refused, legal proceedings.
 	f := newStory(t, "F", "repairs", "2026-07-01T10:00:00Z")
 	check{t}.letter(f.c.Refuse(RefusalRequest{Exclusion: "legal-proceedings", Explanation: "Claim filed"}, staff("h1"), at("2026-07-02T10:00:00Z")))
@@ -107,8 +114,8 @@ func TestCH10_AnnualReport(t *testing.T) {
 			Acknowledged: 2, AcknowledgedOnTime: 1, Responded: 2, RespondedOnTime: 1, PercentOnTime: pct(50), Extended: 1, ExtendedBeyondLim: 1,
 			Outcomes: map[string]int{"upheld": 1, "partly-upheld": 1, "not-upheld": 0}, StillOpen: 1},
 		ByServiceArea: map[string]int{"repairs": 3, "neighbourhoods": 1, "tenancy": 1},
-		Refused:       1, RefusedBy: map[string]int{"legal-proceedings": 1}, ServiceRequests: 1, LateEscalations: 1, OutstandingItems: 1,
-		Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1"}}
+		Refused:       1, RefusedBy: map[string]int{"legal-proceedings": 1}, ServiceRequests: 1, LateEscalations: 1, OutstandingItems: 1, Learning: []LearningEntry{},
+		Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8"}}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("report\n got %+v\nwant %+v", r, want)
 		t.Logf("stage 1 %+v (%v)\nstage 2 %+v (%v)", r.Stage1, *r.Stage1.PercentOnTime, r.Stage2, *r.Stage2.PercentOnTime)
@@ -140,4 +147,84 @@ func TestCH10_ShareRounding(t *testing.T) {
 	if p := Annual(2026, year, 3000).Stage1; p.PercentOnTime == nil || *p.PercentOnTime != 66.7 || p.Per1000Homes != 1 {
 		t.Errorf("stage 1: %+v", p)
 	}
+}
+
+// CH-10, TSM CH02 (issue 14): a complaint received on 25 March and answered on 8 April is received in one
+// financial year and answered in the next, and each year's report counts the event that happened in it; the
+// complaint is listed under both years.
+func TestCH10_CrossYearComplaintCountedInTheYearOfEachEvent(t *testing.T) {
+	// Received Wed 25 Mar 2026, acknowledged Thu 26 Mar (respond by Mon 13 Apr, after Easter), answered Wed 8 Apr.
+	s := newStory(t, "X", "repairs", "2026-03-25T10:00:00Z").ack("h1", "2026-03-26T10:00:00Z").
+		respond("upheld", "h1", "2026-04-08T10:00:00Z", "Replace the boiler")
+	if got := s.c.ReportYears(); !reflect.DeepEqual(got, []int{2025, 2026}) {
+		t.Fatalf("report years %v", got)
+	}
+	last, this := Annual(2025, []Complaint{s.c}, 1000), Annual(2026, []Complaint{s.c}, 1000)
+	if last.Stage1.Received != 1 || last.Stage1.Acknowledged != 1 || last.Stage1.Responded != 0 || last.Stage1.StillOpen != 0 || last.OutstandingItems != 0 {
+		t.Errorf("2025-26 counts the receipt and the acknowledgement only: %+v", last.Stage1)
+	}
+	if this.Stage1.Received != 0 || this.Stage1.Responded != 1 || this.Stage1.RespondedOnTime != 1 || *this.Stage1.PercentOnTime != 100 ||
+		this.Stage1.Outcomes["upheld"] != 1 || this.OutstandingItems != 1 {
+		t.Errorf("2026-27 counts the response, on time: %+v", this.Stage1)
+	}
+	// The item completed the next year counts there, on time or not.
+	check{t}.letter(s.c.CompleteItem(ItemCompletion{ID: "A1"}, staff("h1"), at("2027-04-20T10:00:00Z")))
+	if got := s.c.ReportYears(); !reflect.DeepEqual(got, []int{2025, 2026, 2027}) {
+		t.Errorf("report years after the completion %v", got)
+	}
+	if r := Annual(2027, []Complaint{s.c}, 1000); r.ItemsCompleted != 1 || r.ItemsOnTime != 0 || r.Stage1.Responded != 0 {
+		t.Errorf("2027-28: %+v", r)
+	}
+}
+
+// CH-10: a financial year starts at midnight on 1 April, London time.
+func TestCH10_FinancialYearOf(t *testing.T) {
+	for when, want := range map[string]int{
+		"2026-03-31T22:59:59Z": 2025, // 23:59:59 BST on 31 March
+		"2026-03-31T23:00:00Z": 2026, // 00:00 BST on 1 April
+		"2027-01-01T00:00:00Z": 2026,
+		"2099-04-01T00:00:00Z": 2099,
+	} {
+		if got := FinancialYearOf(at(when)); got != want {
+			t.Errorf("%s: %d, want %d", when, got, want)
+		}
+	}
+}
+
+// CH-10 (source §5.12): a complaint logged by staff counts in the year it reached us, not the year it was logged.
+func TestCH10_LoggedComplaintCountsFromTheDayReceived(t *testing.T) {
+	l := LoggedComplaint{Submission: submission(), Channel: ChannelLetter, ReceivedOn: "2026-03-30"}
+	c, _, err := Log("L", l, staff("h1"), at("2026-04-02T10:00:00Z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Annual(2025, []Complaint{c}, 0); r.Stage1.Received != 1 {
+		t.Errorf("received in 2025-26: %+v", r.Stage1)
+	}
+	if r := Annual(2026, []Complaint{c}, 0); r.Stage1.Received != 0 {
+		t.Errorf("not received in 2026-27: %+v", r.Stage1)
+	}
+}
+
+// Source §9.1, §8.1.4 (CH-10): each response records what was learned and the service improvement it led to; the
+// report of the year the response was sent lists them, and the list entry's facts keep them.
+func TestCode9_1_LearningInTheAnnualReport(t *testing.T) {
+	c := acknowledged(t)
+	check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "r", Learning: "Repair slots were double-booked",
+		ServiceImprovement: "One booking system for all repair contractors"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
+	if strings.Contains(c.Letters[len(c.Letters)-1].Text, "double-booked") {
+		t.Error("the learning is for the report, not the letter")
+	}
+	r := Annual(2026, []Complaint{c.Facts()}, 0)
+	want := []LearningEntry{{Reference: "CMP-TEST", Stage: 1, ServiceArea: "repairs", RespondedOn: workdays.MustParseDate("2027-01-08"),
+		Learning: "Repair slots were double-booked", ServiceImprovement: "One booking system for all repair contractors"}}
+	if !reflect.DeepEqual(r.Learning, want) {
+		t.Errorf("learning %+v", r.Learning)
+	}
+	if r := Annual(2027, []Complaint{c}, 0); len(r.Learning) != 0 {
+		t.Errorf("another year: %+v", r.Learning)
+	}
+	long := acknowledged(t)
+	_, _, err := long.Respond(Response{Decision: "upheld", Reasons: "r", Learning: strings.Repeat("x", 1001)}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
+	wantFields(t, err, "learning")
 }

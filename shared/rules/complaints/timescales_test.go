@@ -43,7 +43,7 @@ func TestCH4_RespondByIsTenWorkingDaysAfterAcknowledgement(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := receivedAt(t, tc.received)
-			ev := check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Missed repairs", OutcomesSought: "Fix", Handler: "officer-a"}, staff("officer-a"), at(tc.acknowledged)))
+			ev := check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "Missed repairs", OutcomesSought: "Fix", Handler: "officer-a"}, staff("officer-a"), at(tc.acknowledged)))
 			if got := c.Stages[0].RespondBy.String(); got != tc.want {
 				t.Errorf("respondBy %s, want %s", got, tc.want)
 			}
@@ -57,12 +57,12 @@ func TestCH4_RespondByIsTenWorkingDaysAfterAcknowledgement(t *testing.T) {
 // CH-4: a late acknowledgement is accepted and recorded as late (no refusal, the record stays honest).
 func TestCH4_LateAcknowledgementIsRecorded(t *testing.T) {
 	onTime := received(t)
-	ev := check{t}.event(onTime.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "h"}, staff("h"), at("2027-01-04T16:00:00Z")))
+	ev := check{t}.ack(onTime.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "h"}, staff("h"), at("2027-01-04T16:00:00Z")))
 	if ev.Details["onTime"] != true {
 		t.Errorf("on the acknowledgeBy date is on time (WD-3): %v", ev.Details)
 	}
 	late := received(t)
-	ev = check{t}.event(late.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "h"}, staff("h"), at("2027-01-05T09:00:00Z")))
+	ev = check{t}.ack(late.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "h"}, staff("h"), at("2027-01-05T09:00:00Z")))
 	if ev.Details["onTime"] != false || late.Status != StatusAcknowledged {
 		t.Errorf("the day after is late: %v", ev.Details)
 	}
@@ -82,7 +82,7 @@ func TestCH5_Stage2Timescales(t *testing.T) {
 	if ev.Actor != "resident" || ev.Rule != "CH-5" || ev.Action != "escalated" || ev.Details["acknowledgeBy"] != "2027-01-18" || ev.Details["late"] != nil {
 		t.Errorf("event %+v", ev)
 	}
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "Reviewed", OutcomesSought: "Boiler fixed", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "Reviewed", OutcomesSought: "Boiler fixed", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
 	if got := c.Stages[1].RespondBy.String(); got != "2027-02-08" {
 		t.Errorf("stage 2 respondBy %s, want 2027-02-08 (12 Jan + 20 WD)", got)
 	}
@@ -117,7 +117,7 @@ func TestCH5_LateEscalationIsFlaggedNotRefused(t *testing.T) {
 func TestCH5_EscalationWindowAcrossChristmas(t *testing.T) {
 	answer := func() Complaint {
 		c := receivedAt(t, "2026-11-23T10:00:00Z")
-		check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "officer-a"}, staff("officer-a"), at("2026-11-24T10:00:00Z")))
+		check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "officer-a"}, staff("officer-a"), at("2026-11-24T10:00:00Z")))
 		check{t}.letter(c.Respond(Response{Decision: "upheld", Reasons: "r"}, staff("officer-a"), at("2026-12-01T10:00:00Z")))
 		return c
 	}

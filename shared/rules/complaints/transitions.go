@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,18 +14,37 @@ import (
 // Staff inputs, one per route; handlers decode JSON into them. Each transition validates its input and lists
 // every field problem (400) before applying the Code.
 
-// Acknowledgement acknowledges, defines and logs a stage (POST .../acknowledgement; source §5.6).
+// Acknowledgement acknowledges, defines and logs a stage (POST .../acknowledgement; source §5.6, §5.7): the
+// complaint definition (what we understand the complaint to be and the outcomes sought), and which aspects we are
+// and are not responsible for. Anything unclear is asked of the resident (AskForClarification).
 type Acknowledgement struct {
 	Definition     string `json:"definition" validate:"required,max=5000"`
 	OutcomesSought string `json:"outcomesSought" validate:"required,max=5000"`
 	// Handler is who will handle the stage, as letters name them; the acting officer when left out. CH-5 never
 	// compares it: it compares the staff ids of the people who acted on stage 1.
 	Handler string `json:"handler,omitempty" validate:"omitempty,max=200"`
+	// ResponsibleFor lists the aspects of the complaint the landlord is responsible for; left out, all of it.
+	ResponsibleFor []string `json:"responsibleFor,omitempty" validate:"max=20,dive,required,max=1000"`
+	// NotResponsibleFor lists the aspects it is not responsible for, and who is (source §5.7).
+	NotResponsibleFor []Aspect `json:"notResponsibleFor,omitempty" validate:"max=20,dive"`
+	From              Landlord `json:"-" validate:"-"`
+}
+
+// Aspect is part of a complaint the landlord is not responsible for, and who is (e.g. the water company) with
+// how to reach them, so the resident knows where to take it (source §5.7).
+type Aspect struct {
+	Aspect           string `json:"aspect" dynamodbav:"aspect" validate:"required,max=1000"`
+	WhoIsResponsible string `json:"whoIsResponsible" dynamodbav:"whoIsResponsible" validate:"required,max=500"`
 }
 
 // Validate lists every problem.
 func (a Acknowledgement) Validate() error {
 	f := validate.Struct(a)
+	for i, r := range a.ResponsibleFor {
+		if r != "" && strings.TrimSpace(r) == "" { // the validator's required lets spaces through in a list of text
+			f.Add("responsibleFor["+strconv.Itoa(i)+"]", "is required")
+		}
+	}
 	return f.Err()
 }
 
@@ -34,7 +54,8 @@ type ExtensionRequest struct {
 	Reason      string `json:"reason" validate:"required,max=2000"`
 	// GoodReasonForLonger allows more than the stage's limit: the source (§6.4, §6.15) caps an extension at
 	// 10 [20] working days "without good reason". Without it, a longer extension is refused (422).
-	GoodReasonForLonger string `json:"goodReasonForLonger,omitempty" validate:"omitempty,max=2000"`
+	GoodReasonForLonger string   `json:"goodReasonForLonger,omitempty" validate:"omitempty,max=2000"`
+	From                Landlord `json:"-" validate:"-"`
 }
 
 // Validate lists every problem.
@@ -47,17 +68,25 @@ func (r ExtensionRequest) Validate() error {
 var Decisions = []string{"upheld", "partly-upheld", "not-upheld"}
 
 // Response is the answer to a stage (POST .../response); remedies per CH-8 (apology, explanation, action,
-// financial remedy, record correction, policy change), outstanding actions tracked to completion.
+// financial remedy, record correction, policy change) and outstanding actions, each tracked to completion with
+// an owner and a due date (source §6.6, §7.3).
 type Response struct {
-	Decision           string   `json:"decision" validate:"required,oneof=upheld partly-upheld not-upheld"`
-	Reasons            string   `json:"reasons" validate:"required,max=10000"`
-	Remedies           []string `json:"remedies" validate:"max=20,dive,required,max=2000"`
-	OutstandingActions []string `json:"outstandingActions" validate:"max=20,dive,required,max=2000"`
+	Decision           string      `json:"decision" validate:"required,oneof=upheld partly-upheld not-upheld"`
+	Reasons            string      `json:"reasons" validate:"required,max=10000"`
+	Remedies           []ItemInput `json:"remedies" validate:"max=20,dive"`
+	OutstandingActions []ItemInput `json:"outstandingActions" validate:"max=20,dive"`
+	// Learning is what the complaint taught us beyond this case, and ServiceImprovement the change it led to
+	// (source §9.1, §8.1.4); the annual report lists them (CH-10). Not in the letter.
+	Learning           string   `json:"learning,omitempty" validate:"omitempty,max=1000"`
+	ServiceImprovement string   `json:"serviceImprovement,omitempty" validate:"omitempty,max=1000"`
+	From               Landlord `json:"-" validate:"-"`
 }
 
-// Validate lists every problem.
-func (r Response) Validate() error {
+// Validate lists every problem, for a response sent at at.
+func (r Response) Validate(at time.Time) error {
 	f := validate.Struct(r)
+	checkItems(&f, "remedies", r.Remedies, at)
+	checkItems(&f, "outstandingActions", r.OutstandingActions, at)
 	return f.Err()
 }
 
@@ -66,8 +95,9 @@ var Exclusions = []string{"older-than-12-months", "legal-proceedings", "previous
 
 // RefusalRequest refuses a complaint under an exclusion (POST .../refusal).
 type RefusalRequest struct {
-	Exclusion   string `json:"exclusion" validate:"required,oneof=older-than-12-months legal-proceedings previously-considered"`
-	Explanation string `json:"explanation" validate:"required,max=5000"`
+	Exclusion   string   `json:"exclusion" validate:"required,oneof=older-than-12-months legal-proceedings previously-considered"`
+	Explanation string   `json:"explanation" validate:"required,max=5000"`
+	From        Landlord `json:"-" validate:"-"`
 }
 
 // Validate lists every problem.
@@ -76,15 +106,42 @@ func (r RefusalRequest) Validate() error {
 	return f.Err()
 }
 
-// ServiceRequestNote says what service was asked for (POST .../service-request).
+// ServiceRequestNote says what service was asked for (POST .../service-request), who sees it through and by when
+// (source §1.4: service requests are recorded, monitored and reviewed).
 type ServiceRequestNote struct {
-	Note string `json:"note" validate:"required,max=2000"`
+	Note  string `json:"note" validate:"required,max=2000"`
+	DueOn string `json:"dueOn" validate:"required,date"`               // YYYY-MM-DD: today or later, within MaxItemDueMonths
+	Owner string `json:"owner,omitempty" validate:"omitempty,max=200"` // staff id; the reclassifying officer when left out
 }
 
-// Validate lists every problem.
-func (n ServiceRequestNote) Validate() error {
+// Validate lists every problem, on the day of at.
+func (n ServiceRequestNote) Validate(at time.Time) error {
 	f := validate.Struct(n)
+	if d, err := workdays.ParseDate(n.DueOn); err == nil {
+		today := workdays.DateOf(at)
+		switch {
+		case d.Before(today):
+			f.Add("dueOn", "cannot be in the past")
+		case d.After(today.AddMonths(MaxItemDueMonths)):
+			f.Add("dueOn", "must be within %d months", MaxItemDueMonths)
+		}
+	}
 	return f.Err()
+}
+
+// ServiceRequestRecord tracks a contact reclassified as a service request: who sees it through, by when, and when
+// and how it was done (source §1.4). While open it is a deadline of the record.
+type ServiceRequestRecord struct {
+	Owner   string         `json:"owner" dynamodbav:"owner"`
+	DueOn   workdays.Date  `json:"dueOn" dynamodbav:"dueOn"`
+	DoneAt  *time.Time     `json:"doneAt,omitempty" dynamodbav:"doneAt,omitempty"`
+	DoneBy  casefile.Actor `json:"doneBy,omitzero" dynamodbav:"doneBy,omitempty"`
+	Outcome string         `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
+}
+
+// ServiceRequestDone records what was done about a service request (POST .../service-request/completion).
+type ServiceRequestDone struct {
+	Outcome string `json:"outcome" validate:"required,max=2000"`
 }
 
 // RelatedPoints are new points joining the stage 1 complaint (POST .../related-points).
@@ -126,6 +183,8 @@ func (c *Complaint) own() {
 	c.Flags = append([]string{}, c.Flags...)
 	c.Letters = append([]Letter{}, c.Letters...)
 	c.RelatedPoints = append([]RelatedPoint(nil), c.RelatedPoints...)
+	c.Items = append([]Item(nil), c.Items...)
+	c.Clarifications = append([]Clarification(nil), c.Clarifications...)
 }
 
 func stageRule(stage int) string {
@@ -165,20 +224,22 @@ func (c *Complaint) stage2HandlerCheck(by casefile.Actor, action string) error {
 
 // Acknowledge acknowledges, defines and logs the current stage (CH-4, CH-5) and sets the response date: 10 WD
 // after the acknowledgement at stage 1, 20 WD at stage 2 (WD-2). The stage 2 handler must not be the stage 1
-// handler (CH-5, source §6.13). A late acknowledgement is accepted and recorded as late.
-func (c *Complaint) Acknowledge(in Acknowledgement, by casefile.Actor, at time.Time) (casefile.Event, error) {
+// handler (CH-5, source §6.13). A late acknowledgement is accepted and recorded as late. The resident gets the
+// acknowledgement letter: the complaint definition, what we are and are not responsible for, the timescale, how
+// to reach us and the Ombudsman's details (source §3.7, §5.6, §5.7); at stage 2, what is still open from stage 1.
+func (c *Complaint) Acknowledge(in Acknowledgement, by casefile.Actor, at time.Time) (Letter, casefile.Event, error) {
 	if err := c.inProcedure("be acknowledged"); err != nil {
-		return casefile.Event{}, err
+		return Letter{}, casefile.Event{}, err
 	}
 	rule := stageRule(c.Stage)
 	if c.Status != StatusReceived && c.Status != StatusEscalated {
-		return casefile.Event{}, conflict(rule, "Stage %d of complaint %s is already acknowledged", c.Stage, c.Reference)
+		return Letter{}, casefile.Event{}, conflict(rule, "Stage %d of complaint %s is already acknowledged", c.Stage, c.Reference)
 	}
 	if err := in.Validate(); err != nil {
-		return casefile.Event{}, err
+		return Letter{}, casefile.Event{}, err
 	}
 	if err := c.stage2HandlerCheck(by, "acknowledge"); err != nil {
-		return casefile.Event{}, err
+		return Letter{}, casefile.Event{}, err
 	}
 	c.own()
 	s, t := c.Current(), at.UTC()
@@ -187,10 +248,14 @@ func (c *Complaint) Acknowledge(in Acknowledgement, by casefile.Actor, at time.T
 		handler = by.Name
 	}
 	s.AcknowledgedAt, s.AcknowledgedBy, s.Definition, s.OutcomesSought, s.Handler = &t, by, in.Definition, in.OutcomesSought, handler
+	s.ResponsibleFor, s.NotResponsibleFor = in.ResponsibleFor, in.NotResponsibleFor
 	s.RespondBy = workdays.DeadlineAfter(at, responseDays(c.Stage))
 	c.Status = StatusAcknowledged
-	return event(at, by, "acknowledged", rule, map[string]any{"stage": c.Stage, "handler": s.Handler, "definition": s.Definition,
-		"respondBy": s.RespondBy.String(), "acknowledgeBy": s.AcknowledgeBy.String(), "onTime": s.AcknowledgedOnTime()}), nil
+	letter := acknowledgementLetter(*c, *s, in.From, at)
+	c.Letters = append(c.Letters, letter)
+	return letter, event(at, by, "acknowledged", rule, map[string]any{"stage": c.Stage, "handler": s.Handler, "definition": s.Definition,
+		"respondBy": s.RespondBy.String(), "acknowledgeBy": s.AcknowledgeBy.String(), "onTime": s.AcknowledgedOnTime(),
+		"notResponsibleFor": len(in.NotResponsibleFor), "letter": letter.onTimeline()}), nil
 }
 
 // Extend extends the acknowledged current stage once (CH-4, CH-5), counted from the current respondBy,
@@ -222,7 +287,7 @@ func (c *Complaint) Extend(r ExtensionRequest, by casefile.Actor, at time.Time) 
 		s.Extension.GoodReason = strings.TrimSpace(r.GoodReasonForLonger) // kept only where the Code needs it
 	}
 	s.RespondBy = workdays.AddWorkingDays(previous, r.WorkingDays)
-	letter := extensionLetter(*c, *s, at)
+	letter := extensionLetter(*c, *s, r.From, at)
 	c.Letters = append(c.Letters, letter)
 	return letter, event(at, by, "extended", rule, map[string]any{"stage": c.Stage, "workingDays": r.WorkingDays, "reason": r.Reason,
 		"beyondLimit": s.Extension.BeyondLimit(), "previousRespondBy": previous.String(), "respondBy": s.RespondBy.String(),
@@ -256,26 +321,48 @@ func (c *Complaint) Respond(r Response, by casefile.Actor, at time.Time) (Letter
 	case StatusResponded:
 		return Letter{}, casefile.Event{}, conflict(rule, "Stage 1 has already been answered; the resident may escalate to stage 2")
 	}
-	if err := r.Validate(); err != nil {
+	if err := r.Validate(at); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
 	if err := c.stage2HandlerCheck(by, "answer"); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
+	if n := len(c.Items) + len(r.Remedies) + len(r.OutstandingActions); n > MaxItems {
+		return Letter{}, casefile.Event{}, breach("CH-8", "Complaint %s would track %d remedies and actions, over the %d one complaint holds: "+
+			"combine them into fewer items, each with its owner and due date", c.Reference, n, MaxItems)
+	}
 	c.own()
 	s, t := c.Current(), at.UTC()
 	s.RespondedAt, s.RespondedBy, s.Decision, s.Reasons = &t, by, r.Decision, r.Reasons
-	s.Remedies, s.OutstandingActions = r.Remedies, r.OutstandingActions
+	s.Remedies, s.OutstandingActions = descriptions(r.Remedies), descriptions(r.OutstandingActions)
+	s.Learning, s.ServiceImprovement = strings.TrimSpace(r.Learning), strings.TrimSpace(r.ServiceImprovement)
+	remedies, actions := c.track(ItemRemedy, r.Remedies, by, at), c.track(ItemAction, r.OutstandingActions, by, at)
 	if c.Stage == 1 {
 		c.Status, c.EscalateBy = StatusResponded, workdays.DeadlineAfter(at, EscalationWindowDays)
 	} else {
 		c.Status = StatusClosed
 	}
-	letter := responseLetter(*c, *s, at)
+	letter := responseLetter(*c, *s, remedies, actions, r.From, at)
 	c.Letters = append(c.Letters, letter)
 	return letter, event(at, by, "responded", "CH-6", map[string]any{"stage": c.Stage, "decision": r.Decision,
-		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": r.Remedies, "outstandingActions": r.OutstandingActions,
-		"letter": letter.onTimeline()}), nil
+		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": itemIDs(remedies), "outstandingActions": itemIDs(actions),
+		"stillOpen": len(c.OpenItems()), "learningRecorded": s.Learning != "" || s.ServiceImprovement != "", "letter": letter.onTimeline()}), nil
+}
+
+func descriptions(in []ItemInput) []string {
+	var out []string
+	for _, x := range in {
+		out = append(out, x.Description)
+	}
+	return out
+}
+
+func itemIDs(items []Item) []string {
+	out := []string{}
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
 }
 
 // Refuse excludes a complaint on a CH-2 ground, with evidence, explained to the resident with their right to
@@ -302,7 +389,7 @@ func (c *Complaint) Refuse(in RefusalRequest, by casefile.Actor, at time.Time) (
 	c.own()
 	c.Refusal = &Refusal{Exclusion: in.Exclusion, Explanation: in.Explanation, Stage: c.Stage, At: at.UTC(), By: by}
 	c.Status = StatusRefused
-	letter := refusalLetter(*c, at)
+	letter := refusalLetter(*c, in.From, at)
 	c.Letters = append(c.Letters, letter)
 	return letter, event(at, by, "refused", "CH-2", map[string]any{"stage": c.Stage, "exclusion": in.Exclusion,
 		"explanation": in.Explanation, "letter": letter.onTimeline()}), nil
@@ -310,33 +397,53 @@ func (c *Complaint) Refuse(in RefusalRequest, by casefile.Actor, at time.Time) (
 
 // Escalate moves a complaint to stage 2 at the resident's request, without reasons (CH-5, source §6.12):
 // acknowledge within 5 WD of the request. A request over 20 WD after the stage 1 response is accepted and
-// flagged, never refused. There is no third stage (CH-3).
+// flagged, never refused. There is no third stage (CH-3). A request made to a member of staff is
+// EscalateOnBehalf.
 func (c *Complaint) Escalate(at time.Time) (casefile.Event, error) {
-	if err := c.inProcedure("be escalated"); err != nil {
+	if err := c.escalationAllowed(); err != nil {
 		return casefile.Event{}, err
 	}
+	return c.escalate(at, ChannelOnline, casefile.ByResident, at), nil
+}
+
+// escalationAllowed: stage 1 has been answered, and there is no third stage (CH-3, CH-5).
+func (c *Complaint) escalationAllowed() error {
+	if err := c.inProcedure("be escalated"); err != nil {
+		return err
+	}
 	if c.Stage == 2 {
-		return casefile.Event{}, conflict("CH-3", "Complaint %s is already at stage 2; there are exactly two stages", c.Reference)
+		return conflict("CH-3", "Complaint %s is already at stage 2; there are exactly two stages", c.Reference)
 	}
 	if c.Status != StatusResponded {
-		return casefile.Event{}, conflict("CH-5", "A complaint can be escalated once stage 1 has been answered, and stage 1 of %s has not been answered yet", c.Reference)
+		return conflict("CH-5", "A complaint can be escalated once stage 1 has been answered, and stage 1 of %s has not been answered yet", c.Reference)
 	}
+	return nil
+}
+
+// escalate opens stage 2, requested at requestedAt through channel and recorded by by at at; the 5 WD to
+// acknowledge run from the day of the request (CH-5).
+func (c *Complaint) escalate(requestedAt time.Time, channel string, by casefile.Actor, at time.Time) casefile.Event {
 	c.own()
 	window := c.escalationWindow()
-	details := map[string]any{"stage": 2, "escalateBy": window.String()}
-	if workdays.DateOf(at).After(window) {
+	day := workdays.DateOf(requestedAt)
+	details := map[string]any{"stage": 2, "escalateBy": window.String(), "channel": channel}
+	if day.After(window) {
 		c.LateEscalation = true
-		c.LateEscalationNote = "Requested on " + workdays.DateOf(at).String() + ", after the 20 working days following the stage 1 response (by " +
+		c.LateEscalationNote = "Requested on " + day.String() + ", after the 20 working days following the stage 1 response (by " +
 			window.String() + "); accepted and flagged, not refused (CH-5)."
 		c.Flags = append(c.Flags, FlagLateEscalation)
 		details["late"], details["note"] = true, c.LateEscalationNote
 	}
-	t := at.UTC()
+	t := requestedAt.UTC()
 	c.EscalationAt = &t
 	c.Stage, c.Status = 2, StatusEscalated
-	c.Stages = append(c.Stages, Stage{Number: 2, OpenedAt: t, AcknowledgeBy: workdays.DeadlineAfter(at, AcknowledgeDays)})
-	details["acknowledgeBy"] = c.Current().AcknowledgeBy.String()
-	return event(at, casefile.ByResident, "escalated", "CH-5", details), nil
+	s := Stage{Number: 2, OpenedAt: t, Channel: channel, AcknowledgeBy: workdays.DeadlineAfter(requestedAt, AcknowledgeDays)}
+	if by.ID != "" {
+		s.LoggedBy = by
+	}
+	c.Stages = append(c.Stages, s)
+	details["acknowledgeBy"] = s.AcknowledgeBy.String()
+	return event(at, by, "escalated", "CH-5", details)
 }
 
 // escalationWindow is the last day of the 20 WD after the stage 1 response (also set on the complaint by
@@ -358,12 +465,44 @@ func (c *Complaint) ReclassifyAsServiceRequest(in ServiceRequestNote, by casefil
 	if c.Stage != 1 || c.Status == StatusResponded {
 		return casefile.Event{}, conflict("CH-1", "Only a stage 1 complaint that has not been answered can be reclassified as a service request")
 	}
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(at); err != nil {
 		return casefile.Event{}, err
 	}
 	c.own()
+	due, _ := workdays.ParseDate(in.DueOn)
+	owner := strings.TrimSpace(in.Owner)
+	if owner == "" {
+		owner = by.ID
+	}
 	c.Status, c.ServiceRequest = StatusServiceRequest, in.Note
-	return event(at, by, "reclassified-service-request", "CH-1", map[string]any{"note": in.Note}), nil
+	c.ServiceRequestRecord = &ServiceRequestRecord{Owner: owner, DueOn: due}
+	return event(at, by, "reclassified-service-request", "CH-1", map[string]any{"note": in.Note, "owner": owner, "dueOn": due.String()}), nil
+}
+
+// CompleteServiceRequest records that the service asked for was provided (source §1.4: monitored to the end). A
+// complaint about how it was handled is a complaint of its own, which does not stop the request (source §1.5).
+func (c *Complaint) CompleteServiceRequest(in ServiceRequestDone, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if c.Status != StatusServiceRequest {
+		return casefile.Event{}, conflict("CH-1", "%s is not a service request", c.Reference)
+	}
+	r := c.ServiceRequestRecord
+	if r != nil && r.DoneAt != nil {
+		return casefile.Event{}, conflict("CH-1", "The service request %s was done on %s already", c.Reference, workdays.DateOf(*r.DoneAt))
+	}
+	f := validate.Struct(in)
+	if err := f.Err(); err != nil {
+		return casefile.Event{}, err
+	}
+	c.own()
+	done := ServiceRequestRecord{Owner: by.ID}
+	if r != nil {
+		done = *r
+	}
+	t := at.UTC()
+	done.DoneAt, done.DoneBy, done.Outcome = &t, by, strings.TrimSpace(in.Outcome)
+	c.ServiceRequestRecord = &done
+	onTime := done.DueOn.IsZero() || !workdays.DateOf(at).After(done.DueOn)
+	return event(at, by, "service-request-done", "CH-1", map[string]any{"outcome": done.Outcome, "onTime": onTime}), nil
 }
 
 // MaxRelatedPoints bounds the points added to one stage 1 complaint, so its record cannot grow without limit.

@@ -16,7 +16,7 @@ func TestCH5_Stage1HandlerNeverHandlesStage2(t *testing.T) {
 	for _, name := range []string{"officer-a", " OFFICER-A ", "Alex Officer", ""} {
 		c := escalated(t) // stage 1 acknowledged and answered by officer-a
 		before := c
-		_, err := c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, casefile.Actor{ID: "officer-a", Name: name}, at("2027-01-12T10:00:00Z"))
+		_, _, err := c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, casefile.Actor{ID: "officer-a", Name: name}, at("2027-01-12T10:00:00Z"))
 		wantRuleError(t, err, apperr.Unprocessable, "CH-5")
 		if e, _ := apperr.As(err); !containsAll(e.Message, "handled stage 1", "cannot acknowledge stage 2") {
 			t.Errorf("message does not explain the rule: %q", e.Message)
@@ -27,7 +27,7 @@ func TestCH5_Stage1HandlerNeverHandlesStage2(t *testing.T) {
 	}
 	// Someone else who happens to share the stage 1 handler's display name may handle stage 2.
 	namesake := escalated(t)
-	check{t}.event(namesake.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "manager-z", Name: "officer-a"}, at("2027-01-12T10:00:00Z")))
+	check{t}.ack(namesake.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "manager-z", Name: "officer-a"}, at("2027-01-12T10:00:00Z")))
 
 	c := atStage2(t)
 	_, _, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, casefile.Actor{ID: "officer-a", Name: "Somebody New"}, at("2027-01-20T10:00:00Z"))
@@ -43,14 +43,14 @@ func TestCH5_Stage1HandlerNeverHandlesStage2(t *testing.T) {
 	check{t}.letter(extended.Extend(ExtensionRequest{WorkingDays: 5, Reason: "Records"}, staff("officer-x"), at("2027-01-05T10:00:00Z")))
 	check{t}.letter(extended.Respond(Response{Decision: "not-upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	check{t}.event(extended.Escalate(at("2027-01-11T10:00:00Z")))
-	_, err = extended.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, staff("officer-x"), at("2027-01-11T14:00:00Z"))
+	_, _, err = extended.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, staff("officer-x"), at("2027-01-11T14:00:00Z"))
 	wantRuleError(t, err, apperr.Unprocessable, "CH-5")
 }
 
 // CH-4: the handler is who letters name; the acting officer when left out.
 func TestCH4_HandlerDefaultsToTheActingOfficer(t *testing.T) {
 	c := received(t)
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "u-1", Name: "Jo Officer"}, at("2026-12-24T10:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o"}, casefile.Actor{ID: "u-1", Name: "Jo Officer"}, at("2026-12-24T10:00:00Z")))
 	if c.Stages[0].Handler != "Jo Officer" || c.Stages[0].AcknowledgedBy.ID != "u-1" {
 		t.Errorf("stage 1: handler %q, acknowledged by %+v", c.Stages[0].Handler, c.Stages[0].AcknowledgedBy)
 	}
@@ -121,7 +121,7 @@ func TestCH5_OneExtensionPerStage(t *testing.T) {
 	check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 5, Reason: "Records"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 	check{t}.letter(c.Respond(Response{Decision: "not-upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-08T10:00:00Z")))
 	check{t}.event(c.Escalate(at("2027-01-11T10:00:00Z")))
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "manager-b"}, staff("manager-b"), at("2027-01-11T14:00:00Z")))
 	check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 20, Reason: "Independent review"}, staff("manager-b"), at("2027-01-20T10:00:00Z")))
 	if c.Stages[0].RespondBy.String() != "2027-01-19" || c.Stages[1].RespondBy.String() != "2027-03-08" {
 		t.Errorf("respondBy per stage: %s, %s", c.Stages[0].RespondBy, c.Stages[1].RespondBy)
@@ -131,8 +131,8 @@ func TestCH5_OneExtensionPerStage(t *testing.T) {
 // CH-6: responses validate their input; stage 1 opens the escalation window, stage 2 closes the complaint.
 func TestCH6_Respond(t *testing.T) {
 	c := acknowledged(t)
-	_, _, err := c.Respond(Response{Decision: "maybe", Reasons: " ", Remedies: []string{""}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
-	wantFields(t, err, "decision", "remedies[0]", "reasons")
+	_, _, err := c.Respond(Response{Decision: "maybe", Reasons: " ", Remedies: []ItemInput{{}}}, staff("officer-a"), at("2027-01-08T10:00:00Z"))
+	wantFields(t, err, "decision", "remedies[0].description", "remedies[0].dueOn", "reasons")
 	_, ev, err := c.Respond(Response{Decision: "upheld", Reasons: "r"}, staff("officer-a"), at("2027-01-12T16:00:00Z"))
 	if err != nil || ev.Details["onTime"] != true || c.Status != StatusResponded || c.EscalateBy.String() != "2027-02-09" || ev.Rule != "CH-6" {
 		t.Fatalf("on the respondBy date: %v %v %s %s", err, ev.Details, c.Status, c.EscalateBy)
@@ -199,25 +199,52 @@ func TestCH2_Exclusions(t *testing.T) {
 	}
 }
 
-// CH-1: a service request is logged, leaves the procedure and has no deadlines.
+// CH-1 (source §1.4): a service request is logged with an owner and a due date, leaves the procedure, and has
+// one deadline, its own, until it is done; then none.
 func TestCH1_ReclassifyAsServiceRequest(t *testing.T) {
 	for _, from := range []func(*testing.T) Complaint{received, acknowledged} {
 		c := from(t)
-		_, err := c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
-		wantFields(t, err, "note")
-		ev := check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment"}, staff("officer-a"), at("2026-12-24T11:00:00Z")))
-		if c.Status != StatusServiceRequest || c.ServiceRequest != "Asked for a repair appointment" || OpenDeadlines(c) != nil ||
-			ev.Rule != "CH-1" || ev.Actor != "officer-a" {
-			t.Errorf("service request: %+v %+v", c, ev)
+		_, err := c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: " ", DueOn: "2026-12-23"}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
+		wantFields(t, err, "note", "dueOn")
+		ev := check{t}.event(c.ReclassifyAsServiceRequest(ServiceRequestNote{Note: "Asked for a repair appointment", DueOn: "2027-01-08", Owner: "repairs-1"},
+			staff("officer-a"), at("2026-12-24T11:00:00Z")))
+		dl := OpenDeadlines(c)
+		if c.Status != StatusServiceRequest || c.ServiceRequest != "Asked for a repair appointment" || len(dl) != 1 || dl[0].Name != "service-request" ||
+			dl[0].Owner != "repairs-1" || dl[0].Due.String() != "2027-01-08" || dl[0].Rule != "CH-1" || ev.Rule != "CH-1" || ev.Actor != "officer-a" {
+			t.Errorf("service request: %+v %+v %+v", c, ev, dl)
 		}
 	}
+}
+
+// CH-1 (source §1.4, §1.5): a service request is monitored until it is done, once; the report counts it in the
+// year it was done; only a service request can be completed as one.
+func TestCH1_ServiceRequestTrackedToCompletion(t *testing.T) {
+	c := serviceRequest(t)
+	ev := check{t}.event(c.CompleteServiceRequest(ServiceRequestDone{Outcome: "Appointment booked for 5 January"}, staff("repairs-1"), at("2027-01-04T10:00:00Z")))
+	if ev.Action != "service-request-done" || ev.Details["onTime"] != true || OpenDeadlines(c) != nil || c.ServiceRequestRecord.Outcome != "Appointment booked for 5 January" {
+		t.Fatalf("done: %+v %+v", ev, c.ServiceRequestRecord)
+	}
+	_, err := c.CompleteServiceRequest(ServiceRequestDone{Outcome: "again"}, staff("repairs-1"), at("2027-01-04T10:00:00Z"))
+	wantRuleError(t, err, apperr.Conflict, "CH-1")
+	if r := Annual(2026, []Complaint{c.Facts()}, 0); r.ServiceRequests != 1 || r.ServiceRequestsDone != 1 {
+		t.Errorf("report: %+v", r)
+	}
+	if f := c.Facts(); f.ServiceRequestRecord.Outcome != "" || f.ServiceRequestRecord.DoneAt == nil {
+		t.Errorf("facts: %+v", f.ServiceRequestRecord)
+	}
+	open := acknowledged(t)
+	_, err = open.CompleteServiceRequest(ServiceRequestDone{Outcome: "x"}, staff("repairs-1"), at("2027-01-04T10:00:00Z"))
+	wantRuleError(t, err, apperr.Conflict, "CH-1")
+	blank := serviceRequest(t)
+	_, err = blank.CompleteServiceRequest(ServiceRequestDone{Outcome: " "}, staff("repairs-1"), at("2027-01-04T10:00:00Z"))
+	wantFields(t, err, "outcome")
 }
 
 // CH-7: related points join stage 1 until its response.
 func TestCH7_RelatedPoints(t *testing.T) {
 	c := received(t)
 	check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: "Also the kitchen tap leaks"}, staff("resident"), at("2026-12-23T15:00:00Z")))
-	check{t}.event(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
+	check{t}.ack(c.Acknowledge(Acknowledgement{Definition: "d", OutcomesSought: "o", Handler: "officer-a"}, staff("officer-a"), at("2026-12-24T10:00:00Z")))
 	ev := check{t}.event(c.AddRelatedPoints(RelatedPoints{Points: "And the bedroom window"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
 	if len(c.RelatedPoints) != 2 || ev.Details["count"] != 2 || ev.Rule != "CH-7" || c.RelatedPoints[1].By != staff("officer-a") {
 		t.Fatalf("points: %+v %+v", c.RelatedPoints, ev)
@@ -238,7 +265,7 @@ func TestCH7_RelatedPoints(t *testing.T) {
 // Acknowledgements list every missing field (blank-only text included).
 func TestCH4_AcknowledgementInput(t *testing.T) {
 	c := received(t)
-	_, err := c.Acknowledge(Acknowledgement{Definition: "", OutcomesSought: "  ", Handler: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
+	_, _, err := c.Acknowledge(Acknowledgement{Definition: "", OutcomesSought: "  ", Handler: " "}, staff("officer-a"), at("2026-12-24T10:00:00Z"))
 	wantFields(t, err, "definition", "outcomesSought", "handler")
 	if c.Status != StatusReceived {
 		t.Error("an invalid acknowledgement changed the status")

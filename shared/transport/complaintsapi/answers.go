@@ -49,12 +49,26 @@ type ResidentView struct {
 	LateEscalation bool                     `json:"lateEscalation"`
 	AcknowledgeBy  workdays.Date            `json:"acknowledgeBy"`
 	RespondBy      workdays.Date            `json:"respondBy,omitzero"`
+	Items          []ItemView               `json:"items"` // remedies and actions, tracked to completion (CH-8)
+}
+
+// ItemView is a remedy or action as the complainant sees it: what, by when, and whether it is done (CH-8).
+type ItemView struct {
+	ID          string        `json:"id"`
+	Kind        string        `json:"kind"`
+	Description string        `json:"description"`
+	DueOn       workdays.Date `json:"dueOn"`
+	Status      string        `json:"status"`
+	CompletedAt *time.Time    `json:"completedAt,omitempty"`
 }
 
 func residentViewOf(c complaints.Complaint) ResidentView {
 	v := ResidentView{Reference: c.Reference, Status: c.Status, Stage: c.Stage, ReceivedAt: c.ReceivedAt, Letters: orEmpty(c.Letters),
 		LateEscalation: c.LateEscalation, AcknowledgeBy: c.Current().AcknowledgeBy, RespondBy: c.Current().RespondBy,
-		Deadlines: map[string]workdays.Date{}}
+		Deadlines: map[string]workdays.Date{}, Items: []ItemView{}}
+	for _, it := range c.Items {
+		v.Items = append(v.Items, ItemView{ID: it.ID, Kind: it.Kind, Description: it.Description, DueOn: it.DueOn, Status: it.Status, CompletedAt: it.CompletedAt})
+	}
 	for _, st := range c.Stages {
 		v.Stages = append(v.Stages, StageView{Stage: st.Number, AcknowledgeBy: st.AcknowledgeBy, AcknowledgedAt: st.AcknowledgedAt,
 			RespondBy: st.RespondBy, RespondedAt: st.RespondedAt, Decision: st.Decision, Extension: st.Extension})
@@ -87,11 +101,14 @@ type Summary struct {
 	AcknowledgeBy workdays.Date `json:"acknowledgeBy"`
 	RespondBy     workdays.Date `json:"respondBy,omitzero"`
 	Flags         []string      `json:"flags"`
+	Channel       string        `json:"channel,omitempty"` // how it arrived (none: online, before issue 14)
+	OpenItems     int           `json:"openItems"`         // remedies and actions not yet done (CH-8)
 }
 
 func summaryOf(c complaints.Complaint) Summary {
 	return Summary{Reference: c.Reference, Status: c.Status, Stage: c.Stage, ServiceArea: c.ServiceArea, ReceivedAt: c.ReceivedAt,
-		Handler: c.Current().Handler, AcknowledgeBy: c.Current().AcknowledgeBy, RespondBy: c.Current().RespondBy, Flags: orEmpty(c.Flags)}
+		Handler: c.Current().Handler, AcknowledgeBy: c.Current().AcknowledgeBy, RespondBy: c.Current().RespondBy, Flags: orEmpty(c.Flags),
+		Channel: c.Channel, OpenItems: len(c.OpenItems())}
 }
 
 // Record is the CH-9 record for staff: the complaint, its contact details and adjustments, every letter, every

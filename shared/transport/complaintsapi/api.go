@@ -28,19 +28,27 @@ type API struct {
 // Routes are complaint-escalation's routes (shared/catalog declares them, with their groups).
 func (a API) Routes() httpapi.Routes {
 	return httpapi.Routes{
-		"POST /complaints":                             a.submit,
-		"GET /complaints/{reference}":                  a.status,
-		"POST /complaints/{reference}/escalation":      a.escalate,
-		"GET /complaints":                              a.list,
-		"GET /complaints/{reference}/record":           a.record,
-		"GET /complaints/{reference}/timeline":         httpapi.StaffHistory(a.Service.History),
-		"POST /complaints/{reference}/acknowledgement": httpapi.StaffAction(a.Service.Acknowledge, recordOf),
-		"POST /complaints/{reference}/extension":       httpapi.StaffAction(a.Service.Extend, recordOf),
-		"POST /complaints/{reference}/response":        httpapi.StaffAction(a.Service.Respond, recordOf),
-		"POST /complaints/{reference}/refusal":         httpapi.StaffAction(a.Service.Refuse, recordOf),
-		"POST /complaints/{reference}/service-request": httpapi.StaffAction(a.Service.Reclassify, recordOf),
-		"POST /complaints/{reference}/related-points":  httpapi.StaffAction(a.Service.AddRelatedPoints, recordOf),
-		"GET /reports/complaints":                      a.annualReport,
+		"POST /complaints":                                           a.submit,
+		"GET /complaints/{reference}":                                a.status,
+		"POST /complaints/{reference}/escalation":                    a.escalate,
+		"GET /complaints":                                            a.list,
+		"GET /complaints/{reference}/record":                         a.record,
+		"GET /complaints/{reference}/timeline":                       httpapi.StaffHistory(a.Service.History),
+		"POST /complaints/{reference}/acknowledgement":               httpapi.StaffAction(a.Service.Acknowledge, recordOf),
+		"POST /complaints/{reference}/extension":                     httpapi.StaffAction(a.Service.Extend, recordOf),
+		"POST /complaints/{reference}/response":                      httpapi.StaffAction(a.Service.Respond, recordOf),
+		"POST /complaints/{reference}/refusal":                       httpapi.StaffAction(a.Service.Refuse, recordOf),
+		"POST /complaints/{reference}/service-request":               httpapi.StaffAction(a.Service.Reclassify, recordOf),
+		"POST /complaints/{reference}/related-points":                httpapi.StaffAction(a.Service.AddRelatedPoints, recordOf),
+		"GET /reports/complaints":                                    a.annualReport,
+		"POST /complaints/logged":                                    a.log,
+		"POST /complaints/{reference}/escalation-on-behalf":          httpapi.StaffAction(a.Service.EscalateOnBehalf, recordOf),
+		"POST /complaints/{reference}/clarification":                 httpapi.StaffAction(a.Service.AskForClarification, recordOf),
+		"POST /complaints/{reference}/clarification-answer":          httpapi.StaffAction(a.Service.AnswerClarification, recordOf),
+		"POST /complaints/{reference}/actions/{actionId}/completion": a.completeItem,
+		"POST /complaints/{reference}/adjustments":                   httpapi.StaffAction(a.Service.RecordAdjustments, recordOf),
+		"POST /complaints/{reference}/restriction":                   httpapi.StaffAction(a.Service.Restrict, recordOf),
+		"POST /complaints/{reference}/service-request/completion":    httpapi.StaffAction(a.Service.CompleteServiceRequest, recordOf),
 	}
 }
 
@@ -60,7 +68,43 @@ func Contracts() []httpapi.Contract {
 		{Route: "POST /complaints/{reference}/service-request", Request: complaints.ServiceRequestNote{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/related-points", Request: complaints.RelatedPoints{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "GET /reports/complaints", Response: complaints.AnnualReport{}, Status: http.StatusOK},
+		{Route: "POST /complaints/logged", Request: complaints.LoggedComplaint{}, Response: Record{}, Status: http.StatusCreated},
+		{Route: "POST /complaints/{reference}/escalation-on-behalf", Request: complaints.EscalationRequest{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/clarification", Request: complaints.ClarificationRequest{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/clarification-answer", Request: complaints.ClarificationAnswer{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/actions/{actionId}/completion", Request: complaints.ItemCompletion{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/adjustments", Request: complaints.AdjustmentsInput{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/restriction", Request: complaints.RestrictionInput{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/service-request/completion", Request: complaints.ServiceRequestDone{}, Response: Record{}, Status: http.StatusOK},
 	}
+}
+
+// log is a complaint a member of staff took by phone, letter, email, in person, from a councillor or a
+// representative: 201 with the staff record (no access token: the resident did not use the form).
+func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	var form complaints.LoggedComplaint
+	if err := req.DecodeJSON(&form); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return idem.Run(ctx, a.Answers, req, http.StatusCreated, func(answer idem.Recorder) (any, error) {
+		r, err := a.Service.Log(ctx, complaintcases.Log{Form: form, By: by, At: req.Now(), Answer: idem.Encode(answer, recordOf)})
+		if err != nil {
+			return nil, err
+		}
+		return recordOf(r), nil
+	})
+}
+
+// completeItem records a remedy (R…) or action (A…) as done: the {actionId} path parameter names it.
+func (a API) completeItem(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	return httpapi.StaffAction(func(ctx context.Context, cmd complaintcases.CompleteItem) (complaintcases.Record, error) {
+		cmd.Input.ID = req.Path("actionId")
+		return a.Service.CompleteItem(ctx, cmd)
+	}, recordOf)(ctx, req)
 }
 
 func (a API) submit(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {

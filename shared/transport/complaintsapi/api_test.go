@@ -1,6 +1,8 @@
 package complaintsapi_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +76,8 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 	}
 	c.PinClock(time.Date(2027, 1, 8, 10, 0, 0, 0, time.UTC))
 	resp := c.Call(t, "POST", path+"/response", map[string]any{"decision": "partly-upheld", "reasons": "Two visits were missed",
-		"remedies": []string{"An apology", "£50"}, "outstandingActions": []string{"Replace the boiler"}}, "Authorization", officer)
+		"remedies":           []any{map[string]any{"description": "An apology", "dueOn": "2027-01-08", "done": true}, map[string]any{"description": "£50", "dueOn": "2027-01-22"}},
+		"outstandingActions": []any{map[string]any{"description": "Replace the boiler", "dueOn": "2027-02-26"}}}, "Authorization", officer)
 	if resp.Status != 200 || resp.JSON["status"] != "responded" || !strings.Contains(string(resp.Raw), "stage 2") {
 		t.Fatalf("stage 1 response: %d %s", resp.Status, resp.Raw)
 	}
@@ -118,11 +121,11 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 		t.Fatalf("a third stage: %d %s", v.Status, v.Raw)
 	}
 	rec := c.Call(t, "GET", path+"/record", nil, "Authorization", officer)
-	if rec.Status != 200 || len(rec.JSON["timeline"].([]any)) != 8 || len(rec.JSON["complaint"].(map[string]any)["letters"].([]any)) != 4 {
+	if rec.Status != 200 || len(rec.JSON["timeline"].([]any)) != 8 || len(rec.JSON["complaint"].(map[string]any)["letters"].([]any)) != 6 {
 		t.Fatalf("full record: %d %s", rec.Status, rec.Raw)
 	}
 	view := c.Call(t, "GET", path, nil, "Authorization", token)
-	if len(view.JSON["letters"].([]any)) != 4 || view.JSON["status"] != "closed" {
+	if len(view.JSON["letters"].([]any)) != 6 || view.JSON["status"] != "closed" {
 		t.Fatalf("resident view of letters: %s", view.Raw)
 	}
 
@@ -142,4 +145,183 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 	if bad := c.Call(t, "POST", "/complaints", map[string]any{"complainant": map[string]any{"email": "x"}}); bad.Status != 400 || len(bad.JSON["errors"].([]any)) < 5 {
 		t.Fatalf("bad input: %d %s", bad.Status, bad.Raw)
 	}
+}
+
+// Issue 14 through the real binaries: a complaint received on 25 March and answered on 8 April is counted in the
+// year of each event (CH-10, TSM CH02); a complaint that arrived by letter ten days before it was logged is due
+// from the day it arrived (CH-4); acknowledgement letters at both stages carry every item of source §5.6/§5.7 and
+// the landlord's details from the configuration; the stage 2 letters list what is open from stage 1; the open
+// action joins the reminder digest when overdue and is completed by a staff route (CH-8); a member of staff
+// escalates for the resident (CH-5).
+func TestIssue14_StaffLoggedComplaintTrackedItemsAndTheYearOfEachEvent(t *testing.T) {
+	c := localcloud.StartForTest(t, "complaint-escalation", "notifier", "deadline-reminders")
+	officer := c.StaffToken(t, "officer-a", "complaints-officer")
+	other := c.StaffToken(t, "officer-c", "complaints-officer")
+	managerA := c.StaffToken(t, "manager-a", "complaints-manager")
+	manager := c.StaffToken(t, "manager-b", "complaints-manager")
+	auth := func(token string) []string { return []string{"Authorization", token} }
+	outbox := func() []map[string]any {
+		var items []map[string]any
+		for _, it := range c.Call(t, "GET", "/_local/outbox", nil).JSON["items"].([]any) {
+			items = append(items, it.(map[string]any))
+		}
+		return items
+	}
+	letterText := func(r localcloud.Response) string {
+		t.Helper()
+		l, _ := r.JSON["letter"].(map[string]any)
+		if l == nil {
+			t.Fatalf("no letter: %d %s", r.Status, r.Raw)
+		}
+		return l["text"].(string)
+	}
+	wantIn := func(what, text string, parts ...string) {
+		t.Helper()
+		for _, p := range parts {
+			if !strings.Contains(text, p) {
+				t.Errorf("%s lacks %q:\n%s", what, p, text)
+			}
+		}
+	}
+
+	// Complaint A: received Wed 25 March 2026 (2025-26), acknowledged the next day, answered Wed 8 April (2026-27).
+	c.PinClock(time.Date(2026, 3, 25, 10, 0, 0, 0, time.UTC))
+	form := complaint()
+	form["issueDate"] = "2026-03-01"
+	a := c.Call(t, "POST", "/complaints", form)
+	if a.Status != 201 {
+		t.Fatalf("complaint A: %d %s", a.Status, a.Raw)
+	}
+	pathA := "/complaints/" + a.JSON["reference"].(string)
+	c.PinClock(time.Date(2026, 3, 26, 10, 0, 0, 0, time.UTC))
+	if r := c.Call(t, "POST", pathA+"/acknowledgement", map[string]any{"definition": "Missed repairs", "outcomesSought": "Boiler fixed"}, auth(managerA)...); r.Status != 200 || r.JSON["respondBy"] != "2026-04-13" {
+		t.Fatalf("A acknowledged: %d %s", r.Status, r.Raw)
+	}
+	c.PinClock(time.Date(2026, 4, 8, 10, 0, 0, 0, time.UTC))
+	if r := c.Call(t, "POST", pathA+"/response", map[string]any{"decision": "upheld", "reasons": "Visits were missed"}, auth(managerA)...); r.Status != 200 {
+		t.Fatalf("A answered: %d %s", r.Status, r.Raw)
+	}
+
+	// Complaint B: a letter that arrived on Sun 13 December 2026, logged on Wed 23 December: acknowledge by Fri 18
+	// December, already overdue.
+	c.PinClock(time.Date(2026, 12, 23, 10, 0, 0, 0, time.UTC))
+	logged := complaint()
+	logged["channel"], logged["receivedOn"] = "letter", "2026-12-13"
+	if r := c.Call(t, "POST", "/complaints/logged", logged, auth(c.StaffToken(t, "asb-1", "asb-officer"))...); r.Status != 403 {
+		t.Fatalf("an ASB officer logs a complaint: %d", r.Status)
+	}
+	b := c.Call(t, "POST", "/complaints/logged", logged, append(auth(officer), "Idempotency-Key", "logged-1")...)
+	cb, _ := b.JSON["complaint"].(map[string]any)
+	if b.Status != 201 || cb["channel"] != "letter" || cb["receivedAt"] != "2026-12-13T00:00:00Z" || b.JSON["accessToken"] != nil ||
+		b.JSON["openDeadlines"].([]any)[0].(map[string]any)["due"] != "2026-12-18" {
+		t.Fatalf("logged by staff: %d %s", b.Status, b.Raw)
+	}
+	if again := c.Call(t, "POST", "/complaints/logged", logged, append(auth(officer), "Idempotency-Key", "logged-1")...); again.JSON["reference"] != b.JSON["reference"] {
+		t.Fatalf("an idempotent retry logged a second complaint: %s", again.Raw)
+	}
+	ref := b.JSON["reference"].(string)
+	path := "/complaints/" + ref
+	ack := c.Call(t, "POST", path+"/acknowledgement", map[string]any{"definition": "Three boiler repair visits were missed", "outcomesSought": "A working boiler",
+		"responsibleFor":    []string{"Booking and attending repairs"},
+		"notResponsibleFor": []any{map[string]any{"aspect": "The gas supply", "whoIsResponsible": "The gas network, 0800 111 999"}}}, auth(officer)...)
+	if ack.Status != 200 || ack.JSON["respondBy"] != "2027-01-11" {
+		t.Fatalf("B acknowledged: %d %s", ack.Status, ack.Raw)
+	}
+	wantIn("stage 1 acknowledgement", letterText(ack), "We received your complaint on Sunday 13 December 2026 by letter", "Three boiler repair visits were missed",
+		"A working boiler", "Booking and attending repairs", "The gas supply: The gas network, 0800 111 999", "Monday 11 January 2027",
+		"Example Borough Council", "01632 960000", "housing@council.example", "Housing Ombudsman Service", "0300 111 3000")
+	c.PinClock(time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC))
+	q := c.Call(t, "POST", path+"/clarification", map[string]any{"question": "Was the second visit on 2 or 3 December?"}, auth(officer)...)
+	wantIn("clarification", letterText(q), "Was the second visit on 2 or 3 December?", "Monday 11 January 2027", "01632 960000")
+	if r := c.Call(t, "POST", path+"/clarification-answer", map[string]any{"answer": "3 December"}, auth(officer)...); r.Status != 200 {
+		t.Fatalf("answer: %d %s", r.Status, r.Raw)
+	}
+
+	c.PinClock(time.Date(2027, 1, 8, 10, 0, 0, 0, time.UTC))
+	resp := c.Call(t, "POST", path+"/response", map[string]any{"decision": "partly-upheld", "reasons": "Two visits were missed",
+		"remedies":           []any{map[string]any{"description": "An apology", "dueOn": "2027-01-08", "done": true}},
+		"outstandingActions": []any{map[string]any{"description": "Replace the boiler", "dueOn": "2027-01-29"}}}, auth(officer)...)
+	if resp.Status != 200 || resp.JSON["openDeadlines"].([]any)[0].(map[string]any)["name"] != "item:A1" {
+		t.Fatalf("B answered: %d %s", resp.Status, resp.Raw)
+	}
+	wantIn("stage 1 response", letterText(resp), "Replace the boiler (by Friday 29 January 2027)", "You do not have to give a reason", "01632 960000")
+	if strings.Contains(letterText(resp), "web page") {
+		t.Errorf("the stage 1 letter points to a web page that does not exist:\n%s", letterText(resp))
+	}
+
+	// The resident phones on Mon 11 January to ask for stage 2; an officer logs it on the 12th: acknowledge by the 18th.
+	c.PinClock(time.Date(2027, 1, 12, 10, 0, 0, 0, time.UTC))
+	esc := c.Call(t, "POST", path+"/escalation-on-behalf", map[string]any{"channel": "phone", "requestedOn": "2027-01-11"}, auth(other)...)
+	if esc.Status != 200 || esc.JSON["status"] != "escalated" || esc.JSON["openDeadlines"].([]any)[0].(map[string]any)["due"] != "2027-01-18" {
+		t.Fatalf("escalated on the resident's behalf: %d %s", esc.Status, esc.Raw)
+	}
+	c.PinClock(time.Date(2027, 1, 13, 10, 0, 0, 0, time.UTC))
+	ack2 := c.Call(t, "POST", path+"/acknowledgement", map[string]any{"definition": "Missed visits, reviewed", "outcomesSought": "A working boiler"}, auth(manager)...)
+	if ack2.Status != 200 {
+		t.Fatalf("stage 2 acknowledged: %d %s", ack2.Status, ack2.Raw)
+	}
+	wantIn("stage 2 acknowledgement", letterText(ack2), "You asked us on Monday 11 January 2027", "Missed visits, reviewed",
+		"What we agreed at stage 1 and have not yet done", "Replace the boiler (by Friday 29 January 2027)", "01632 960000", "0300 111 3000")
+	c.PinClock(time.Date(2027, 1, 20, 10, 0, 0, 0, time.UTC))
+	final := c.Call(t, "POST", path+"/response", map[string]any{"decision": "upheld", "reasons": "On review, all three visits failed"}, auth(manager)...)
+	wantIn("final response", letterText(final), "Still to be done from our stage 1 response", "Replace the boiler (by Friday 29 January 2027)", "housing-ombudsman.org.uk")
+	if final.JSON["status"] != "closed" || strings.Contains(letterText(final), "everything we agreed to do is done") {
+		t.Fatalf("final response with an action open: %s", final.Raw)
+	}
+
+	// Mon 1 February, 07:00: the action is overdue and in the complaints team's digest.
+	c.PinClock(time.Date(2027, 2, 1, 7, 0, 0, 0, time.UTC))
+	if fired := c.Call(t, "POST", "/_local/schedules/deadline-reminders-weekday-morning", nil); fired.Status != 200 {
+		t.Fatalf("reminders: %d %s", fired.Status, fired.Raw)
+	}
+	localcloud.Eventually(t, 20*time.Second, "the digest listing the overdue action", func() bool {
+		for _, m := range outbox() {
+			p, _ := m["personalisation"].(map[string]any)
+			if o, _ := p["overdue"].(string); strings.HasPrefix(fmt.Sprint(m["reference"]), "digest#2027-02-01#") && strings.Contains(o, ref+": Complete the agreed action A1") {
+				return true
+			}
+		}
+		return false
+	})
+	c.PinClock(time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC))
+	done := c.Call(t, "POST", path+"/actions/A1/completion", map[string]any{"note": "New boiler fitted"}, auth(officer)...)
+	if done.Status != 200 || len(done.JSON["openDeadlines"].([]any)) != 0 {
+		t.Fatalf("action completed: %d %s", done.Status, done.Raw)
+	}
+	wantIn("update", letterText(done), "Replace the boiler (done Monday 1 February 2027)", "New boiler fitted", "Everything we agreed to do about your complaint is now done")
+	// The letters went to the complainant through the notifier, as every complaint letter does.
+	localcloud.Eventually(t, 20*time.Second, "the letters in the outbox", func() bool {
+		n := 0
+		for _, m := range outbox() {
+			if strings.HasPrefix(fmt.Sprint(m["reference"]), ref+"#letter-") && m["to"] == "sam@example.org" {
+				n++
+			}
+		}
+		return n == 6 // acknowledgement, clarification, response, stage 2 acknowledgement, final response, update
+	})
+
+	// CH-10: each event in the year it happened.
+	report := func(year string) (map[string]any, map[string]any, map[string]any) {
+		r := c.Call(t, "GET", "/reports/complaints?year="+year, nil, auth(manager)...)
+		if r.Status != 200 {
+			t.Fatalf("report %s: %d %s", year, r.Status, r.Raw)
+		}
+		return r.JSON, r.JSON["stage1"].(map[string]any), r.JSON["stage2"].(map[string]any)
+	}
+	_, s1, s2 := report("2025")
+	if s1["received"] != float64(1) || s1["acknowledged"] != float64(1) || s1["acknowledgedWithinTimescale"] != float64(1) || s1["responded"] != float64(0) ||
+		s1["percentWithinTimescale"] != nil || s2["received"] != float64(0) {
+		t.Errorf("2025-26: A received and acknowledged, not answered: %v", s1)
+	}
+	all, s1, s2 := report("2026")
+	if s1["received"] != float64(1) || s1["responded"] != float64(2) || s1["respondedWithinTimescale"] != float64(2) || s1["percentWithinTimescale"] != float64(100) ||
+		s1["acknowledged"] != float64(1) || s1["acknowledgedWithinTimescale"] != float64(0) || s2["received"] != float64(1) || s2["responded"] != float64(1) ||
+		all["outstandingActions"] != float64(1) || all["remediesOffered"] != float64(1) || all["itemsCompleted"] != float64(2) || all["itemsCompletedOnTime"] != float64(1) {
+		t.Errorf("2026-27: B received, A and B answered at stage 1 (on time), B at stage 2: %s", mustJSON(all))
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -2,9 +2,11 @@ package complaintsapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,11 +33,11 @@ func (m memComplaints) List(_ context.Context, status string, limit int, _ strin
 	return out[:min(limit, len(out))], "", nil
 }
 
-func (m memComplaints) ReceivedBetween(_ context.Context, from, to time.Time) ([]complaints.Complaint, error) {
+func (m memComplaints) InFinancialYear(_ context.Context, year int) ([]complaints.Complaint, error) {
 	var out []complaints.Complaint
 	for _, c := range m.All() {
-		if !c.ReceivedAt.Before(from) && c.ReceivedAt.Before(to) {
-			out = append(out, c)
+		if slices.Contains(c.ReportYears(), year) {
+			out = append(out, c.Facts())
 		}
 	}
 	return out, nil
@@ -51,9 +53,12 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	store := memComplaints{testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference })}
 	outbox := &testsupport.Outbox{}
-	api := API{Service: complaintcases.Service{Store: store, Outbox: outbox, Homes: 12000}, Answers: noAnswers{}}
+	api := API{Service: complaintcases.Service{Store: store, Outbox: outbox, Homes: 12000, Landlord: landlord}, Answers: noAnswers{}}
 	return &fixture{t: t, store: store, outbox: outbox, h: api.Routes().Handler(catalog.MustFunction("complaint-escalation"))}
 }
+
+var landlord = complaints.Landlord{Name: "Example Borough Council", Address: "Civic Centre, 1 Example Street, Northtown NN1 1AA",
+	Phone: "01632 960000", Email: "housing@council.example"}
 
 type noAnswers struct{}
 
@@ -176,7 +181,7 @@ func TestStaffRoutes(t *testing.T) {
 	if r := f.staff("POST /complaints/{reference}/related-points", ref, officerA, map[string]any{"points": "And the tap"}, "2026-12-24"); r.Status != 200 || len(r.Body["timeline"].([]any)) != 1 {
 		t.Errorf("related points: %d %s", r.Status, r.Raw)
 	}
-	if r := f.staff("POST /complaints/{reference}/service-request", ref, officerA, map[string]any{"note": "A repair request"}, "2026-12-24"); r.Status != 200 || r.Body["status"] != "service-request" {
+	if r := f.staff("POST /complaints/{reference}/service-request", ref, officerA, map[string]any{"note": "A repair request", "dueOn": "2027-01-08"}, "2026-12-24"); r.Status != 200 || r.Body["status"] != "service-request" {
 		t.Errorf("service request: %d %s", r.Status, r.Raw)
 	}
 	f.wantProblem(f.staff("POST /complaints/{reference}/refusal", ref, officerA, map[string]any{"exclusion": "legal-proceedings", "explanation": "x"}, "2026-12-24"), 409, "CH-1")
@@ -201,4 +206,197 @@ func TestCH10_AnnualReport(t *testing.T) {
 	}
 	f.wantProblem(f.call(testsupport.Request{Route: "GET /reports/complaints", Query: map[string]string{"year": "26"}, Claims: managerA}), 400, "", "year")
 	f.wantProblem(f.call(testsupport.Request{Route: "GET /reports/complaints", Query: map[string]string{"year": "2026"}, Claims: officerA}), 403, "")
+}
+
+func (f *fixture) letterTo(i int) map[string]string {
+	f.t.Helper()
+	var req struct {
+		Personalisation map[string]string `json:"personalisation"`
+	}
+	if err := json.Unmarshal(f.outbox.Delivered[i].Body, &req); err != nil {
+		f.t.Fatal(err)
+	}
+	return req.Personalisation
+}
+
+// CH-4 (source §3.1, §3.2, §5.12): complaints staff log a complaint received by letter ten days ago; the
+// acknowledgement is due 5 WD from the day it arrived; no access token is given; the complainant is told.
+func TestCH4_StaffLogsAComplaint(t *testing.T) {
+	f := newFixture(t)
+	body := form()
+	body["channel"], body["receivedOn"] = "letter", "2026-12-13"
+	r := f.call(testsupport.Request{Route: "POST /complaints/logged", Body: testsupport.JSON(body), Claims: officerA, At: day("2026-12-23")})
+	c, _ := r.Body["complaint"].(map[string]any)
+	if r.Status != http.StatusCreated || c["channel"] != "letter" || c["stages"].([]any)[0].(map[string]any)["acknowledgeBy"] != "2026-12-18" ||
+		r.Body["accessToken"] != nil || c["loggedBy"].(map[string]any)["id"] != "officer-a" {
+		t.Fatalf("logged: %d %s", r.Status, r.Raw)
+	}
+	if d := r.Body["openDeadlines"].([]any); len(d) != 1 || d[0].(map[string]any)["due"] != "2026-12-18" {
+		t.Errorf("deadline from the day received: %v", d)
+	}
+	if len(f.outbox.Delivered) != 1 || f.outbox.Delivered[0].ID != c["reference"].(string)+"#received" {
+		t.Errorf("the complainant is told: %+v", f.outbox.Delivered)
+	}
+	body["receivedOn"], body["channel"] = "2026-12-24", "carrier-pigeon"
+	f.wantProblem(f.call(testsupport.Request{Route: "POST /complaints/logged", Body: testsupport.JSON(body), Claims: officerA, At: day("2026-12-23")}), 400, "", "channel", "receivedOn")
+	f.wantProblem(f.call(testsupport.Request{Route: "POST /complaints/logged", Body: testsupport.JSON(body), Claims: testsupport.Staff("x", catalog.GroupASBOfficer)}), 403, "")
+}
+
+// CH-5 (source §6.10-6.12): staff escalate for a resident who phoned; an officer may, as the request is the
+// resident's; the stage 2 acknowledgement is 5 WD from the day of the call.
+func TestCH5_StaffEscalatesOnTheResidentsBehalf(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.submitted()
+	f.staff("POST /complaints/{reference}/acknowledgement", ref, managerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
+	f.wantProblem(f.staff("POST /complaints/{reference}/escalation-on-behalf", ref, officerA, map[string]any{"channel": "phone", "requestedOn": "2027-01-11"}, "2027-01-12"), 409, "CH-5")
+	f.staff("POST /complaints/{reference}/response", ref, managerA, map[string]any{"decision": "not-upheld", "reasons": "r"}, "2027-01-08")
+	r := f.staff("POST /complaints/{reference}/escalation-on-behalf", ref, officerA, map[string]any{"channel": "phone", "requestedOn": "2027-01-11", "note": "Still cold"}, "2027-01-12")
+	if r.Status != 200 || r.Body["stage"] != float64(2) || r.Body["status"] != "escalated" || r.Body["openDeadlines"].([]any)[0].(map[string]any)["due"] != "2027-01-18" {
+		t.Fatalf("escalated on behalf: %d %s", r.Status, r.Raw)
+	}
+	if last := f.outbox.Delivered[len(f.outbox.Delivered)-1]; last.ID != ref+"#escalated" {
+		t.Errorf("the resident is told: %+v", last)
+	}
+}
+
+// Source §5.6, §5.7, §3.7: the acknowledgement letter goes to the complainant with the definition, the aspects
+// and the landlord's contact details from the service's settings; a clarification request is recorded and sent.
+func TestCode5_6_AcknowledgementAndClarificationLetters(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.submitted()
+	q := f.staff("POST /complaints/{reference}/clarification", ref, officerA, map[string]any{"question": "Which visit was missed first?"}, "2026-12-23")
+	if q.Status != 200 || q.Body["letter"].(map[string]any)["kind"] != "clarification" || len(q.Body["complaint"].(map[string]any)["clarifications"].([]any)) != 1 {
+		t.Fatalf("clarification: %d %s", q.Status, q.Raw)
+	}
+	a := f.staff("POST /complaints/{reference}/clarification-answer", ref, officerA, map[string]any{"answer": "The one on 2 December"}, "2026-12-24")
+	if a.Status != 200 || a.Body["complaint"].(map[string]any)["clarifications"].([]any)[0].(map[string]any)["answer"] != "The one on 2 December" {
+		t.Fatalf("answer: %d %s", a.Status, a.Raw)
+	}
+	f.wantProblem(f.staff("POST /complaints/{reference}/clarification-answer", ref, officerA, map[string]any{"answer": "x"}, "2026-12-24"), 409, "CH-9")
+	ack := f.staff("POST /complaints/{reference}/acknowledgement", ref, officerA, map[string]any{"definition": "Missed visits", "outcomesSought": "Fixed",
+		"notResponsibleFor": []any{map[string]any{"aspect": "The gas meter", "whoIsResponsible": "The gas supplier"}}}, "2026-12-24")
+	text, _ := ack.Body["letter"].(map[string]any)["text"].(string)
+	for _, want := range []string{"Missed visits", "The gas meter: The gas supplier", "Tuesday 12 January 2027", "01632 960000", "housing@council.example", "0300 111 3000"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("acknowledgement letter lacks %q:\n%s", want, text)
+		}
+	}
+	if p := f.letterTo(len(f.outbox.Delivered) - 1); p["letter"] != text || !strings.Contains(p["subject"], "logged it at stage 1") {
+		t.Errorf("the letter goes to the complainant: %v", p)
+	}
+}
+
+// CH-8: remedies and actions are tracked; completing one is a staff route naming it; the resident gets an update.
+func TestCH8_CompletingAnAction(t *testing.T) {
+	f := newFixture(t)
+	ref, token := f.submitted()
+	f.staff("POST /complaints/{reference}/acknowledgement", ref, officerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
+	r := f.staff("POST /complaints/{reference}/response", ref, officerA, map[string]any{"decision": "upheld", "reasons": "r",
+		"remedies":           []any{map[string]any{"description": "An apology", "dueOn": "2027-01-08", "done": true}},
+		"outstandingActions": []any{map[string]any{"description": "Replace the boiler", "dueOn": "2027-01-29", "owner": "gas-1"}}}, "2027-01-08")
+	if r.Status != 200 || len(r.Body["complaint"].(map[string]any)["items"].([]any)) != 2 {
+		t.Fatalf("response: %d %s", r.Status, r.Raw)
+	}
+	dl := r.Body["openDeadlines"].([]any)
+	if len(dl) != 1 || dl[0].(map[string]any)["name"] != "item:A1" || dl[0].(map[string]any)["owner"] != "gas-1" {
+		t.Errorf("the open action is a deadline: %v", dl)
+	}
+	route := "POST /complaints/{reference}/actions/{actionId}/completion"
+	done := f.call(testsupport.Request{Route: route, Path: map[string]string{"reference": ref, "actionId": "A1"}, Claims: officerA,
+		Body: `{"note":"New boiler fitted"}`, At: day("2027-01-20")})
+	if done.Status != 200 || len(done.Body["openDeadlines"].([]any)) != 0 || done.Body["letter"].(map[string]any)["kind"] != "update" {
+		t.Fatalf("completion: %d %s", done.Status, done.Raw)
+	}
+	again := f.call(testsupport.Request{Route: route, Path: map[string]string{"reference": ref, "actionId": "A1"}, Claims: officerA, Body: `{}`, At: day("2027-01-20")})
+	f.wantProblem(again, 409, "CH-8")
+	unknown := f.call(testsupport.Request{Route: route, Path: map[string]string{"reference": ref, "actionId": "A7"}, Claims: officerA, Body: `{}`, At: day("2027-01-20")})
+	f.wantProblem(unknown, 404, "")
+	v := f.call(testsupport.Request{Route: "GET /complaints/{reference}", Path: map[string]string{"reference": ref}, Token: token})
+	if items := v.Body["items"].([]any); len(items) != 2 || items[1].(map[string]any)["status"] != "done" {
+		t.Errorf("the resident sees the items: %s", v.Raw)
+	}
+	list := f.call(testsupport.Request{Route: "GET /complaints", Claims: officerA})
+	if list.Body["items"].([]any)[0].(map[string]any)["openItems"] != float64(0) {
+		t.Errorf("list: %s", list.Raw)
+	}
+}
+
+// Source §5.10, §5.14: adjustments are recorded by complaints staff, shown in the list and carried with every
+// letter's notification; restrictions are a complaints manager's (403 for officers), each with a review deadline.
+func TestCode5_10_5_14_AdjustmentsAndRestrictions(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.submitted()
+	adj := f.staff("POST /complaints/{reference}/adjustments", ref, officerA, map[string]any{"agreed": []string{"Letters in large print"},
+		"disclosedDisabilities": "Partially sighted", "reviewOn": "2027-03-01"}, "2026-12-23")
+	if adj.Status != 200 || adj.Body["complaint"].(map[string]any)["adjustments"].(map[string]any)["reviewOn"] != "2027-03-01" {
+		t.Fatalf("adjustments: %d %s", adj.Status, adj.Raw)
+	}
+	if strings.Contains(testsupport.JSON(adj.Body["timeline"]), "Partially sighted") {
+		t.Errorf("special category data on the timeline: %s", adj.Raw)
+	}
+	list := f.call(testsupport.Request{Route: "GET /complaints", Claims: officerA})
+	if flags := list.Body["items"].([]any)[0].(map[string]any)["flags"].([]any); !slices.Contains(flags, any("reasonable-adjustments")) {
+		t.Errorf("the list shows the adjustments flag: %v", flags)
+	}
+	f.staff("POST /complaints/{reference}/acknowledgement", ref, officerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
+	if p := f.letterTo(len(f.outbox.Delivered) - 1); p["adjustments"] != "Letters in large print" {
+		t.Errorf("the letter's notification carries the adjustments: %v", p)
+	}
+	body := map[string]any{"reasons": "Abusive calls", "scope": "Email to one officer only", "equalityConsidered": "Considered", "reviewOn": "2027-03-01"}
+	f.wantProblem(f.staff("POST /complaints/{reference}/restriction", ref, officerA, body, "2026-12-24"), 403, "")
+	r := f.staff("POST /complaints/{reference}/restriction", ref, managerA, body, "2026-12-24")
+	names := []string{}
+	for _, d := range r.Body["openDeadlines"].([]any) {
+		names = append(names, d.(map[string]any)["name"].(string))
+	}
+	if r.Status != 200 || !slices.Contains(names, "restriction-review") || !slices.Contains(names, "adjustments-review") {
+		t.Fatalf("restriction: %d %v %s", r.Status, names, r.Raw)
+	}
+}
+
+// Source §3.6: a complaint made for someone else is written to the resident and the representative, unless the
+// resident asked that only the representative be.
+func TestCode3_6_RepresentativeAndResidentBothWrittenTo(t *testing.T) {
+	f := newFixture(t)
+	body := form()
+	body["representative"] = map[string]any{"name": "Pat Advocate", "email": "pat@example.org", "consent": true, "relationship": "advocate"}
+	r := f.call(testsupport.Request{Route: "POST /complaints", Body: testsupport.JSON(body), At: day("2026-12-23")})
+	ref := r.Body["reference"].(string)
+	if len(f.outbox.Delivered) != 2 || f.outbox.Delivered[0].ID != ref+"#received" || f.outbox.Delivered[1].ID != ref+"#received#representative" {
+		t.Fatalf("both told: %+v", f.outbox.Delivered)
+	}
+	body["representative"].(map[string]any)["residentNotCopied"] = true
+	f.call(testsupport.Request{Route: "POST /complaints", Body: testsupport.JSON(body), At: day("2026-12-23")})
+	if len(f.outbox.Delivered) != 3 || !strings.HasSuffix(f.outbox.Delivered[2].ID, "#received#representative") {
+		t.Errorf("only the representative: %+v", f.outbox.Delivered[2:])
+	}
+}
+
+// CH-1 (source §1.4, §1.5): a service request has an owner and a due date (a deadline) until it is done; a
+// complaint about how it is handled is logged with it named, and the request goes on.
+func TestCH1_ServiceRequestTrackedAndComplainedAbout(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.submitted()
+	sr := f.staff("POST /complaints/{reference}/service-request", ref, officerA, map[string]any{"note": "Repair appointment", "dueOn": "2027-01-08", "owner": "repairs-1"}, "2026-12-24")
+	if d := sr.Body["openDeadlines"].([]any); sr.Status != 200 || len(d) != 1 || d[0].(map[string]any)["owner"] != "repairs-1" {
+		t.Fatalf("service request: %d %s", sr.Status, sr.Raw)
+	}
+	body := form()
+	body["channel"], body["receivedOn"], body["aboutServiceRequest"] = "phone", "2026-12-29", ref
+	about := f.call(testsupport.Request{Route: "POST /complaints/logged", Body: testsupport.JSON(body), Claims: officerA, At: day("2026-12-29")})
+	if about.Status != 201 || about.Body["complaint"].(map[string]any)["aboutServiceRequest"] != ref {
+		t.Fatalf("complaint about the service request: %d %s", about.Status, about.Raw)
+	}
+	other := about.Body["reference"].(string)
+	body["aboutServiceRequest"] = other // a complaint, not a service request
+	f.wantProblem(f.call(testsupport.Request{Route: "POST /complaints/logged", Body: testsupport.JSON(body), Claims: officerA, At: day("2026-12-29")}), 422, "CH-1")
+	still := f.call(testsupport.Request{Route: "GET /complaints/{reference}/record", Path: map[string]string{"reference": ref}, Claims: officerA})
+	if len(still.Body["openDeadlines"].([]any)) != 1 {
+		t.Errorf("the service request goes on: %s", still.Raw)
+	}
+	done := f.staff("POST /complaints/{reference}/service-request/completion", ref, officerA, map[string]any{"outcome": "Boiler repaired on 5 January"}, "2027-01-05")
+	if done.Status != 200 || len(done.Body["openDeadlines"].([]any)) != 0 {
+		t.Fatalf("done: %d %s", done.Status, done.Raw)
+	}
+	f.wantProblem(f.staff("POST /complaints/{reference}/service-request/completion", ref, officerA, map[string]any{"outcome": "x"}, "2027-01-05"), 409, "CH-1")
 }
