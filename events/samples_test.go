@@ -10,9 +10,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/councilhousing/backend/shared/app/notification"
+	"github.com/councilhousing/backend/shared/app/referralsender"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/complaints"
-	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/register"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -71,6 +72,12 @@ func TestSampleQueueMessagesAreValid(t *testing.T) {
 	var req notification.Request
 	if err := json.Unmarshal([]byte(notes.Records[0].Body), &req); err != nil || req.ID == "" || req.To.Email == "" {
 		t.Errorf("notifications-sqs.json: %v %+v", err, req)
+	}
+	var referrals events.SQSEvent
+	load(t, "referrals-sqs.json", &referrals)
+	var ref referralsender.Referral
+	if err := json.Unmarshal([]byte(referrals.Records[0].Body), &ref); err != nil || !ref.Valid() || ref.Kind != asb.PartnerReferral {
+		t.Errorf("referrals-sqs.json: %v %+v", err, ref)
 	}
 	var sched events.EventBridgeEvent
 	load(t, "eventbridge-schedule.json", &sched)

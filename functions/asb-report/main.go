@@ -16,6 +16,7 @@ func main() {
 	fn := catalog.MustFunction("asb-report")
 	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
-		Homes: deps.IntSetting(catalog.HomesCount)}
+		Homes: deps.IntSetting(catalog.HomesCount),
+		Duty:  asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
 	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
 }

@@ -15,6 +15,7 @@ import (
 func main() {
 	fn := catalog.MustFunction("ooh-processor")
 	deps := coldstart.Init(fn)
-	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
+	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
+		Duty: asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
 	lambda.Start(asbapi.CallQueue{Service: svc}.Process)
 }

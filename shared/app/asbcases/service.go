@@ -50,7 +50,16 @@ type Store interface {
 type Service struct {
 	Store  Store
 	Outbox casework.Outbox
-	Homes  int // homes managed, for NM01
+	Homes  int         // homes managed, for NM01
+	Duty   DutyOfficer // who is alerted at once about a high-risk or crime-in-progress report
+}
+
+// DutyOfficer is how the duty officer is reached for an immediate alert (asb.ImmediateAlert): the settings
+// mailboxes.dutyOfficer and mailboxes.dutyOfficerPhone, which a deployment must give (infra/config refuses a
+// configuration without them). The alert goes to each one given, by email and by text.
+type DutyOfficer struct {
+	Email string
+	Phone string
 }
 
 func (s Service) pipeline() casework.Pipeline[asb.Case, asb.Reporter] {
@@ -170,12 +179,15 @@ func (s Service) open(ctx context.Context, in intake) (Receipt, error) {
 	}
 	receipt := Receipt{Case: c, Assessment: a, CaseReview: asb.CaseReviewFor(r.Anonymous, earlier)}
 	details["caseReviewEligible"] = receipt.CaseReview.Eligible
+	if alert := asb.ImmediateAlert(r.Risk); alert.Needed {
+		details["dutyAlert"] = alert.Grounds // the alert's own sending is on the timeline too (notification-sent)
+	}
 	stored := Stored{Case: c, Contact: r.Reporter}
 	if in.withToken && !r.Anonymous {
 		receipt.AccessToken = ids.NewAccessToken()
 		stored.TokenHash = ids.HashToken(receipt.AccessToken)
 	}
-	messages, err := followUps(c, r.Reporter)
+	messages, err := followUps(c, r.Reporter, s.Duty)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -188,10 +200,15 @@ func (s Service) open(ctx context.Context, in intake) (Receipt, error) {
 	return receipt, err
 }
 
-// followUps are the messages a new case sends: the ASB-6 referrals and the reporter's acknowledgement (none for
-// anonymous reports). Their ids are stable, so a re-delivery is recognisable downstream.
-func followUps(c asb.Case, reporter *asb.Reporter) ([]casework.Message, error) {
-	var out []casework.Message
+// followUps are the messages a new case sends: the duty officer's immediate alert (asb.ImmediateAlert), the
+// ASB-6 referrals and the reporter's acknowledgement (none for anonymous reports). They are written in the case's
+// own transaction (the outbox), so none is lost. Their ids are stable, so a re-delivery is recognisable
+// downstream.
+func followUps(c asb.Case, reporter *asb.Reporter, duty DutyOfficer) ([]casework.Message, error) {
+	out, err := dutyAlerts(c, duty)
+	if err != nil {
+		return nil, err
+	}
 	for _, ref := range c.Referrals {
 		id := c.Reference + "#" + ref.Kind
 		m, err := casework.NewMessage(id, catalog.ReferralsQueue, ref.Kind+"-referral", map[string]any{
@@ -215,6 +232,44 @@ func followUps(c asb.Case, reporter *asb.Reporter) ([]casework.Message, error) {
 	}
 	m, err := req.Message()
 	return append(out, m), err
+}
+
+// dutyAlerts are the duty officer's immediate alert about a new case that needs one (asb.ImmediateAlert), one
+// request per channel: an email and a text, through the notifications queue and the notifier. They name the
+// case, what makes it urgent, where and how it came in, and never the reporter or how to reach them: the duty
+// officer opens the case (case_path) for that, and a text is read on a phone's lock screen.
+func dutyAlerts(c asb.Case, duty DutyOfficer) ([]casework.Message, error) {
+	alert := asb.ImmediateAlert(c.Risk)
+	if !alert.Needed {
+		return nil, nil
+	}
+	label := c.Type
+	if rule, ok := asb.TypeRuleOf(c.Type); ok {
+		label = rule.Label
+	}
+	personalisation := map[string]string{
+		"reference": c.Reference, "type": label, "risk_level": c.RiskLevel, "grounds": strings.Join(alert.Grounds, "; "),
+		"location": c.Location.Address + ", " + c.Location.Postcode, "channel": c.Channel,
+		"received_at": c.ReceivedAt.In(workdays.London).Format("Mon 2 Jan 2006 15:04") + " (London time)",
+		"case_path":   "/asb/cases/" + c.Reference,
+	}
+	var out []casework.Message
+	for _, to := range []struct{ channel, email, phone string }{{"email", duty.Email, ""}, {"sms", "", duty.Phone}} {
+		if to.email == "" && to.phone == "" {
+			continue // not configured (tests): a deployment always gives both
+		}
+		req := notification.Request{
+			ID: c.Reference + "#duty-alert#" + to.channel, Template: notification.ASBDutyAlert, CaseKind: casefile.ASB, CaseRef: c.Reference,
+			To:              notification.Recipient{Role: notification.Duty, Email: to.email, Phone: to.phone, PreferredContact: to.channel},
+			Personalisation: personalisation, RequestedAt: c.ReceivedAt,
+		}
+		m, err := req.Message()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // ResidentRequest is the reporter acting with the access token they were given.
@@ -303,7 +358,7 @@ func (s Service) Get(ctx context.Context, q Read) (Record, error) {
 }
 
 // History is a member of staff paging through a case's timeline (Input: the token of the page, "" first).
-type History = casework.Action[string]
+type History = casework.Action[casework.PageRequest]
 
 // History is a page of a case's timeline, newest first.
 func (s Service) History(ctx context.Context, q History) (casework.History, error) {

@@ -10,6 +10,7 @@ package coldstart
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"slices"
@@ -119,6 +120,16 @@ func (d Deps) IntSetting(s catalog.Setting) int {
 		os.Exit(1)
 	}
 	return n
+}
+
+// MapSetting is a JSON object setting (mailboxes, Notify templates: name -> text), or exits naming it.
+func (d Deps) MapSetting(s catalog.Setting) map[string]string {
+	m := map[string]string{}
+	if err := json.Unmarshal([]byte(d.Setting(s)), &m); err != nil {
+		slog.Error("setting is not a JSON object of name -> text", "setting", s.Name, "env", s.Env, "error", err.Error())
+		os.Exit(1)
+	}
+	return m
 }
 
 // MustSecret is one of the function's catalog secrets (environment locally, Secrets Manager in AWS), read at

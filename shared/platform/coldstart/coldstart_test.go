@@ -26,8 +26,8 @@ func TestHelperInit(t *testing.T) {
 		t.Skip("run by the other tests")
 	}
 	d := Init(fn)
-	fmt.Printf("secret=%s homes=%d mailboxes=%s queue=%s\n", d.MustSecret("TEST_API_KEY"), d.IntSetting(catalog.HomesCount),
-		d.Setting(catalog.TeamMailboxes), d.Queues.URLs[catalog.NotificationsQueue])
+	fmt.Printf("secret=%s homes=%d mailboxes=%s queue=%s boxes=%d\n", d.MustSecret("TEST_API_KEY"), d.IntSetting(catalog.HomesCount),
+		d.Setting(catalog.TeamMailboxes), d.Queues.URLs[catalog.NotificationsQueue], len(d.MapSetting(catalog.TeamMailboxes)))
 	os.Exit(0)
 }
 
@@ -41,7 +41,7 @@ func initProcess(t *testing.T, env ...string) (string, int) {
 
 func TestInitReadsSecretsAndSettingsFromTheEnvironmentLocally(t *testing.T) {
 	out, code := initProcess(t, "TEST_API_KEY=k1", "HOMES_COUNT=12000", `TEAM_MAILBOXES={"asb":"asb@example.org"}`)
-	if code != 0 || !strings.Contains(out, `secret=k1 homes=12000 mailboxes={"asb":"asb@example.org"} queue=http://127.0.0.1:1/000000000000/notifications`) {
+	if code != 0 || !strings.Contains(out, `secret=k1 homes=12000 mailboxes={"asb":"asb@example.org"} queue=http://127.0.0.1:1/000000000000/notifications boxes=1`) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
@@ -77,6 +77,7 @@ func TestInitExitsNamingWhatIsMissing(t *testing.T) {
 		{[]string{"HOMES_COUNT=12000", "TEAM_MAILBOXES={}"}, "env=TEST_API_KEY"},
 		{[]string{"AWS_MAX_ATTEMPTS=1", "TEST_API_KEY_ARN=arn:secret", "HOMES_COUNT=12000", "TEAM_MAILBOXES={}"}, "env=TEST_API_KEY"}, // Secrets Manager unreachable
 		{[]string{"TEST_API_KEY=k1", "HOMES_COUNT=many", "TEAM_MAILBOXES={}"}, "env=HOMES_COUNT"},
+		{[]string{"TEST_API_KEY=k1", "HOMES_COUNT=1", "TEAM_MAILBOXES=asb@example.org"}, "env=TEAM_MAILBOXES"}, // not a JSON object (MapSetting)
 		{[]string{"AWS_ACCESS_KEY_ID=", "TEST_API_KEY=k1", "HOMES_COUNT=1", "TEAM_MAILBOXES={}"}, "AWS_ACCESS_KEY_ID"},
 	} {
 		out, code := initProcess(t, c.env...)

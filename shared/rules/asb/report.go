@@ -126,7 +126,7 @@ func Assess(r Report, receivedAt time.Time) Assessment {
 	a := Assessment{Category: rule.Category, RiskLevel: RiskStandard}
 	a.Reasons.Add("ASB-3", fmt.Sprintf("%s is a %s case: an appointment is offered within %d working day(s) (ASB-3).", rule.Label, rule.Category, rule.AppointmentDays))
 	appointmentDays := rule.AppointmentDays
-	if why := highRiskFactors(r.Risk); len(why) > 0 {
+	if why := HighRiskFactors(r.Risk); len(why) > 0 {
 		a.RiskLevel = RiskHigh
 		appointmentDays = HighRiskAppointmentDays
 		a.Reasons.Add("ASB-4", fmt.Sprintf("High risk (%s): an appointment is offered within 1 working day whatever the type (ASB-4).", strings.Join(why, ", ")))
@@ -142,10 +142,11 @@ func Assess(r Report, receivedAt time.Time) Assessment {
 	return a
 }
 
-// highRiskFactors are the ASB-4 high-risk answers: a vulnerable victim, threats of violence, a child at risk, or
+// HighRiskFactors are the ASB-4 high-risk answers: a vulnerable victim, threats of violence, a child at risk, or
 // the reporter feeling unsafe. A crime in progress is an emergency for the police (ASB-6 advice), and usually
-// comes with one of these; on its own it does not change the landlord's risk level.
-func highRiskFactors(risk Risk) []string {
+// comes with one of these; on its own it does not change the landlord's risk level (it does alert the duty
+// officer: ImmediateAlert).
+func HighRiskFactors(risk Risk) []string {
 	var why []string
 	if risk.Vulnerable {
 		why = append(why, "the victim is vulnerable")
