@@ -63,7 +63,8 @@ FUZZ_TARGETS := \
 	./shared/transport/asbapi:FuzzOutOfHoursWebhook \
 	./shared/transport/complaintsapi:FuzzComplaintBody \
 	./shared/transport/registerapi:FuzzEligibilityBody \
-	./shared/transport/registerapi:FuzzApplicationBody
+	./shared/transport/registerapi:FuzzApplicationBody \
+	./shared/transport/notifyapi:FuzzDeliveryReceiptBody
 FUZZ_SMOKE   ?= 2s
 FUZZTIME     ?= 5m
 

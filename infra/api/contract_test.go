@@ -18,12 +18,13 @@ import (
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 	"github.com/councilhousing/backend/shared/transport/complaintsapi"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
+	"github.com/councilhousing/backend/shared/transport/notifyapi"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
 // contracts are every route's typed request and response, from the transports.
 func contracts() []httpapi.Contract {
-	return slices.Concat(asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts())
+	return slices.Concat(asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts(), notifyapi.Contracts())
 }
 
 func loadDoc(t *testing.T) map[string]any {

@@ -23,9 +23,9 @@ func TestDeployCheckRefusesTheExample(t *testing.T) {
 	}
 	out := stderr.String()
 	for _, want := range []string{
-		"configuration ../config/example.json cannot be deployed: 26 setting(s) to fix",
+		"configuration ../config/example.json cannot be deployed: 38 setting(s) to fix",
 		"  alarmEmail: ", "  landlord.name: ", "  landlord.address: ", "  landlord.phone: ", "  landlord.email: ",
-		"  mailboxes.dutyOfficer: ", `  mailboxes.partners["safeguarding"]: `, `  mailboxes.teams["asb-officer"]: `,
+		"  mailboxes.dutyOfficer: ", "  mailboxes.dutyOfficerPhone: ", `  mailboxes.partners["safeguarding"]: `, `  mailboxes.teams["asb-officer"]: `,
 		`  notifyTemplates["reminder-digest.email"]: "placeholder-reminder-digest.email" is a placeholder`,
 		"Nothing was deployed.",
 	} {
@@ -47,9 +47,10 @@ func realConfiguration(t *testing.T) string {
 		"mailboxes": map[string]any{
 			"teams": map[string]string{"asb-officer": "asb@northtown.gov.uk", "asb-manager": "asb.managers@northtown.gov.uk",
 				"complaints-officer": "complaints@northtown.gov.uk", "complaints-manager": "complaints.managers@northtown.gov.uk",
-				"allocations-officer": "allocations@northtown.gov.uk"},
-			"dutyOfficer": "ooh.duty@northtown.gov.uk",
-			"partners":    map[string]string{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},
+				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk"},
+			"dutyOfficer":      "ooh.duty@northtown.gov.uk",
+			"dutyOfficerPhone": "07911 123456",
+			"partners":         map[string]string{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},
 		},
 		"notifyTemplates": templates,
 	})
@@ -65,7 +66,7 @@ func TestDeployCheckAcceptsARealConfiguration(t *testing.T) {
 	if code := check([]string{"-c", "config=" + realConfiguration(t), "--context", "region=eu-west-2"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "is ready to deploy: 14 settings, no placeholders") {
+	if !strings.Contains(stdout.String(), "is ready to deploy: 15 settings, no placeholders") {
 		t.Errorf("stdout %s", stdout.String())
 	}
 }

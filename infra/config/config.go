@@ -4,7 +4,7 @@
 //
 // A configuration is checked at two levels:
 //   - Invalid: what no deployment can use, not even `make synth` or `make run`: a missing setting, a value of
-//     the wrong shape (not an email address, not a whole number, a mailbox or template missing from a map, a
+//     the wrong shape (not an email address, not a UK mobile for texts, not a whole number, a mailbox or template missing from a map, a
 //     template the services never send), a value over SSM's 4 KB standard parameter size, an unknown key;
 //   - placeholders: example.org / council.example addresses, placeholder Notify template ids, Ofcom's drama
 //     phone numbers, "Example" names. The local cloud and `make synth` accept them; `make deploy` does not.
@@ -261,6 +261,8 @@ func check(s catalog.Setting, v string) []Problem {
 		checkEmail(v, func(msg string, placeholder bool) { add("", msg, placeholder) })
 	case catalog.Phone:
 		checkPhone(v, func(msg string, placeholder bool) { add("", msg, placeholder) })
+	case catalog.Mobile:
+		checkMobile(v, func(msg string, placeholder bool) { add("", msg, placeholder) })
 	case catalog.Count:
 		if !wholeNumber.MatchString(v) {
 			add("", fmt.Sprintf("%q is not a positive whole number", v), false)
@@ -331,6 +333,22 @@ func checkPhone(v string, add func(string, bool)) {
 			return
 		}
 	}
+}
+
+// ukMobile is what GOV.UK Notify accepts as a UK mobile number for a text: 07 and nine more digits, also as
+// +447 or 00447, spaces, dashes and brackets aside.
+var ukMobile = regexp.MustCompile(`^(\+44|0044|0)7[0-9]{9}$`)
+
+// checkMobile: a UK mobile that Notify can text (a landline cannot be), and not one of Ofcom's drama numbers.
+func checkMobile(v string, add func(string, bool)) {
+	digits := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(v)
+	if !ukMobile.MatchString(digits) {
+		add(fmt.Sprintf("%q is not a UK mobile number (GOV.UK Notify texts mobiles only: 07...)", v), false)
+		return
+	}
+	checkPhone("0"+digits[len(digits)-10:], func(_ string, placeholder bool) {
+		add(fmt.Sprintf("%q is a fictional number (Ofcom's range for drama)", v), placeholder)
+	})
 }
 
 // checkTemplates: every required template and channel has a GOV.UK Notify template id; keys name templates the

@@ -65,7 +65,7 @@ func TestDeployRefusesTheExampleNamingEachPlaceholder(t *testing.T) {
 		}
 		got = append(got, p.Setting)
 	}
-	want := []string{"alarmEmail", "landlord.name", "landlord.address", "landlord.phone", "landlord.email", "mailboxes.dutyOfficer"}
+	want := []string{"alarmEmail", "landlord.name", "landlord.address", "landlord.phone", "landlord.email", "mailboxes.dutyOfficer", "mailboxes.dutyOfficerPhone"}
 	for _, s := range []catalog.Setting{catalog.TeamMailboxes, catalog.PartnerMailboxes, catalog.NotifyTemplates} {
 		for _, k := range s.RequiredKeys {
 			want = append(want, fmt.Sprintf("%s[%q]", s.Name, k))
@@ -81,6 +81,7 @@ func TestDeployRefusesTheExampleNamingEachPlaceholder(t *testing.T) {
 		"configuration " + filepath.Join(repoRoot(), ExampleFile) + " cannot be deployed: ",
 		`  alarmEmail: "housing-alarms@council.example" is an example address (council.example is a domain reserved for examples)`,
 		`  landlord.phone: "01632 960000" is a fictional number (Ofcom's range for drama)`,
+		`  mailboxes.dutyOfficerPhone: "07700 900999" is a fictional number (Ofcom's range for drama)`,
 		`  mailboxes.partners["partner"]: "community-safety@partner.example.org" is an example address (partner.example.org is a domain reserved for examples)`,
 		`  notifyTemplates["complaint-received.sms"]: "placeholder-complaint-received.sms" is a placeholder, not a GOV.UK Notify template id`,
 	} {
@@ -105,9 +106,10 @@ func realLooking() map[string]any {
 		"mailboxes": map[string]any{
 			"teams": map[string]any{"asb-officer": "asb@northtown.gov.uk", "asb-manager": "asb.managers@northtown.gov.uk",
 				"complaints-officer": "complaints@northtown.gov.uk", "complaints-manager": "complaints.managers@northtown.gov.uk",
-				"allocations-officer": "allocations@northtown.gov.uk", "officer-7f3a": "jo.bloggs@northtown.gov.uk"},
-			"dutyOfficer": "ooh.duty@northtown.gov.uk",
-			"partners":    map[string]any{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},
+				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk", "officer-7f3a": "jo.bloggs@northtown.gov.uk"},
+			"dutyOfficer":      "ooh.duty@northtown.gov.uk",
+			"dutyOfficerPhone": "07911 123456",
+			"partners":         map[string]any{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},
 		},
 		"notifyTemplates": templates,
 		"retention":       map[string]any{"asbCaseClosed": "P7Y"},
@@ -158,6 +160,7 @@ func TestMistakesAreNamed(t *testing.T) {
 	file["landlrd"] = "typo"
 	file["landlord"].(map[string]any)["phone"] = "12345"
 	file["mailboxes"].(map[string]any)["dutyOfficer"] = "Duty Officer <duty@northtown.gov.uk>"
+	file["mailboxes"].(map[string]any)["dutyOfficerPhone"] = "01604 837837" // a landline: Notify cannot text it
 	templates := file["notifyTemplates"].(map[string]any)
 	templates["complaint-recieved.email"] = "6f1d2c3b-4a59-4e7d-8c6b-5a4f3e2d1c0c"
 	templates["complaint-received.sms"] = templates["complaint-received.email"] // an email template cannot send texts
@@ -168,6 +171,7 @@ func TestMistakesAreNamed(t *testing.T) {
 		"landlrd: is not a setting",
 		`landlord.phone: "12345" is not a UK phone number`,
 		`mailboxes.dutyOfficer: "Duty Officer <duty@northtown.gov.uk>" is not an email address`,
+		`mailboxes.dutyOfficerPhone: "01604 837837" is not a UK mobile number`,
 		`notifyTemplates["complaint-recieved.email"]: not a template the services send`,
 		`notifyTemplates["complaint-received.sms"]: template id`,
 		`retention.asbCaseClosed: "6 years" is not an ISO 8601 period`,
@@ -234,4 +238,25 @@ func messages(problems []Problem) []string {
 		out = append(out, p.String())
 	}
 	return out
+}
+
+// The duty officer's phone is texted (GOV.UK Notify: UK mobiles only), so it must be a mobile, in any of the
+// forms people write one; a drama number is an example value.
+func TestDutyOfficerPhoneIsAMobile(t *testing.T) {
+	for v, want := range map[string]string{
+		"07911 123456": "", "+44 7911 123456": "", "0044 7911 123 456": "", "(07911) 123-456": "",
+		"07700 900123":     "is a fictional number",
+		"+44 7700 900123":  "is a fictional number",
+		"01604 837837":     "is not a UK mobile number",
+		"07911 12345":      "is not a UK mobile number",
+		"+1 415 555 0100":  "is not a UK mobile number",
+		"call the officer": "is not a UK mobile number",
+	} {
+		file := realLooking()
+		file["mailboxes"].(map[string]any)["dutyOfficerPhone"] = v
+		got := strings.Join(messages(parse(t, file, nil).Problems(true)), "\n")
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%q: problems %q, want %q", v, got, want)
+		}
+	}
 }

@@ -416,6 +416,8 @@ func (c *Cloud) Handler() http.Handler {
 	mux.HandleFunc("DELETE /_local/outbox", c.notify.outboxHandler)
 	mux.HandleFunc("POST /_local/notify/v2/notifications/email", c.notify.send("email"))
 	mux.HandleFunc("POST /_local/notify/v2/notifications/sms", c.notify.send("sms"))
+	mux.HandleFunc("POST /_local/notify/v2/notifications/letter", c.notify.send("letter"))
+	mux.HandleFunc("POST /_local/notify/receipts", c.whenReady(c.postReceipt))
 	mux.HandleFunc("/", c.whenReady(c.serveAPI))
 	return mux
 }
@@ -530,7 +532,7 @@ func (c *Cloud) Routes() []string {
 	var lines []line
 	for _, f := range c.opts.Catalog.Functions {
 		for _, r := range f.Routes {
-			lines = append(lines, line{r.Path + " " + r.Method, fmt.Sprintf("%-6s %-55s %-8s -> %s", r.Method, r.Path, r.Auth, f.Name)})
+			lines = append(lines, line{r.Path + " " + r.Method, fmt.Sprintf("%-6s %-55s %-13s -> %s", r.Method, r.Path, r.Auth, f.Name)})
 		}
 	}
 	slices.SortFunc(lines, func(a, b line) int { return strings.Compare(a.path, b.path) })

@@ -46,8 +46,10 @@ func testCatalog(probeDir string) catalog.Catalog {
 					public("GET", "/files/{path+}"), public("POST", "/echo"), public("GET", "/sleep"),
 					public("GET", "/crash"), public("GET", "/fail"), public("GET", "/plain"),
 					{Method: "POST", Path: "/staff/things", Auth: catalog.Staff, Groups: []string{"officer"}},
+					{Method: "POST", Path: "/callbacks/notify", Auth: catalog.Bearer, Secret: catalog.NotifyCallbackToken.Env},
 				},
-				Secrets:  []catalog.Secret{{Env: "TEST_SECRET", LocalDefault: "whsec_local"}},
+				Secrets: []catalog.Secret{{Env: "TEST_SECRET", LocalDefault: "whsec_local"},
+					{Env: catalog.NotifyCallbackToken.Env, LocalDefault: "test-callback-token"}},
 				Tables:   map[string]catalog.Access{catalog.CasesTable: catalog.Read},
 				Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
 				LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"}},
@@ -325,7 +327,7 @@ func TestLocalCloud(t *testing.T) {
 		}
 	})
 
-	t.Run("the Notify stand-in checks the JWT and keeps an outbox", func(t *testing.T) {
+	t.Run("the Notify stand-in checks the JWT, keeps an outbox of emails, texts and letters, and posts delivery receipts", func(t *testing.T) {
 		key := catalog.LocalNotifyAPIKey
 		serviceID, secret := key[len(key)-73:len(key)-37], key[len(key)-36:]
 		sign := func(claims jwt.MapClaims, secret string) string {
@@ -372,6 +374,47 @@ func TestLocalCloud(t *testing.T) {
 			dig(items[1], "personalisation", "ref") != "R1" || dig(items[2], "to") != "first@example.org" || dig(items[2], "createdAt") == nil {
 			t.Fatalf("outbox (newest first): %s", outbox.raw)
 		}
+
+		// letters: the address as address_line_1.., at least 3 lines, a UK postcode last
+		letterURL := c.URL() + "/_local/notify/v2/notifications/letter"
+		letter := map[string]any{"template_id": "tmpl-letter", "reference": "L1", "personalisation": map[string]string{
+			"address_line_1": "Alex Resident", "address_line_2": "Flat 2, 10 Example Road", "address_line_3": "NN1 1DE", "reference": "ASB-1"}}
+		a := sendJSON(t, "POST", letterURL, letter, "Authorization", good)
+		if a.status != 201 || a.body["postage"] != "second" || a.body["reference"] != "L1" || dig(a.body, "content", "subject") == nil {
+			t.Fatalf("letter: %d %s", a.status, a.raw)
+		}
+		for name, p := range map[string]map[string]string{
+			"two lines":   {"address_line_1": "Alex", "address_line_2": "NN1 1DE"},
+			"no postcode": {"address_line_1": "Alex", "address_line_2": "1 Road", "address_line_3": "Northtown"},
+			"no lines":    {"name": "Alex"},
+		} {
+			if a := sendJSON(t, "POST", letterURL, map[string]any{"template_id": "t", "personalisation": p}, "Authorization", good); a.status != 400 {
+				t.Errorf("letter with %s: %d %s", name, a.status, a.raw)
+			}
+		}
+		items, _ = send(t, "GET", c.URL()+"/_local/outbox", nil).body["items"].([]any)
+		if len(items) != 4 || dig(items[0], "type") != "letter" || dig(items[0], "to") != "Alex Resident, Flat 2, 10 Example Road, NN1 1DE" {
+			t.Fatalf("letter in the outbox: %v", items[0])
+		}
+
+		// a delivery receipt of an outbox item, posted to the callback route with the bearer token, as Notify does
+		receipt := sendJSON(t, "POST", c.URL()+"/_local/notify/receipts", map[string]any{"reference": "n1", "status": "permanent-failure"})
+		echoed, _ := dig(receipt.body, "callback", "body", "event").(map[string]any)
+		var posted map[string]any
+		_ = json.Unmarshal([]byte(fmt.Sprint(echoed["body"])), &posted)
+		if receipt.status != 200 || dig(receipt.body, "callback", "status") != float64(201) || echoed["routeKey"] != "POST /callbacks/notify" ||
+			dig(echoed, "headers", "authorization") != "Bearer test-callback-token" || posted["id"] != dig(items[2], "id") ||
+			posted["reference"] != "n1" || posted["status"] != "permanent-failure" || posted["notification_type"] != "email" ||
+			posted["to"] != "second@example.org" || posted["template_id"] != "tmpl-1" || !strings.HasSuffix(fmt.Sprint(posted["completed_at"]), "Z") {
+			t.Fatalf("receipt: %d %s", receipt.status, receipt.raw)
+		}
+		if a := sendJSON(t, "POST", c.URL()+"/_local/notify/receipts", map[string]any{"id": "no-such-id"}); a.status != 404 {
+			t.Errorf("unknown id: %d %s", a.status, a.raw)
+		}
+		if a := sendJSON(t, "POST", c.URL()+"/_local/notify/receipts", map[string]any{}); a.status != 400 {
+			t.Errorf("nothing named: %d %s", a.status, a.raw)
+		}
+
 		send(t, "DELETE", c.URL()+"/_local/outbox", nil)
 		if outbox := send(t, "GET", c.URL()+"/_local/outbox", nil); len(outbox.body["items"].([]any)) != 0 {
 			t.Fatalf("outbox after DELETE: %s", outbox.raw)

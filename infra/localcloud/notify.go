@@ -1,8 +1,10 @@
 package localcloud
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,11 +12,14 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
-// notifyStandIn answers like GOV.UK Notify's REST API v2 (POST /v2/notifications/email and /sms): it checks the
-// JWT as Notify does (HS256 signed with the API key's secret, iss = service id, iat within 30 seconds) and keeps
-// what it receives for GET /_local/outbox. It sends nothing anywhere.
+// notifyStandIn answers like GOV.UK Notify's REST API v2 (POST /v2/notifications/email, /sms and /letter): it
+// checks the JWT as Notify does (HS256 signed with the API key's secret, iss = service id, iat within 30 seconds)
+// and keeps what it receives for GET /_local/outbox. It sends nothing anywhere; on request (POST
+// /_local/notify/receipts) it posts a delivery receipt of what it received to the callback route, as Notify does.
 type notifyStandIn struct {
 	serviceID string
 	secret    string
@@ -26,8 +31,8 @@ type notifyStandIn struct {
 // OutboxItem is one notification the stand-in accepted.
 type OutboxItem struct {
 	ID              string         `json:"id"`
-	Type            string         `json:"type"` // email | sms
-	To              string         `json:"to"`
+	Type            string         `json:"type"` // email | sms | letter
+	To              string         `json:"to"`   // a letter's: its address lines, joined with ", "
 	TemplateID      string         `json:"templateId"`
 	Personalisation map[string]any `json:"personalisation"`
 	Reference       string         `json:"reference,omitempty"`
@@ -84,7 +89,7 @@ func (n *notifyStandIn) authorise(r *http.Request) (int, string) {
 	return 0, ""
 }
 
-// notificationRequest is the body of POST /v2/notifications/email or /sms.
+// notificationRequest is the body of POST /v2/notifications/email, /sms or /letter.
 type notificationRequest struct {
 	EmailAddress    string          `json:"email_address"`
 	PhoneNumber     string          `json:"phone_number"`
@@ -105,6 +110,9 @@ func (req notificationRequest) validate(kind string) (to string, personalisation
 			return "", nil, "personalisation " + string(req.Personalisation) + " is not of type object"
 		}
 	}
+	if kind == "letter" {
+		return letterAddress(personalisation)
+	}
 	if kind == "email" {
 		switch {
 		case req.EmailAddress == "":
@@ -122,6 +130,30 @@ func (req notificationRequest) validate(kind string) (to string, personalisation
 	}
 	return req.PhoneNumber, personalisation, ""
 }
+
+// letterAddress checks a letter's address as Notify does: address_line_1 to address_line_7 in the
+// personalisation, at least 3 of them, the last a UK postcode (this stand-in sends nothing abroad).
+func letterAddress(personalisation map[string]any) (to string, _ map[string]any, problem string) {
+	var lines []string
+	for i := 1; i <= 7; i++ {
+		if line, _ := personalisation[fmt.Sprintf("address_line_%d", i)].(string); strings.TrimSpace(line) != "" {
+			lines = append(lines, strings.TrimSpace(line))
+		}
+	}
+	switch {
+	case personalisation["address_line_1"] == nil:
+		return "", nil, "personalisation address_line_1 is a required property"
+	case personalisation["address_line_8"] != nil:
+		return "", nil, "Address must be no more than 7 lines long"
+	case len(lines) < 3:
+		return "", nil, "Address must be at least 3 lines long"
+	case !ukPostcode.MatchString(lines[len(lines)-1]):
+		return "", nil, "Last line of address must be a real UK postcode or another country"
+	}
+	return strings.Join(lines, ", "), personalisation, ""
+}
+
+var ukPostcode = regexp.MustCompile(`^(?i)[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
 
 func (n *notifyStandIn) send(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -151,20 +183,66 @@ func (n *notifyStandIn) send(kind string) http.HandlerFunc {
 // notifyResponse is Notify's 201 answer. The stand-in has no templates, so the content only names the template.
 func notifyResponse(item OutboxItem, base string) map[string]any {
 	content := map[string]any{"body": "(local stand-in: template " + item.TemplateID + ")"}
-	if item.Type == "email" {
+	switch item.Type {
+	case "email":
 		content["subject"], content["from_email"], content["one_click_unsubscribe_url"] = "Local notification", "housing@notifications.local", nil
-	} else {
+	case "letter":
+		content["subject"] = "Local letter"
+	default:
 		content["from_number"] = "COUNCIL"
 	}
 	var reference any
 	if item.Reference != "" {
 		reference = item.Reference
 	}
-	return map[string]any{
+	answer := map[string]any{
 		"id": item.ID, "reference": reference, "content": content, "uri": base + "/v2/notifications/" + item.ID,
 		"template":      map[string]any{"id": item.TemplateID, "version": 1, "uri": base + "/v2/template/" + item.TemplateID},
 		"scheduled_for": nil,
 	}
+	if item.Type == "letter" {
+		answer["postage"] = "second"
+	}
+	return answer
+}
+
+// find is the newest outbox item with this id or, failing that, this reference.
+func (n *notifyStandIn) find(id, reference string) (OutboxItem, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i := len(n.outbox) - 1; i >= 0; i-- {
+		if it := n.outbox[i]; (id != "" && it.ID == id) || (id == "" && reference != "" && it.Reference == reference) {
+			return it, true
+		}
+	}
+	return OutboxItem{}, false
+}
+
+// Receipt is a delivery receipt as GOV.UK Notify posts it to a service's callback URL.
+type Receipt struct {
+	ID               string  `json:"id"`
+	Reference        *string `json:"reference"`
+	To               string  `json:"to"`
+	Status           string  `json:"status"`
+	CreatedAt        string  `json:"created_at"`
+	CompletedAt      string  `json:"completed_at"`
+	SentAt           string  `json:"sent_at"`
+	NotificationType string  `json:"notification_type"`
+	TemplateID       string  `json:"template_id"`
+	TemplateVersion  int     `json:"template_version"`
+}
+
+// notifyTime is a time as Notify writes it: UTC with microseconds.
+func notifyTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// receiptOf is the receipt Notify would send about an item, completed at.
+func receiptOf(item OutboxItem, status string, at time.Time) Receipt {
+	r := Receipt{ID: item.ID, To: item.To, Status: status, CreatedAt: notifyTime(item.CreatedAt), SentAt: notifyTime(item.CreatedAt.Add(time.Second)),
+		CompletedAt: notifyTime(at), NotificationType: item.Type, TemplateID: item.TemplateID, TemplateVersion: 1}
+	if item.Reference != "" {
+		r.Reference = &item.Reference
+	}
+	return r
 }
 
 // outboxHandler serves GET (newest first) and DELETE /_local/outbox.
@@ -181,4 +259,71 @@ func (n *notifyStandIn) outboxHandler(w http.ResponseWriter, r *http.Request) {
 		items[len(n.outbox)-1-i] = it
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// receiptRoute is the callback route GOV.UK Notify's delivery receipts go to (the catalog's bearer-secret route
+// checked against NOTIFY_CALLBACK_TOKEN), and that secret as its function declares it.
+func (c *Cloud) receiptRoute() (catalog.Route, catalog.Secret, bool) {
+	for _, f := range c.opts.Catalog.Functions {
+		for _, r := range f.Routes {
+			if r.Auth != catalog.Bearer || r.Secret != catalog.NotifyCallbackToken.Env {
+				continue
+			}
+			for _, s := range f.Secrets {
+				if s.Env == r.Secret {
+					return r, s, true
+				}
+			}
+		}
+	}
+	return catalog.Route{}, catalog.Secret{}, false
+}
+
+// postReceipt serves POST /_local/notify/receipts {"id": "<outbox id>" | "reference": "<our reference>",
+// "status": "delivered" (default) | "permanent-failure" | "temporary-failure" | "technical-failure"}: it posts the
+// receipt Notify would send about that outbox item (the newest with the reference) to the callback route, with the
+// bearer token, completed at the local clock's time, and answers what the callback answered.
+func (c *Cloud) postReceipt(w http.ResponseWriter, r *http.Request) {
+	var ask struct {
+		ID        string `json:"id"`
+		Reference string `json:"reference"`
+		Status    string `json:"status"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&ask); err != nil || (ask.ID == "" && ask.Reference == "") {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": `send {"id": "<an outbox item's id>"} or {"reference": "<its reference>"}, ` +
+			`and "status": delivered, permanent-failure, temporary-failure or technical-failure`})
+		return
+	}
+	if ask.Status == "" {
+		ask.Status = "delivered"
+	}
+	route, secret, ok := c.receiptRoute()
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "this cloud runs no function with the Notify callback route"})
+		return
+	}
+	item, ok := c.notify.find(ask.ID, ask.Reference)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "the outbox has no such notification (GET /_local/outbox)"})
+		return
+	}
+	receipt := receiptOf(item, ask.Status, c.Clock.Now())
+	body, _ := json.Marshal(receipt)
+	req, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, c.URL()+route.Path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.secret(secret))
+	req.Header.Set("User-Agent", "NOTIFY-API-PYTHON-CLIENT (local stand-in)")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		writeJSON(w, http.StatusBadGateway, map[string]string{"message": err.Error()})
+		return
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var answer any
+	if json.Unmarshal(raw, &answer) != nil {
+		answer = string(raw)
+	}
+	c.logf("notify stand-in: %s receipt for %s posted to %s: %d", ask.Status, item.ID, route.Path, resp.StatusCode)
+	writeJSON(w, http.StatusOK, map[string]any{"receipt": receipt, "callback": map[string]any{"status": resp.StatusCode, "body": answer}})
 }

@@ -3,6 +3,7 @@ package stack
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -20,15 +21,20 @@ import (
 //   - per function: errors (an unhandled error or a timeout) and throttles;
 //   - per queue: the age of its oldest message over the catalog's AgeAlarmMinutes (referrals: 15 minutes);
 //   - per dead-letter queue: the first message (data.go);
-//   - GOV.UK Notify refusing a notification for good (400) or our API key (403), counted from the notifier's logs;
+//   - GOV.UK Notify refusing a notification for good (400) or our API key (403), counted from the logs of every
+//     function that sends through Notify (the notifier, referral-sender), and a notification Notify could not
+//     deliver for good (a permanent-failure delivery receipt), counted from notify-receipts' log;
 //   - a scheduled run (the 07:00 reminders) close to its timeout, before it stops finishing.
 
-// Log lines of the notifier (shared/app/notificationsender) counted as Notify permanent failures. The stack
-// tests check that the notifier still logs them.
+// Log lines of the functions that send through Notify (shared/app/notificationsender, shared/app/referralsender)
+// counted as Notify permanent failures. The stack tests check that both still log them.
 const (
 	NotifyRefusedMessage     = "notification refused by Notify"            // 400: the resident or officer was not told
 	NotifyKeyRejectedMessage = "ALERT: GOV.UK Notify rejected our API key" // 403: nobody is told until the key is fixed
 	NotifyFailuresMetric     = "NotifyPermanentFailures"
+	// NotifyUndeliveredMessage is notify-receipts' line for a permanent-failure delivery receipt
+	// (shared/app/deliveryreceipts): Notify accepted it, but the address or number is wrong.
+	NotifyUndeliveredMessage = "notification not delivered: permanent failure (GOV.UK Notify delivery receipt)"
 )
 
 // nearTimeout is the share of its timeout after which a scheduled run is close to not finishing.
@@ -143,18 +149,19 @@ func (b *builder) queueAgeAlarms() {
 	}
 }
 
-// notifier is the function that sends through GOV.UK Notify: the one that reads the Notify templates.
-func (b *builder) notifier() (catalog.Function, bool) {
-	i := slices.IndexFunc(b.props.Catalog.Functions, func(f catalog.Function) bool {
-		return slices.ContainsFunc(f.Settings, func(s catalog.Setting) bool { return s.Name == catalog.NotifyTemplates.Name })
-	})
-	if i < 0 {
-		return catalog.Function{}, false
+// notifySenders are the functions that send through GOV.UK Notify: those that read the Notify templates (the
+// notifier, referral-sender).
+func (b *builder) notifySenders() []catalog.Function {
+	var out []catalog.Function
+	for _, f := range b.props.Catalog.Functions {
+		if slices.ContainsFunc(f.Settings, func(s catalog.Setting) bool { return s.Name == catalog.NotifyTemplates.Name }) {
+			out = append(out, f)
+		}
 	}
-	return b.props.Catalog.Functions[i], true
+	return out
 }
 
-// notifyFailuresMetric counts Notify's permanent refusals from the notifier's JSON logs.
+// notifyFailuresMetric counts Notify's permanent refusals from the senders' JSON logs.
 func (b *builder) notifyFailuresMetric() awscloudwatch.IMetric {
 	return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 		Namespace: b.stack.StackName(), MetricName: jsii.String(NotifyFailuresMetric),
@@ -162,29 +169,53 @@ func (b *builder) notifyFailuresMetric() awscloudwatch.IMetric {
 	})
 }
 
+// notifyReceivers are the functions that take GOV.UK Notify's delivery receipts: those that hold the callback's
+// bearer token (notify-receipts).
+func (b *builder) notifyReceivers() []catalog.Function {
+	var out []catalog.Function
+	for _, f := range b.props.Catalog.Functions {
+		if slices.Contains(f.Secrets, catalog.NotifyCallbackToken) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+type logFilter struct{ id, message string }
+
 func (b *builder) notifyFailureAlarm() {
-	notifier, ok := b.notifier()
-	if !ok {
+	senders, receivers := b.notifySenders(), b.notifyReceivers()
+	if len(senders)+len(receivers) == 0 {
 		return
 	}
-	for _, filter := range []struct{ id, message string }{
-		{"NotifyRefused", NotifyRefusedMessage}, {"NotifyKeyRejected", NotifyKeyRejectedMessage + "*"}, // the rest of the line varies
-	} {
-		awslogs.NewMetricFilter(b.stack, jsii.String(filter.id+"Filter"), &awslogs.MetricFilterProps{
-			LogGroup:        b.logGroups[notifier.Name],
-			FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.message"), jsii.String("="), jsii.String(filter.message)),
-			MetricNamespace: b.stack.StackName(),
-			MetricName:      jsii.String(NotifyFailuresMetric),
-			MetricValue:     jsii.String("1"),
-		})
+	var names []string
+	count := func(f catalog.Function, filters ...logFilter) {
+		names = append(names, f.Name)
+		for _, filter := range filters {
+			awslogs.NewMetricFilter(b.stack, jsii.String(logicalID(f.Name)+filter.id+"Filter"), &awslogs.MetricFilterProps{
+				LogGroup:        b.logGroups[f.Name],
+				FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.message"), jsii.String("="), jsii.String(filter.message)),
+				MetricNamespace: b.stack.StackName(),
+				MetricName:      jsii.String(NotifyFailuresMetric),
+				MetricValue:     jsii.String("1"),
+			})
+		}
+	}
+	for _, f := range senders {
+		count(f, logFilter{"NotifyRefused", NotifyRefusedMessage}, logFilter{"NotifyKeyRejected", NotifyKeyRejectedMessage + "*"}) // the rest of the line varies
+	}
+	for _, f := range receivers {
+		count(f, logFilter{"NotifyUndelivered", NotifyUndeliveredMessage})
 	}
 	b.alarm("NotifyPermanentFailuresAlarm", &awscloudwatch.AlarmProps{
 		AlarmName: jsii.String(b.alarmName("notify-permanent-failures")),
-		AlarmDescription: jsii.String("GOV.UK Notify refused a notification for good: a resident or officer was not told. In the " +
-			notifier.Name + " log, find '" + NotifyRefusedMessage + "' (its template and error say why: a wrong template id in " +
-			"notifyTemplates, or a bad address) or '" + NotifyKeyRejectedMessage + "' (replace the NOTIFY_API_KEY secret, then " +
-			"redrive the notifications DLQ). Refused messages are on the case timeline as notification-failed: the case " +
-			"officer must reach the person another way."),
+		AlarmDescription: jsii.String("GOV.UK Notify refused or could not deliver a notification or a referral for good: a resident, " +
+			"officer or partner team was not told. In the " + strings.Join(names, ", ") + " logs, find '" + NotifyRefusedMessage + "' (its template " +
+			"and error say why: a wrong template id in notifyTemplates, or a bad address), '" + NotifyKeyRejectedMessage + "' " +
+			"(replace that function's NOTIFY_API_KEY secret, then redrive its queue's DLQ) or '" + NotifyUndeliveredMessage + "' " +
+			"(a wrong address or number). On the case timeline they are notification-failed or notification-permanently-failed: the " +
+			"case officer must reach the person another way and correct their details; referral-failed, or a partner's " +
+			"notification: phone the referral to the safeguarding team or the council partner now, and fix mailboxes.partners."),
 		Metric:             b.notifyFailuresMetric(),
 		Threshold:          jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

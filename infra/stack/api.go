@@ -12,7 +12,7 @@ import (
 )
 
 // api is one HTTP API (payload format 2.0) with a JWT authorizer from the staff user pool on staff routes only:
-// public, resident and webhook routes are checked by the functions themselves (see catalog.Auth).
+// public, resident, webhook and bearer-secret routes are checked by the functions themselves (see catalog.Auth).
 func (b *builder) api() {
 	pool, client := b.staffUserPool()
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("StaffJwt"), pool.UserPoolProviderUrl(),

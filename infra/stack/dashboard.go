@@ -67,7 +67,7 @@ func (b *builder) dashboard() {
 		},
 	}
 	var last []awscloudwatch.IWidget
-	if _, ok := b.notifier(); ok {
+	if len(b.notifySenders()) > 0 {
 		last = append(last, graph("GOV.UK Notify permanent failures (400, 403)", 12, []awscloudwatch.IMetric{b.notifyFailuresMetric()}))
 	}
 	for _, f := range b.props.Catalog.Functions {

@@ -17,6 +17,7 @@ var openRouteReasons = map[catalog.Auth]string{
 	catalog.Public:   "Public form: anyone may submit a report, complaint or application; the function validates the body and the stage is throttled.",
 	catalog.Resident: "Residents have no accounts: the function checks the record's access token and answers 404 to a wrong one, so references cannot be probed.",
 	catalog.Webhook:  "The out-of-hours answering service cannot obtain Cognito tokens: the function verifies its Standard Webhooks signature and rejects replays.",
+	catalog.Bearer:   "GOV.UK Notify cannot obtain Cognito tokens: it sends the bearer token we set in its callback settings, which the function compares with its secret in constant time (401 otherwise).",
 }
 
 func suppressOpenRoute(route awsapigatewayv2.HttpRoute, auth catalog.Auth) {
@@ -33,8 +34,8 @@ func suppressFunctionRoleFindings(role awsiam.Role) {
 
 func suppressManualRotation(secret awssecretsmanager.Secret) {
 	suppress(secret, "AwsSolutions-SMG4",
-		"Issued by a third party (the answering service's webhook signing secret, the GOV.UK Notify API key): "+
-			"rotated by operators together with that party, so there is no rotation function to run.")
+		"Shared with a third party (the answering service's webhook signing secret, the GOV.UK Notify API key, the bearer "+
+			"token of Notify's callbacks): rotated by operators together with that party, so there is no rotation function to run.")
 }
 
 // suppress records one finding's reason on construct and its children; appliesTo narrows it to the listed

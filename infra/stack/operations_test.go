@@ -17,9 +17,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/councilhousing/backend/infra/config"
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/deliveryreceipts"
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/app/notificationsender"
+	"github.com/councilhousing/backend/shared/app/referralsender"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
@@ -186,24 +190,35 @@ func TestReminderRunsThatDoNotFinishRaiseAlarms(t *testing.T) {
 	}
 }
 
-// GOV.UK Notify's permanent refusals (400) and a rejected API key (403) are counted from the notifier's log
-// group into one metric, with an alarm on the first.
+// GOV.UK Notify's permanent refusals (400) and a rejected API key (403) are counted from the log group of every
+// function that sends through Notify (the notifier and referral-sender), and its permanent-failure delivery
+// receipts from notify-receipts', into one metric, with an alarm on the first.
 func TestNotifyPermanentFailuresAreAMetricWithAnAlarm(t *testing.T) {
-	notifierLogs := refsIn(obj(resource(t, "NotifierFunction").Properties["LoggingConfig"])["LogGroup"])
-	filters := ofType("AWS::Logs::MetricFilter")
-	var patterns []string
-	for id, f := range filters {
+	senders := map[string][]string{} // log group reference -> filter patterns
+	logGroup := func(name string) string {
+		return fmt.Sprint(refsIn(obj(resource(t, name).Properties["LoggingConfig"])["LogGroup"]))
+	}
+	for _, name := range []string{"NotifierFunction", "ReferralSenderFunction", "NotifyReceiptsFunction"} {
+		senders[logGroup(name)] = nil
+	}
+	for id, f := range ofType("AWS::Logs::MetricFilter") {
 		transform := list(f.Properties["MetricTransformations"])
-		if !reflect.DeepEqual(refsIn(f.Properties["LogGroupName"]), notifierLogs) || len(transform) != 1 ||
+		logs := fmt.Sprint(refsIn(f.Properties["LogGroupName"]))
+		if _, sender := senders[logs]; !sender || len(transform) != 1 ||
 			obj(transform[0])["MetricName"] != NotifyFailuresMetric || obj(transform[0])["MetricNamespace"] != "Test" || obj(transform[0])["MetricValue"] != "1" {
 			t.Errorf("%s: %v", id, f.Properties)
 		}
-		patterns = append(patterns, fmt.Sprint(f.Properties["FilterPattern"]))
+		senders[logs] = append(senders[logs], fmt.Sprint(f.Properties["FilterPattern"]))
 	}
-	slices.Sort(patterns)
-	want := []string{`{ $.message = "` + NotifyKeyRejectedMessage + `*" }`, `{ $.message = "` + NotifyRefusedMessage + `" }`}
-	if !slices.Equal(patterns, want) {
-		t.Errorf("filter patterns %q, want %q", patterns, want)
+	for logs, patterns := range senders {
+		slices.Sort(patterns)
+		want := []string{`{ $.message = "` + NotifyKeyRejectedMessage + `*" }`, `{ $.message = "` + NotifyRefusedMessage + `" }`}
+		if logs == logGroup("NotifyReceiptsFunction") {
+			want = []string{`{ $.message = "` + NotifyUndeliveredMessage + `" }`}
+		}
+		if !slices.Equal(patterns, want) {
+			t.Errorf("log group %s: filter patterns %q, want %q", logs, patterns, want)
+		}
 	}
 	alarms := alarmsOn(NotifyFailuresMetric)
 	if len(alarms) != 1 || alarms[0].Properties["Namespace"] != "Test" || alarms[0].Properties["Threshold"] != float64(1) || alarms[0].Properties["Statistic"] != "Sum" {
@@ -211,32 +226,94 @@ func TestNotifyPermanentFailuresAreAMetricWithAnAlarm(t *testing.T) {
 	}
 }
 
-// The filters count what the notifier really logs: its 400 and 403 lines, in Lambda's JSON log format.
-func TestNotifierLogsWhatTheMetricFiltersCount(t *testing.T) {
+// The filters count what the notifier and referral-sender really log: their 400 and 403 lines, in Lambda's JSON
+// log format.
+func TestNotifySendersLogWhatTheMetricFiltersCount(t *testing.T) {
+	senders := map[string]func(refusal fakeRefusal){
+		"notifier": func(refusal fakeRefusal) {
+			n := notificationsender.Notifier{Records: &fakeRecords{}, Notify: fakeNotify{refusal}, Templates: map[string]string{}}
+			body, _ := json.Marshal(notification.Request{ID: "CMP-1#received", Template: notification.ComplaintReceived, CaseKind: casefile.Complaint,
+				CaseRef: "CMP-1", To: notification.Recipient{Role: notification.Resident, Email: "sam@example.org"}, RequestedAt: time.Now()})
+			_ = n.Deliver(context.Background(), body, time.Now())
+		},
+		"referral-sender": func(refusal fakeRefusal) {
+			s := referralsender.Sender{Cases: fakeCases{}, Records: &fakeRecords{}, Notify: fakeNotify{refusal},
+				Partners: map[string]string{asb.PartnerReferral: "partner@northtown.gov.uk"}}
+			body, _ := json.Marshal(referralsender.Referral{ID: "ASB-1#partner", Kind: asb.PartnerReferral, Rule: "ASB-6", CaseRef: "ASB-1", ReceivedAt: time.Now()})
+			_ = s.Deliver(context.Background(), body, time.Now())
+		},
+	}
+	for name, send := range senders {
+		var out bytes.Buffer
+		previous := slog.Default()
+		slog.SetDefault(slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: lambdacontext.ReplaceAttr})))
+		for _, refusal := range []fakeRefusal{{status: 400, kind: "BadRequestError"}, {status: 403, kind: "AuthError"}} {
+			send(refusal)
+		}
+		slog.SetDefault(previous)
+		var logged []string
+		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			var entry map[string]any
+			if err := json.Unmarshal([]byte(line), &entry); err != nil {
+				t.Fatalf("%s: log line %q: %v", name, line, err)
+			}
+			logged = append(logged, fmt.Sprint(entry["message"]))
+		}
+		if !slices.Contains(logged, NotifyRefusedMessage) {
+			t.Errorf("%s: a 400 logged %q, not %q", name, logged, NotifyRefusedMessage)
+		}
+		if !slices.ContainsFunc(logged, func(m string) bool { return strings.HasPrefix(m, NotifyKeyRejectedMessage) }) {
+			t.Errorf("%s: a 403 logged %q, not %q...", name, logged, NotifyKeyRejectedMessage)
+		}
+	}
+}
+
+// The filter counts what notify-receipts really logs for a permanent-failure delivery receipt, in Lambda's JSON
+// log format, once per receipt however often Notify sends it.
+func TestNotifyReceiptsLogWhatTheMetricFilterCounts(t *testing.T) {
 	var out bytes.Buffer
 	previous := slog.Default()
 	slog.SetDefault(slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: lambdacontext.ReplaceAttr})))
 	defer slog.SetDefault(previous)
-	for _, refusal := range []fakeRefusal{{status: 400, kind: "BadRequestError"}, {status: 403, kind: "AuthError"}} {
-		n := notificationsender.Notifier{Records: &fakeRecords{}, Notify: fakeNotify{refusal}, Templates: map[string]string{}}
-		body, _ := json.Marshal(notification.Request{ID: "CMP-1#received", Template: notification.ComplaintReceived, CaseKind: casefile.Complaint,
-			CaseRef: "CMP-1", To: notification.Recipient{Role: notification.Resident, Email: "sam@example.org"}, RequestedAt: time.Now()})
-		_ = n.Deliver(context.Background(), body, time.Now())
+	sent := notification.Request{ID: "CMP-1#received", Template: notification.ComplaintReceived, CaseKind: casefile.Complaint, CaseRef: "CMP-1",
+		To: notification.Recipient{Role: notification.Resident}}
+	s := deliveryreceipts.Service{Records: &fakeReceipts{sent: sent, written: map[string]bool{}}}
+	for range 2 {
+		if _, err := s.Record(context.Background(), deliveryreceipts.Receipt{NotifyID: "n-1", Reference: sent.ID,
+			Status: deliveryreceipts.PermanentFailure, Type: "email", CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	var logged []string
+	counted := 0
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var entry map[string]any
 		if err := json.Unmarshal([]byte(line), &entry); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
 		}
-		logged = append(logged, fmt.Sprint(entry["message"]))
+		if entry["message"] == NotifyUndeliveredMessage {
+			counted++
+		}
 	}
-	if !slices.Contains(logged, NotifyRefusedMessage) {
-		t.Errorf("a 400 logged %q, not %q", logged, NotifyRefusedMessage)
+	if counted != 1 {
+		t.Errorf("%d lines %q, want 1: %s", counted, NotifyUndeliveredMessage, out.String())
 	}
-	if !slices.ContainsFunc(logged, func(m string) bool { return strings.HasPrefix(m, NotifyKeyRejectedMessage) }) {
-		t.Errorf("a 403 logged %q, not %q...", logged, NotifyKeyRejectedMessage)
+}
+
+type fakeReceipts struct {
+	sent    notification.Request
+	written map[string]bool
+}
+
+func (f *fakeReceipts) Sent(_ context.Context, ref string) (notification.Request, bool, error) {
+	return f.sent, ref == f.sent.ID, nil
+}
+
+func (f *fakeReceipts) Record(_ context.Context, _ notification.Request, notifyID, status string, _ casefile.Event) (bool, error) {
+	if f.written[notifyID+status] {
+		return false, nil
 	}
+	f.written[notifyID+status] = true
+	return true, nil
 }
 
 // One dashboard of the service's health: every alarm's state, the API, every function and every queue.
@@ -335,6 +412,13 @@ func (f fakeNotify) Send(context.Context, string, string, string, map[string]str
 }
 
 type fakeRecords struct{}
+
+// fakeCases has every ASB case, as just reported.
+type fakeCases struct{}
+
+func (fakeCases) Load(_ context.Context, ref string) (casework.Stored[asb.Case, asb.Reporter], error) {
+	return casework.Stored[asb.Case, asb.Reporter]{Case: asb.Case{Reference: ref, Type: "hate-incident", RiskLevel: asb.RiskStandard}}, nil
+}
 
 func (*fakeRecords) Begin(context.Context, notification.Request, time.Duration, time.Time) (done, held bool, err error) {
 	return false, true, nil

@@ -357,7 +357,7 @@ func TestStaffUserPool(t *testing.T) {
 	for _, g := range ofType("AWS::Cognito::UserPoolGroup") {
 		groups = append(groups, g.Properties["GroupName"].(string))
 	}
-	want := []string{catalog.GroupASBManager, catalog.GroupASBOfficer, catalog.GroupAllocationsOfficer, catalog.GroupComplaintsManager, catalog.GroupComplaintsOfficer}
+	want := []string{catalog.GroupASBManager, catalog.GroupASBOfficer, catalog.GroupAllocationsOfficer, catalog.GroupComplaintsManager, catalog.GroupComplaintsOfficer, catalog.GroupHousingSolutionsManager}
 	if slices.Sort(groups); !slices.Equal(groups, sortedSet(want)) {
 		t.Errorf("groups %v, want %v", groups, sortedSet(want))
 	}
@@ -478,6 +478,18 @@ func TestNotifierCannotSendToOOHCalls(t *testing.T) {
 	}
 	if actions := actionsOn(t, "notifier", idOf(t, "NotificationsQueue")); slices.Contains(actions, "sqs:SendMessage") || !slices.Contains(actions, "sqs:DeleteMessage") {
 		t.Errorf("notifier on its own queue: %v, want consume only", actions)
+	}
+}
+
+// referral-sender takes referrals and sends nothing to any queue (it emails through Notify).
+func TestReferralSenderConsumesReferralsOnly(t *testing.T) {
+	if actions := actionsOn(t, "referral-sender", idOf(t, "ReferralsQueue")); slices.Contains(actions, "sqs:SendMessage") || !slices.Contains(actions, "sqs:DeleteMessage") {
+		t.Errorf("referral-sender on referrals: %v, want consume only", actions)
+	}
+	for _, q := range []string{"OohCallsQueue", "NotificationsQueue"} {
+		if actions := actionsOn(t, "referral-sender", idOf(t, q)); len(actions) > 0 {
+			t.Errorf("referral-sender may %v on %s", actions, q)
+		}
 	}
 }
 

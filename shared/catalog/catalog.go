@@ -20,6 +20,10 @@ const (
 	Resident Auth = "resident" // anyone at the gateway; the function checks the record's access token (wrong = 404)
 	Webhook  Auth = "webhook"  // the function verifies a Standard Webhooks signature
 	Staff    Auth = "staff"    // JWT authorizer at the gateway; the function checks the Cognito group
+	// Bearer: a machine that cannot hold a Cognito token but sends a bearer token we chose (GOV.UK Notify's
+	// callbacks). Anyone at the gateway; the function compares "Authorization: Bearer <token>" with the route's
+	// Secret, in constant time (a wrong or missing token is 401).
+	Bearer Auth = "bearer-secret"
 )
 
 // Access is what a function may do with a table.
@@ -39,6 +43,7 @@ type Route struct {
 	Path   string   // API Gateway form, e.g. /complaints/{reference}
 	Auth   Auth     //
 	Groups []string // staff routes: groups the function accepts (any of them)
+	Secret string   // Bearer routes: the Env of the function's secret that the bearer token must equal
 }
 
 // RouteKey is API Gateway's "METHOD /path".
@@ -73,6 +78,7 @@ const (
 	Text      SettingKind = "text"      // free text, e.g. the landlord's name
 	Email     SettingKind = "email"     // one email address
 	Phone     SettingKind = "phone"     // a UK phone number
+	Mobile    SettingKind = "mobile"    // a UK mobile number (GOV.UK Notify sends texts to mobiles only)
 	Count     SettingKind = "count"     // a positive whole number
 	Period    SettingKind = "period"    // an ISO 8601 period of years, months and days, e.g. P6Y, P18M
 	Mailboxes SettingKind = "mailboxes" // a JSON object of name -> email address; RequiredKeys must be there
@@ -300,6 +306,10 @@ func (c Catalog) Validate() error {
 			if (r.Auth == Staff) != (len(r.Groups) > 0) {
 				add("route %s: staff routes, and only they, name their groups", r.RouteKey())
 			}
+			if (r.Auth == Bearer) != (r.Secret != "") ||
+				r.Secret != "" && !slices.ContainsFunc(f.Secrets, func(s Secret) bool { return s.Env == r.Secret }) {
+				add("route %s: bearer-secret routes, and only they, name one of their function's secrets", r.RouteKey())
+			}
 		}
 		for _, s := range f.Schedules {
 			if !strings.HasPrefix(s.Cron, "cron(") {
@@ -337,7 +347,7 @@ func (c Catalog) validateSettings(add func(string, ...any)) {
 			add("setting %q: name must be dotted words (e.g. landlord.name) and have an environment variable", s.Name)
 		}
 		switch s.Kind {
-		case Text, Email, Phone, Count, Period:
+		case Text, Email, Phone, Mobile, Count, Period:
 		case Mailboxes, Templates:
 			if len(s.RequiredKeys) == 0 {
 				add("setting %s: a %s setting lists its RequiredKeys", s.Name, s.Kind)

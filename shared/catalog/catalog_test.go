@@ -73,6 +73,26 @@ func TestValidateCatchesMistakes(t *testing.T) {
 	}
 }
 
+// A bearer-secret route names the secret its token is compared with, one of its function's; no other route names one.
+func TestBearerRoutesNameTheirFunctionsSecret(t *testing.T) {
+	bad := Catalog{Tables: []Table{{Name: "cases", PartitionKey: "pk"}}, Functions: []Function{
+		{Name: "a", MemoryMB: 128, TimeoutSec: 3, Routes: []Route{{Method: "POST", Path: "/a", Auth: Bearer}}},
+		{Name: "b", MemoryMB: 128, TimeoutSec: 3, Routes: []Route{{Method: "POST", Path: "/b", Auth: Bearer, Secret: "NOT_MINE"}}},
+		{Name: "c", MemoryMB: 128, TimeoutSec: 3, Secrets: []Secret{{Env: "TOKEN"}}, Routes: []Route{{Method: "POST", Path: "/c", Auth: Public, Secret: "TOKEN"}}},
+	}}
+	err := bad.Validate()
+	for _, route := range []string{"POST /a", "POST /b", "POST /c"} {
+		if err == nil || !strings.Contains(err.Error(), "route "+route+": bearer-secret routes, and only they, name one of their function's secrets") {
+			t.Errorf("%s not refused: %v", route, err)
+		}
+	}
+	f, _ := System().Function(NotifyReceiptsFunction)
+	if len(f.Routes) != 1 || f.Routes[0].Auth != Bearer || f.Routes[0].Secret != NotifyCallbackToken.Env || len(f.SendsTo) != 0 ||
+		len(f.Tables) != 1 || f.Tables[CasesTable] != ReadWrite || len(f.Settings) != 0 {
+		t.Errorf("notify-receipts: %+v", f)
+	}
+}
+
 func TestEnvironmentNamesTablesAndQueues(t *testing.T) {
 	f, _ := System().Function("ooh-intake")
 	env := f.Environment(func(t string) string { return "tbl-" + t }, func(q string) string { return "url-" + q })
@@ -131,5 +151,19 @@ func TestQueuesDeclareTheirMaximumAge(t *testing.T) {
 	}
 	if q, _ := System().Queue(ReferralsQueue); q.MaxAgeMinutes != 15 {
 		t.Errorf("referrals: %d minutes, want 15", q.MaxAgeMinutes)
+	}
+}
+
+// Every queue has its consumer in the stack: a message nobody takes is lost when it expires (issue 13: the
+// referrals queue had none).
+func TestEveryQueueHasAConsumer(t *testing.T) {
+	sys := System()
+	for _, q := range sys.Queues {
+		if _, ok := sys.Consumer(q.Name); !ok {
+			t.Errorf("nothing consumes %s", q.Name)
+		}
+	}
+	if f, _ := sys.Consumer(ReferralsQueue); f.Name != "referral-sender" {
+		t.Errorf("referrals consumed by %q", f.Name)
 	}
 }

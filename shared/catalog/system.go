@@ -16,7 +16,7 @@ const (
 	IndexLists     = "lists"     // list entries: gsi1pk = kind#filter values#shard, gsi1sk = received time#ref: staff lists, reports
 	IndexListsDue  = "listsDue"  // the same entries by earliest open deadline: gsi1pk, gsi4sk = due date#ref (overdue lists)
 	IndexByEvent   = "byEvent"   // unfiltered list entries: gsi2pk = kind#event#shard (ASB#closed, REGISTER#band-A), gsi2sk = time or priority
-	IndexByContact = "byContact" // gsi3pk = hashed verified contact, gsi3sk = received time (ASB-7)
+	IndexByContact = "byContact" // gsi3pk = hashed verified contact (ASB-7) or an application's find key (FIND#email|postcode#hash), gsi3sk = received time
 	IndexDeadlines = "deadlines" // sparse: only open deadline items carry duePk/dueSk
 	DeadlinesPK    = "OPEN#"     // prefix of the deadlines index's write shards, OPEN#<n>: open deadlines sorted by due date
 )
@@ -28,6 +28,10 @@ const (
 	GroupComplaintsOfficer  = "complaints-officer"
 	GroupComplaintsManager  = "complaints-manager"
 	GroupAllocationsOfficer = "allocations-officer"
+	// GroupHousingSolutionsManager decides reviews of reduced priority on the housing register (source 001: the
+	// Housing Solutions Manager, with the Social Welfare Panel); the register's rules name the same team
+	// (register.ManagerTeam).
+	GroupHousingSolutionsManager = "housing-solutions-manager"
 )
 
 // LocalWebhookSecret is the out-of-hours webhook secret `make run` uses unless OOH_WEBHOOK_SECRET is set. It is
@@ -64,10 +68,13 @@ var (
 	LandlordEmail = Setting{Name: "landlord.email", Env: "LANDLORD_EMAIL", Kind: Email,
 		Description: "The landlord's email address for residents"}
 	TeamMailboxes = Setting{Name: "mailboxes.teams", Env: "TEAM_MAILBOXES", Kind: Mailboxes,
-		Description:  "Shared mailbox of each staff group (and optionally of officer ids) for deadline reminders",
-		RequiredKeys: []string{GroupASBOfficer, GroupASBManager, GroupComplaintsOfficer, GroupComplaintsManager, GroupAllocationsOfficer}}
+		Description: "Shared mailbox of each staff group (and optionally of officer ids) for deadline reminders",
+		RequiredKeys: []string{GroupASBOfficer, GroupASBManager, GroupComplaintsOfficer, GroupComplaintsManager, GroupAllocationsOfficer,
+			GroupHousingSolutionsManager}}
 	DutyOfficerMailbox = Setting{Name: "mailboxes.dutyOfficer", Env: "DUTY_OFFICER_MAILBOX", Kind: Email,
-		Description: "The out-of-hours duty officer's mailbox, for high-risk reports and out-of-hours calls"}
+		Description: "The duty officer's mailbox: an immediate alert of every high-risk or crime-in-progress ASB report, at any hour (ASB-4, ASB-6)"}
+	DutyOfficerPhone = Setting{Name: "mailboxes.dutyOfficerPhone", Env: "DUTY_OFFICER_PHONE", Kind: Mobile,
+		Description: "The duty officer's mobile: the same immediate alert by text, so it is seen at night and at weekends (ASB-4, ASB-6)"}
 	PartnerMailboxes = Setting{Name: "mailboxes.partners", Env: "PARTNER_MAILBOXES", Kind: Mailboxes,
 		Description:  "Mailbox of each ASB-6 referral kind: the council partner (hate incidents) and safeguarding",
 		RequiredKeys: []string{"partner", "safeguarding"}}
@@ -91,20 +98,24 @@ var (
 
 func settings() []Setting {
 	return []Setting{AlarmEmail, HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail,
-		TeamMailboxes, DutyOfficerMailbox, PartnerMailboxes, NotifyTemplates,
+		TeamMailboxes, DutyOfficerMailbox, DutyOfficerPhone, PartnerMailboxes, NotifyTemplates,
 		RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused}
 }
 
 // notifyTemplateKeys are the Notify templates a deployment must map: every message a resident may receive, by
-// email and by text, and the staff reminder digest, by email (staff are reached by email only). The names are
-// shared/app/notification's; the catalog test keeps the two lists in step.
+// email and by text, the staff reminder digest, by email (staff are reached by email only), the duty officer's
+// immediate alert, by email and text (ASB-4, ASB-6), and each kind of ASB-6 referral, by email to its partner
+// mailbox. The names are shared/app/notification's and shared/app/referralsender's; the catalog test keeps the
+// lists in step.
 func notifyTemplateKeys() []string {
 	var keys []string
 	for _, t := range []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left"} {
+		"application-decision", "emergency-two-weeks-left", "asb-duty-alert"} {
 		keys = append(keys, t+".email", t+".sms")
 	}
-	return append(keys, "reminder-digest.email") // one digest a day to each staff address
+	keys = append(keys, "asb-referral-partner.email", "asb-referral-safeguarding.email") // one per referral kind
+	keys = append(keys, letterKeys()...)                                                 // residents who prefer post (notify.go)
+	return append(keys, "reminder-digest.email")                                         // one digest a day to each staff address
 }
 
 func tables() []Table {
@@ -132,13 +143,17 @@ func queues() []Queue {
 		{Name: OOHCallsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 15, Purpose: "Out-of-hours calls accepted by the webhook, waiting to become ASB cases (ASB-10)."},
 		{Name: NotificationsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 30, Purpose: "Emails and texts to residents and officers, sent through GOV.UK Notify."},
 		// a referral is for safeguarding or a hate incident: the partner teams must have it within 15 minutes
-		{Name: ReferralsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 15, Purpose: "Partner and safeguarding referrals (ASB-6) for the partner teams' systems to collect."},
+		{Name: ReferralsQueue, MaxReceiveCount: 3, MaxAgeMinutes: 15, Purpose: "Partner and safeguarding referrals (ASB-6), emailed " +
+			"through GOV.UK Notify by referral-sender: someone may be at risk, so phone the safeguarding team or the council partner now."},
 	}
 }
 
 var asbStaff = []string{GroupASBOfficer, GroupASBManager}
 var complaintsStaff = []string{GroupComplaintsOfficer, GroupComplaintsManager}
 var allocationsStaff = []string{GroupAllocationsOfficer}
+
+// registerReaders read applications: the allocations officers and the Housing Solutions Manager.
+var registerReaders = []string{GroupAllocationsOfficer, GroupHousingSolutionsManager}
 
 func staff(method, path string, groups ...string) Route {
 	return Route{Method: method, Path: path, Auth: Staff, Groups: groups}
@@ -166,7 +181,7 @@ func functions() []Function {
 				staff("POST", "/asb/cases/{reference}/reopening", asbStaff...),
 				staff("GET", "/reports/asb", GroupASBManager),
 			},
-			Settings: []Setting{HomesCount},
+			Settings: []Setting{HomesCount, DutyOfficerMailbox, DutyOfficerPhone},
 			Secrets:  []Secret{PageTokenKey},
 			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo:  []string{ReferralsQueue, NotificationsQueue},
@@ -182,9 +197,10 @@ func functions() []Function {
 		{
 			Name: "ooh-processor", Description: "Turns queued out-of-hours calls into ASB cases timed from the call (ASB-10)",
 			MemoryMB: 256, TimeoutSec: 20, LocalConcurrency: 1,
-			Queue:   &QueueTrigger{Queue: OOHCallsQueue, BatchSize: 10, MaxConcurrency: 2},
-			Tables:  map[string]Access{CasesTable: ReadWrite},
-			SendsTo: []string{ReferralsQueue, NotificationsQueue},
+			Queue:    &QueueTrigger{Queue: OOHCallsQueue, BatchSize: 10, MaxConcurrency: 2},
+			Settings: []Setting{DutyOfficerMailbox, DutyOfficerPhone},
+			Tables:   map[string]Access{CasesTable: ReadWrite},
+			SendsTo:  []string{ReferralsQueue, NotificationsQueue},
 		},
 		{
 			Name: "complaint-escalation", Description: "Complaints under the Housing Ombudsman's Complaint Handling Code (RULES CH)",
@@ -203,8 +219,16 @@ func functions() []Function {
 				staff("POST", "/complaints/{reference}/service-request", complaintsStaff...),
 				staff("POST", "/complaints/{reference}/related-points", complaintsStaff...),
 				staff("GET", "/reports/complaints", GroupComplaintsManager),
+				staff("POST", "/complaints/logged", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/escalation-on-behalf", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/clarification", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/clarification-answer", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/actions/{actionId}/completion", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/adjustments", complaintsStaff...),
+				staff("POST", "/complaints/{reference}/restriction", GroupComplaintsManager),
+				staff("POST", "/complaints/{reference}/service-request/completion", complaintsStaff...),
 			},
-			Settings: []Setting{HomesCount},
+			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail},
 			Secrets:  []Secret{PageTokenKey},
 			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo:  []string{NotificationsQueue},
@@ -216,12 +240,23 @@ func functions() []Function {
 				{Method: "POST", Path: "/register/eligibility", Auth: Public},
 				{Method: "POST", Path: "/register/applications", Auth: Public},
 				{Method: "GET", Path: "/register/applications/{reference}", Auth: Resident},
-				staff("GET", "/register/applications/{reference}/record", allocationsStaff...),
-				staff("GET", "/register/applications/{reference}/timeline", allocationsStaff...),
+				{Method: "POST", Path: "/register/applications/{reference}/circumstances", Auth: Resident},
+				{Method: "POST", Path: "/register/applications/{reference}/review-request", Auth: Resident},
+				staff("GET", "/register/applications", registerReaders...),
+				staff("GET", "/register/applications/{reference}/record", registerReaders...),
+				staff("GET", "/register/applications/{reference}/timeline", registerReaders...),
+				staff("POST", "/register/applications/{reference}/claims", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/decisions", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/medical-award", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/offers", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/debt", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/verification", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/unacceptable-behaviour", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/debt-exceptions", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/removal", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/closure", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/assignment", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/offers", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/statutory-review", allocationsStaff...),
+				staff("POST", "/register/applications/{reference}/review-decision", GroupHousingSolutionsManager),
 				staff("GET", "/register/priority-list", allocationsStaff...),
 			},
 			Secrets: []Secret{PageTokenKey},
@@ -252,6 +287,25 @@ func functions() []Function {
 			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
 			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
 			Tables:   map[string]Access{CasesTable: ReadWrite},
+		},
+		{
+			// its own Notify API key (a second key of the same Notify service), so either can be revoked alone
+			Name: "referral-sender", Description: "Emails ASB-6 referrals to the partner and safeguarding mailboxes through GOV.UK Notify and records them on the case timeline",
+			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
+			Queue:    &QueueTrigger{Queue: ReferralsQueue, BatchSize: 10, MaxConcurrency: 2},
+			Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
+			Settings: []Setting{PartnerMailboxes, TeamMailboxes, NotifyTemplates},
+			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
+			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key for referrals (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
+			Tables:   map[string]Access{CasesTable: ReadWrite},
+		},
+		{
+			// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only
+			Name: NotifyReceiptsFunction, Description: "GOV.UK Notify's delivery receipts: records delivered and failed notifications on the case timeline",
+			MemoryMB: 128, TimeoutSec: 5, LocalConcurrency: 1,
+			Routes:  []Route{{Method: "POST", Path: "/webhooks/govuk-notify/delivery-receipts", Auth: Bearer, Secret: NotifyCallbackToken.Env}},
+			Secrets: []Secret{NotifyCallbackToken},
+			Tables:  map[string]Access{CasesTable: ReadWrite},
 		},
 	}
 }

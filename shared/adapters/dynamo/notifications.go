@@ -24,7 +24,9 @@ import (
 //     a digest about 300 cases is two items, not 300 timeline entries.
 //
 // Two requests per delivered notification, each one transaction: Begin (the entry must be absent and the lease
-// free) and Finish (the entry written, the lease deleted). Case loaders ignore sort keys they do not know.
+// free; where the notification is recorded is kept under its id, pk = NOTIFIED#<id>, for Notify's delivery
+// receipts: receipts.go) and Finish (the entry written, the lease deleted). Case loaders ignore sort keys they do
+// not know.
 type NotificationRecords struct{ Store *Store }
 
 // DigestKey is the partition of one recipient's digests (recipient: the digest's hashed recipient key).
@@ -49,6 +51,10 @@ func (c NotificationRecords) Begin(ctx context.Context, req notification.Request
 	pk := recordPK(req)
 	lease := leaseKey(req)
 	lease["leaseUntil"] = N(now.Add(d).Unix())
+	sent, err := notifiedItem(req)
+	if err != nil {
+		return false, false, err
+	}
 	err = c.Store.Write(ctx, []types.TransactWriteItem{
 		{ConditionCheck: &types.ConditionCheck{
 			TableName: aws.String(c.Store.Cases), Key: Key(pk, noteKey(casefile.Event{At: req.RequestedAt}, req.ID)),
@@ -59,6 +65,7 @@ func (c NotificationRecords) Begin(ctx context.Context, req notification.Request
 			ConditionExpression:       aws.String("attribute_not_exists(pk) OR leaseUntil < :now"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":now": N(now.Unix())},
 		}},
+		c.Store.Put(sent), // before Notify has it, so that no receipt comes first
 	})
 	var conflict *ConflictError
 	switch {

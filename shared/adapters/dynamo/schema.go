@@ -25,6 +25,8 @@ import (
 //	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)
 //	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
+//	pk = NOTIFIED#<notification id>  sk = NOTIFIED          where a notification is recorded (its case or digest),
+//	                                 sk = RECEIPT#<Notify id>#<status>   and each delivery receipt recorded (receipts.go)
 //
 // Indexes (attribute names):
 //
@@ -32,9 +34,12 @@ import (
 //	listsDue   gsi1pk (the same)                      gsi4sk = <earliest due>#<ref>    overdue lists (open cases only)
 //	byEvent    gsi2pk = <KIND>#closed#<shard> | REGISTER#<band>#<shard>  gsi2sk = <time>#<ref> | priority key
 //	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters (keys only)
+//	           gsi3pk = FIND#postcode#<hash> (on an application's CASE item) | FIND#email#<hash> (on its CONTACT item)
+//	                                                  gsi3sk = <received time>#<ref>   find an application, never a scan
 //	deadlines  duePk  = OPEN#<shard> (DeadlinePK)     dueSk  = <due>#<kind>#<ref>#<name>
 //
-// Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; the case item carries gsi3 alone.
+// Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; case and contact items carry gsi3
+// alone, and only its hashed keys (a normalised email or postcode is never stored in clear in a key).
 // A case's head (CASE, CONTACT, DEADLINE#) sorts before EVENT#, so Load reads it with one bounded query.
 const (
 	SKCase     = "CASE"

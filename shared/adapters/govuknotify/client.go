@@ -1,5 +1,5 @@
 // Package govuknotify is a small client for the GOV.UK Notify REST API v2 (there is no maintained Go client):
-// POST /v2/notifications/email and /v2/notifications/sms, authenticated with a JWT (HS256, iss = service id,
+// POST /v2/notifications/email, /v2/notifications/sms and /v2/notifications/letter, authenticated with a JWT (HS256, iss = service id,
 // iat = now) signed with the secret part of an API key "<name>-<service id>-<secret>".
 package govuknotify
 
@@ -66,6 +66,31 @@ type SMS struct {
 	Personalisation map[string]string `json:"personalisation,omitempty"`
 	Reference       string            `json:"reference,omitempty"`
 	SMSSenderID     string            `json:"sms_sender_id,omitempty"`
+}
+
+// Letter is the body of POST /v2/notifications/letter: a letter template, with the address in the
+// personalisation as address_line_1 .. address_line_7 (at least 3 lines, the last a UK postcode; see
+// LetterPersonalisation). Letters go second class unless the template says otherwise. A team or test API key
+// cannot send letters (400): the service must be live.
+type Letter struct {
+	TemplateID      string            `json:"template_id"`
+	Personalisation map[string]string `json:"personalisation"`
+	Reference       string            `json:"reference,omitempty"`
+}
+
+// LetterPersonalisation is personalisation with the address's lines as address_line_1, address_line_2, ...
+// (at most 7; the caller's own address_line_ keys are replaced).
+func LetterPersonalisation(personalisation map[string]string, address []string) map[string]string {
+	out := make(map[string]string, len(personalisation)+len(address))
+	for k, v := range personalisation {
+		if !strings.HasPrefix(k, "address_line_") {
+			out[k] = v
+		}
+	}
+	for i, line := range address[:min(len(address), 7)] {
+		out[fmt.Sprintf("address_line_%d", i+1)] = line
+	}
+	return out
 }
 
 // Sent is Notify's 201 answer.
@@ -143,6 +168,11 @@ func (c *Client) SendSMS(ctx context.Context, s SMS) (*Sent, error) {
 	return c.post(ctx, "/v2/notifications/sms", s)
 }
 
+// SendLetter sends a letter.
+func (c *Client) SendLetter(ctx context.Context, l Letter) (*Sent, error) {
+	return c.post(ctx, "/v2/notifications/letter", l)
+}
+
 func (c *Client) post(ctx context.Context, path string, body any) (*Sent, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
@@ -188,16 +218,21 @@ func (c *Client) post(ctx context.Context, path string, body any) (*Sent, error)
 // Status is the HTTP status Notify answered with.
 func (e *Error) Status() int { return e.StatusCode }
 
-// Sender sends by channel ("email" or "sms"); it implements the notification sender's port.
+// Sender sends by channel ("email", "sms" or "letter"); it implements the notification sender's port.
 type Sender struct{ Client *Client }
 
-// Send sends one notification and returns Notify's id for it.
+// Send sends one notification and returns Notify's id for it. A letter's to is its address, one line per line
+// (name first, postcode last), sent as address_line_1.. in the personalisation (LetterPersonalisation).
 func (s Sender) Send(ctx context.Context, channel, to, templateID string, personalisation map[string]string, reference string) (string, error) {
 	var sent *Sent
 	var err error
-	if channel == "sms" {
+	switch channel {
+	case "sms":
 		sent, err = s.Client.SendSMS(ctx, SMS{PhoneNumber: to, TemplateID: templateID, Personalisation: personalisation, Reference: reference})
-	} else {
+	case "letter":
+		sent, err = s.Client.SendLetter(ctx, Letter{TemplateID: templateID, Reference: reference,
+			Personalisation: LetterPersonalisation(personalisation, strings.Split(to, "\n"))})
+	default:
 		sent, err = s.Client.SendEmail(ctx, Email{EmailAddress: to, TemplateID: templateID, Personalisation: personalisation, Reference: reference})
 	}
 	if err != nil {

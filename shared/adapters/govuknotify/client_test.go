@@ -127,3 +127,28 @@ func TestErrors(t *testing.T) {
 		t.Errorf("network failure: %v, want a retryable error", err)
 	}
 }
+
+// A letter: POST /v2/notifications/letter with the address as address_line_1.. in the personalisation, the
+// reference, and no recipient field.
+func TestSendLetterBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		want := `{"template_id":"t-letter","personalisation":{"address_line_1":"Alex Resident","address_line_2":"Flat 2",` +
+			`"address_line_3":"10 Example Road","address_line_4":"NN1 1DE","reference":"ASB-1"},"reference":"ASB-1#received"}`
+		if r.URL.Path != "/v2/notifications/letter" || string(body) != want {
+			t.Errorf("%s\n%s\nwant\n%s", r.URL.Path, body, want)
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":"letter-1","reference":"ASB-1#received","content":{"body":"b","subject":"s"},"template":{"id":"t-letter","version":1},"scheduled_for":null}`))
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL, apiKey)
+	id, err := Sender{Client: c}.Send(context.Background(), "letter", "Alex Resident\nFlat 2\n10 Example Road\nNN1 1DE", "t-letter",
+		map[string]string{"reference": "ASB-1", "address_line_9": "dropped"}, "ASB-1#received")
+	if err != nil || id != "letter-1" {
+		t.Fatalf("%q %v", id, err)
+	}
+	if p := LetterPersonalisation(nil, []string{"1", "2", "3", "4", "5", "6", "7", "8"}); len(p) != 7 || p["address_line_7"] != "7" {
+		t.Errorf("more than 7 lines: %v", p)
+	}
+}

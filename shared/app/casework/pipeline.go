@@ -122,14 +122,17 @@ func newestFirst(events []casefile.Event) []casefile.Event {
 }
 
 // History is a page of a case's timeline for a member of staff in one of groups; an unknown case is NotFound.
-func (p Pipeline[T, C]) History(ctx context.Context, ref, token string, by Staff, groups ...string) (History, error) {
+func (p Pipeline[T, C]) History(ctx context.Context, ref string, page PageRequest, by Staff, groups ...string) (History, error) {
 	if err := by.Check(groups...); err != nil {
 		return History{}, err
 	}
 	if _, err := p.Store.Load(ctx, ref); err != nil {
 		return History{}, err
 	}
-	return p.Store.History(ctx, ref, HistoryPageSize, token)
+	if page.Limit <= 0 {
+		page.Limit = HistoryPageSize
+	}
+	return p.Store.History(ctx, ref, page.Limit, page.Token)
 }
 
 // WithHistory adds the newest page of the case's history to a case read by staff.

@@ -27,6 +27,12 @@ type Stored[T any, C any] struct {
 // HistoryPageSize is how many timeline entries a staff read of a case carries; the rest are a token away.
 const HistoryPageSize = 20
 
+// PageRequest asks for one page: its size (HistoryPageSize when 0) and the token of the previous page's end.
+type PageRequest struct {
+	Limit int
+	Token string
+}
+
 // History is one page of a case's timeline, newest first, and the token for the next ("" at the end).
 type History struct {
 	Events []casefile.Event

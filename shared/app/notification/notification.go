@@ -21,6 +21,7 @@ const (
 	ApplicationDecision   = "application-decision"
 	ReminderDigest        = "reminder-digest" // a member of staff's or a mailbox's reminders of the day, in one email
 	EmergencyTwoWeeksLeft = "emergency-two-weeks-left"
+	ASBDutyAlert          = "asb-duty-alert" // the duty officer, at once, by email and text: a high-risk or crime-in-progress report (ASB-4, ASB-6)
 	QueueMessageType      = "notification"
 )
 
@@ -32,6 +33,8 @@ const (
 	Officer  Role = "officer"
 	Team     Role = "team"
 	Manager  Role = "manager"
+	Duty     Role = "duty-officer" // the duty officer's mailbox and mobile (mailboxes.dutyOfficer, mailboxes.dutyOfficerPhone)
+	Partner  Role = "partner"      // an ASB-6 referral's partner mailbox (mailboxes.partners; shared/app/referralsender)
 )
 
 // Recipient is a person or mailbox. Residents choose their channel and language; officers get email.
@@ -41,6 +44,16 @@ type Recipient struct {
 	Phone            string `json:"phone,omitempty"`
 	PreferredContact string `json:"preferredContact,omitempty"` // email | sms | phone | letter
 	Language         string `json:"language,omitempty"`         // e.g. "en", "cy"; English when empty or unknown
+	// Residents who prefer letters: how the letter is addressed (contact.Details.PostalAddress). Carried only for
+	// them, as email and phone are for the others.
+	Name     string `json:"name,omitempty"`
+	Address  string `json:"address,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+}
+
+// PostalDetails are the recipient's postal address as contact details (for contact.Details.PostalAddress).
+func (r Recipient) PostalDetails() contact.Details {
+	return contact.Details{Name: r.Name, Address: r.Address, Postcode: r.Postcode}
 }
 
 // Request asks for one notification: about one case (CaseKind and CaseRef, recorded on the case's timeline), or a
@@ -82,9 +95,14 @@ func (r Request) Valid() bool {
 	return r.CaseKind != "" && r.CaseRef != ""
 }
 
-// ToResident is the recipient for a resident's contact details (their preferred channel and language).
+// ToResident is the recipient for a resident's contact details (their preferred channel and language; their
+// name and postal address when they prefer letters).
 func ToResident(d contact.Details) Recipient {
-	return Recipient{Role: Resident, Email: d.Email, Phone: d.Phone, PreferredContact: d.Channel(), Language: d.Language}
+	r := Recipient{Role: Resident, Email: d.Email, Phone: d.Phone, PreferredContact: d.Channel(), Language: d.Language}
+	if r.PreferredContact == contact.Letter {
+		r.Name, r.Address, r.Postcode = d.Name, d.Address, d.Postcode
+	}
+	return r
 }
 
 // Message is the request as an outbox message for the notifications queue.

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -30,8 +31,9 @@ import (
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
-// Notify sends one email or text through GOV.UK Notify (shared/adapters/govuknotify.Sender) and returns
-// Notify's id for it. Its refusals implement Refusal.
+// Notify sends one email, text or letter through GOV.UK Notify (shared/adapters/govuknotify.Sender) and returns
+// Notify's id for it. A letter's to is its address, one line per line (name first, postcode last: LetterTo).
+// Its refusals implement Refusal.
 type Notify interface {
 	Send(ctx context.Context, channel, to, templateID string, personalisation map[string]string, reference string) (notifyID string, err error)
 }
@@ -50,7 +52,9 @@ type Refusal interface {
 // notification: Begin, then Finish.
 type Records interface {
 	// Begin starts a delivery of req: done when the entry is written (a redelivered message); otherwise held when
-	// no other delivery holds the lease, which is now this delivery's until now+d. One request.
+	// no other delivery holds the lease, which is now this delivery's until now+d. It also keeps, under the
+	// notification's id (Notify's reference), where its record is, so that Notify's delivery receipts find the
+	// case (shared/app/deliveryreceipts) however soon they come. One request.
 	Begin(ctx context.Context, req notification.Request, d time.Duration, now time.Time) (done, held bool, err error)
 	// Finish writes the entry (once per id: an entry already there is kept) and ends the lease. One request.
 	Finish(ctx context.Context, req notification.Request, ev casefile.Event) error
@@ -75,9 +79,12 @@ const (
 
 // Timeline actions.
 const (
-	ActionSent         = "notification-sent"
-	ActionFailed       = "notification-failed" // Notify refused it for good (400): staff must contact the resident another way
-	ActionLetterToPost = "letter-to-post"      // the resident asked for letters: no electronic message is sent
+	ActionSent          = "notification-sent"
+	ActionFailed        = "notification-failed" // Notify refused it for good (400): staff must contact the resident another way
+	ActionLetterNotSent = "letter-not-sent"     // the resident asked for letters, but their postal address is incomplete
+	logLetterNotSent    = "letter not sent: the resident's postal address is incomplete"
+	noteLetterNotSent   = "The resident asked for letters, but we cannot address one: ask them for their full postal address " +
+		"(with postcode), and send this another way meanwhile."
 )
 
 // lease is how long one delivery may hold a notification between deciding to send it and recording it. Twice the
@@ -164,12 +171,20 @@ func (n Notifier) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 
 // send delivers by channel and records the outcome (Records.Finish, which also ends the lease); recorded is false
 // when it did not get that far.
+//
+// A letter goes through Notify's letter API to the resident's postal address (name, address lines, postcode);
+// without a usable one nothing is sent and the timeline says why (letter-not-sent), for an officer to act on.
 func (n Notifier) send(ctx context.Context, req notification.Request, channel string) (recorded bool, err error) {
+	to := address(req.To, channel)
 	if channel == Letter {
-		return n.record(ctx, req, channel, ActionLetterToPost, map[string]any{"note": "The resident asked for letters: print and post it."})
+		var problem string
+		if to, problem = LetterTo(req.To); problem != "" {
+			slog.WarnContext(ctx, logLetterNotSent, "notification", req.ID, "template", req.Template, "reason", problem)
+			return n.record(ctx, req, channel, ActionLetterNotSent, map[string]any{"reason": problem, "note": noteLetterNotSent})
+		}
 	}
 	templateID := n.TemplateID(req.Template, req.To.Language, channel)
-	notifyID, err := n.Notify.Send(ctx, channel, address(req.To, channel), templateID, req.Personalisation, req.ID)
+	notifyID, err := n.Notify.Send(ctx, channel, to, templateID, req.Personalisation, req.ID)
 	var nerr Refusal
 	switch {
 	case errors.As(err, &nerr) && nerr.AuthFailure():
@@ -223,7 +238,15 @@ func digestLists(p map[string]string) map[string]any {
 	return out
 }
 
-// address is where a channel delivers to.
+// LetterTo is a letter's address for Notify.Send, one line per line (contact.Details.PostalAddress), or why
+// there is none.
+func LetterTo(to notification.Recipient) (string, string) {
+	lines, problem := to.PostalDetails().PostalAddress()
+	return strings.Join(lines, "\n"), problem
+}
+
+// address is where a channel delivers to, as the timeline records it: a letter's is "by post" (the address stays
+// in the case's contact details).
 func address(to notification.Recipient, channel string) string {
 	switch channel {
 	case Email:

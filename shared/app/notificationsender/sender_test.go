@@ -25,6 +25,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
@@ -53,6 +54,9 @@ func newFake(t *testing.T) *fakeNotify {
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		if p, _ := body["personalisation"].(map[string]any); to == "" && p["address_line_1"] != nil {
+			to = fmt.Sprintf("%v/%v/%v/%v", p["address_line_1"], p["address_line_2"], p["address_line_3"], p["address_line_4"])
+		}
 		f.got = append(f.got, strings.Join([]string{r.URL.Path, to, body["template_id"].(string), body["reference"].(string)}, " "))
 		answer := func(status int, kind string) {
 			w.WriteHeader(status)
@@ -131,7 +135,8 @@ func timeline(t *testing.T, store *dynamo.Store, kind casefile.Kind, ref string)
 }
 
 // One batch: the 5xx, the 429 and the unreadable message are reported as failed (and only they); the 400 is
-// recorded on the timeline and not retried; the letter is recorded, the anonymous reporter gets nothing.
+// recorded on the timeline and not retried; the letter to a resident with no postal address is recorded as not
+// sent, the anonymous reporter gets nothing.
 func TestNotifierPartialBatchFailures(t *testing.T) {
 	n, fake, store := setup(t)
 	batch := sampleBatch(t)
@@ -158,7 +163,7 @@ func TestNotifierPartialBatchFailures(t *testing.T) {
 	}{
 		{casefile.Complaint, "CMP-AAAA-0001", ActionSent, "email", "sam@example.org", "resident", "notify-CMP-AAAA-0001#received"},
 		{casefile.ASB, "ASB-BBBB-0002", ActionSent, "sms", "07700900123", "resident", "notify-ASB-BBBB-0002#received"},
-		{casefile.Complaint, "CMP-CCCC-0003", ActionLetterToPost, "letter", "by post", "resident", ""},
+		{casefile.Complaint, "CMP-CCCC-0003", ActionLetterNotSent, "letter", "by post", "resident", ""}, // prefers letters, no address
 		{casefile.Complaint, "CMP-EEEE-0005", ActionSent, "email", "complaints@council.example", "team", "notify-complaint#CMP-EEEE-0005#acknowledge#due-soon#2026-11-27"},
 		{casefile.Complaint, "CMP-FFFF-0006", ActionFailed, "email", "bad@example.org", "resident", ""},
 	}
@@ -173,6 +178,9 @@ func TestNotifierPartialBatchFailures(t *testing.T) {
 			!e.At.Equal(time.Date(2026, 11, 23, 10, 15, 0, 0, time.UTC)) || (c.notifyID != "" && e.Details["notifyId"] != c.notifyID) {
 			t.Errorf("%s: %+v", c.ref, e)
 		}
+	}
+	if e := timeline(t, store, casefile.Complaint, "CMP-CCCC-0003"); len(e) == 1 && e[0].Details["reason"] != "no postal address" {
+		t.Errorf("letter not sent: %+v", e[0].Details)
 	}
 	if e := timeline(t, store, casefile.Complaint, "CMP-FFFF-0006"); len(e) == 1 && (e[0].Details["error"] != "ValidationError" || e[0].Details["status"] != float64(400)) {
 		t.Errorf("refusal details %+v", e[0].Details)
@@ -349,5 +357,57 @@ func TestTemplateIDFallsBackToEnglish(t *testing.T) {
 		if got := n.TemplateID(c.template, c.language, c.channel); got != c.want {
 			t.Errorf("%s.%s.%s: %q, want %q", c.template, c.language, c.channel, got, c.want)
 		}
+	}
+}
+
+// A resident who prefers letters, with a postal address, gets a letter through Notify's letter API (the address
+// as address_line_1.., name first and postcode last, the letter template of their language), recorded on the
+// timeline as sent by letter, "by post": the address stays in their contact details.
+func TestNotifierSendsLettersToResidentsWhoPreferPost(t *testing.T) {
+	n, fake, store := setup(t)
+	n.Templates["complaint-received.letter"] = "tmpl-complaint-letter"
+	at := time.Date(2026, 11, 23, 10, 15, 0, 0, time.UTC)
+	req := notification.Request{ID: "CMP-LLLL-0009#received", Template: notification.ComplaintReceived, CaseKind: casefile.Complaint,
+		CaseRef: "CMP-LLLL-0009", RequestedAt: at, Personalisation: map[string]string{"reference": "CMP-LLLL-0009"},
+		To: notification.ToResident(contact.Details{Name: "Lee Resident", Email: "lee@example.org", Address: "Flat 2, 10 Example Road",
+			Postcode: "nn1 1de", PreferredContact: contact.Letter})}
+	body, _ := json.Marshal(req)
+	if err := n.Deliver(context.Background(), body, at); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/v2/notifications/letter Lee Resident/Flat 2/10 Example Road/NN1 1DE tmpl-complaint-letter CMP-LLLL-0009#received"}
+	if got := fake.sent(); !slices.Equal(got, want) {
+		t.Fatalf("Notify got %v, want %v", got, want)
+	}
+	tl := timeline(t, store, casefile.Complaint, "CMP-LLLL-0009")
+	if len(tl) != 1 || tl[0].Action != ActionSent || tl[0].Details["channel"] != "letter" || tl[0].Details["to"] != "by post" ||
+		tl[0].Details["notifyId"] != "notify-CMP-LLLL-0009#received" || tl[0].Details["templateId"] != "tmpl-complaint-letter" {
+		t.Fatalf("timeline %+v", tl)
+	}
+	// redelivered: nothing is posted twice
+	if err := n.Deliver(context.Background(), body, at); err != nil || len(fake.sent()) != 1 {
+		t.Fatalf("redelivery: %v, Notify got %v", err, fake.sent())
+	}
+	// the postcode missing: nothing sent, the timeline says why
+	req.ID, req.CaseRef, req.To.Postcode = "CMP-LLLL-0010#received", "CMP-LLLL-0010", ""
+	body, _ = json.Marshal(req)
+	if err := n.Deliver(context.Background(), body, at); err != nil || len(fake.sent()) != 1 {
+		t.Fatalf("no postcode: %v, Notify got %v", err, fake.sent())
+	}
+	tl = timeline(t, store, casefile.Complaint, "CMP-LLLL-0010")
+	if len(tl) != 1 || tl[0].Action != ActionLetterNotSent || tl[0].Details["reason"] != contact.NoPostcode || tl[0].Details["to"] != "by post" {
+		t.Fatalf("timeline %+v", tl)
+	}
+}
+
+// Only residents who prefer letters carry a postal address in the queue message.
+func TestOnlyLetterRecipientsCarryTheirAddress(t *testing.T) {
+	d := contact.Details{Name: "Lee", Email: "lee@example.org", Address: "1 Example Road", Postcode: "NN1 1DE", PreferredContact: contact.Email}
+	if r := notification.ToResident(d); r.Name != "" || r.Address != "" || r.Postcode != "" {
+		t.Errorf("an email recipient carries %+v", r)
+	}
+	d.PreferredContact = contact.Letter
+	if r := notification.ToResident(d); r.Name != "Lee" || r.Address != "1 Example Road" || r.Postcode != "NN1 1DE" || Channel(r) != Letter {
+		t.Errorf("a letter recipient %+v", r)
 	}
 }

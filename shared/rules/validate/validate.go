@@ -27,6 +27,9 @@ const embedded = "~"
 // ukPostcode accepts the shapes of UK postcodes (e.g. "SW1A 1AA", "m1 1ae", "B338TH").
 var ukPostcode = lazyRegexp(`^(?i)(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
 
+// IsPostcode says whether s (spaces around it aside) has the shape of a UK postcode.
+func IsPostcode(s string) bool { return ukPostcode().MatchString(strings.TrimSpace(s)) }
+
 // ukPhone accepts UK numbers with spaces, dashes or brackets, in national (0...) or +44 form.
 var ukPhone = lazyRegexp(`^(\+44\s?|0)[0-9][0-9 ()-]{8,13}$`)
 

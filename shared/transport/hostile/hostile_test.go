@@ -481,12 +481,24 @@ func (r *run) targets(t *testing.T) []*target {
 		staff[g] = r.c.StaffToken(t, "hostile-"+g, g)
 	}
 	queries := openapiQueries(t)
-	// two records of each kind up front, so that every list has a second page, and a resident of another kind
+	// two records of each kind up front, so that every list has a second page, and a resident of another kind;
+	// the two applications get the council's decision on what they claim, so the priority list has them too
 	residentTokens := map[string]string{}
 	for _, fn := range sys.Functions {
 		for range 2 {
-			if _, token := r.create(t, fn); token != "" {
+			ref, token := r.create(t, fn)
+			if token != "" {
 				residentTokens[fn.Name] = token
+			}
+			if decided := "POST /register/applications/{reference}/decisions"; ref != "" && fn.Name == "register-application" {
+				route := catalog.Route{Method: "POST", Path: "/register/applications/{reference}/decisions", Auth: catalog.Staff}
+				p := probe{path: pathOf(route, map[string]string{"reference": ref}), body: marshal(r.validBody(route)), contentType: "application/json",
+					headers: map[string]string{"Authorization": staff[catalog.GroupAllocationsOfficer]}, ref: ref}
+				a := r.mustSend(t, "POST", p)
+				r.record(&target{fn: fn, route: route, contract: r.contract[decided]}, p, a)
+				if a.status != http.StatusOK {
+					t.Fatalf("deciding application %s: %d %s", ref, a.status, a.raw)
+				}
 			}
 		}
 	}
@@ -515,6 +527,8 @@ func (r *run) targets(t *testing.T) []*target {
 				}
 				tg.others.commaGroup = r.c.StaffToken(t, "hostile-comma", "nobody,"+route.Groups[0])
 				tg.others.noGroup = r.c.StaffToken(t, "hostile-none")
+			case catalog.Bearer:
+				tg.auth = "Bearer " + catalog.LocalNotifyCallbackToken
 			case catalog.Resident:
 				tg.auth = "Bearer " + token
 				for name, other := range residentTokens {
@@ -594,10 +608,18 @@ func (r *run) create(t *testing.T, fn catalog.Function) (string, string) {
 // preparations bring a fresh record to where a route applies (a complaint is acknowledged before it is
 // extended or answered; an action exists before it is completed).
 var preparations = map[string][]string{
-	"POST /complaints/{reference}/extension":                    {"POST /complaints/{reference}/acknowledgement"},
-	"POST /complaints/{reference}/response":                     {"POST /complaints/{reference}/acknowledgement"},
-	"POST /asb/cases/{reference}/actions/{actionId}/completion": {"POST /asb/cases/{reference}/actions"},
-	"POST /asb/cases/{reference}/reopening":                     {"POST /asb/cases/{reference}/closure"},
+	"POST /complaints/{reference}/extension":                     {"POST /complaints/{reference}/acknowledgement"},
+	"POST /complaints/{reference}/response":                      {"POST /complaints/{reference}/acknowledgement"},
+	"POST /complaints/{reference}/escalation-on-behalf":          {"POST /complaints/{reference}/acknowledgement", "POST /complaints/{reference}/response"},
+	"POST /complaints/{reference}/clarification-answer":          {"POST /complaints/{reference}/clarification"},
+	"POST /complaints/{reference}/actions/{actionId}/completion": {"POST /complaints/{reference}/acknowledgement", "POST /complaints/{reference}/response"},
+	"POST /complaints/{reference}/service-request/completion":    {"POST /complaints/{reference}/service-request"},
+	"POST /asb/cases/{reference}/actions/{actionId}/completion":  {"POST /asb/cases/{reference}/actions"},
+	"POST /asb/cases/{reference}/reopening":                      {"POST /asb/cases/{reference}/closure"},
+	// a second timeline entry, so the timeline has a second page
+	"GET /asb/cases/{reference}/timeline":             {"POST /asb/cases/{reference}/acknowledgement"},
+	"GET /complaints/{reference}/timeline":            {"POST /complaints/{reference}/acknowledgement"},
+	"GET /register/applications/{reference}/timeline": {"POST /register/applications/{reference}/assignment"},
 }
 
 func (r *run) prepare(t *testing.T, tg *target) {

@@ -167,6 +167,19 @@ func (r *run) authProbes(tg *target, base func(string) probe, validJSON func() [
 			{"traversal", "msg_../../x"}, {"format-string", "msg_%s%n"}, {"key-separator", "msg_#ooh#x"}} {
 			ps = append(ps, wh("odd-id/"+odd.label, odd.id, now, signed(odd.id, pinned, body), anyAnswer))
 		}
+	case catalog.Bearer:
+		// GOV.UK Notify's callback: anything but the token we set in Notify is 401, before the body is read
+		ps = append(ps,
+			mk("none", "", exactly(401)),
+			mk("wrong", "Bearer wrong-token", exactly(401)),
+			mk("empty-bearer", "Bearer ", exactly(401)),
+			mk("token-prefix", "Bearer "+catalog.LocalNotifyCallbackToken[:10], exactly(401)),
+			mk("token-extended", "Bearer "+catalog.LocalNotifyCallbackToken+"x", exactly(401)),
+			mk("token-upper-case", "Bearer "+strings.ToUpper(catalog.LocalNotifyCallbackToken), exactly(401)),
+			mk("no-scheme", catalog.LocalNotifyCallbackToken, exactly(401)),
+			mk("basic", "Basic "+alg([]byte("notify:"+catalog.LocalNotifyCallbackToken)), exactly(401)),
+			mk("huge", "Bearer "+strings.Repeat("t", 8000), exactly(401)),
+			mk("staff-token-shape", "Bearer "+algNone, exactly(401)))
 	case catalog.Public:
 		ps = append(ps, mk("garbage-bearer", "Bearer "+algNone, anyAnswer))
 	}

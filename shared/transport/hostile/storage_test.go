@@ -144,10 +144,20 @@ func (r *run) checkStorage(t *testing.T) {
 	records := map[string]*record{} // by reference
 	byPK := map[string]*record{}
 	var onceRefs []string
+	notified := map[string]string{} // a notification's NOTIFIED# partition -> the record it is written to
 	for _, it := range r.scan(t, catalog.CasesTable) {
 		pk, sk := s(it, "pk"), s(it, "sk")
 		if strings.HasPrefix(pk, "ONCE#") {
 			onceRefs = append(onceRefs, pk+" -> "+s(it, "reference"))
+			continue
+		}
+		if strings.HasPrefix(pk, dynamo.PKNotified) {
+			// where a notification sent about a case is recorded, for GOV.UK Notify's delivery receipts; no receipt
+			// is posted in this run (the receipts route's example names no notification of ours)
+			if sk != dynamo.SKNotified {
+				t.Errorf("a delivery receipt was recorded: %s %s", pk, sk)
+			}
+			notified[pk] = s(it, "record")
 			continue
 		}
 		kind, ref, ok := strings.Cut(pk, "#")
@@ -247,6 +257,11 @@ func (r *run) checkStorage(t *testing.T) {
 	for id := range r.calls {
 		if !calls[id] {
 			t.Errorf("out-of-hours call %q was queued (202) but is not a case", id)
+		}
+	}
+	for pk, record := range notified {
+		if byPK[record] == nil || !byPK[record].hasCase {
+			t.Errorf("%s keeps a notification recorded on %q, which is no stored case", pk, record)
 		}
 	}
 	for _, once := range onceRefs {

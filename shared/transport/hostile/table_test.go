@@ -13,6 +13,7 @@ import (
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 	"github.com/councilhousing/backend/shared/transport/complaintsapi"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
+	"github.com/councilhousing/backend/shared/transport/notifyapi"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
@@ -22,7 +23,8 @@ import (
 // contracts are every route's typed request and answer, by route key.
 func contracts() map[string]httpapi.Contract {
 	out := map[string]httpapi.Contract{}
-	for _, list := range [][]httpapi.Contract{asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts()} {
+	for _, list := range [][]httpapi.Contract{asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts(),
+		notifyapi.Contracts()} {
 		for _, c := range list {
 			out[c.Route] = c
 		}
@@ -52,21 +54,36 @@ func validBodies(callID string) map[string]map[string]any {
 	call["callId"], call["receivedAt"], call["operator"], call["advisedPolice"] = callID, today+"T09:40:00Z", "op-7", false
 	call["occurredAt"] = today + "T09:30:00Z"
 	return map[string]map[string]any{
-		"POST /asb/reports":                                    report(),
-		"POST /webhooks/out-of-hours":                          call,
-		"POST /asb/cases/{reference}/assignment":               {"officer": "officer-sub-2"},
-		"POST /asb/cases/{reference}/appointment":              {"appointmentOn": "2026-11-25"},
-		"POST /asb/cases/{reference}/risk-assessment":          {"level": "high", "nextReviewOn": "2026-11-30"},
-		"POST /asb/cases/{reference}/actions":                  {"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-12-04"},
-		"POST /asb/cases/{reference}/contacts":                 {"method": "phone", "with": "reporter", "summary": "Agreed a visit"},
-		"POST /asb/cases/{reference}/closure":                  {"outcome": "Mediation worked", "satisfaction": map[string]any{"handling": 5, "outcome": 4}},
-		"POST /asb/cases/{reference}/reopening":                {"reason": "A further report"},
-		"POST /complaints/{reference}/acknowledgement":         {"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "Alex Manager"},
-		"POST /complaints/{reference}/extension":               {"workingDays": 5, "reason": "We need a surveyor", "goodReasonForLonger": "The surveyor is away"},
-		"POST /complaints/{reference}/refusal":                 {"exclusion": "legal-proceedings", "explanation": "The matter is before the court"},
-		"POST /complaints/{reference}/service-request":         {"note": "Raised a repair for the boiler"},
-		"POST /complaints/{reference}/related-points":          {"points": "The windows were not fixed either"},
-		"POST /register/applications/{reference}/verification": {"seekingWork": true, "communityContribution": false, "working": true},
+		"POST /asb/reports":                           report(),
+		"POST /webhooks/out-of-hours":                 call,
+		"POST /asb/cases/{reference}/assignment":      {"officer": "officer-sub-2"},
+		"POST /asb/cases/{reference}/appointment":     {"appointmentOn": "2026-11-25"},
+		"POST /asb/cases/{reference}/risk-assessment": {"level": "high", "nextReviewOn": "2026-11-30"},
+		"POST /asb/cases/{reference}/actions":         {"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-12-04"},
+		"POST /asb/cases/{reference}/contacts":        {"method": "phone", "with": "reporter", "summary": "Agreed a visit"},
+		"POST /asb/cases/{reference}/closure":         {"outcome": "Mediation worked", "satisfaction": map[string]any{"handling": 5, "outcome": 4}},
+		"POST /asb/cases/{reference}/reopening":       {"reason": "A further report"},
+		"POST /complaints/{reference}/acknowledgement": {"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "Alex Manager",
+			"responsibleFor": []any{"Booking and attending repairs"}, "notResponsibleFor": []any{map[string]any{"aspect": "The gas supply", "whoIsResponsible": "The gas network"}}},
+		"POST /complaints/{reference}/escalation-on-behalf": {"channel": "phone", "requestedOn": today, "note": "Still no heating"},
+		"POST /complaints/{reference}/clarification":        {"question": "Which visit was missed first?"},
+		"POST /complaints/{reference}/adjustments": {"agreed": []any{"Letters in large print"}, "disclosedDisabilities": "Partially sighted",
+			"reviewOn": "2027-02-01"},
+		"POST /complaints/{reference}/restriction": {"reasons": "Abusive calls to staff", "scope": "Email to one named officer",
+			"equalityConsidered": "No disability disclosed", "reviewOn": "2027-02-01"},
+		"POST /complaints/{reference}/clarification-answer":          {"answer": "The one on 2 November"},
+		"POST /complaints/{reference}/actions/{actionId}/completion": {"note": "New boiler fitted"},
+		"POST /complaints/logged": {
+			"description": "Phoned about the boiler: booked three times and nobody came.", "outcomesSought": "Fix the boiler",
+			"serviceArea": "repairs", "issueDate": "2026-11-02", "legalProceedings": false, "channel": "representative", "receivedOn": "2026-11-20",
+			"complainant":    map[string]any{"name": "Sam Example", "phone": "07700 900456", "preferredContact": "sms"},
+			"representative": map[string]any{"name": "Pat Advocate", "email": "pat@example.org", "consent": true},
+		},
+		"POST /complaints/{reference}/extension":                  {"workingDays": 5, "reason": "We need a surveyor", "goodReasonForLonger": "The surveyor is away"},
+		"POST /complaints/{reference}/refusal":                    {"exclusion": "legal-proceedings", "explanation": "The matter is before the court"},
+		"POST /complaints/{reference}/service-request":            {"note": "Raised a repair for the boiler", "dueOn": "2026-12-04", "owner": "repairs-1"},
+		"POST /complaints/{reference}/service-request/completion": {"outcome": "Boiler repaired"},
+		"POST /complaints/{reference}/related-points":             {"points": "The windows were not fixed either"},
 		"POST /complaints": {
 			"description": "My boiler repair was booked three times and nobody came.", "outcomesSought": "Fix the boiler and apologise",
 			"serviceArea": "repairs", "issueDate": "2026-11-02", "legalProceedings": false,
@@ -74,27 +91,50 @@ func validBodies(callID string) map[string]map[string]any {
 			"representative": map[string]any{"name": "Pat Advocate", "email": "pat@example.org", "consent": true},
 		},
 		"POST /complaints/{reference}/response": {"decision": "partly-upheld", "reasons": "Two visits were missed",
-			"remedies": []any{"An apology"}, "outstandingActions": []any{"Replace the boiler"}},
+			"remedies":           []any{map[string]any{"description": "An apology", "dueOn": today, "done": true}},
+			"outstandingActions": []any{map[string]any{"description": "Replace the boiler", "dueOn": "2026-12-18", "owner": "gas-team-1"}},
+			"learning":           "Repair slots were double-booked", "serviceImprovement": "One booking system for all contractors"},
 		"POST /register/eligibility": {"age": 34, "eligibleImmigrationStatus": true, "circumstances": []any{"urgent-welfare"},
-			"unacceptableBehaviour": []any{}, "medicalAward": map[string]any{"severity": "moderate", "assessedOn": "2026-11-20"}},
+			"unacceptableBehaviour": []any{}, "medicalOrWelfareNeed": true},
 		"POST /register/applications": {
 			"applicant": map[string]any{"name": "Jo Applicant", "dateOfBirth": "1990-05-01", "email": "jo@example.org", "phone": "07700 900789",
 				"address": "1 Example Road", "postcode": "NN1 1DE", "preferredContact": "email", "language": "en"},
 			"household": []any{map[string]any{"name": "Kim", "dateOfBirth": "2018-02-01", "relationship": "child"}},
-			"age":       36, "eligibleImmigrationStatus": true, "circumstances": []any{"urgent-welfare"}, "seekingWork": true,
-			"medicalAward": map[string]any{"severity": "moderate", "assessedOn": "2026-11-20"},
+			"age":       36, "eligibleImmigrationStatus": true, "circumstances": []any{"urgent-welfare", "sharing-facilities"}, "seekingWork": true,
+			"medicalNeeds": []any{map[string]any{"grounds": "medical", "person": "Kim", "description": "Asthma made worse by damp"}},
 			"housingDebt": map[string]any{"amount": 0, "weeklyRent": 100, "tenancyEndedOn": "2026-01-31",
 				"repaymentPlan": map[string]any{"agreed": true, "kept": true}},
-			"refusedOffers": []any{"2026-06-01"},
 			"communityContribution": map[string]any{"residenceYears": 5, "positiveHistory": true, "volunteeringMonths": 12,
 				"hoursPerMonth": 10, "notForProfit": true, "evidenceFromUnrelatedManager": true},
 			"working": map[string]any{"hoursPerWeek": 20, "monthsInLastTwelve": 9, "contract": "permanent"},
 		},
-		"POST /register/applications/{reference}/medical-award": {"severity": "severe", "assessedOn": "2026-11-20"},
-		"POST /register/applications/{reference}/offers": {"offeredOn": "2026-11-16", "property": "Flat 2, 1 Example Road",
-			"refused": true, "refusedOn": "2026-11-18", "reasonable": true},
+		"POST /register/applications/{reference}/circumstances": {"address": map[string]any{"address": "5 New Street", "postcode": "NN2 2BB"},
+			"householdJoined": []any{map[string]any{"name": "Ash", "dateOfBirth": "2026-10-01", "relationship": "child"}},
+			"householdLeft":   []any{"Kim"}, "circumstances": []any{"hhsrs-category-1"}, "circumstancesEnded": []any{"sharing-facilities"},
+			"medicalNeeds": []any{map[string]any{"grounds": "welfare", "description": "Needs to be near carers"}}, "note": "We moved"},
+		"POST /register/applications/{reference}/review-request": {"grounds": "The damage was done by a visitor", "channel": "written"},
+		"POST /register/applications/{reference}/claims":         {"claim": "sharing-facilities", "verified": true, "note": "Licence agreement seen"},
+		"POST /register/applications/{reference}/decisions": {"decision": "urgent-welfare", "applies": true, "decidedOn": "2026-11-20",
+			"decidedBy": "The welfare panel", "note": "Welfare assessment of 20 November"},
+		"POST /register/applications/{reference}/medical-award": {"severity": "severe", "grounds": "medical", "assessedOn": "2026-11-20",
+			"recommendedPropertyType": "Ground floor"},
 		"POST /register/applications/{reference}/debt": {"amount": "250.50", "weeklyRent": 100, "tenancyEndedOn": "2026-01-31",
 			"repaymentPlan": map[string]any{"agreed": true, "kept": false}},
+		"POST /register/applications/{reference}/unacceptable-behaviour": {"code": "nuisance", "applies": true, "evidence": "Noise abatement notice"},
+		"POST /register/applications/{reference}/debt-exceptions":        {"code": "hate-crime-victim", "applies": true, "evidence": "Police crime number"},
+		"POST /register/applications/{reference}/removal":                {"incidentOn": "2026-11-20", "evidence": "Threatened the housing officer"},
+		"POST /register/applications/{reference}/closure":                {"reason": "housed", "note": "Tenancy signed", "property": "Flat 3, 4 New Road"},
+		"POST /register/applications/{reference}/assignment":             {"officerId": "officer-sub-2", "officerName": "Sam Officer"},
+		"POST /register/applications/{reference}/offers": {"offeredOn": "2026-11-16", "property": "Flat 2, 1 Example Road", "direct": true,
+			"refused": true, "refusedOn": "2026-11-18", "reasonable": true, "statutoryReview": map[string]any{"requested": true, "outcome": "pending"}},
+		"POST /register/applications/{reference}/statutory-review": {"offer": 1, "outcome": "unsuitable", "decidedOn": "2026-11-20",
+			"note": "The flat is on the 9th floor"},
+		"POST /register/applications/{reference}/review-decision": {"review": 1, "outcome": "overturned", "note": "The damage was a visitor's"},
+		// GOV.UK Notify's delivery receipt, for a notification that is not ours (nothing is stored)
+		notifyapi.Route: {"id": "740e5834-3a29-46b4-9a6f-16142fde533a", "reference": "ASB-0000-0000#received", "to": "alex@example.org",
+			"status": "permanent-failure", "created_at": today + "T09:58:00.000000Z", "completed_at": today + "T09:59:30.000000Z",
+			"sent_at": today + "T09:58:02.000000Z", "notification_type": "email", "template_id": "f33517ff-2a88-4f6e-b855-c550268ce08a",
+			"template_version": 1, "provider_response": "Not delivered"},
 	}
 }
 

@@ -158,14 +158,22 @@ func StaffAction[In any, Out any, Body any](run func(context.Context, casework.A
 }
 
 // StaffHistory is the handler of a page of a case's timeline, newest first: the {reference} path parameter
-// names the case and ?nextToken= continues from the previous page.
-func StaffHistory(run func(context.Context, casework.Action[string]) (casework.History, error)) HandlerFunc {
+// names the case, ?limit= sizes the page (1 to 100, 20 by default) and ?nextToken= continues from the previous one.
+func StaffHistory(run func(context.Context, casework.Action[casework.PageRequest]) (casework.History, error)) HandlerFunc {
 	return func(ctx context.Context, req Request) (events.APIGatewayV2HTTPResponse, error) {
 		by, err := req.Staff()
 		if err != nil {
 			return events.APIGatewayV2HTTPResponse{}, err
 		}
-		h, err := run(ctx, casework.Action[string]{Ref: req.Path("reference"), By: by, At: req.Now(), Input: req.Query("nextToken")})
+		var f apperr.Fields
+		page := casework.PageRequest{Limit: casework.HistoryPageSize, Token: req.Query("nextToken")}
+		if req.Query("limit") != "" {
+			page.Limit = req.Limit(&f)
+		}
+		if err := f.Err(); err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		h, err := run(ctx, casework.Action[casework.PageRequest]{Ref: req.Path("reference"), By: by, At: req.Now(), Input: page})
 		if err != nil {
 			return events.APIGatewayV2HTTPResponse{}, err
 		}
