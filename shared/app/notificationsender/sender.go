@@ -92,8 +92,28 @@ const (
 // timeout) brings a message back only after it has run out.
 const lease = 60 * time.Second
 
-// errInFlight sends a message back to the queue while another delivery of the same request holds the lease.
-var errInFlight = errors.New("another delivery of this notification is in flight; retried later")
+// ErrInFlight sends a message back to the queue while another delivery of the same request holds the lease.
+var ErrInFlight = errors.New("another delivery of this message is in flight; retried later")
+
+// Once delivers req at most once under its record's lease (for every sender of messages about a case: the
+// notifier, the referral sender): nothing when it is recorded already, ErrInFlight while another delivery holds
+// the lease; otherwise send, and the lease ended at once when send recorded nothing, so a retry need not wait.
+func Once(ctx context.Context, records Records, req notification.Request, now time.Time, send func() (recorded bool, err error)) error {
+	switch done, held, err := records.Begin(ctx, req, lease, now); {
+	case err != nil || done:
+		return err
+	case !held:
+		return ErrInFlight
+	}
+	recorded, err := send()
+	if !recorded {
+		if aerr := records.Abandon(ctx, req); aerr != nil {
+			// the message is retried anyway; the lease runs out by itself
+			slog.WarnContext(ctx, "delivery lease not ended", "message", req.ID, "error", aerr.Error())
+		}
+	}
+	return err
+}
 
 // Channel chooses how to reach the recipient: letter when they asked for letters; SMS when they prefer texts or
 // calls and a phone is known; else email, else SMS; "" when there is no way (an anonymous reporter, ASB-2).
@@ -153,20 +173,7 @@ func (n Notifier) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 	if channel == "" {
 		return nil // nobody to tell (e.g. an anonymous reporter): nothing is sent and nothing fails
 	}
-	switch done, held, err := n.Records.Begin(ctx, req, lease, n.now()); {
-	case err != nil || done:
-		return err
-	case !held:
-		return errInFlight
-	}
-	recorded, err := n.send(ctx, req, channel)
-	if !recorded {
-		if aerr := n.Records.Abandon(ctx, req); aerr != nil {
-			// the message is retried anyway; the lease runs out by itself
-			slog.WarnContext(ctx, "notification lease not ended", "notification", req.ID, "error", aerr.Error())
-		}
-	}
-	return err
+	return Once(ctx, n.Records, req, n.now(), func() (bool, error) { return n.send(ctx, req, channel) })
 }
 
 // send delivers by channel and records the outcome (Records.Finish, which also ends the lease); recorded is false

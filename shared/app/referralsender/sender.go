@@ -87,11 +87,6 @@ type Sender struct {
 	Now       func() time.Time  // real clock, for leases and the time sent; defaults to time.Now
 }
 
-// lease is how long one delivery may hold a referral: twice the function's timeout (30 s, catalog), as the
-// notifier's; the queue's visibility timeout (six times the timeout) brings a message back only after it ran out.
-const lease = 60 * time.Second
-
-var errInFlight = errors.New("another delivery of this referral is in flight; retried later")
 
 // Deliver sends one referral (a queue message's body) to its kind's partner mailbox, once per Referral.ID:
 // a record entry for the id means it was delivered (nothing is sent); otherwise a lease stops a concurrent
@@ -110,19 +105,8 @@ func (s Sender) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 		return fmt.Errorf("no partner mailbox for referral kind %q (mailboxes.partners)", ref.Kind)
 	}
 	req := record(ref, to)
-	switch done, held, err := s.Records.Begin(ctx, req, lease, s.now()); {
-	case err != nil || done:
-		return err
-	case !held:
-		return errInFlight
-	}
-	recorded, err := s.send(ctx, ref, req)
-	if !recorded {
-		if aerr := s.Records.Abandon(ctx, req); aerr != nil {
-			slog.WarnContext(ctx, "referral lease not ended", "referral", ref.ID, "error", aerr.Error())
-		}
-	}
-	return err
+	// once per referral, under the notifier's lease (twice the function's timeout)
+	return notificationsender.Once(ctx, s.Records, req, s.now(), func() (bool, error) { return s.send(ctx, ref, req) })
 }
 
 // record is the referral as the notifier's records know a message about a case: its id, case and time (the key
