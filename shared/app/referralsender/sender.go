@@ -87,7 +87,6 @@ type Sender struct {
 	Now       func() time.Time  // real clock, for leases and the time sent; defaults to time.Now
 }
 
-
 // Deliver sends one referral (a queue message's body) to its kind's partner mailbox, once per Referral.ID:
 // a record entry for the id means it was delivered (nothing is sent); otherwise a lease stops a concurrent
 // duplicate. Notify gets reference = the referral id. A referral Notify refuses for good (400) is recorded on the
