@@ -1,11 +1,7 @@
 package dynamo
 
 import (
-	"context"
-	"errors"
-
 	"fmt"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -106,24 +102,4 @@ func Timeline(items []map[string]types.AttributeValue) ([]casefile.Event, error)
 // twice is recognisably the same entry.
 func noteKey(ev casefile.Event, id string) string {
 	return SKEvent + ev.At.UTC().Format(time.RFC3339Nano) + "#note#" + id
-}
-
-// Noted reports whether the timeline already has the entry for id at that time.
-func (s *Store) Noted(ctx context.Context, kind casefile.Kind, ref, id string, at time.Time) (bool, error) {
-	var v map[string]any
-	return s.Get(ctx, CaseKey(kind, ref), noteKey(casefile.Event{At: at}, id), &v)
-}
-
-// Note adds a timeline entry outside a case change (e.g. "notification sent"), once per id.
-func (s *Store) Note(ctx context.Context, kind casefile.Kind, ref, id string, ev casefile.Event) error {
-	item, err := Item(CaseKey(kind, ref), noteKey(ev, id), ev, nil)
-	if err != nil {
-		return err
-	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.Cases, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	var exists *types.ConditionalCheckFailedException
-	if errors.As(err, &exists) {
-		return nil
-	}
-	return err
 }

@@ -252,19 +252,6 @@ func between[V any](ctx context.Context, s *Store, index, pkAttr, skAttr, key st
 	return Summaries[V](items)
 }
 
-// Cases decodes case items.
-func (r Records[T, C]) Cases(items []map[string]types.AttributeValue) ([]T, error) {
-	envs, err := UnmarshalAll[envelope[T]](items)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(envs))
-	for i, e := range envs {
-		out[i] = e.Data
-	}
-	return out, nil
-}
-
 // OnceRef is the reference a once-only key led to, "" when the key is unused.
 func (s *Store) OnceRef(ctx context.Context, scope, id string) (string, error) {
 	var m struct {

@@ -135,11 +135,4 @@ func OpenDeadlines(c Case) []casefile.Deadline {
 }
 
 // IsOverdue reports whether any open deadline was due before today (WD-3: met on or before the date).
-func IsOverdue(c Case, today workdays.Date) bool {
-	for _, d := range OpenDeadlines(c) {
-		if d.Due.Before(today) {
-			return true
-		}
-	}
-	return false
-}
+func IsOverdue(c Case, today workdays.Date) bool { return SummaryOf(c).Overdue(today) }

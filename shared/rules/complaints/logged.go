@@ -1,7 +1,6 @@
 package complaints
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -145,5 +144,3 @@ func (c *Complaint) EscalateOnBehalf(in EscalationRequest, by casefile.Actor, at
 	return ev, nil
 }
 
-// IsStaffChannel says whether a channel is one staff log from.
-func IsStaffChannel(ch string) bool { return slices.Contains(StaffChannels, ch) }
