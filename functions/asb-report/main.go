@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
@@ -18,5 +19,5 @@ func main() {
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Homes: deps.IntSetting(catalog.HomesCount),
 		Duty:  asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
-	lambda.Start(asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
+	lambda.Start(tracing.Invocations(fn.Name, asbapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn)))
 }

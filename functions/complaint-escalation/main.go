@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/transport/complaintsapi"
 )
@@ -20,5 +21,5 @@ func main() {
 		Homes: deps.IntSetting(catalog.HomesCount),
 		Landlord: complaints.Landlord{Name: deps.Setting(catalog.LandlordName), Address: deps.Setting(catalog.LandlordAddress),
 			Phone: deps.Setting(catalog.LandlordPhone), Email: deps.Setting(catalog.LandlordEmail)}}
-	lambda.Start(complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
+	lambda.Start(tracing.Invocations(fn.Name, complaintsapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn)))
 }

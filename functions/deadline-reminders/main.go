@@ -12,15 +12,17 @@ import (
 	"github.com/councilhousing/backend/shared/app/reminders"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("deadline-reminders"))
+	fn := catalog.MustFunction("deadline-reminders")
+	deps := coldstart.Init(fn)
 	var boxes reminders.Mailboxes
 	if err := json.Unmarshal([]byte(deps.Setting(catalog.TeamMailboxes)), &boxes); err != nil {
 		slog.Error("mailboxes.teams (TEAM_MAILBOXES) must be a JSON object of team, manager group or officer id -> mailbox", "error", err.Error())
 		os.Exit(1)
 	}
 	runner := dynamo.NewReminderRunner(deps.Store, deps.Queues, boxes)
-	lambda.Start(runner.Run)
+	lambda.Start(tracing.Invocations(fn.Name, runner.Run))
 }

@@ -14,11 +14,13 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("notifier"))
+	fn := catalog.MustFunction("notifier")
+	deps := coldstart.Init(fn)
 	client, err := govuknotify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
 	if err != nil {
 		slog.Error("notify client", "error", err.Error())
@@ -30,5 +32,5 @@ func main() {
 		os.Exit(1)
 	}
 	n := notificationsender.Notifier{Records: dynamo.NotificationRecords{Store: deps.Store}, Notify: govuknotify.Sender{Client: client}, Templates: templates}
-	lambda.Start(sqsbatch.Bodies(n.Deliver))
+	lambda.Start(tracing.Invocations(fn.Name, sqsbatch.Bodies(n.Deliver)))
 }

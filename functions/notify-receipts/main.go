@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/deliveryreceipts"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/notifyapi"
 )
 
@@ -17,5 +18,5 @@ func main() {
 	deps := coldstart.Init(fn)
 	h := notifyapi.Receipts{Token: deps.MustSecret(catalog.NotifyCallbackToken.Env),
 		Service: deliveryreceipts.Service{Records: dynamo.NotificationReceipts{Store: deps.Store}}}
-	lambda.Start(h.Routes().Handler(fn))
+	lambda.Start(tracing.Invocations(fn.Name, h.Routes().Handler(fn)))
 }

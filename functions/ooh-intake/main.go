@@ -6,6 +6,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
@@ -13,5 +14,5 @@ func main() {
 	fn := catalog.MustFunction("ooh-intake")
 	deps := coldstart.Init(fn)
 	intake := asbapi.WebhookIntake{Secret: deps.MustSecret("OOH_WEBHOOK_SECRET"), Claims: deps.Store, Queues: deps.Queues}
-	lambda.Start(intake.Routes().Handler(fn))
+	lambda.Start(tracing.Invocations(fn.Name, intake.Routes().Handler(fn)))
 }

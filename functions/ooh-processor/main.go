@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 )
 
@@ -17,5 +18,5 @@ func main() {
 	deps := coldstart.Init(fn)
 	svc := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Duty: asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
-	lambda.Start(asbapi.CallQueue{Service: svc}.Process)
+	lambda.Start(tracing.Invocations(fn.Name, asbapi.CallQueue{Service: svc}.Process))
 }

@@ -10,13 +10,15 @@ import (
 	"github.com/councilhousing/backend/shared/adapters/outbox"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("outbox-relay"))
+	fn := catalog.MustFunction("outbox-relay")
+	deps := coldstart.Init(fn)
 	ob := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
-	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (map[string]int, error) {
+	lambda.Start(tracing.Invocations(fn.Name, func(ctx context.Context, ev events.EventBridgeEvent) (map[string]int, error) {
 		n, err := ob.Relay(ctx, ev.Time.Add(-outbox.Grace))
 		return map[string]int{"relayed": n}, err
-	})
+	}))
 }

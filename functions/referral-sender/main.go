@@ -14,11 +14,13 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/sqsbatch"
 )
 
 func main() {
-	deps := coldstart.Init(catalog.MustFunction("referral-sender"))
+	fn := catalog.MustFunction("referral-sender")
+	deps := coldstart.Init(fn)
 	client, err := govuknotify.New(awsenv.Must("NOTIFY_BASE_URL"), deps.MustSecret("NOTIFY_API_KEY"))
 	if err != nil {
 		slog.Error("notify client", "error", err.Error())
@@ -27,5 +29,5 @@ func main() {
 	s := referralsender.Sender{Cases: dynamo.NewASBCases(deps.Store), Records: dynamo.NotificationRecords{Store: deps.Store},
 		Notify: govuknotify.Sender{Client: client}, Templates: deps.MapSetting(catalog.NotifyTemplates),
 		Partners: deps.MapSetting(catalog.PartnerMailboxes), Teams: deps.MapSetting(catalog.TeamMailboxes)}
-	lambda.Start(sqsbatch.Bodies(s.Deliver))
+	lambda.Start(tracing.Invocations(fn.Name, sqsbatch.Bodies(s.Deliver)))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/coldstart"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
 )
 
@@ -16,5 +17,5 @@ func main() {
 	fn := catalog.MustFunction("register-application")
 	deps := coldstart.Init(fn)
 	svc := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues}}
-	lambda.Start(registerapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn))
+	lambda.Start(tracing.Invocations(fn.Name, registerapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn)))
 }

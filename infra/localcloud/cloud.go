@@ -73,6 +73,7 @@ type Cloud struct {
 	routes    []route
 	schedules map[string]scheduled
 	notify    *notifyStandIn
+	traces    *traceCollector
 	emulators []*emulators.Process
 	sqs       *sqs.Client
 	server    *http.Server
@@ -104,6 +105,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 		return nil, fmt.Errorf("listen on %s: %w (set LOCAL_PORT to use another port)", opts.Addr, err)
 	}
 	c.listener, c.addr = l, l.Addr().String()
+	c.traces = &traceCollector{logf: c.logf}
 	notifyKey := c.secret(catalog.Secret{Env: "NOTIFY_API_KEY", LocalDefault: catalog.LocalNotifyAPIKey})
 	if c.notify, err = newNotifyStandIn(notifyKey, c.Clock); err != nil {
 		_ = l.Close()
@@ -365,6 +367,8 @@ func (c *Cloud) functionEnv(spec catalog.Function) map[string]string {
 	} {
 		env[k] = v
 	}
+	// Spans go to the local stand-in for the collector (traces.go), over OTLP/HTTP as in AWS.
+	env["OTEL_EXPORTER_OTLP_ENDPOINT"] = c.URL() + "/_local/otlp"
 	for k, v := range c.opts.ExtraEnv {
 		env[k] = v
 	}
@@ -418,6 +422,8 @@ func (c *Cloud) Handler() http.Handler {
 	mux.HandleFunc("POST /_local/notify/v2/notifications/sms", c.notify.send("sms"))
 	mux.HandleFunc("POST /_local/notify/v2/notifications/letter", c.notify.send("letter"))
 	mux.HandleFunc("POST /_local/notify/receipts", c.whenReady(c.postReceipt))
+	mux.HandleFunc("POST /_local/otlp/v1/traces", c.traces.export)
+	mux.HandleFunc("GET /_local/traces", c.traces.list)
 	mux.HandleFunc("/", c.whenReady(c.serveAPI))
 	return mux
 }

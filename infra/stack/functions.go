@@ -47,6 +47,7 @@ func (b *builder) function(f catalog.Function) awslambda.Function {
 		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
 		Environment:           stringMap(env),
 		Tracing:               awslambda.Tracing_ACTIVE,
+		Layers:                &[]awslambda.ILayerVersion{b.collectorLayer()},
 	}
 	if len(f.Schedules) > 0 {
 		// Scheduler invokes asynchronously; a run that still fails after Lambda's retries lands here.
@@ -68,6 +69,17 @@ func (b *builder) function(f catalog.Function) awslambda.Function {
 	}
 	suppressFunctionRoleFindings(role)
 	return fn
+}
+
+// collectorLayer is the ADOT collector layer (where catalog.TracingEnv sends each function's spans) for Graviton in the stack's region (AWS publishes it; its default
+// configuration receives OTLP on localhost and exports to X-Ray). The version is pinned: a new one is a
+// reviewed change, not a surprise at deploy.
+func (b *builder) collectorLayer() awslambda.ILayerVersion {
+	if b.adotLayer == nil {
+		arn := awslambda.AdotLambdaLayerGenericVersion_V0_115_0().LayerArn(b.stack, awslambda.Architecture_ARM_64())
+		b.adotLayer = awslambda.LayerVersion_FromLayerVersionArn(b.stack, jsii.String("OpenTelemetryCollectorLayer"), arn)
+	}
+	return b.adotLayer
 }
 
 // logGroup is retained when the stack goes so the last three months stay available for audit; the retention

@@ -55,6 +55,7 @@ type builder struct {
 	dlqs         []awssqs.Queue
 	scheduledDLQ awssqs.Queue // failed scheduled runs; nil when the catalog has no schedules
 	httpAPI      awsapigatewayv2.HttpApi
+	adotLayer    awslambda.ILayerVersion // the OpenTelemetry collector, shared by every function
 }
 
 // NewHousingStack builds the stack from props.Catalog and props.Config. It panics on an inconsistent catalog or

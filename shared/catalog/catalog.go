@@ -44,6 +44,9 @@ type Route struct {
 	Auth   Auth     //
 	Groups []string // staff routes: groups the function accepts (any of them)
 	Secret string   // Bearer routes: the Env of the function's secret that the bearer token must equal
+	// Page routes answer with HTML pages and take form posts (shared/transport/web): they are not part of the
+	// JSON API's contract (openapi.yaml) and are public (the pages keep their own sessions and CSRF tokens).
+	Page bool
 }
 
 // RouteKey is API Gateway's "METHOD /path".
@@ -235,10 +238,18 @@ func QueueEnv(queue string) string { return envName(queue) + "_QUEUE_URL" }
 
 func envName(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
 
+// TracingEnv is in every function's environment: its OpenTelemetry spans (shared/platform/tracing) go over
+// OTLP/HTTP to the collector beside it on localhost (in AWS the ADOT collector layer, which passes them to
+// X-Ray; the local cloud points it at its own stand-in).
+var TracingEnv = map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4318"}
+
 // Environment is the function's full environment: its static settings, the names of the tables and the URLs
 // of the queues it uses (resolved by the caller: CDK tokens in the stack, local names in the local cloud).
 func (f Function) Environment(tableName func(string) string, queueURL func(string) string) map[string]string {
 	env := map[string]string{}
+	for k, v := range TracingEnv {
+		env[k] = v
+	}
 	for k, v := range f.Env {
 		env[k] = v
 	}
@@ -305,6 +316,9 @@ func (c Catalog) Validate() error {
 			routes[r.RouteKey()] = f.Name
 			if (r.Auth == Staff) != (len(r.Groups) > 0) {
 				add("route %s: staff routes, and only they, name their groups", r.RouteKey())
+			}
+			if r.Page && r.Auth != Public {
+				add("route %s: page routes are public (the pages check their own sessions)", r.RouteKey())
 			}
 			if (r.Auth == Bearer) != (r.Secret != "") ||
 				r.Secret != "" && !slices.ContainsFunc(f.Secrets, func(s Secret) bool { return s.Env == r.Secret }) {

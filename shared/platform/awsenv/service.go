@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	smithy "github.com/aws/smithy-go"
+
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 // Service calls an AWS service that speaks the JSON protocol (awsJson1_0 or awsJson1_1: SQS, SSM, Secrets
@@ -65,11 +67,13 @@ func (e *APIError) ErrorFault() smithy.ErrorFault { return e.Fault }
 func (e *APIError) HTTPStatusCode() int           { return e.Status }
 
 // Call sends operation op with in (marshalled to JSON) and decodes the answer into out (nil: discarded).
-func (s Service) Call(ctx context.Context, op string, in, out any) error {
+func (s Service) Call(ctx context.Context, op string, in, out any) (err error) {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", s.Name, op, err)
 	}
+	ctx, span := tracing.Call(ctx, s.Target, op)
+	defer func() { tracing.End(span, err) }()
 	retryer := s.retryer()
 	for attempt := 1; ; attempt++ {
 		err = s.attempt(ctx, op, body, out)

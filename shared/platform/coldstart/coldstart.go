@@ -27,6 +27,7 @@ import (
 	"github.com/councilhousing/backend/shared/platform/logging"
 	"github.com/councilhousing/backend/shared/platform/secrets"
 	"github.com/councilhousing/backend/shared/platform/settings"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 // Deps are the clients a function uses, and its secrets and settings.
@@ -44,12 +45,14 @@ type Deps struct {
 // should.
 func Init(fn catalog.Function) Deps {
 	logging.Setup()
+	tracing.Setup(fn.Name)
 	ctx := context.Background()
 	cfg, err := awsenv.Config()
 	if err != nil {
 		slog.Error("aws configuration", "error", err.Error())
 		os.Exit(1)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, tracing.SDKCalls)
 	deps := Deps{Config: cfg}
 
 	// Secrets and settings first: those the environment does not hold (in AWS) are requested concurrently, while

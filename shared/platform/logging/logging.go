@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // personalKeys are attribute names whose values are never written, whatever their group.
@@ -41,6 +42,9 @@ func (r redactor) Handle(ctx context.Context, rec slog.Record) error {
 	clean := slog.NewRecord(rec.Time, rec.Level, rec.Message, rec.PC)
 	if attrs, ok := ctx.Value(attrsKey{}).([]slog.Attr); ok {
 		clean.AddAttrs(attrs...)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() { // the trace a line belongs to, to find it in X-Ray
+		clean.AddAttrs(slog.String("traceId", sc.TraceID().String()), slog.String("spanId", sc.SpanID().String()))
 	}
 	rec.Attrs(func(a slog.Attr) bool {
 		clean.AddAttrs(redact(a))

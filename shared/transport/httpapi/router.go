@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/logging"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 )
 
@@ -48,6 +50,7 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 		// Every log line about this request carries the id a caller is given (Lambda's own request id, which
 		// the Lambda log handler adds), and the gateway's, to match its access log.
 		ctx = logging.With(ctx, slog.String("apiRequestId", req.RequestID()))
+		tracing.Name(ctx, ev.RequestContext.HTTP.Method, routePath(ev.RouteKey))
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
@@ -58,6 +61,7 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 				resp.Headers = map[string]string{}
 			}
 			resp.Headers["X-Request-Id"] = id
+			tracing.Status(ctx, resp.StatusCode)
 			// Route and status only: never bodies, paths with references are fine, queries may hold names.
 			slog.InfoContext(ctx, "request", "route", ev.RouteKey, "status", resp.StatusCode,
 				"ms", time.Since(start).Milliseconds())
@@ -78,6 +82,14 @@ func (routes Routes) Handler(fn catalog.Function) func(context.Context, events.A
 		}
 		return resp, nil
 	}
+}
+
+// routePath is a route key's path template ("/asb/cases/{reference}"), which names the request's span.
+func routePath(key string) string {
+	if _, path, ok := strings.Cut(key, " "); ok {
+		return path
+	}
+	return key
 }
 
 // Parameter bounds: references and ids are short codes; query values are short filters and tokens. Nothing

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/platform/logging"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 // SentAt is when SQS accepted the message (the SentTimestamp attribute, which the local cloud sets from its
@@ -95,6 +97,8 @@ func groupByKey(records []events.SQSMessage, key func(events.SQSMessage) string)
 // too, which tells apart the interleaved lines of messages handled together.
 func one(ctx context.Context, m events.SQSMessage, handle func(context.Context, events.SQSMessage) error) (ok bool) {
 	ctx = logging.With(ctx, slog.String("messageId", m.MessageId))
+	ctx, span := tracing.Message(ctx, queueName(m.EventSourceARN), m)
+	defer func() { tracing.EndMessage(span, !ok) }()
 	err := ctx.Err() // past the deadline: leave the message for its retry rather than start it
 	if err == nil {
 		err = protect(ctx, m, handle)
@@ -120,6 +124,11 @@ func protect(ctx context.Context, m events.SQSMessage, handle func(context.Conte
 		}
 	}()
 	return handle(ctx, m)
+}
+
+// queueName is the last part of a queue's ARN (arn:aws:sqs:region:account:name).
+func queueName(arn string) string {
+	return arn[strings.LastIndexByte(arn, ':')+1:]
 }
 
 // Bodies is the handler of a function whose use case takes each message's body and the time it was sent.

@@ -19,6 +19,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/platform/awsenv"
+	"github.com/councilhousing/backend/shared/platform/tracing"
 )
 
 // Entry is one message of a batch: its id within the batch, its body, and its "type" message attribute.
@@ -65,7 +66,9 @@ func (c *Client) SendMessageBatch(ctx context.Context, queueURL string, entries 
 	}{QueueUrl: queueURL, Entries: make([]requestEntry, len(entries))}
 	bodies := make(map[string]string, len(entries))
 	for i, e := range entries {
-		in.Entries[i] = requestEntry{Id: e.ID, MessageBody: e.Body, MessageAttributes: map[string]attribute{"type": {DataType: "String", StringValue: e.Type}}}
+		attrs := map[string]attribute{"type": {DataType: "String", StringValue: e.Type}}
+		tracing.Inject(ctx, func(k, v string) { attrs[k] = attribute{DataType: "String", StringValue: v} }) // the consumer continues the trace
+		in.Entries[i] = requestEntry{Id: e.ID, MessageBody: e.Body, MessageAttributes: attrs}
 		bodies[e.ID] = e.Body
 	}
 	var out struct {
