@@ -2,8 +2,11 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/catalog"
@@ -106,4 +109,47 @@ func (c Complaints) InFinancialYear(ctx context.Context, year int) ([]complaints
 		}
 	}
 	return active, nil
+}
+
+// The annual report's self-assessment (CH-10, source 004 §8.1) is one item per financial year, apart from any case
+// (schema.go): pk = COMPLAINTS-REPORT#<year>, sk = SELF-ASSESSMENT, with a version for optimistic locking.
+const (
+	PKComplaintsReport = "COMPLAINTS-REPORT#"
+	SKSelfAssessment   = "SELF-ASSESSMENT"
+)
+
+// selfAssessmentItem is the stored self-assessment with its version.
+type selfAssessmentItem struct {
+	complaints.SelfAssessment
+	Version int `dynamodbav:"version"`
+}
+
+// SelfAssessment reads the year's self-assessment (nil when none was recorded) and its version: one read.
+func (c Complaints) SelfAssessment(ctx context.Context, year int) (*complaints.SelfAssessment, int, error) {
+	var it selfAssessmentItem
+	found, err := c.Store.Get(ctx, PKComplaintsReport+strconv.Itoa(year), SKSelfAssessment, &it)
+	if err != nil || !found {
+		return nil, 0, err
+	}
+	return &it.SelfAssessment, it.Version, nil
+}
+
+// SaveSelfAssessment writes the year's self-assessment if it is still at readVersion (0: none yet); another
+// manager's recording in between is a 409.
+func (c Complaints) SaveSelfAssessment(ctx context.Context, sa complaints.SelfAssessment, readVersion int) error {
+	item, err := Item(PKComplaintsReport+strconv.Itoa(sa.Year), SKSelfAssessment, selfAssessmentItem{SelfAssessment: sa, Version: readVersion + 1}, nil)
+	if err != nil {
+		return err
+	}
+	put := c.Store.PutNew(item)
+	if readVersion > 0 {
+		put = c.Store.PutVersioned(item, readVersion)
+	}
+	if err := c.Store.Write(ctx, []types.TransactWriteItem{put}); err != nil {
+		if errors.Is(err, ErrConditionFailed) {
+			return StaleWrite()
+		}
+		return err
+	}
+	return nil
 }

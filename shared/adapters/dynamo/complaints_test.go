@@ -113,3 +113,36 @@ func TestComplaintYearLists(t *testing.T) {
 		t.Errorf("list entries of A: %v", lists)
 	}
 }
+
+// The annual report's self-assessment (CH-10, source 004 §8.1) against DynamoDB Local: none until recorded, then
+// read back whole with its version; a recording from a stale read is refused (409), not lost.
+func TestComplaintSelfAssessmentStored(t *testing.T) {
+	store, ctx := NewComplaints(newStore(t)), context.Background()
+	if sa, v, err := store.SelfAssessment(ctx, 2026); err != nil || sa != nil || v != 0 {
+		t.Fatalf("none yet: %v %d %v", sa, v, err)
+	}
+	at := time.Date(2027, 5, 4, 10, 0, 0, 0, time.UTC)
+	in := complaints.SelfAssessmentInput{Year: 2026, Sections: []complaints.SectionAssessment{{Section: "6.3", Complies: "no", Evidence: "20 WD", Actions: "New policy"}},
+		OmbudsmanFindings: []complaints.OmbudsmanFinding{{Reference: "HOS-1", DecidedOn: "2027-02-01", Finding: "Late"}}}
+	first, err := complaints.RecordSelfAssessment(in, nil, casefile.Actor{ID: "manager-b", Name: "B"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveSelfAssessment(ctx, first, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, v, err := store.SelfAssessment(ctx, 2026)
+	if err != nil || v != 1 || got == nil || got.Sections[0].Actions != "New policy" || got.OmbudsmanFindings[0].Reference != "HOS-1" || got.RecordedBy.ID != "manager-b" || got.Year != 2026 {
+		t.Fatalf("read back: %+v %d %v", got, v, err)
+	}
+	second, _ := complaints.RecordSelfAssessment(in, got, casefile.Actor{ID: "manager-c", Name: "C"}, at)
+	if err := store.SaveSelfAssessment(ctx, second, 0); err == nil {
+		t.Fatal("a recording from a stale read overwrote the stored one")
+	}
+	if err := store.SaveSelfAssessment(ctx, second, v); err != nil {
+		t.Fatal(err)
+	}
+	if got, v, _ := store.SelfAssessment(ctx, 2026); v != 2 || got.Revision != 2 {
+		t.Fatalf("second: %+v %d", got, v)
+	}
+}

@@ -29,6 +29,11 @@ type Store interface {
 	// InFinancialYear reads the facts of every complaint with an event in the financial year starting in April
 	// of year (complaints.Complaint.ReportYears), whatever year it was received in (CH-10).
 	InFinancialYear(ctx context.Context, year int) ([]complaints.Complaint, error)
+	// SelfAssessment reads what was recorded for the financial year starting in April of year (nil when nothing
+	// was), with its version for SaveSelfAssessment (CH-10, source 004 §8.1).
+	SelfAssessment(ctx context.Context, year int) (*complaints.SelfAssessment, int, error)
+	// SaveSelfAssessment writes it if it is still at readVersion (0: none yet); a conflict is a 409.
+	SaveSelfAssessment(ctx context.Context, sa complaints.SelfAssessment, readVersion int) error
 }
 
 // Service runs the complaint use cases.
@@ -217,13 +222,44 @@ type (
 	CompleteServiceRequest = casework.Action[complaints.ServiceRequestDone]
 	RecordAdjustments      = casework.Action[complaints.AdjustmentsInput]
 	Restrict               = casework.Action[complaints.RestrictionInput]
+	KeepInformed           = casework.Action[complaints.KeepInformedInput]
+	RecordFormatSent       = casework.Action[complaints.FormatSentInput] // Input.Letter names the letter
 )
 
-// RecordAdjustments records or reviews the reasonable adjustments and disclosed disabilities (source §5.10).
+// RecordFormatSent records that a letter went to the resident in the alternative format agreed, which ends its
+// deadline (source 004 §5.10).
+func (s Service) RecordFormatSent(ctx context.Context, cmd RecordFormatSent) (Record, error) {
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		ev, err := c.RecordFormatSent(cmd.Input, cmd.By.Actor(), cmd.At)
+		return nil, ev, err
+	})
+}
+
+// RecordAdjustments records or reviews the reasonable adjustments and disclosed disabilities (source §5.10);
+// letters must be able to go the way agreed to the resident's contact details.
 func (s Service) RecordAdjustments(ctx context.Context, cmd RecordAdjustments) (Record, error) {
+	var to complaints.Complainant
 	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, false, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
 		ev, err := c.RecordAdjustments(cmd.Input, cmd.By.Actor(), cmd.At)
+		if err == nil {
+			err = cmd.Input.CheckDelivery(to)
+		}
 		return nil, ev, err
+	}, func(st Stored) {
+		if st.Contact != nil {
+			to = st.Contact.Details
+		}
+	})
+}
+
+// KeepInformed records the intervals agreed with the resident for keeping them informed while the response is
+// outside the Code's timescales, and any progress update, with a letter (source 004 §5.9). Stage 2 is a complaints
+// manager's (CH-5).
+func (s Service) KeepInformed(ctx context.Context, cmd KeepInformed) (Record, error) {
+	cmd.Input.From = s.Landlord
+	return s.staffChange(ctx, cmd.Ref, cmd.By, cmd.At, true, func(c *complaints.Complaint) (*complaints.Letter, casefile.Event, error) {
+		l, ev, err := c.KeepInformed(cmd.Input, cmd.By.Actor(), cmd.At)
+		return &l, ev, err
 	})
 }
 
@@ -341,11 +377,15 @@ func (s Service) AddRelatedPoints(ctx context.Context, cmd AddRelatedPoints) (Re
 }
 
 // staffChange runs a staff action through the pipeline. Stage 2 acknowledgements, extensions and responses
-// are for a complaints manager (CH-5); the letter a transition produces goes to the complainant.
+// are for a complaints manager (CH-5); the letter a transition produces goes to the complainant. Each of loaded
+// sees the stored record before apply runs.
 func (s Service) staffChange(ctx context.Context, ref string, by casework.Staff, at time.Time, managerAtStage2 bool,
-	apply func(*complaints.Complaint) (*complaints.Letter, casefile.Event, error)) (Record, error) {
+	apply func(*complaints.Complaint) (*complaints.Letter, casefile.Event, error), loaded ...func(Stored)) (Record, error) {
 	var letter *complaints.Letter
 	saved, _, err := s.pipeline().Change(ctx, ref, func(st Stored) error {
+		for _, f := range loaded {
+			f(st)
+		}
 		if err := by.Check(staff...); err != nil {
 			return err
 		}
@@ -389,13 +429,48 @@ func (s Service) AnnualReport(ctx context.Context, q Report) (complaints.AnnualR
 	if err != nil {
 		return complaints.AnnualReport{}, err
 	}
-	return complaints.Annual(q.Year, cs, s.Homes), nil
+	sa, _, err := s.Store.SelfAssessment(ctx, q.Year)
+	if err != nil {
+		return complaints.AnnualReport{}, err
+	}
+	r := complaints.Annual(q.Year, cs, s.Homes)
+	r.SelfAssessment = complaints.SectionOf(q.Year, sa) // the landlord's section (source 004 §8.1, §8.2)
+	return r, nil
 }
 
-// tell asks the notifier to tell the complainant something, and their representative too when there is one with
-// an email address (source §3.6: both, unless the resident asked that only the representative be written to). The
-// messages are stored with the change (outbox), so they are sent even if the queue is down at that moment; each
-// carries the agreed reasonable adjustments, so it is sent the way agreed (source §5.10).
+// RecordSelfAssessment is a complaints manager recording the landlord's section of a year's annual report.
+type RecordSelfAssessment = casework.Action[complaints.SelfAssessmentInput]
+
+// RecordSelfAssessment records (or records again, replacing) the year's self-assessment against the Code, the
+// qualitative analysis, the Ombudsman's findings and reports and the governing body's response (CH-10, source 004
+// §8.1, §8.2), and answers the report's section as it now reads.
+func (s Service) RecordSelfAssessment(ctx context.Context, cmd RecordSelfAssessment) (complaints.SelfAssessmentSection, error) {
+	if err := cmd.By.Check(catalog.GroupComplaintsManager); err != nil {
+		return complaints.SelfAssessmentSection{}, err
+	}
+	var previous *complaints.SelfAssessment
+	version := 0
+	if y := cmd.Input.Year; y >= 2000 && y <= 2100 {
+		var err error
+		if previous, version, err = s.Store.SelfAssessment(ctx, y); err != nil {
+			return complaints.SelfAssessmentSection{}, err
+		}
+	}
+	sa, err := complaints.RecordSelfAssessment(cmd.Input, previous, cmd.By.Actor(), cmd.At)
+	if err != nil {
+		return complaints.SelfAssessmentSection{}, err
+	}
+	if err := s.Store.SaveSelfAssessment(ctx, sa, version); err != nil {
+		return complaints.SelfAssessmentSection{}, err
+	}
+	return complaints.SectionOf(sa.Year, &sa), nil
+}
+
+// tell asks the notifier to tell the complainant something, and their representative too when there is one we
+// can write to, by email or by post (source §3.6: both, unless the resident asked that only the representative be
+// written to). The messages are stored with the change (outbox), so they are sent even if the queue is down at that
+// moment. The resident's carry the agreed reasonable adjustments and are sent the way agreed: by the channel agreed,
+// in the format agreed (which the notifier hands to staff; source §5.10). The representative's go their own way.
 func tell(c complaints.Complaint, contact *complaints.Contact, template, idSuffix string, extra map[string]string, at time.Time) ([]casework.Message, error) {
 	if contact == nil {
 		return nil, nil
@@ -413,12 +488,17 @@ func tell(c complaints.Complaint, contact *complaints.Contact, template, idSuffi
 	}
 	var to []addressee
 	rep := contact.Representative
-	repReachable := rep != nil && rep.Email != ""
-	if !repReachable || !rep.ResidentNotCopied {
-		to = append(to, addressee{notification.ToResident(contact.Details), ""})
+	if !rep.Reachable() || !rep.ResidentNotCopied {
+		resident := notification.ToResident(contact.Details)
+		if a := c.Adjustments; a != nil {
+			resident = notification.ToResidentAdjusted(contact.Details, a.SendBy, a.Format)
+		}
+		to = append(to, addressee{resident, ""})
 	}
-	if repReachable {
-		to = append(to, addressee{notification.Recipient{Role: notification.Resident, Email: rep.Email, PreferredContact: "email", Language: contact.Language}, "#representative"})
+	if rep.Reachable() {
+		d := rep.Details()
+		d.Language = contact.Language
+		to = append(to, addressee{notification.ToResident(d), "#representative"})
 	}
 	var out []casework.Message
 	for _, a := range to {

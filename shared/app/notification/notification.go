@@ -49,6 +49,10 @@ type Recipient struct {
 	Name     string `json:"name,omitempty"`
 	Address  string `json:"address,omitempty"`
 	Postcode string `json:"postcode,omitempty"`
+	// Format is an alternative format agreed as a reasonable adjustment (large-print, braille, audio, easy-read;
+	// source 004 §5.10). GOV.UK Notify cannot produce any of them, so the notifier sends nothing and hands the
+	// message to staff on the case timeline instead.
+	Format string `json:"format,omitempty"`
 }
 
 // PostalDetails are the recipient's postal address as contact details (for contact.Details.PostalAddress).
@@ -102,6 +106,18 @@ func ToResident(d contact.Details) Recipient {
 	if r.PreferredContact == contact.Letter {
 		r.Name, r.Address, r.Postcode = d.Name, d.Address, d.Postcode
 	}
+	return r
+}
+
+// ToResidentAdjusted is the recipient for a resident with reasonable adjustments agreed (source 004 §5.10):
+// sendBy (letter, email, sms; "" for none) replaces their preferred channel, with their postal address for
+// letters, and format asks for an alternative format (Recipient.Format).
+func ToResidentAdjusted(d contact.Details, sendBy, format string) Recipient {
+	if sendBy != "" {
+		d.PreferredContact = sendBy
+	}
+	r := ToResident(d)
+	r.Format = format
 	return r
 }
 

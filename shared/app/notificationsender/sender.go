@@ -82,8 +82,12 @@ const (
 	ActionSent          = "notification-sent"
 	ActionFailed        = "notification-failed" // Notify refused it for good (400): staff must contact the resident another way
 	ActionLetterNotSent = "letter-not-sent"     // the resident asked for letters, but their postal address is incomplete
-	logLetterNotSent    = "letter not sent: the resident's postal address is incomplete"
-	noteLetterNotSent   = "The resident asked for letters, but we cannot address one: ask them for their full postal address " +
+	// ActionAlternativeFormat: an alternative format was agreed as a reasonable adjustment (source 004 §5.10), which
+	// GOV.UK Notify cannot produce; nothing is sent, and staff produce and send the message in that format.
+	ActionAlternativeFormat = "alternative-format-needed"
+	logAlternativeFormat    = "not sent through Notify: an alternative format was agreed"
+	logLetterNotSent        = "letter not sent: the resident's postal address is incomplete"
+	noteLetterNotSent       = "The resident asked for letters, but we cannot address one: ask them for their full postal address " +
 		"(with postcode), and send this another way meanwhile."
 )
 
@@ -181,7 +185,19 @@ func (n Notifier) Deliver(ctx context.Context, body []byte, _ time.Time) error {
 //
 // A letter goes through Notify's letter API to the resident's postal address (name, address lines, postcode);
 // without a usable one nothing is sent and the timeline says why (letter-not-sent), for an officer to act on.
+//
+// A message for someone with an alternative format agreed (large print, braille, audio, easy read: source 004
+// §5.10) is not sent: GOV.UK Notify sends email and text as they are written and prints letters from a standard
+// template in standard print, so none of these formats can come from it. Sending the standard version instead would
+// not be the adjustment agreed; the timeline records alternative-format-needed, with the format and the channel it
+// would have gone by, for an officer to produce it (the letter's text is on the case record) and send it.
 func (n Notifier) send(ctx context.Context, req notification.Request, channel string) (recorded bool, err error) {
+	if format := req.To.Format; format != "" {
+		slog.WarnContext(ctx, logAlternativeFormat, "notification", req.ID, "template", req.Template, "format", format)
+		return n.record(ctx, req, channel, ActionAlternativeFormat, map[string]any{"format": format, "note": "A reasonable adjustment was agreed: " +
+			"send this in " + strings.ReplaceAll(format, "-", " ") + ". GOV.UK Notify cannot produce it, so it was not sent: produce it from the " +
+			"case record and send it, then note it on the case (source 004 §5.10)."})
+	}
 	to := address(req.To, channel)
 	if channel == Letter {
 		var problem string

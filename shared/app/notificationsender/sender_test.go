@@ -411,3 +411,34 @@ func TestOnlyLetterRecipientsCarryTheirAddress(t *testing.T) {
 		t.Errorf("a letter recipient %+v", r)
 	}
 }
+
+// Source 004 §5.10: adjustments agreed with a resident change how a message is sent. sendBy replaces the preferred
+// channel (a resident who prefers email and agreed post gets a letter, addressed); an alternative format Notify
+// cannot produce is not sent at all but handed to staff on the timeline, with the format and the channel.
+func TestCode5_10_NotifierHonoursTheAgreedAdjustments(t *testing.T) {
+	d := contact.Details{Name: "Lee Resident", Email: "lee@example.org", Address: "Flat 2, 10 Example Road", Postcode: "NN1 1DE", PreferredContact: contact.Email}
+	if r := notification.ToResidentAdjusted(d, contact.Letter, ""); Channel(r) != Letter || r.Address != d.Address || r.Format != "" {
+		t.Errorf("sendBy letter: %+v", r)
+	}
+	if r := notification.ToResidentAdjusted(d, "", ""); r != notification.ToResident(d) {
+		t.Errorf("no adjustment changes nothing: %+v", r)
+	}
+
+	n, fake, store := setup(t)
+	at := time.Date(2026, 11, 23, 10, 15, 0, 0, time.UTC)
+	req := notification.Request{ID: "CMP-FFFF-0001#letter-1", Template: notification.ComplaintLetter, CaseKind: casefile.Complaint,
+		CaseRef: "CMP-FFFF-0001", RequestedAt: at, Personalisation: map[string]string{"reference": "CMP-FFFF-0001"},
+		To: notification.ToResidentAdjusted(d, contact.Letter, "large-print")}
+	body, _ := json.Marshal(req)
+	if err := n.Deliver(context.Background(), body, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.sent(); len(got) != 0 {
+		t.Fatalf("Notify cannot print large print, yet got %v", got)
+	}
+	tl := timeline(t, store, casefile.Complaint, "CMP-FFFF-0001")
+	if len(tl) != 1 || tl[0].Action != ActionAlternativeFormat || tl[0].Details["format"] != "large-print" || tl[0].Details["channel"] != "letter" ||
+		!strings.Contains(fmt.Sprint(tl[0].Details["note"]), "large print") {
+		t.Fatalf("timeline %+v", tl)
+	}
+}

@@ -67,7 +67,7 @@ func (c *Complaint) AskForClarification(in ClarificationRequest, by casefile.Act
 	c.own()
 	c.Clarifications = append(c.Clarifications, Clarification{Stage: c.Stage, Question: strings.TrimSpace(in.Question), AskedAt: at.UTC(), AskedBy: by})
 	letter := clarificationLetter(*c, c.Clarifications[len(c.Clarifications)-1], in.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "clarification-requested", rule, map[string]any{"stage": c.Stage, "question": in.Question,
 		"letter": letter.onTimeline()}), nil
 }

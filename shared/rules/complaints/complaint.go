@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/validate"
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -63,17 +64,59 @@ const withheld = "[contact details withheld]"
 type Complainant = contact.Details
 
 // Representative complains for the resident, with their consent (source §3.6). Both the resident and the
-// representative (when they gave an email address) are written to, unless the resident asked that only the
-// representative be (ResidentNotCopied).
+// representative are written to, unless the resident asked that only the representative be (ResidentNotCopied):
+// the representative by email, or by post (PreferredContact "letter", or a postal address and no email).
 type Representative struct {
 	Name    string `json:"name" dynamodbav:"name" validate:"required,max=200"`
 	Email   string `json:"email,omitempty" dynamodbav:"email,omitempty" validate:"omitempty,email,max=254"`
 	Consent bool   `json:"consent" dynamodbav:"consent"`
+	// Address and Postcode are where the representative's letters go (contact.Details.PostalAddress).
+	Address          string `json:"address,omitempty" dynamodbav:"address,omitempty" validate:"omitempty,max=300"`
+	Postcode         string `json:"postcode,omitempty" dynamodbav:"postcode,omitempty" validate:"omitempty,postcode"`
+	PreferredContact string `json:"preferredContact,omitempty" dynamodbav:"preferredContact,omitempty" validate:"omitempty,oneof=email letter"`
 	// Relationship is who they are to the resident (e.g. "daughter", "advocate", "councillor").
 	Relationship string `json:"relationship,omitempty" dynamodbav:"relationship,omitempty" validate:"omitempty,max=100"`
 	// ConsentNote says how the resident's consent was given (e.g. "signed form received 3 December").
 	ConsentNote       string `json:"consentNote,omitempty" dynamodbav:"consentNote,omitempty" validate:"omitempty,max=500"`
 	ResidentNotCopied bool   `json:"residentNotCopied,omitempty" dynamodbav:"residentNotCopied,omitempty"`
+}
+
+// Details are the representative as someone we write to: by their preference, else email when they gave one, else
+// by post when they gave an address; "" (no channel) when neither.
+func (r Representative) Details() contact.Details {
+	d := contact.Details{Name: r.Name, Email: r.Email, Address: r.Address, Postcode: r.Postcode, PreferredContact: r.PreferredContact}
+	if d.PreferredContact == "" {
+		switch {
+		case strings.TrimSpace(r.Email) != "":
+			d.PreferredContact = contact.Email
+		case strings.TrimSpace(r.Address) != "":
+			d.PreferredContact = contact.Letter
+		}
+	}
+	return d
+}
+
+// Reachable reports whether the representative can be written to at all.
+func (r *Representative) Reachable() bool { return r != nil && r.Details().PreferredContact != "" }
+
+// check lists the representative's problems: consent, and a way to write to them the way they prefer, or at all
+// when the resident is not to be copied (source §3.6).
+func (r *Representative) check(f *apperr.Fields) {
+	if r == nil {
+		return
+	}
+	if !r.Consent {
+		f.Add("representative.consent", "must be true: a representative needs the resident's consent (source 004 §3.6)")
+	}
+	has := func(s string) bool { return strings.TrimSpace(s) != "" }
+	switch {
+	case r.PreferredContact == contact.Email && !has(r.Email):
+		f.Add("representative.email", "is required when the representative's preferred contact is email")
+	case r.PreferredContact == contact.Letter && !has(r.Address):
+		f.Add("representative.address", "is required when the representative's preferred contact is letter")
+	case r.ResidentNotCopied && !r.Reachable():
+		f.Add("representative", "needs an email address or a postal address: the resident asked that only the representative be written to (source 004 §3.6)")
+	}
 }
 
 // Contact is what the store keeps apart from the complaint: the complainant's details (at the top level, the
@@ -110,9 +153,7 @@ func (s Submission) Validate(receivedAt time.Time) error {
 		f.Add("issueDate", "cannot be in the future")
 	}
 	s.Complainant.CheckReachable(&f, "complainant")
-	if s.Representative != nil && !s.Representative.Consent {
-		f.Add("representative.consent", "must be true: a representative needs the resident's consent")
-	}
+	s.Representative.check(&f)
 	return f.Err()
 }
 
@@ -161,6 +202,9 @@ type Stage struct {
 	// in the list entry's facts for the annual report (CH-10).
 	Learning           string `json:"learning,omitempty" dynamodbav:"learning,omitempty"`
 	ServiceImprovement string `json:"serviceImprovement,omitempty" dynamodbav:"serviceImprovement,omitempty"`
+	// UpdatePlan is how often the resident is kept informed while the response is outside the Code's timescales,
+	// as agreed with them (source 004 §5.9).
+	UpdatePlan *UpdatePlan `json:"updatePlan,omitempty" dynamodbav:"updatePlan,omitempty"`
 }
 
 // OnTime reports whether the stage was answered within its timescale, extension included (WD-3; CH-10,
@@ -309,6 +353,11 @@ func (c Complaint) Facts() Complaint {
 	for i, s := range c.Stages {
 		s.Definition, s.OutcomesSought, s.Reasons, s.Remedies, s.OutstandingActions = "", "", "", nil, nil
 		s.ResponsibleFor, s.NotResponsibleFor = nil, nil
+		if s.UpdatePlan != nil {
+			p := *s.UpdatePlan
+			p.How = ""
+			s.UpdatePlan = &p
+		}
 		f.Stages[i] = s
 	}
 	f.Adjustments, f.Restriction = nil, nil

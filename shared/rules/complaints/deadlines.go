@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -14,8 +15,10 @@ import (
 // are told when one is overdue; the owner is the stage's handler (empty, i.e. the team, until acknowledged), or
 // the item's owner. While the complaint is open or has something still to do, the reviews of its reasonable
 // adjustments and of a restriction on contact are deadlines too (source §5.10, §5.14). The 20 WD to escalate are
-// the resident's, not a duty; refused complaints have none, and a service request only its own due date until it
-// is done (CH-1, source §1.4).
+// the resident's, not a duty; while a stage awaits its response with intervals agreed for keeping the resident
+// informed, the next update is a deadline too (source 004 §5.9); a refused complaint has none, and a service
+// request only its own due date until it is done (CH-1, source §1.4), except that, whatever the status, a letter
+// owed in an alternative format is a deadline until it is sent that way (source 004 §5.10, formats.go).
 func OpenDeadlines(c Complaint) []casefile.Deadline {
 	if len(c.Stages) == 0 {
 		return nil
@@ -29,15 +32,15 @@ func OpenDeadlines(c Complaint) []casefile.Deadline {
 	case StatusAcknowledged:
 		out = append(out, deadline(c, s, "stage"+stage+"-response", "Send the stage "+stage+" response", s.RespondBy))
 	case StatusRefused:
-		return nil
+		return formatDeadlines(c)
 	case StatusServiceRequest:
 		if r := c.ServiceRequestRecord; r != nil && r.DoneAt == nil {
-			return []casefile.Deadline{{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: "service-request", Due: r.DueOn, Rule: "CH-1",
-				Owner: r.Owner, Team: OfficerGroup, Manager: ManagerGroup, Audience: casefile.Officer, Label: "Deal with the service request"}}
+			out = append(out, casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: "service-request", Due: r.DueOn, Rule: "CH-1",
+				Owner: r.Owner, Team: OfficerGroup, Manager: ManagerGroup, Audience: casefile.Officer, Label: "Deal with the service request"})
 		}
-		return nil
+		return slices.Concat(out, formatDeadlines(c))
 	}
-	return append(append(out, itemDeadlines(c)...), reviewDeadlines(c)...)
+	return slices.Concat(out, updateDeadline(c), itemDeadlines(c), reviewDeadlines(c), formatDeadlines(c))
 }
 
 func deadline(c Complaint, s Stage, name, label string, due workdays.Date) casefile.Deadline {

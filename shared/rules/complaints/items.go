@@ -161,7 +161,7 @@ func (c *Complaint) CompleteItem(in ItemCompletion, by casefile.Actor, at time.T
 	it := &c.Items[i]
 	it.Status, it.CompletedAt, it.CompletedBy, it.Note = ItemDone, &t, by, strings.TrimSpace(in.Note)
 	letter := itemLetter(*c, *it, in.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "item-completed", "CH-8", map[string]any{"item": it.ID, "kind": it.Kind, "dueOn": it.DueOn.String(),
 		"onTime": it.CompletedOnTime(), "stillOpen": len(c.OpenItems()), "letter": letter.onTimeline()}), nil
 }

@@ -20,6 +20,10 @@ type Letter struct {
 	Text      string    `json:"text" dynamodbav:"text"`
 	HTML      string    `json:"html" dynamodbav:"html"`
 	CreatedAt time.Time `json:"createdAt" dynamodbav:"createdAt"`
+	// Format is the alternative format the letter is owed in (source 004 §5.10: an adjustment agreed when it was
+	// written), which the handler sends; FormatSent records that they did (formats.go).
+	Format     string      `json:"format,omitempty" dynamodbav:"format,omitempty"`
+	FormatSent *FormatSent `json:"formatSent,omitempty" dynamodbav:"formatSent,omitempty"`
 }
 
 // Letter kinds.
@@ -29,7 +33,8 @@ const (
 	LetterExtension       = "extension"
 	LetterResponse        = "response"
 	LetterRefusal         = "refusal"
-	LetterUpdate          = "update" // a remedy or action completed (source §6.6, §7.3)
+	LetterUpdate          = "update"        // a remedy or action completed (source §6.6, §7.3)
+	LetterKeepInformed    = "keep-informed" // intervals agreed for keeping the resident informed, and progress (source §5.9)
 )
 
 // Ombudsman is the Housing Ombudsman Service's contact details, given with every acknowledgement (source §3.7),
@@ -207,6 +212,10 @@ func extensionLetter(c Complaint, s Stage, from Landlord, at time.Time) Letter {
 		paragraphs = append(paragraphs, "This is longer than the usual limit of "+itoa(extensionLimit(s.Number))+" working days because: "+e.GoodReason)
 	}
 	paragraphs = append(paragraphs, "We were due to reply by "+longDate(e.From)+". We will now reply by "+longDate(s.RespondBy)+".")
+	if p := s.UpdatePlan; p != nil { // source 004 §5.9
+		paragraphs = append(paragraphs, "As we agreed with you on "+longDate(p.AgreedOn)+", we will update you at least every "+itoa(p.EveryWorkingDays)+
+			" working days until then. Your first update will be by "+longDate(p.NextUpdateBy)+".")
+	}
 	d := letterData{Reference: c.Reference, Heading: "We need more time to answer your complaint", Paragraphs: paragraphs,
 		Blocks: []block{us(from, "If you have questions about this"), ombudsman("If you are unhappy about this delay, you can contact the Housing Ombudsman at any time:")}}
 	return render(LetterExtension, s.Number, "Your complaint "+c.Reference+": we need more time", d, at)

@@ -62,9 +62,11 @@ func TestCH6_Stage2ResponseLetter(t *testing.T) {
 func TestCH4_ExtensionLetter(t *testing.T) {
 	c := acknowledged(t)
 	letter := check{t}.letter(c.Extend(ExtensionRequest{WorkingDays: 11, Reason: "We need a surveyor's report",
-		GoodReasonForLonger: "The only surveyor is away until 25 January"}, staff("officer-a"), at("2027-01-05T10:00:00Z")))
+		GoodReasonForLonger: "The only surveyor is away until 25 January", KeepInformed: &UpdatePlanInput{EveryWorkingDays: 5, AgreedOn: "2027-01-05"}},
+		staff("officer-a"), at("2027-01-05T10:00:00Z")))
 	wantInLetter(t, letter, append([]string{"We need a surveyor's report", "The only surveyor is away until 25 January",
-		"longer than the usual limit of 10 working days", "Tuesday 12 January 2027", "Wednesday 27 January 2027"}, ombudsmanDetails...)...)
+		"longer than the usual limit of 10 working days", "Tuesday 12 January 2027", "Wednesday 27 January 2027",
+		"we will update you at least every 5 working days", "Tuesday 12 January 2027"}, ombudsmanDetails...)...)
 	if letter.Kind != LetterExtension || letter.Stage != 1 || len(c.Letters) != 2 {
 		t.Errorf("extension letter: %+v", letter)
 	}

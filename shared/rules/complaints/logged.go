@@ -52,10 +52,8 @@ func (l LoggedComplaint) Validate(at time.Time) error {
 		}
 	}
 	l.Complainant.CheckReachable(&f, "complainant")
-	switch {
-	case l.Representative != nil && !l.Representative.Consent:
-		f.Add("representative.consent", "must be true: a representative needs the resident's consent (source 004 §3.6)")
-	case l.Representative == nil && l.Channel == ChannelRepresentative:
+	l.Representative.check(&f)
+	if l.Representative == nil && l.Channel == ChannelRepresentative {
 		f.Add("representative", "is required when the complaint came from a representative (source 004 §3.6)")
 	}
 	return f.Err()
@@ -143,4 +141,3 @@ func (c *Complaint) EscalateOnBehalf(in EscalationRequest, by casefile.Actor, at
 	}
 	return ev, nil
 }
-

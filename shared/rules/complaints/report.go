@@ -1,7 +1,6 @@
 package complaints
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -74,31 +73,45 @@ type StageFigures struct {
 	PercentOnTime      *float64       `json:"percentWithinTimescale"`   // TSM CH02, 1 decimal; null when none was sent
 	Extended           int            `json:"extended"`                 // extensions granted in the year
 	ExtendedBeyondLim  int            `json:"extendedBeyondLimit"`      // of those, longer than the limit with a good reason
-	Outcomes           map[string]int `json:"outcomes"`                 // decisions of the responses sent in the year
-	StillOpen          int            `json:"stillOpen"`                // received in the year, not answered, refused or reclassified yet
+	// LateWithoutAgreedUpdates are the responses sent in the year after their timescale with no intervals agreed
+	// with the resident for keeping them informed (source 004 §5.9).
+	LateWithoutAgreedUpdates int            `json:"lateWithoutAgreedUpdates"`
+	Outcomes                 map[string]int `json:"outcomes"`  // decisions of the responses sent in the year
+	StillOpen                int            `json:"stillOpen"` // received in the year, not answered, refused or reclassified yet
 }
 
 // AnnualReport is the CH-10 report for one financial year (source 004 §8.1: volumes, categories and outcomes
-// by stage, timeliness, complaints refused and why).
+// by stage, timeliness, complaints refused and why), with the section the landlord fills in: the self-assessment
+// against the Code and the Ombudsman's findings and reports (SelfAssessment; source §8.1.1-§8.1.6, §8.2, which
+// CH-10 in RULES.md leaves out: the source wins).
 type AnnualReport struct {
-	Year                string         `json:"financialYear"` // e.g. "2026-27"
-	Homes               int            `json:"homes"`
-	Stage1              StageFigures   `json:"stage1"`
-	Stage2              StageFigures   `json:"stage2"`
-	ByServiceArea       map[string]int `json:"byServiceArea"` // stage 1 received, by service area (= Stage1.ByServiceArea)
-	Refused             int            `json:"refused"`
-	RefusedBy           map[string]int `json:"refusedByExclusion"`
+	Year          string         `json:"financialYear"` // e.g. "2026-27"
+	Homes         int            `json:"homes"`
+	Stage1        StageFigures   `json:"stage1"`
+	Stage2        StageFigures   `json:"stage2"`
+	ByServiceArea map[string]int `json:"byServiceArea"` // stage 1 received, by service area (= Stage1.ByServiceArea)
+	Refused       int            `json:"refused"`
+	RefusedBy     map[string]int `json:"refusedByExclusion"`
+	// RefusedByArea are the refusals made in the year by service area: with RefusedBy, the types of complaints
+	// refused (source §8.1.2).
+	RefusedByArea       map[string]int `json:"refusedByServiceArea"`
 	ServiceRequests     int            `json:"serviceRequests"`
 	ServiceRequestsDone int            `json:"serviceRequestsDone"` // service requests done in the year (source §1.4)
-	LateEscalations     int            `json:"lateEscalations"`
-	OutstandingItems    int            `json:"outstandingActions"` // outstanding actions in the responses sent in the year
-	RemediesOffered     int            `json:"remediesOffered"`    // remedies in the responses sent in the year (CH-8)
-	ItemsCompleted      int            `json:"itemsCompleted"`     // remedies and actions completed in the year, whenever set (CH-8)
-	ItemsOnTime         int            `json:"itemsCompletedOnTime"`
+	// ServiceRequestsDoneOnTime are those done by their due date (source §1.4: monitored).
+	ServiceRequestsDoneOnTime int `json:"serviceRequestsDoneOnTime"`
+	LateEscalations           int `json:"lateEscalations"`
+	OutstandingItems          int `json:"outstandingActions"` // outstanding actions in the responses sent in the year
+	RemediesOffered           int `json:"remediesOffered"`    // remedies in the responses sent in the year (CH-8)
+	ItemsCompleted            int `json:"itemsCompleted"`     // remedies and actions completed in the year, whenever set (CH-8)
+	ItemsOnTime               int `json:"itemsCompletedOnTime"`
 	// Learning lists what the responses sent in the year recorded as learned and the service improvements they
 	// led to (source §8.1.4, §9.1), oldest first.
 	Learning []LearningEntry `json:"learning"`
-	Rules    []string        `json:"rules"`
+	// SelfAssessment is the landlord's section: the self-assessment against the Code, the qualitative analysis,
+	// the Ombudsman's findings and reports and the governing body's response (source §8.1, §8.2), or a note that
+	// it is not yet filled in.
+	SelfAssessment SelfAssessmentSection `json:"selfAssessment"`
+	Rules          []string              `json:"rules"`
 }
 
 // LearningEntry is one response's learning and service improvement.
@@ -128,13 +141,18 @@ type LearningEntry struct {
 //   - Remedies and actions (CH-8): those set by the responses sent in the year, and those completed in the year
 //     (on time: by their due date), whenever they were set.
 //   - Learning (source §9.1): the learning and service improvements recorded by the responses sent in the year.
+//   - Late without agreed updates (source §5.9): responses sent in the year after their timescale with no
+//     intervals agreed with the resident for keeping them informed.
+//   - The landlord's section (source §8.1, §8.2) is not computed: it is what was recorded for the year
+//     (SectionOf), "not-recorded" until then; the caller sets it.
 //
 // A staff-logged complaint counts from the day it reached us (its receivedAt), not the day it was logged.
 func Annual(year int, complaints []Complaint, homes int) AnnualReport {
 	from, to := FinancialYear(year)
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
-	r := AnnualReport{Year: fmt.Sprintf("%d-%02d", year, (year+1)%100), Homes: homes, RefusedBy: map[string]int{}, Learning: []LearningEntry{},
-		Stage1: newStageFigures(), Stage2: newStageFigures(), Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8"}}
+	r := AnnualReport{Year: yearLabel(year), Homes: homes, RefusedBy: map[string]int{}, RefusedByArea: map[string]int{}, Learning: []LearningEntry{},
+		Stage1: newStageFigures(), Stage2: newStageFigures(), SelfAssessment: SectionOf(year, nil),
+		Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8", "Code 5.9", "Code 8.1"}}
 	for _, c := range complaints {
 		r.add(c, in)
 	}
@@ -162,12 +180,16 @@ func (r *AnnualReport) add(c Complaint, in func(time.Time) bool) {
 		}
 		if sr := c.ServiceRequestRecord; sr != nil && sr.DoneAt != nil && in(*sr.DoneAt) {
 			r.ServiceRequestsDone++
+			if sr.DoneOnTime() {
+				r.ServiceRequestsDoneOnTime++
+			}
 		}
 		return
 	}
 	if c.Refusal != nil && in(c.Refusal.At) {
 		r.Refused++
 		r.RefusedBy[c.Refusal.Exclusion]++
+		r.RefusedByArea[c.ServiceArea]++
 	}
 	if c.LateEscalation && c.EscalationAt != nil && in(*c.EscalationAt) {
 		r.LateEscalations++
@@ -229,6 +251,9 @@ func (f *StageFigures) add(c Complaint, s Stage, in func(time.Time) bool) {
 			f.RespondedOnTime++
 		}
 		f.Outcomes[s.Decision]++
+		if !s.OnTime() && s.UpdatePlan == nil {
+			f.LateWithoutAgreedUpdates++
+		}
 	}
 }
 

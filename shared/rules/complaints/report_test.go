@@ -59,7 +59,8 @@ func seededYear(t *testing.T) []Complaint {
 	// with a good reason on 25 Jan (to 19 Mar); answered 1 Feb with one outstanding action: on time.
 	b := newStory(t, "B", "repairs", "2026-12-23T10:00:00Z").ack("h1", "2026-12-24T10:00:00Z").respond("not-upheld", "h1", "2027-01-13T10:00:00Z").
 		escalate("2027-01-20T10:00:00Z").ack("h2", "2027-01-21T10:00:00Z").
-		extend(ExtensionRequest{WorkingDays: 21, Reason: "Expert report", GoodReasonForLonger: "Court-appointed expert"}, "2027-01-25T10:00:00Z").
+		extend(ExtensionRequest{WorkingDays: 21, Reason: "Expert report", GoodReasonForLonger: "Court-appointed expert",
+			KeepInformed: &UpdatePlanInput{EveryWorkingDays: 10, AgreedOn: "2027-01-25"}}, "2027-01-25T10:00:00Z").
 		respond("partly-upheld", "h2", "2027-02-01T10:00:00Z", "Replace the boiler")
 	// C: received 23:30 BST on Wed 31 Mar 2027: still this year; open.
 	c := newStory(t, "C", "neighbourhoods", "2027-03-31T22:30:00Z")
@@ -108,14 +109,15 @@ func TestCH10_AnnualReport(t *testing.T) {
 	pct := func(v float64) *float64 { return &v }
 	want := AnnualReport{Year: "2026-27", Homes: 4000,
 		Stage1: StageFigures{Received: 5, Per1000Homes: 1.25, ByServiceArea: map[string]int{"repairs": 3, "neighbourhoods": 1, "tenancy": 1},
-			Acknowledged: 3, AcknowledgedOnTime: 3, Responded: 4, RespondedOnTime: 3, PercentOnTime: pct(75), Extended: 1,
+			Acknowledged: 3, AcknowledgedOnTime: 3, Responded: 4, RespondedOnTime: 3, PercentOnTime: pct(75), Extended: 1, LateWithoutAgreedUpdates: 1,
 			Outcomes: map[string]int{"upheld": 1, "partly-upheld": 1, "not-upheld": 2}, StillOpen: 1},
 		Stage2: StageFigures{Received: 3, Per1000Homes: 0.75, ByServiceArea: map[string]int{"repairs": 1, "estate-services": 1, "tenancy": 1},
-			Acknowledged: 2, AcknowledgedOnTime: 1, Responded: 2, RespondedOnTime: 1, PercentOnTime: pct(50), Extended: 1, ExtendedBeyondLim: 1,
+			Acknowledged: 2, AcknowledgedOnTime: 1, Responded: 2, RespondedOnTime: 1, PercentOnTime: pct(50), Extended: 1, ExtendedBeyondLim: 1, LateWithoutAgreedUpdates: 1,
 			Outcomes: map[string]int{"upheld": 1, "partly-upheld": 1, "not-upheld": 0}, StillOpen: 1},
 		ByServiceArea: map[string]int{"repairs": 3, "neighbourhoods": 1, "tenancy": 1},
-		Refused:       1, RefusedBy: map[string]int{"legal-proceedings": 1}, ServiceRequests: 1, LateEscalations: 1, OutstandingItems: 1, Learning: []LearningEntry{},
-		Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8"}}
+		Refused:       1, RefusedBy: map[string]int{"legal-proceedings": 1}, RefusedByArea: map[string]int{"repairs": 1}, ServiceRequests: 1, LateEscalations: 1,
+		OutstandingItems: 1, Learning: []LearningEntry{}, SelfAssessment: SectionOf(2026, nil),
+		Rules: []string{"CH-10", "CH-4", "CH-5", "CH-2", "CH-1", "CH-8", "Code 5.9", "Code 8.1"}}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("report\n got %+v\nwant %+v", r, want)
 		t.Logf("stage 1 %+v (%v)\nstage 2 %+v (%v)", r.Stage1, *r.Stage1.PercentOnTime, r.Stage2, *r.Stage2.PercentOnTime)

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/validate"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -21,11 +23,14 @@ const (
 )
 
 // Adjustments are the reasonable adjustments agreed with the resident and the disabilities they disclosed (CH-9,
-// source §5.10), kept under active review. Every letter's notification carries the agreed adjustments, so the
-// letter is sent the way agreed; the record shows them to every handler. Special category data: never on the
-// timeline or in a list entry.
+// source §5.10), kept under active review. Every letter's notification carries the agreed adjustments and is sent
+// the way agreed: SendBy replaces the resident's preferred channel, and a letter in an alternative Format is handed
+// to staff to produce and send, since GOV.UK Notify prints standard letters only (shared/app/notificationsender).
+// The record shows them to every handler. Special category data: never on the timeline or in a list entry.
 type Adjustments struct {
 	Agreed                []string       `json:"agreed" dynamodbav:"agreed"`
+	SendBy                string         `json:"sendBy,omitempty" dynamodbav:"sendBy,omitempty"`
+	Format                string         `json:"format,omitempty" dynamodbav:"format,omitempty"`
 	DisclosedDisabilities string         `json:"disclosedDisabilities,omitempty" dynamodbav:"disclosedDisabilities,omitempty"`
 	ReviewOn              workdays.Date  `json:"reviewOn" dynamodbav:"reviewOn"`
 	RecordedAt            time.Time      `json:"recordedAt" dynamodbav:"recordedAt"`
@@ -33,12 +38,41 @@ type Adjustments struct {
 	Reviews               int            `json:"reviews" dynamodbav:"reviews"` // times recorded again since the first
 }
 
+// Alternative formats a letter can be agreed in (source §5.10). GOV.UK Notify cannot produce any of them (its
+// letters are printed from a standard template, in standard print), so the notifier hands such a letter to staff.
+var Formats = []string{"large-print", "braille", "audio", "easy-read"}
+
 // AdjustmentsInput records or reviews the adjustments (POST .../adjustments); an empty Agreed list records that
-// none is needed now (the review date still applies while there are disclosed disabilities).
+// none is needed now (the review date still applies while there are disclosed disabilities). SendBy and Format are
+// the adjustments the sending of letters acts on.
 type AdjustmentsInput struct {
-	Agreed                []string `json:"agreed" validate:"max=10,dive,required,max=500"` // e.g. "Letters in large print"
-	DisclosedDisabilities string   `json:"disclosedDisabilities,omitempty" validate:"omitempty,max=1000"`
-	ReviewOn              string   `json:"reviewOn" validate:"required,date"` // YYYY-MM-DD, within MaxReviewMonths
+	Agreed []string `json:"agreed" validate:"max=10,dive,required,max=500"` // e.g. "Letters in large print"
+	// SendBy is how every letter is to be sent, whatever the resident's preferred contact: "letter", "email" or "sms".
+	SendBy string `json:"sendBy,omitempty" validate:"omitempty,oneof=letter email sms"`
+	// Format is the alternative format letters are to be in: large-print, braille, audio or easy-read.
+	Format                string `json:"format,omitempty" validate:"omitempty,oneof=large-print braille audio easy-read"`
+	DisclosedDisabilities string `json:"disclosedDisabilities,omitempty" validate:"omitempty,max=1000"`
+	ReviewOn              string `json:"reviewOn" validate:"required,date"` // YYYY-MM-DD, within MaxReviewMonths
+}
+
+// CheckDelivery lists, under sendBy, why letters cannot be sent the way agreed to the resident's contact details
+// (source §5.10): by email or text without the address or number, by post without a postal address with a postcode.
+func (in AdjustmentsInput) CheckDelivery(to Complainant) error {
+	var f apperr.Fields
+	switch in.SendBy {
+	case contact.Email, contact.SMS:
+		to.PreferredContact = in.SendBy
+		var g apperr.Fields
+		to.CheckReachable(&g, "complainant")
+		if g.Err() != nil {
+			f.Add("sendBy", "is %s, but the resident's contact details have no %s", in.SendBy, map[string]string{contact.Email: "email address", contact.SMS: "phone number"}[in.SendBy])
+		}
+	case contact.Letter:
+		if _, problem := to.PostalAddress(); problem != "" {
+			f.Add("sendBy", "is letter, but a letter to the resident cannot be addressed: %s", problem)
+		}
+	}
+	return f.Err()
 }
 
 // RecordAdjustments records (or, again, reviews) the reasonable adjustments and disclosed disabilities, with the
@@ -63,11 +97,16 @@ func (c *Complaint) RecordAdjustments(in AdjustmentsInput, by casefile.Actor, at
 	if c.Adjustments != nil {
 		reviews = c.Adjustments.Reviews + 1
 	}
-	c.Adjustments = &Adjustments{Agreed: in.Agreed, DisclosedDisabilities: strings.TrimSpace(in.DisclosedDisabilities), ReviewOn: review,
-		RecordedAt: at.UTC(), RecordedBy: by, Reviews: reviews}
-	c.setFlag(FlagAdjustments, len(in.Agreed) > 0)
+	c.Adjustments = &Adjustments{Agreed: in.Agreed, SendBy: in.SendBy, Format: in.Format, DisclosedDisabilities: strings.TrimSpace(in.DisclosedDisabilities),
+		ReviewOn: review, RecordedAt: at.UTC(), RecordedBy: by, Reviews: reviews}
+	c.setFlag(FlagAdjustments, c.Adjustments.any())
 	return event(at, by, "adjustments-recorded", "CH-9", map[string]any{"agreed": len(in.Agreed), "disabilitiesDisclosed": c.Adjustments.DisclosedDisabilities != "",
-		"reviewOn": review.String(), "review": reviews}), nil
+		"sendBy": in.SendBy, "format": in.Format, "reviewOn": review.String(), "review": reviews}), nil
+}
+
+// any reports whether an adjustment is agreed.
+func (a *Adjustments) any() bool {
+	return a != nil && (len(a.Agreed) > 0 || a.SendBy != "" || a.Format != "")
 }
 
 // Restriction limits how a resident may contact us because of unacceptable behaviour (source §5.14, §5.15): the
@@ -179,7 +218,7 @@ func reviewDeadlines(c Complaint) []casefile.Deadline {
 		return nil
 	}
 	var out []casefile.Deadline
-	if a := c.Adjustments; a != nil && (len(a.Agreed) > 0 || a.DisclosedDisabilities != "") {
+	if a := c.Adjustments; a.any() || (a != nil && a.DisclosedDisabilities != "") {
 		out = append(out, casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: "adjustments-review", Due: a.ReviewOn, Rule: "CH-9",
 			Owner: a.RecordedBy.ID, Team: OfficerGroup, Manager: ManagerGroup, Audience: casefile.Officer, Label: "Review the reasonable adjustments"})
 	}

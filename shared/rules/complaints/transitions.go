@@ -54,14 +54,11 @@ type ExtensionRequest struct {
 	Reason      string `json:"reason" validate:"required,max=2000"`
 	// GoodReasonForLonger allows more than the stage's limit: the source (§6.4, §6.15) caps an extension at
 	// 10 [20] working days "without good reason". Without it, a longer extension is refused (422).
-	GoodReasonForLonger string   `json:"goodReasonForLonger,omitempty" validate:"omitempty,max=2000"`
-	From                Landlord `json:"-" validate:"-"`
-}
-
-// Validate lists every problem.
-func (r ExtensionRequest) Validate() error {
-	f := validate.Struct(r)
-	return f.Err()
+	GoodReasonForLonger string `json:"goodReasonForLonger,omitempty" validate:"omitempty,max=2000"`
+	// KeepInformed is the intervals agreed with the resident for keeping them informed, required with an extension
+	// beyond the limit: the response then falls outside the Code's timescales (source 004 §5.9).
+	KeepInformed *UpdatePlanInput `json:"keepInformed,omitempty"`
+	From         Landlord         `json:"-" validate:"-"`
 }
 
 // Decisions a response can give.
@@ -139,14 +136,24 @@ type ServiceRequestRecord struct {
 	Outcome string         `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
 }
 
+// DoneOnTime reports whether the service request was done by its due date (WD-3; one without a due date, from
+// before issue 14, counts as on time).
+func (r ServiceRequestRecord) DoneOnTime() bool {
+	return r.DoneAt != nil && (r.DueOn.IsZero() || !workdays.DateOf(*r.DoneAt).After(r.DueOn))
+}
+
 // ServiceRequestDone records what was done about a service request (POST .../service-request/completion).
 type ServiceRequestDone struct {
 	Outcome string `json:"outcome" validate:"required,max=2000"`
 }
 
-// RelatedPoints are new points joining the stage 1 complaint (POST .../related-points).
+// RelatedPoints are new points the resident raised, to join the stage 1 complaint (POST .../related-points). The
+// handler says whether they are unrelated to what is being investigated, or would unreasonably delay the stage 1
+// response: either makes them a new complaint (source 004 §6.8).
 type RelatedPoints struct {
-	Points string `json:"points" validate:"required,max=5000"`
+	Points             string `json:"points" validate:"required,max=5000"`
+	Unrelated          bool   `json:"unrelated,omitempty"`
+	WouldDelayResponse bool   `json:"wouldDelayResponse,omitempty"`
 }
 
 // Validate lists every problem.
@@ -252,7 +259,7 @@ func (c *Complaint) Acknowledge(in Acknowledgement, by casefile.Actor, at time.T
 	s.RespondBy = workdays.DeadlineAfter(at, responseDays(c.Stage))
 	c.Status = StatusAcknowledged
 	letter := acknowledgementLetter(*c, *s, in.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "acknowledged", rule, map[string]any{"stage": c.Stage, "handler": s.Handler, "definition": s.Definition,
 		"respondBy": s.RespondBy.String(), "acknowledgeBy": s.AcknowledgeBy.String(), "onTime": s.AcknowledgedOnTime(),
 		"notResponsibleFor": len(in.NotResponsibleFor), "letter": letter.onTimeline()}), nil
@@ -270,7 +277,11 @@ func (c *Complaint) Extend(r ExtensionRequest, by casefile.Actor, at time.Time) 
 	if c.Status != StatusAcknowledged {
 		return Letter{}, casefile.Event{}, conflict(rule, "Only an acknowledged stage awaiting its response can be extended; complaint %s is %s", c.Reference, c.Status)
 	}
-	if err := r.Validate(); err != nil {
+	f := validate.Struct(r)
+	if r.KeepInformed != nil {
+		r.KeepInformed.check(f.Add, "keepInformed.", *c.Current(), at)
+	}
+	if err := f.Err(); err != nil {
 		return Letter{}, casefile.Event{}, err
 	}
 	if err := c.extensionAllowed(r, at); err != nil {
@@ -287,11 +298,14 @@ func (c *Complaint) Extend(r ExtensionRequest, by casefile.Actor, at time.Time) 
 		s.Extension.GoodReason = strings.TrimSpace(r.GoodReasonForLonger) // kept only where the Code needs it
 	}
 	s.RespondBy = workdays.AddWorkingDays(previous, r.WorkingDays)
+	if r.KeepInformed != nil {
+		s.UpdatePlan = r.KeepInformed.plan(by)
+	}
 	letter := extensionLetter(*c, *s, r.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "extended", rule, map[string]any{"stage": c.Stage, "workingDays": r.WorkingDays, "reason": r.Reason,
 		"beyondLimit": s.Extension.BeyondLimit(), "previousRespondBy": previous.String(), "respondBy": s.RespondBy.String(),
-		"letter": letter.onTimeline()}), nil
+		"keepInformed": s.UpdatePlan != nil, "letter": letter.onTimeline()}), nil
 }
 
 func (c *Complaint) extensionAllowed(r ExtensionRequest, at time.Time) error {
@@ -301,6 +315,9 @@ func (c *Complaint) extensionAllowed(r ExtensionRequest, at time.Time) error {
 		return breach(rule, "Stage %d has already been extended once (to %s); only one extension is allowed per stage", c.Stage, s.RespondBy)
 	case r.WorkingDays > limit && strings.TrimSpace(r.GoodReasonForLonger) == "":
 		return breach(rule, "An extension at stage %d can be at most %d working days, not %d, unless there is a good reason (give goodReasonForLonger)", c.Stage, limit, r.WorkingDays)
+	case r.WorkingDays > limit && r.KeepInformed == nil:
+		return breach(rule, "An extension of %d working days takes the stage %d response outside the Code's timescales: agree with the resident "+
+			"how often they will be kept informed, and give it as keepInformed (source 004 §5.9)", r.WorkingDays, c.Stage)
 	case workdays.DateOf(at).After(s.RespondBy):
 		return breach(rule, "The stage %d response was due on %s; an extension must be agreed before the response is due", c.Stage, s.RespondBy)
 	}
@@ -343,7 +360,7 @@ func (c *Complaint) Respond(r Response, by casefile.Actor, at time.Time) (Letter
 		c.Status = StatusClosed
 	}
 	letter := responseLetter(*c, *s, remedies, actions, r.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "responded", "CH-6", map[string]any{"stage": c.Stage, "decision": r.Decision,
 		"onTime": s.OnTime(), "respondBy": s.RespondBy.String(), "remedies": itemIDs(remedies), "outstandingActions": itemIDs(actions),
 		"stillOpen": len(c.OpenItems()), "learningRecorded": s.Learning != "" || s.ServiceImprovement != "", "letter": letter.onTimeline()}), nil
@@ -390,7 +407,7 @@ func (c *Complaint) Refuse(in RefusalRequest, by casefile.Actor, at time.Time) (
 	c.Refusal = &Refusal{Exclusion: in.Exclusion, Explanation: in.Explanation, Stage: c.Stage, At: at.UTC(), By: by}
 	c.Status = StatusRefused
 	letter := refusalLetter(*c, in.From, at)
-	c.Letters = append(c.Letters, letter)
+	letter = c.addLetter(letter)
 	return letter, event(at, by, "refused", "CH-2", map[string]any{"stage": c.Stage, "exclusion": in.Exclusion,
 		"explanation": in.Explanation, "letter": letter.onTimeline()}), nil
 }
@@ -501,29 +518,68 @@ func (c *Complaint) CompleteServiceRequest(in ServiceRequestDone, by casefile.Ac
 	t := at.UTC()
 	done.DoneAt, done.DoneBy, done.Outcome = &t, by, strings.TrimSpace(in.Outcome)
 	c.ServiceRequestRecord = &done
-	onTime := done.DueOn.IsZero() || !workdays.DateOf(at).After(done.DueOn)
-	return event(at, by, "service-request-done", "CH-1", map[string]any{"outcome": done.Outcome, "onTime": onTime}), nil
+	return event(at, by, "service-request-done", "CH-1", map[string]any{"outcome": done.Outcome, "onTime": done.DoneOnTime()}), nil
 }
 
 // MaxRelatedPoints bounds the points added to one stage 1 complaint, so its record cannot grow without limit.
 const MaxRelatedPoints = 20
 
-// AddRelatedPoints joins related new points to the stage 1 complaint before its response, which must answer
-// them (CH-7, source §6.8); afterwards, or beyond MaxRelatedPoints, they must be a new complaint (422).
+// Where new points go (source 004 §6.8): joined to the stage 1 complaint, or logged as a new complaint, and why.
+const (
+	PointsJoin          = "join"                     // related, raised before the stage 1 response, no undue delay
+	PointsAfterResponse = "stage-1-response-issued"  // the stage 1 response has been sent (stage 2 included)
+	PointsUnrelated     = "unrelated"                // unrelated to the issues already being investigated
+	PointsWouldDelay    = "would-delay-the-response" // joining them would unreasonably delay the stage 1 response
+	PointsTooMany       = "too-many-points"          // MaxRelatedPoints reached (issue 10: bounded records)
+)
 
+// WhereNewPointsGo applies source 004 §6.8 (CH-7): additional complaints raised during the investigation are
+// incorporated into the stage 1 response if they are related and it has not been issued; where the stage 1
+// response has been issued, the new issues are unrelated, or joining them would unreasonably delay the response,
+// they must be logged as a new complaint. Whether points are related, and whether they would unreasonably delay
+// the response, is the handler's judgement, given in the input. It returns PointsJoin or the exception that
+// applies, first the one the complaint's state decides.
+//
+// RULES.md CH-7 names only the timing (before the stage 1 response: join; afterwards: a new complaint); source §6.8
+// adds the unrelated and the unreasonably-delaying points. The source wins.
+func (c Complaint) WhereNewPointsGo(in RelatedPoints) string {
+	switch {
+	case c.Stage != 1 || c.Status == StatusResponded:
+		return PointsAfterResponse
+	case in.Unrelated:
+		return PointsUnrelated
+	case in.WouldDelayResponse:
+		return PointsWouldDelay
+	case len(c.RelatedPoints) >= MaxRelatedPoints:
+		return PointsTooMany
+	}
+	return PointsJoin
+}
+
+// newComplaintBecause says why points must be a new complaint, by WhereNewPointsGo's answer.
+var newComplaintBecause = map[string]string{
+	PointsAfterResponse: "the stage 1 response has been sent",
+	PointsUnrelated:     "they are unrelated to the issues already being investigated",
+	PointsWouldDelay:    "joining them would unreasonably delay the stage 1 response",
+	PointsTooMany:       "the complaint holds the most related points one complaint can (" + itoa(MaxRelatedPoints) + ")",
+}
+
+// AddRelatedPoints joins related new points to the stage 1 complaint before its response, which must answer
+// them (CH-7, source §6.8). When §6.8 says they are a new complaint (WhereNewPointsGo), they are refused (422)
+// with the reason, to be logged as a new complaint (POST /complaints/logged).
 func (c *Complaint) AddRelatedPoints(in RelatedPoints, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.inProcedure("take new points"); err != nil {
 		return casefile.Event{}, err
 	}
-	if c.Stage != 1 || c.Status == StatusResponded {
-		return casefile.Event{}, breach("CH-7", "Stage 1 of complaint %s has been answered: new points must be raised as a new complaint", c.Reference)
+	if where := c.WhereNewPointsGo(in); where == PointsAfterResponse {
+		return casefile.Event{}, breach("CH-7", "Stage 1 of complaint %s has been answered: new points must be logged as a new complaint (source 004 §6.8)", c.Reference)
 	}
 	if err := in.Validate(); err != nil {
 		return casefile.Event{}, err
 	}
-	if len(c.RelatedPoints) >= MaxRelatedPoints {
-		return casefile.Event{}, apperr.Rule(apperr.Unprocessable, "CH-7",
-			"Complaint %s has %d related points, the most one complaint holds: raise further points as a new complaint", c.Reference, MaxRelatedPoints)
+	if where := c.WhereNewPointsGo(in); where != PointsJoin {
+		return casefile.Event{}, breach("CH-7", "These points cannot join complaint %s because %s: log them as a new complaint (POST /complaints/logged; source 004 §6.8)",
+			c.Reference, newComplaintBecause[where])
 	}
 	c.own()
 	c.RelatedPoints = append(c.RelatedPoints, RelatedPoint{Text: in.Points, At: at.UTC(), By: by})

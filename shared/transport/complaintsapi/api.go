@@ -28,27 +28,30 @@ type API struct {
 // Routes are complaint-escalation's routes (shared/catalog declares them, with their groups).
 func (a API) Routes() httpapi.Routes {
 	return httpapi.Routes{
-		"POST /complaints":                                           a.submit,
-		"GET /complaints/{reference}":                                a.status,
-		"POST /complaints/{reference}/escalation":                    a.escalate,
-		"GET /complaints":                                            a.list,
-		"GET /complaints/{reference}/record":                         a.record,
-		"GET /complaints/{reference}/timeline":                       httpapi.StaffHistory(a.Service.History),
-		"POST /complaints/{reference}/acknowledgement":               httpapi.StaffAction(a.Service.Acknowledge, recordOf),
-		"POST /complaints/{reference}/extension":                     httpapi.StaffAction(a.Service.Extend, recordOf),
-		"POST /complaints/{reference}/response":                      httpapi.StaffAction(a.Service.Respond, recordOf),
-		"POST /complaints/{reference}/refusal":                       httpapi.StaffAction(a.Service.Refuse, recordOf),
-		"POST /complaints/{reference}/service-request":               httpapi.StaffAction(a.Service.Reclassify, recordOf),
-		"POST /complaints/{reference}/related-points":                httpapi.StaffAction(a.Service.AddRelatedPoints, recordOf),
-		"GET /reports/complaints":                                    a.annualReport,
-		"POST /complaints/logged":                                    a.log,
-		"POST /complaints/{reference}/escalation-on-behalf":          httpapi.StaffAction(a.Service.EscalateOnBehalf, recordOf),
-		"POST /complaints/{reference}/clarification":                 httpapi.StaffAction(a.Service.AskForClarification, recordOf),
-		"POST /complaints/{reference}/clarification-answer":          httpapi.StaffAction(a.Service.AnswerClarification, recordOf),
-		"POST /complaints/{reference}/actions/{actionId}/completion": a.completeItem,
-		"POST /complaints/{reference}/adjustments":                   httpapi.StaffAction(a.Service.RecordAdjustments, recordOf),
-		"POST /complaints/{reference}/restriction":                   httpapi.StaffAction(a.Service.Restrict, recordOf),
-		"POST /complaints/{reference}/service-request/completion":    httpapi.StaffAction(a.Service.CompleteServiceRequest, recordOf),
+		"POST /complaints":                                                   a.submit,
+		"GET /complaints/{reference}":                                        a.status,
+		"POST /complaints/{reference}/escalation":                            a.escalate,
+		"GET /complaints":                                                    a.list,
+		"GET /complaints/{reference}/record":                                 a.record,
+		"GET /complaints/{reference}/timeline":                               httpapi.StaffHistory(a.Service.History),
+		"POST /complaints/{reference}/acknowledgement":                       httpapi.StaffAction(a.Service.Acknowledge, recordOf),
+		"POST /complaints/{reference}/extension":                             httpapi.StaffAction(a.Service.Extend, recordOf),
+		"POST /complaints/{reference}/response":                              httpapi.StaffAction(a.Service.Respond, recordOf),
+		"POST /complaints/{reference}/refusal":                               httpapi.StaffAction(a.Service.Refuse, recordOf),
+		"POST /complaints/{reference}/service-request":                       httpapi.StaffAction(a.Service.Reclassify, recordOf),
+		"POST /complaints/{reference}/related-points":                        httpapi.StaffAction(a.Service.AddRelatedPoints, recordOf),
+		"GET /reports/complaints":                                            a.annualReport,
+		"POST /complaints/logged":                                            a.log,
+		"POST /complaints/{reference}/escalation-on-behalf":                  httpapi.StaffAction(a.Service.EscalateOnBehalf, recordOf),
+		"POST /complaints/{reference}/clarification":                         httpapi.StaffAction(a.Service.AskForClarification, recordOf),
+		"POST /complaints/{reference}/clarification-answer":                  httpapi.StaffAction(a.Service.AnswerClarification, recordOf),
+		"POST /complaints/{reference}/actions/{actionId}/completion":         a.completeItem,
+		"POST /complaints/{reference}/adjustments":                           httpapi.StaffAction(a.Service.RecordAdjustments, recordOf),
+		"POST /complaints/{reference}/restriction":                           httpapi.StaffAction(a.Service.Restrict, recordOf),
+		"POST /complaints/{reference}/service-request/completion":            httpapi.StaffAction(a.Service.CompleteServiceRequest, recordOf),
+		"POST /complaints/{reference}/keep-informed":                         httpapi.StaffAction(a.Service.KeepInformed, recordOf),
+		"POST /reports/complaints/self-assessment":                           httpapi.StaffAction(a.Service.RecordSelfAssessment, same[complaints.SelfAssessmentSection]),
+		"POST /complaints/{reference}/letters/{letterNumber}/sent-in-format": a.formatSent,
 	}
 }
 
@@ -76,6 +79,9 @@ func Contracts() []httpapi.Contract {
 		{Route: "POST /complaints/{reference}/adjustments", Request: complaints.AdjustmentsInput{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/restriction", Request: complaints.RestrictionInput{}, Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /complaints/{reference}/service-request/completion", Request: complaints.ServiceRequestDone{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/keep-informed", Request: complaints.KeepInformedInput{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /reports/complaints/self-assessment", Request: complaints.SelfAssessmentInput{}, Response: complaints.SelfAssessmentSection{}, Status: http.StatusOK},
+		{Route: "POST /complaints/{reference}/letters/{letterNumber}/sent-in-format", Request: complaints.FormatSentInput{}, Response: Record{}, Status: http.StatusOK},
 	}
 }
 
@@ -106,6 +112,22 @@ func (a API) completeItem(ctx context.Context, req httpapi.Request) (events.APIG
 		return a.Service.CompleteItem(ctx, cmd)
 	}, recordOf)(ctx, req)
 }
+
+// formatSent records that a letter went in its alternative format: {letterNumber} is its number, 1 for the
+// first (a number that is no letter of the complaint is a 404).
+func (a API) formatSent(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	return httpapi.StaffAction(func(ctx context.Context, cmd complaintcases.RecordFormatSent) (complaintcases.Record, error) {
+		n, err := strconv.Atoi(req.Path("letterNumber"))
+		if err != nil || n < 1 || n > 1000 {
+			return complaintcases.Record{}, apperr.NotFoundf("There is no letter with that number.")
+		}
+		cmd.Input.Letter = n
+		return a.Service.RecordFormatSent(ctx, cmd)
+	}, recordOf)(ctx, req)
+}
+
+// same answers a service's result as it is.
+func same[T any](v T) T { return v }
 
 func (a API) submit(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	var form complaints.Submission

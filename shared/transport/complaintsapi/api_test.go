@@ -67,6 +67,11 @@ func TestComplaintFromSubmissionToStage2Response(t *testing.T) {
 		t.Fatalf("a misspelt field must be named, not dropped: %d %s", v.Status, v.Raw)
 	}
 	long["goodReasonForLonger"] = "The only independent surveyor is booked for 25 January"
+	// Source 004 §5.9: beyond the limit, the response falls outside the Code's timescales: update intervals first.
+	if v := c.Call(t, "POST", path+"/extension", long, "Authorization", officer); v.Status != 422 || v.JSON["rule"] != "CH-4" || !strings.Contains(string(v.Raw), "5.9") {
+		t.Fatalf("15 WD extension without agreed update intervals: %d %s", v.Status, v.Raw)
+	}
+	long["keepInformed"] = map[string]any{"everyWorkingDays": 5, "agreedOn": "2026-12-24", "how": "an email from the handler"}
 	ext := c.Call(t, "POST", path+"/extension", long, "Authorization", officer)
 	if ext.Status != 200 || ext.JSON["respondBy"] != "2027-02-02" || !strings.Contains(string(ext.Raw), "0300 111 3000") {
 		t.Fatalf("15 WD extension with a good reason: %d %s", ext.Status, ext.Raw)
@@ -324,4 +329,128 @@ func TestIssue14_StaffLoggedComplaintTrackedItemsAndTheYearOfEachEvent(t *testin
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Issue 14 through the real binaries, the rest of it: a complaint made by a representative who gets letters by post
+// (source §3.6) for a resident whose adjustments say post, in large print (§5.10): the representative's letter is
+// posted through Notify, the resident's is handed to staff on the timeline (Notify cannot print large print); the
+// response runs late, so the intervals for keeping the resident informed are recorded and each update is a letter
+// (§5.9); unrelated new points are refused as a new complaint (§6.8); the annual report says its self-assessment is
+// not filled in until a complaints manager records it, then carries it with the Ombudsman's findings (§8.1).
+func TestIssue14_SelfAssessmentKeepingInformedAndLettersTheWayAgreed(t *testing.T) {
+	c := localcloud.StartForTest(t, "complaint-escalation", "notifier")
+	officer := c.StaffToken(t, "officer-a", "complaints-officer")
+	manager := c.StaffToken(t, "manager-b", "complaints-manager")
+	auth := func(token string) []string { return []string{"Authorization", token} }
+	sent := func(prefix string) []map[string]any {
+		var out []map[string]any
+		for _, it := range c.Call(t, "GET", "/_local/outbox", nil).JSON["items"].([]any) {
+			if m := it.(map[string]any); strings.HasPrefix(fmt.Sprint(m["reference"]), prefix) {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+
+	c.PinClock(time.Date(2026, 12, 23, 10, 0, 0, 0, time.UTC))
+	form := complaint()
+	form["channel"], form["receivedOn"] = "representative", "2026-12-22"
+	form["complainant"] = map[string]any{"name": "Sam Example", "email": "sam@example.org", "address": "1 Example Road, Northtown", "postcode": "NN1 1DE"}
+	form["representative"] = map[string]any{"name": "Pat Advocate", "address": "2 Advice Lane, Northtown", "postcode": "NN1 2AB", "consent": true,
+		"relationship": "advocate", "consentNote": "Signed consent form received 22 December"}
+	logged := c.Call(t, "POST", "/complaints/logged", form, auth(officer)...)
+	if logged.Status != 201 {
+		t.Fatalf("logged: %d %s", logged.Status, logged.Raw)
+	}
+	ref := logged.JSON["reference"].(string)
+	path := "/complaints/" + ref
+	if r := c.Call(t, "POST", path+"/adjustments", map[string]any{"agreed": []any{"Letters by post in large print"}, "sendBy": "letter", "format": "large-print",
+		"disclosedDisabilities": "Partially sighted", "reviewOn": "2027-03-01"}, auth(officer)...); r.Status != 200 {
+		t.Fatalf("adjustments: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Call(t, "POST", path+"/acknowledgement", map[string]any{"definition": "Missed repairs", "outcomesSought": "Boiler fixed"}, auth(officer)...); r.Status != 200 {
+		t.Fatalf("acknowledged: %d %s", r.Status, r.Raw)
+	}
+	localcloud.Eventually(t, 20*time.Second, "the representative's acknowledgement posted, the resident's handed to staff", func() bool {
+		rep := sent(ref + "#letter-1#representative")
+		if len(rep) != 1 || rep[0]["type"] != "letter" || !strings.Contains(fmt.Sprint(rep[0]["to"]), "Pat Advocate, 2 Advice Lane, Northtown, NN1 2AB") {
+			return false
+		}
+		tl := c.Call(t, "GET", path+"/timeline?limit=100", nil, auth(officer)...)
+		return strings.Contains(string(tl.Raw), `"alternative-format-needed"`) && strings.Contains(string(tl.Raw), `"large-print"`) && len(sent(ref+"#letter-1#")) == 1
+	})
+	if got := sent(ref + "#letter-1"); len(got) != 1 {
+		t.Fatalf("Notify printed the resident's letter in standard print: %v", got)
+	}
+	// §5.10: the large-print letter is the handler's deadline until they record that it went.
+	if r := c.Call(t, "GET", path+"/record", nil, auth(officer)...); !strings.Contains(string(r.Raw), `"letter-format:1"`) {
+		t.Fatalf("no deadline for the large-print letter: %s", r.Raw)
+	}
+	if r := c.Call(t, "POST", path+"/letters/1/sent-in-format", map[string]any{"how": "Posted in large print by the handler"}, auth(officer)...); r.Status != 200 ||
+		strings.Contains(string(r.Raw), `"letter-format:1"`) || !strings.Contains(string(r.Raw), `"formatSent"`) {
+		t.Fatalf("letter sent in format: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Call(t, "POST", path+"/letters/1/sent-in-format", map[string]any{"how": "Again"}, auth(officer)...); r.Status != 409 || r.JSON["rule"] != "Code 5.10" {
+		t.Fatalf("recorded twice: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Call(t, "POST", path+"/letters/9/sent-in-format", map[string]any{"how": "Posted"}, auth(officer)...); r.Status != 404 {
+		t.Fatalf("no such letter: %d %s", r.Status, r.Raw)
+	}
+
+	// §6.8: unrelated points are a new complaint; related ones join.
+	if r := c.Call(t, "POST", path+"/related-points", map[string]any{"points": "My parking permit", "unrelated": true}, auth(officer)...); r.Status != 422 || r.JSON["rule"] != "CH-7" ||
+		!strings.Contains(fmt.Sprint(r.JSON["detail"]), "new complaint") {
+		t.Fatalf("unrelated points: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Call(t, "POST", path+"/related-points", map[string]any{"points": "The radiators too"}, auth(officer)...); r.Status != 200 {
+		t.Fatalf("related points: %d %s", r.Status, r.Raw)
+	}
+
+	// §5.9: the response (due Tue 12 January) is late on the 14th: intervals agreed, an update sent.
+	c.PinClock(time.Date(2027, 1, 14, 10, 0, 0, 0, time.UTC))
+	ki := c.Call(t, "POST", path+"/keep-informed", map[string]any{"everyWorkingDays": 3, "agreedOn": "2027-01-14", "how": "a letter",
+		"progress": "The contractor's report is due on Monday"}, auth(officer)...)
+	if ki.Status != 200 || !strings.Contains(string(ki.Raw), `"stage1-update"`) || !strings.Contains(fmt.Sprint(ki.JSON["letter"]), "Tuesday 19 January 2027") {
+		t.Fatalf("keep informed: %d %s", ki.Status, ki.Raw)
+	}
+	c.PinClock(time.Date(2027, 1, 15, 10, 0, 0, 0, time.UTC))
+	if r := c.Call(t, "POST", path+"/response", map[string]any{"decision": "upheld", "reasons": "Visits were missed"}, auth(officer)...); r.Status != 200 {
+		t.Fatalf("response: %d %s", r.Status, r.Raw)
+	}
+
+	// §8.1: the annual report and its self-assessment section.
+	c.PinClock(time.Date(2027, 5, 4, 10, 0, 0, 0, time.UTC))
+	report := func() map[string]any {
+		r := c.Call(t, "GET", "/reports/complaints?year=2026", nil, auth(manager)...)
+		if r.Status != 200 {
+			t.Fatalf("report: %d %s", r.Status, r.Raw)
+		}
+		return r.JSON
+	}
+	rep := report()
+	sa := rep["selfAssessment"].(map[string]any)
+	if sa["status"] != "not-recorded" || !strings.Contains(sa["note"].(string), "Not yet filled in") || len(sa["missingSections"].([]any)) != 71 ||
+		rep["stage1"].(map[string]any)["lateWithoutAgreedUpdates"] != float64(0) || rep["stage1"].(map[string]any)["responded"] != float64(1) {
+		t.Fatalf("before the self-assessment: %s", mustJSON(rep))
+	}
+	body := map[string]any{"financialYear": 2026, "qualitativeAnalysis": "Repairs drew most complaints; phone complaints doubled",
+		"sections": []any{map[string]any{"section": "5.9", "complies": "yes", "evidence": "Update intervals recorded on every late complaint"},
+			map[string]any{"section": "6.3", "complies": "no", "evidence": "Policy gives 20 working days", "actions": "New policy from October"}},
+		"ombudsmanFindings":     []any{map[string]any{"reference": "HOS-202612345", "decidedOn": "2027-02-01", "finding": "Maladministration: stage 1 late"}},
+		"governingBodyResponse": "Noted by the Executive Committee"}
+	if r := c.Call(t, "POST", "/reports/complaints/self-assessment", body, auth(officer)...); r.Status != 403 {
+		t.Fatalf("an officer records the self-assessment: %d", r.Status)
+	}
+	if r := c.Call(t, "POST", "/reports/complaints/self-assessment", map[string]any{"financialYear": 2026, "sections": []any{map[string]any{"section": "6.3", "complies": "no"}}},
+		auth(manager)...); r.Status != 400 || len(r.JSON["errors"].([]any)) != 2 {
+		t.Fatalf("a no without evidence or actions: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Call(t, "POST", "/reports/complaints/self-assessment", body, auth(manager)...); r.Status != 200 || r.JSON["status"] != "incomplete" || r.JSON["revision"] != float64(1) {
+		t.Fatalf("recorded: %d %s", r.Status, r.Raw)
+	}
+	sa = report()["selfAssessment"].(map[string]any)
+	if sa["status"] != "incomplete" || len(sa["missingSections"].([]any)) != 69 || fmt.Sprint(sa["notComplying"]) != "[6.3]" ||
+		len(sa["ombudsmanFindings"].([]any)) != 1 || sa["governingBodyResponse"] != "Noted by the Executive Committee" || sa["recordedBy"] == "" {
+		t.Fatalf("the report's section: %s", mustJSON(sa))
+	}
 }

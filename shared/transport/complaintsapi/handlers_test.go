@@ -12,7 +12,9 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/testsupport"
 )
@@ -20,6 +22,7 @@ import (
 // memComplaints is the complaints store in memory, with the list and the annual report's range.
 type memComplaints struct {
 	*testsupport.Store[complaints.Complaint, complaints.Contact]
+	assessments map[int]versioned
 }
 
 func (m memComplaints) List(_ context.Context, status string, limit int, _ string) ([]complaints.Complaint, string, error) {
@@ -43,6 +46,27 @@ func (m memComplaints) InFinancialYear(_ context.Context, year int) ([]complaint
 	return out, nil
 }
 
+func (m memComplaints) SelfAssessment(_ context.Context, year int) (*complaints.SelfAssessment, int, error) {
+	sa, ok := m.assessments[year]
+	if !ok {
+		return nil, 0, nil
+	}
+	return &sa.SelfAssessment, sa.version, nil
+}
+
+func (m memComplaints) SaveSelfAssessment(_ context.Context, sa complaints.SelfAssessment, readVersion int) error {
+	if m.assessments[sa.Year].version != readVersion {
+		return apperr.New(apperr.Conflict, "changed")
+	}
+	m.assessments[sa.Year] = versioned{sa, readVersion + 1}
+	return nil
+}
+
+type versioned struct {
+	complaints.SelfAssessment
+	version int
+}
+
 type fixture struct {
 	t      *testing.T
 	store  memComplaints
@@ -51,7 +75,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T) *fixture {
-	store := memComplaints{testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference })}
+	store := memComplaints{testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference }), map[int]versioned{}}
 	outbox := &testsupport.Outbox{}
 	api := API{Service: complaintcases.Service{Store: store, Outbox: outbox, Homes: 12000, Landlord: landlord}, Answers: noAnswers{}}
 	return &fixture{t: t, store: store, outbox: outbox, h: api.Routes().Handler(catalog.MustFunction("complaint-escalation"))}
@@ -134,7 +158,8 @@ func TestCH4_CH5_ExtensionWithAGoodReason(t *testing.T) {
 	ref, token := f.submitted()
 	f.staff("POST /complaints/{reference}/acknowledgement", ref, managerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
 	f.wantProblem(f.staff("POST /complaints/{reference}/extension", ref, managerA, map[string]any{"workingDays": 15, "reason": "surveyor"}, "2026-12-24"), 422, "CH-4")
-	ok := f.staff("POST /complaints/{reference}/extension", ref, managerA, map[string]any{"workingDays": 15, "reason": "surveyor", "goodReasonForLonger": "Only surveyor booked for 25 January"}, "2026-12-24")
+	ok := f.staff("POST /complaints/{reference}/extension", ref, managerA, map[string]any{"workingDays": 15, "reason": "surveyor", "goodReasonForLonger": "Only surveyor booked for 25 January",
+		"keepInformed": map[string]any{"everyWorkingDays": 5, "agreedOn": "2026-12-24"}}, "2026-12-24")
 	if ok.Status != 200 || ok.Body["respondBy"] != "2027-02-02" || ok.Body["letter"] == nil {
 		t.Fatalf("15 WD with a good reason at stage 1: %d %s", ok.Status, ok.Raw)
 	}
@@ -142,7 +167,9 @@ func TestCH4_CH5_ExtensionWithAGoodReason(t *testing.T) {
 	f.call(testsupport.Request{Route: "POST /complaints/{reference}/escalation", Path: map[string]string{"reference": ref}, Token: token, At: day("2027-01-11")})
 	f.staff("POST /complaints/{reference}/acknowledgement", ref, managerB, map[string]any{"definition": "d", "outcomesSought": "o"}, "2027-01-11")
 	f.wantProblem(f.staff("POST /complaints/{reference}/extension", ref, managerB, map[string]any{"workingDays": 25, "reason": "review"}, "2027-01-12"), 422, "CH-5")
-	ok = f.staff("POST /complaints/{reference}/extension", ref, managerB, map[string]any{"workingDays": 25, "reason": "review", "goodReasonForLonger": "Independent reviewer"}, "2027-01-12")
+	f.wantProblem(f.staff("POST /complaints/{reference}/extension", ref, managerB, map[string]any{"workingDays": 25, "reason": "review", "goodReasonForLonger": "Independent reviewer"}, "2027-01-12"), 422, "CH-5")
+	ok = f.staff("POST /complaints/{reference}/extension", ref, managerB, map[string]any{"workingDays": 25, "reason": "review", "goodReasonForLonger": "Independent reviewer",
+		"keepInformed": map[string]any{"everyWorkingDays": 10, "agreedOn": "2027-01-12", "how": "email"}}, "2027-01-12")
 	if ok.Status != 200 || ok.Body["respondBy"] != "2027-03-15" {
 		t.Fatalf("25 WD with a good reason at stage 2: %d %s", ok.Status, ok.Raw)
 	}
@@ -208,15 +235,16 @@ func TestCH10_AnnualReport(t *testing.T) {
 	f.wantProblem(f.call(testsupport.Request{Route: "GET /reports/complaints", Query: map[string]string{"year": "2026"}, Claims: officerA}), 403, "")
 }
 
-func (f *fixture) letterTo(i int) map[string]string {
+func (f *fixture) letterTo(i int) map[string]string { return f.request(i).Personalisation }
+
+// request is the i-th notification request in the outbox.
+func (f *fixture) request(i int) notification.Request {
 	f.t.Helper()
-	var req struct {
-		Personalisation map[string]string `json:"personalisation"`
-	}
+	var req notification.Request
 	if err := json.Unmarshal(f.outbox.Delivered[i].Body, &req); err != nil {
 		f.t.Fatal(err)
 	}
-	return req.Personalisation
+	return req
 }
 
 // CH-4 (source §3.1, §3.2, §5.12): complaints staff log a complaint received by letter ten days ago; the
@@ -399,4 +427,82 @@ func TestCH1_ServiceRequestTrackedAndComplainedAbout(t *testing.T) {
 		t.Fatalf("done: %d %s", done.Status, done.Raw)
 	}
 	f.wantProblem(f.staff("POST /complaints/{reference}/service-request/completion", ref, officerA, map[string]any{"outcome": "x"}, "2027-01-05"), 409, "CH-1")
+}
+
+// Source 004 §5.9 through the routes: intervals for keeping the resident informed while a response is late, each
+// update a letter; a response that is not awaited refuses them (409, the stage's rule).
+func TestCode5_9_KeepInformedRoute(t *testing.T) {
+	f := newFixture(t)
+	ref, _ := f.submitted()
+	f.wantProblem(f.staff("POST /complaints/{reference}/keep-informed", ref, officerA, map[string]any{"everyWorkingDays": 5, "agreedOn": "2026-12-23"}, "2026-12-23"), 409, "CH-4")
+	f.staff("POST /complaints/{reference}/acknowledgement", ref, officerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
+	f.wantProblem(f.staff("POST /complaints/{reference}/keep-informed", ref, officerA, map[string]any{"progress": "x"}, "2027-01-13"), 400, "", "everyWorkingDays", "agreedOn")
+	r := f.staff("POST /complaints/{reference}/keep-informed", ref, officerA, map[string]any{"everyWorkingDays": 3, "agreedOn": "2027-01-13", "how": "by phone",
+		"progress": "The contractor's report is due on Friday"}, "2027-01-13")
+	d := r.Body["openDeadlines"].([]any)
+	if r.Status != 200 || len(d) != 2 || d[1].(map[string]any)["name"] != "stage1-update" || d[1].(map[string]any)["due"] != "2027-01-18" ||
+		!strings.Contains(r.Body["letter"].(map[string]any)["text"].(string), "The contractor's report is due on Friday") {
+		t.Fatalf("keep informed: %d %s", r.Status, r.Raw)
+	}
+	if last := f.outbox.Delivered[len(f.outbox.Delivered)-1]; last.ID != ref+"#letter-2" {
+		t.Errorf("the letter goes to the resident: %+v", last)
+	}
+}
+
+// Source 004 §8.1 through the routes: a complaints manager records the year's self-assessment, and the annual
+// report carries it; before that the report says it is not filled in. Officers can do neither.
+func TestCode8_1_SelfAssessmentRouteAndReport(t *testing.T) {
+	f := newFixture(t)
+	report := func() map[string]any {
+		r := f.call(testsupport.Request{Route: "GET /reports/complaints", Query: map[string]string{"year": "2026"}, Claims: managerA, At: day("2027-05-04")})
+		if r.Status != 200 {
+			t.Fatalf("report: %d %s", r.Status, r.Raw)
+		}
+		return r.Body["selfAssessment"].(map[string]any)
+	}
+	if s := report(); s["status"] != "not-recorded" || !strings.Contains(s["note"].(string), "Not yet filled in") {
+		t.Fatalf("before: %v", s)
+	}
+	body := map[string]any{"financialYear": 2026, "sections": []any{map[string]any{"section": "6.3", "complies": "no", "evidence": "Policy says 20 WD", "actions": "New policy"}},
+		"ombudsmanReports": []any{map[string]any{"title": "Annual landlord performance report 2026-27", "published": "2027-04-30", "summary": "Two findings"}}}
+	f.wantProblem(f.call(testsupport.Request{Route: "POST /reports/complaints/self-assessment", Body: testsupport.JSON(body), Claims: officerA, At: day("2027-05-04")}), 403, "")
+	r := f.call(testsupport.Request{Route: "POST /reports/complaints/self-assessment", Body: testsupport.JSON(body), Claims: managerA, At: day("2027-05-04")})
+	if r.Status != 200 || r.Body["status"] != "incomplete" || r.Body["revision"] != float64(1) {
+		t.Fatalf("recorded: %d %s", r.Status, r.Raw)
+	}
+	if s := report(); s["status"] != "incomplete" || len(s["notComplying"].([]any)) != 1 || len(s["ombudsmanReports"].([]any)) != 1 {
+		t.Fatalf("after: %v", s)
+	}
+	body["sections"] = []any{map[string]any{"section": "6.18", "complies": "maybe"}}
+	f.wantProblem(f.call(testsupport.Request{Route: "POST /reports/complaints/self-assessment", Body: testsupport.JSON(body), Claims: managerA, At: day("2027-05-04")}),
+		400, "", "sections[0].complies", "sections[0].evidence", "sections[0].section")
+}
+
+// recipient is the addressee of the i-th message in the outbox.
+func (f *fixture) recipient(i int) notification.Recipient { return f.request(i).To }
+
+// Source 004 §5.10 and §3.6 through the routes: letters go the way agreed (post instead of email, in large print)
+// to the resident, and to a representative by post; an adjustment the contact details cannot carry is refused.
+func TestCode5_10_Code3_6_LettersSentTheWayAgreed(t *testing.T) {
+	f := newFixture(t)
+	body := form()
+	body["complainant"] = map[string]any{"name": "Sam Example", "email": "sam@example.org", "address": "1 Example Road", "postcode": "NN1 1DE"}
+	body["representative"] = map[string]any{"name": "Pat Advocate", "address": "2 Advice Lane, Northtown", "postcode": "NN1 2AB", "consent": true}
+	r := f.call(testsupport.Request{Route: "POST /complaints", Body: testsupport.JSON(body), At: day("2026-12-23")})
+	ref := r.Body["reference"].(string)
+	if rep := f.recipient(1); r.Status != 201 || rep.PreferredContact != "letter" || rep.Name != "Pat Advocate" || rep.Postcode != "NN1 2AB" || rep.Email != "" {
+		t.Fatalf("the representative by post: %d %+v", r.Status, rep)
+	}
+	f.wantProblem(f.staff("POST /complaints/{reference}/adjustments", ref, officerA, map[string]any{"agreed": []any{}, "sendBy": "sms", "reviewOn": "2027-02-01"}, "2026-12-24"), 400, "", "sendBy")
+	ok := f.staff("POST /complaints/{reference}/adjustments", ref, officerA, map[string]any{"agreed": []any{"Letters by post, in large print"}, "sendBy": "letter",
+		"format": "large-print", "reviewOn": "2027-02-01"}, "2026-12-24")
+	if ok.Status != 200 {
+		t.Fatalf("adjustments: %d %s", ok.Status, ok.Raw)
+	}
+	n := len(f.outbox.Delivered)
+	f.staff("POST /complaints/{reference}/acknowledgement", ref, officerA, map[string]any{"definition": "d", "outcomesSought": "o"}, "2026-12-24")
+	resident, rep := f.recipient(n), f.recipient(n+1)
+	if resident.PreferredContact != "letter" || resident.Format != "large-print" || resident.Address != "1 Example Road" || rep.Format != "" || rep.PreferredContact != "letter" {
+		t.Errorf("the acknowledgement: resident %+v, representative %+v", resident, rep)
+	}
 }

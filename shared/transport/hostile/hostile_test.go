@@ -614,8 +614,11 @@ var preparations = map[string][]string{
 	"POST /complaints/{reference}/clarification-answer":          {"POST /complaints/{reference}/clarification"},
 	"POST /complaints/{reference}/actions/{actionId}/completion": {"POST /complaints/{reference}/acknowledgement", "POST /complaints/{reference}/response"},
 	"POST /complaints/{reference}/service-request/completion":    {"POST /complaints/{reference}/service-request"},
-	"POST /asb/cases/{reference}/actions/{actionId}/completion":  {"POST /asb/cases/{reference}/actions"},
-	"POST /asb/cases/{reference}/reopening":                      {"POST /asb/cases/{reference}/closure"},
+	"POST /complaints/{reference}/keep-informed":                 {"POST /complaints/{reference}/acknowledgement"},
+	// a letter owed in large print (source 004 §5.10)
+	"POST /complaints/{reference}/letters/{letterNumber}/sent-in-format": {"POST /complaints/{reference}/adjustments", "POST /complaints/{reference}/acknowledgement"},
+	"POST /asb/cases/{reference}/actions/{actionId}/completion":          {"POST /asb/cases/{reference}/actions"},
+	"POST /asb/cases/{reference}/reopening":                              {"POST /asb/cases/{reference}/closure"},
 	// a second timeline entry, so the timeline has a second page
 	"GET /asb/cases/{reference}/timeline":             {"POST /asb/cases/{reference}/acknowledgement"},
 	"GET /complaints/{reference}/timeline":            {"POST /complaints/{reference}/acknowledgement"},
@@ -626,6 +629,9 @@ func (r *run) prepare(t *testing.T, tg *target) {
 	t.Helper()
 	if strings.Contains(tg.route.Path, "{actionId}") {
 		tg.params["actionId"] = "A1"
+	}
+	if strings.Contains(tg.route.Path, "{letterNumber}") {
+		tg.params["letterNumber"] = "1"
 	}
 	for _, key := range preparations[tg.route.RouteKey()] {
 		method, path, _ := strings.Cut(key, " ")
