@@ -2,12 +2,14 @@ package testsupport
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -87,6 +89,55 @@ func (s ASBCases) ReportsSince(_ context.Context, key string, since, until time.
 		s.mu.Unlock()
 		if same && !c.ReceivedAt.Before(since) && !c.ReceivedAt.After(until) {
 			n++
+		}
+	}
+	for _, items := range s.Items() { // further reports count as their reporter's reports (ASB-7)
+		for _, it := range items {
+			if key != "" && it.Reporter == key && !it.At.Before(since) && !it.At.After(until) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// OpenCaseFor finds the newest open case with one of the keys (a scan of memory: the real store reads an index).
+func (s ASBCases) OpenCaseFor(_ context.Context, keys []asb.MatchKey) (string, string, error) {
+	cases := s.newestFirst()
+	for _, k := range keys {
+		for _, c := range cases {
+			s.mu.Lock()
+			c.ReporterKey = s.reporters[c.Reference]
+			s.mu.Unlock()
+			if slices.Contains(asb.MatchKeys(c), k) {
+				return c.Reference, k.Name, nil
+			}
+		}
+	}
+	return "", "", nil
+}
+
+// Incident reads a case's further report.
+func (s ASBCases) Incident(_ context.Context, ref, id string) (asb.Incident, error) {
+	for _, it := range s.Items()[ref] {
+		if it.Kind == asbcases.ItemIncident && it.ID == id {
+			var inc asb.Incident
+			err := json.Unmarshal(it.Value.(json.RawMessage), &inc)
+			inc.ReporterKey = it.Reporter
+			return inc, err
+		}
+	}
+	return asb.Incident{}, apperr.NotFoundf("Case %s has no report %s.", ref, id)
+}
+
+// FurtherReports counts the dated further reports received in [from, to).
+func (s ASBCases) FurtherReports(_ context.Context, from, to time.Time) (int, error) {
+	n := 0
+	for _, items := range s.Items() {
+		for _, it := range items {
+			if it.Dated == asbcases.DatedIncidents && !it.At.Before(from) && it.At.Before(to) {
+				n++
+			}
 		}
 	}
 	return n, nil

@@ -24,15 +24,17 @@ type Store[T any, C any] struct {
 	cases    map[string]casework.Stored[T, C]
 	history  map[string][]casefile.Event // oldest first
 	once     map[string]string
-	Messages []casework.Message // every message stored with a change, in order
-	Answers  []casework.Answer  // idempotent answers stored
+	items    map[string]map[string]casework.Item // case -> kind#id -> its latest write (Value a JSON copy)
+	Messages []casework.Message                  // every message stored with a change, in order
+	Answers  []casework.Answer                   // idempotent answers stored
 }
 
 var _ casework.Store[struct{}, struct{}] = (*Store[struct{}, struct{}])(nil)
 
 // NewStore makes an empty store for cases whose reference ref gives.
 func NewStore[T any, C any](ref func(T) string) *Store[T, C] {
-	return &Store[T, C]{Ref: ref, cases: map[string]casework.Stored[T, C]{}, history: map[string][]casefile.Event{}, once: map[string]string{}}
+	return &Store[T, C]{Ref: ref, cases: map[string]casework.Stored[T, C]{}, history: map[string][]casefile.Event{}, once: map[string]string{},
+		items: map[string]map[string]casework.Item{}}
 }
 
 // Load returns a copy of the case, NotFound when unknown.
@@ -62,6 +64,7 @@ func (s *Store[T, C]) Create(_ context.Context, st casework.Stored[T, C], w case
 	for _, o := range w.Once {
 		s.once[o.Scope+"#"+o.ID] = o.Ref
 	}
+	s.putItems(ref, w.Items)
 	st.Version, st.Timeline, st.TimelineNext = 1, nil, ""
 	s.cases[ref] = clone(st)
 	s.history[ref] = append([]casefile.Event{}, w.Events...)
@@ -78,6 +81,15 @@ func (s *Store[T, C]) Save(_ context.Context, before casework.Stored[T, C], afte
 	if !ok || current.Version != before.Version {
 		return 0, apperr.New(apperr.Conflict, "The record was changed by someone else at the same time. Reload it and try again.")
 	}
+	for _, o := range w.Once {
+		if _, used := s.once[o.Scope+"#"+o.ID]; used {
+			return 0, apperr.New(apperr.Conflict, "%s %s was recorded already", o.Scope, o.ID)
+		}
+	}
+	for _, o := range w.Once {
+		s.once[o.Scope+"#"+o.ID] = o.Ref
+	}
+	s.putItems(ref, w.Items)
 	current.Case, current.Version = after, current.Version+1
 	s.cases[ref] = clone(current)
 	s.history[ref] = append(s.history[ref], w.Events...)
@@ -122,6 +134,33 @@ func (s *Store[T, C]) All() []T {
 	out := make([]T, 0, len(s.cases))
 	for _, st := range s.cases {
 		out = append(out, clone(st).Case)
+	}
+	return out
+}
+
+func (s *Store[T, C]) putItems(ref string, items []casework.Item) {
+	for _, it := range items {
+		if s.items[ref] == nil {
+			s.items[ref] = map[string]casework.Item{}
+		}
+		raw, err := json.Marshal(it.Value)
+		if err != nil {
+			panic(fmt.Sprintf("testsupport: %v", err))
+		}
+		it.Value = json.RawMessage(raw)
+		s.items[ref][it.Kind+"#"+it.ID] = it
+	}
+}
+
+// Items are every case's items of their own (casework.Item), each as last written, Value as JSON.
+func (s *Store[T, C]) Items() map[string][]casework.Item {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]casework.Item{}
+	for ref, byKey := range s.items {
+		for _, it := range byKey {
+			out[ref] = append(out[ref], it)
+		}
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/ids"
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
@@ -52,7 +56,7 @@ var ASBListing = Listing[asb.Case]{
 // NewASBCases is the ASB adapter over store.
 func NewASBCases(store *Store) ASBCases {
 	return ASBCases{Records[asb.Case, asb.Reporter]{Store: store, Kind: casefile.ASB,
-		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes, Lists: ASBListing.Items}}
+		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes, Lists: asbItems}}
 }
 
 // asbIndexes: the case item is in the byContact index when its reporter gave a contact (ASB-7).
@@ -136,4 +140,88 @@ func (a ASBCases) Month(ctx context.Context, from, to time.Time) (received, clos
 // OnceRef is the case a once-only key (e.g. an out-of-hours call id) led to, "" when the key is unused.
 func (a ASBCases) OnceRef(ctx context.Context, scope, id string) (string, error) {
 	return a.Store.OnceRef(ctx, scope, id)
+}
+
+// SKMatch is the prefix of an open ASB case's match entries: one per asb.MatchKeys key (MATCH#location,
+// MATCH#reporter-subject), under the hash of the key in the byContact index. They are kept in step with the case
+// like its list entries, so they exist only while it is open (ASB-9).
+const SKMatch = "MATCH#"
+
+// asbItems are a case's list entries and its match entries.
+func asbItems(c asb.Case) (map[string]map[string]types.AttributeValue, error) {
+	items, err := ASBListing.Items(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range asb.MatchKeys(c) {
+		items[SKMatch+k.Name] = map[string]types.AttributeValue{"pk": S(CaseKey(casefile.ASB, c.Reference)), "sk": S(SKMatch + k.Name),
+			"reference": S(c.Reference), AttrContactPK: S(matchPK(k)), AttrContactSK: S(ReceivedKey(c.ReceivedAt, c.Reference))}
+	}
+	return items, nil
+}
+
+// matchPK is the byContact partition of a match key: the hash of its normalised text, never the text itself
+// (it holds an address, a contact and a name).
+func matchPK(k asb.MatchKey) string { return MatchKey(ids.Hash(k.Key)) }
+
+// OpenCaseFor is the newest open case under the first key that has one: one keys-only query of at most one entry
+// per key (ASB-9).
+func (a ASBCases) OpenCaseFor(ctx context.Context, keys []asb.MatchKey) (string, string, error) {
+	for _, k := range keys {
+		out, err := a.Store.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName: &a.Store.Cases, IndexName: aws.String(catalog.IndexByContact), Limit: aws.Int32(1), ScanIndexForward: aws.Bool(false),
+			KeyConditionExpression:    aws.String(AttrContactPK + " = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": S(matchPK(k))},
+		})
+		if err != nil {
+			return "", "", fmt.Errorf("find an open case: %w", err)
+		}
+		if len(out.Items) > 0 {
+			pk, _ := out.Items[0]["pk"].(*types.AttributeValueMemberS)
+			if pk != nil {
+				return strings.TrimPrefix(pk.Value, CaseKey(casefile.ASB, "")), k.Name, nil
+			}
+		}
+	}
+	return "", "", nil
+}
+
+// Incident reads a case's further report (asbcases.ItemIncident), with the reporter key it is counted under.
+func (a ASBCases) Incident(ctx context.Context, ref, id string) (asb.Incident, error) {
+	inc, found, err := LoadItem[asb.Incident](ctx, a.Store, casefile.ASB, ref, asbcases.ItemIncident, id)
+	if err != nil {
+		return asb.Incident{}, err
+	}
+	if !found {
+		return asb.Incident{}, apperr.NotFoundf("Case %s has no report %s.", ref, id)
+	}
+	return inc, nil
+}
+
+// FurtherReports counts the further reports received in [from, to): a count of their dated list on every shard
+// (ASB-9), reading no items.
+func (a ASBCases) FurtherReports(ctx context.Context, from, to time.Time) (int, error) {
+	total := 0
+	for shard := range ListShards {
+		in := &dynamodb.QueryInput{
+			TableName: &a.Store.Cases, IndexName: aws.String(catalog.IndexByEvent), Select: types.SelectCount,
+			KeyConditionExpression: aws.String(fmt.Sprintf("%s = :pk AND %s BETWEEN :from AND :to", AttrEventPK, AttrEventSK)),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk":   S(Sharded(DatedKey(casefile.ASB, asbcases.DatedIncidents), strconv.Itoa(shard))),
+				":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~")),
+			},
+		}
+		for {
+			out, err := a.Store.DB.Query(ctx, in)
+			if err != nil {
+				return 0, fmt.Errorf("count further reports: %w", err)
+			}
+			total += int(out.Count)
+			if out.LastEvaluatedKey == nil {
+				break
+			}
+			in.ExclusiveStartKey = out.LastEvaluatedKey
+		}
+	}
+	return total, nil
 }

@@ -110,6 +110,11 @@ func (r Records[T, C]) writes(ref string, version int, before []casefile.Deadlin
 		return nil, err
 	}
 	all := append(append(evs, dls...), out...)
+	items, err := r.Store.ItemWrites(r.Kind, ref, w.Items...)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, items...)
 	for _, once := range w.Once {
 		all = append(all, r.Store.PutNew(map[string]types.AttributeValue{
 			"pk": S(OnceKey(once.Scope, once.ID)), "sk": S(SKOnce), "reference": S(once.Ref)}))
@@ -262,4 +267,41 @@ func (s *Store) OnceRef(ctx context.Context, scope, id string) (string, error) {
 		return "", err
 	}
 	return m.Reference, nil
+}
+
+// SKItem is the prefix of a case's items of their own (casework.Item): ITEM#<kind>#<id>. They sort after its
+// history, so Load never reads them.
+const SKItem = "ITEM#"
+
+// ItemKey is the sort key of a case's item of its own.
+func ItemKey(kind, id string) string { return SKItem + kind + "#" + id }
+
+// ItemWrites are the puts of a change's items of their own (casework.Item): each under "data", with its reporter's
+// key in the byContact index (keys only: counted, ASB-7) and its dated entry in the byEvent index.
+func (s *Store) ItemWrites(kind casefile.Kind, ref string, items ...casework.Item) ([]types.TransactWriteItem, error) {
+	var writes []types.TransactWriteItem
+	for _, it := range items {
+		extra := map[string]types.AttributeValue{}
+		if it.Reporter != "" {
+			extra[AttrContactPK], extra[AttrContactSK] = S(ReporterKey(it.Reporter)), S(TimeKey(it.At))
+		}
+		if it.Dated != "" {
+			extra[AttrEventPK], extra[AttrEventSK] = S(Sharded(DatedKey(kind, it.Dated), ShardOf(ref))), S(ReceivedKey(it.At, ref))
+		}
+		item, err := Item(CaseKey(kind, ref), ItemKey(it.Kind, it.ID), map[string]any{"data": it.Value}, extra)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, s.Put(item))
+	}
+	return writes, nil
+}
+
+// LoadItem reads one of a case's items of their own (false when there is none).
+func LoadItem[V any](ctx context.Context, s *Store, kind casefile.Kind, ref, itemKind, id string) (V, bool, error) {
+	var env struct {
+		Data V `dynamodbav:"data"`
+	}
+	found, err := s.Get(ctx, CaseKey(kind, ref), ItemKey(itemKind, id), &env)
+	return env.Data, found, err
 }

@@ -22,6 +22,9 @@ import (
 //	pk = <KIND>#<reference>      sk = LIST#<filters>        list entries: the case's Summary, one per combination of
 //	                                                        its filter values (listing.go); they sort after the history
 //	pk = <KIND>#<reference>      sk = NOTIFY#<id>           a notification's delivery lease
+//	pk = <KIND>#<reference>      sk = ITEM#<kind>#<id>      a case's items of their own (casework.Item: e.g. an ASB
+//	                                                        further incident), bounded, after the history
+//	pk = ASB#<reference>         sk = MATCH#<name>          an open ASB case's match keys (ASB-9), gone when it closes
 //	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)
 //	pk = COMPLAINTS-REPORT#<year>  sk = SELF-ASSESSMENT     the landlord's section of a year's complaints report (complaints.go)
@@ -35,6 +38,8 @@ import (
 //	listsDue   gsi1pk (the same)                      gsi4sk = <earliest due>#<ref>    overdue lists (open cases only)
 //	byEvent    gsi2pk = <KIND>#closed#<shard> | REGISTER#<band>#<shard>  gsi2sk = <time>#<ref> | priority key
 //	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters (keys only)
+//	           gsi3pk = MATCH#<hashed match key>      gsi3sk = <received time>#<ref>   an open ASB case with the same problem
+//	byEvent    gsi2pk = <KIND>#<dated list>#<shard>   gsi2sk = <time>#<ref>            an item's dated list (ASB#incident)
 //	           gsi3pk = FIND#postcode#<hash> (on an application's CASE item) | FIND#email#<hash> (on its CONTACT item)
 //	                                                  gsi3sk = <received time>#<ref>   find an application, never a scan
 //	deadlines  duePk  = OPEN#<shard> (DeadlinePK)     dueSk  = <due>#<kind>#<ref>#<name>
@@ -69,6 +74,12 @@ func ClosedKey(kind casefile.Kind) string { return KindKey(kind) + "#closed" }
 
 // BandKey is the byEvent partition of one band of the housing register.
 func BandKey(band string) string { return "REGISTER#" + band }
+
+// DatedKey is the byEvent partition (without its shard) of a kind's dated list of items, e.g. "ASB#incident".
+func DatedKey(kind casefile.Kind, name string) string { return KindKey(kind) + "#" + name }
+
+// MatchKey is the byContact partition of an open ASB case's match key (by the hash of the normalised key).
+func MatchKey(hash string) string { return "MATCH#" + hash }
 
 // ReporterKey is the byContact partition of a reporter (by the hash of their normalised contact).
 func ReporterKey(hash string) string { return "REPORTER#" + hash }

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
-	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/platform/ids"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -44,6 +42,13 @@ type Store interface {
 	ReportsSince(ctx context.Context, reporterKey string, since, until time.Time) (int, error)
 	// OnceRef is the case a once-only key led to, "" when the key is unused.
 	OnceRef(ctx context.Context, scope, id string) (string, error)
+	// OpenCaseFor is the newest open case filed under the first of keys that has one, and that key's name ("" when
+	// none): one index query per key, never a scan, and never a closed case (ASB-9).
+	OpenCaseFor(ctx context.Context, keys []asb.MatchKey) (ref, matched string, err error)
+	// Incident reads a case's further report (NotFound when the case has none with that id).
+	Incident(ctx context.Context, ref, id string) (asb.Incident, error)
+	// FurtherReports counts the further reports received in [from, to) (ASB-9), from their dated list.
+	FurtherReports(ctx context.Context, from, to time.Time) (int, error)
 }
 
 // Service runs the ASB use cases.
@@ -72,205 +77,6 @@ const OutOfHoursCall = "out-of-hours-call"
 const what = "ASB report"
 
 var staff = []string{catalog.GroupASBOfficer, catalog.GroupASBManager}
-
-// Report is a report from the public form.
-type Report struct {
-	Form   asb.Report
-	At     time.Time               // when it was received (ASB-4 targets run from it)
-	Answer casework.AnswerRecorder // keeps the receipt with the case for a retried request
-}
-
-// Receipt is what the reporter is told about their new case.
-type Receipt struct {
-	Case        asb.Case
-	Assessment  asb.Assessment // category, risk, targets, referrals, advice and reasons (ASB-2..ASB-6)
-	CaseReview  asb.CaseReview // ASB-7
-	AccessToken string         // shown once, stored only as a hash; "" for anonymous reports
-}
-
-// Report validates and records a report from the public: its category, risk and working-day targets (ASB-3,
-// ASB-4), its referrals (ASB-6) and the reporter's acknowledgement, and an access token for a named reporter.
-func (s Service) Report(ctx context.Context, cmd Report) (Receipt, error) {
-	if err := cmd.Form.Validate(cmd.At); err != nil {
-		return Receipt{}, err
-	}
-	return s.open(ctx, intake{form: cmd.Form, channel: asb.ChannelOnline, at: cmd.At, by: casefile.ByResident, withToken: true, answer: cmd.Answer})
-}
-
-// RecordCall is an out-of-hours call taken from the queue.
-type RecordCall struct {
-	Call asb.Call
-	At   time.Time // when the call was queued: receivedAt may not be after it (asb.Call.ValidateQueued)
-}
-
-// CallOutcome is what became of a call: its case, made now or by an earlier delivery.
-type CallOutcome struct {
-	Reference string
-	Duplicate bool    // the call had already made its case
-	Receipt   Receipt // the new case (zero for a duplicate)
-}
-
-// RecordCall turns an out-of-hours call into a case with channel "out-of-hours", timed from the call
-// (ASB-10), once per callId: a redelivered or concurrently delivered call finds the case its first delivery made.
-// The once-only key, written in the case's own transaction, is the only check: no read before it (almost every
-// call is new), and only a call that lost to an earlier delivery reads which case that made.
-func (s Service) RecordCall(ctx context.Context, cmd RecordCall) (CallOutcome, error) {
-	call := cmd.Call
-	if err := call.ValidateQueued(cmd.At); err != nil {
-		return CallOutcome{}, err
-	}
-	ref := ids.NewReference("ASB")
-	r, err := s.open(ctx, intake{ref: ref, form: call.Report, channel: asb.ChannelOutOfHours, at: call.ReceivedTime(), by: casefile.ByOutOfHours,
-		call: &call, once: []casework.Once{{Scope: OutOfHoursCall, ID: call.CallID, Ref: ref}}})
-	if apperr.CodeOf(err) == apperr.Conflict {
-		// an earlier or concurrent delivery of the same call made the case: it stands
-		if first, lookErr := s.Store.OnceRef(ctx, OutOfHoursCall, call.CallID); lookErr == nil && first != "" {
-			return CallOutcome{Reference: first, Duplicate: true}, nil
-		}
-	}
-	if err != nil {
-		return CallOutcome{}, err
-	}
-	return CallOutcome{Reference: ref, Receipt: r}, nil
-}
-
-// intake is a valid report arriving by one channel.
-type intake struct {
-	ref       string // made here when empty
-	form      asb.Report
-	channel   string
-	at        time.Time
-	by        casefile.Actor
-	call      *asb.Call // out-of-hours calls
-	withToken bool
-	answer    casework.AnswerRecorder
-	once      []casework.Once
-}
-
-// open assesses a valid report and creates its case with the first timeline entry, the referrals and the
-// reporter's acknowledgement, in one transaction.
-func (s Service) open(ctx context.Context, in intake) (Receipt, error) {
-	r := in.form
-	dropped := r.Anonymise()
-	a := asb.Assess(r, in.at)
-	if dropped {
-		a.Advice = append(a.Advice, "You asked to stay anonymous, so we have not kept the contact details you gave. (ASB-2)")
-	}
-	ref := in.ref
-	if ref == "" {
-		ref = ids.NewReference("ASB")
-	}
-	c := asb.NewCase(ref, r, a, in.channel, in.at)
-	if key := asb.ContactKey(r.Reporter); key != "" {
-		c.ReporterKey = ids.Hash(key)
-	}
-	details := map[string]any{"channel": in.channel, "type": r.Type, "category": a.Category, "riskLevel": a.RiskLevel,
-		"acknowledgeBy": a.AcknowledgeBy.String(), "appointmentBy": a.AppointmentBy.String(), "reasons": a.Reasons}
-	if in.call != nil {
-		c.CallID, c.Operator, c.AdvisedPolice = in.call.CallID, in.call.Operator, in.call.AdvisedPolice
-		details["callId"], details["operator"], details["advisedPolice"] = c.CallID, c.Operator, c.AdvisedPolice
-	}
-	earlier := 0
-	if c.ReporterKey != "" {
-		var err error
-		if earlier, err = s.Store.ReportsSince(ctx, c.ReporterKey, in.at.AddDate(0, -asb.CaseReviewMonths, 0), in.at); err != nil {
-			return Receipt{}, err
-		}
-	}
-	receipt := Receipt{Case: c, Assessment: a, CaseReview: asb.CaseReviewFor(r.Anonymous, earlier)}
-	details["caseReviewEligible"] = receipt.CaseReview.Eligible
-	if alert := asb.ImmediateAlert(r.Risk); alert.Needed {
-		details["dutyAlert"] = alert.Grounds // the alert's own sending is on the timeline too (notification-sent)
-	}
-	stored := Stored{Case: c, Contact: r.Reporter}
-	if in.withToken && !r.Anonymous {
-		receipt.AccessToken = ids.NewAccessToken()
-		stored.TokenHash = ids.HashToken(receipt.AccessToken)
-	}
-	messages, err := followUps(c, r.Reporter, s.Duty)
-	if err != nil {
-		return Receipt{}, err
-	}
-	answer, err := in.answer.Record(receipt)
-	if err != nil {
-		return Receipt{}, err
-	}
-	ev := casefile.NewEvent(in.at, in.by, "reported", "ASB-2", details)
-	err = s.pipeline().Create(ctx, stored, casework.Writes{Events: []casefile.Event{ev}, Messages: messages, Answer: answer, Once: in.once})
-	return receipt, err
-}
-
-// followUps are the messages a new case sends: the duty officer's immediate alert (asb.ImmediateAlert), the
-// ASB-6 referrals and the reporter's acknowledgement (none for anonymous reports). They are written in the case's
-// own transaction (the outbox), so none is lost. Their ids are stable, so a re-delivery is recognisable
-// downstream.
-func followUps(c asb.Case, reporter *asb.Reporter, duty DutyOfficer) ([]casework.Message, error) {
-	out, err := dutyAlerts(c, duty)
-	if err != nil {
-		return nil, err
-	}
-	for _, ref := range c.Referrals {
-		id := c.Reference + "#" + ref.Kind
-		m, err := casework.NewMessage(id, catalog.ReferralsQueue, ref.Kind+"-referral", map[string]any{
-			"id": id, "kind": ref.Kind, "rule": ref.Rule, "why": ref.Why,
-			"caseRef": c.Reference, "type": c.Type, "riskLevel": c.RiskLevel, "receivedAt": c.ReceivedAt,
-		}, c.ReceivedAt)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if reporter == nil || c.Anonymous {
-		return out, nil
-	}
-	req := notification.Request{
-		ID: c.Reference + "#received", Template: notification.ASBReportReceived, CaseKind: casefile.ASB, CaseRef: c.Reference,
-		To: notification.ToResident(*reporter),
-		Personalisation: map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
-			"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")},
-		RequestedAt: c.ReceivedAt,
-	}
-	m, err := req.Message()
-	return append(out, m), err
-}
-
-// dutyAlerts are the duty officer's immediate alert about a new case that needs one (asb.ImmediateAlert), one
-// request per channel: an email and a text, through the notifications queue and the notifier. They name the
-// case, what makes it urgent, where and how it came in, and never the reporter or how to reach them: the duty
-// officer opens the case (case_path) for that, and a text is read on a phone's lock screen.
-func dutyAlerts(c asb.Case, duty DutyOfficer) ([]casework.Message, error) {
-	alert := asb.ImmediateAlert(c.Risk)
-	if !alert.Needed {
-		return nil, nil
-	}
-	label := c.Type
-	if rule, ok := asb.TypeRuleOf(c.Type); ok {
-		label = rule.Label
-	}
-	personalisation := map[string]string{
-		"reference": c.Reference, "type": label, "risk_level": c.RiskLevel, "grounds": strings.Join(alert.Grounds, "; "),
-		"location": c.Location.Address + ", " + c.Location.Postcode, "channel": c.Channel,
-		"received_at": c.ReceivedAt.In(workdays.London).Format("Mon 2 Jan 2006 15:04") + " (London time)",
-		"case_path":   "/asb/cases/" + c.Reference,
-	}
-	var out []casework.Message
-	for _, to := range []struct{ channel, email, phone string }{{"email", duty.Email, ""}, {"sms", "", duty.Phone}} {
-		if to.email == "" && to.phone == "" {
-			continue // not configured (tests): a deployment always gives both
-		}
-		req := notification.Request{
-			ID: c.Reference + "#duty-alert#" + to.channel, Template: notification.ASBDutyAlert, CaseKind: casefile.ASB, CaseRef: c.Reference,
-			To:              notification.Recipient{Role: notification.Duty, Email: to.email, Phone: to.phone, PreferredContact: to.channel},
-			Personalisation: personalisation, RequestedAt: c.ReceivedAt,
-		}
-		m, err := req.Message()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
 
 // ResidentRequest is the reporter acting with the access token they were given.
 type ResidentRequest struct {
@@ -468,5 +274,11 @@ func (s Service) MonthlyReport(ctx context.Context, q MonthlyReport) (asb.Monthl
 	if err != nil {
 		return asb.MonthlyReport{}, err
 	}
-	return asb.Monthly(q.Month, received, closed, s.Homes), nil
+	further, err := s.Store.FurtherReports(ctx, from, to)
+	if err != nil {
+		return asb.MonthlyReport{}, err
+	}
+	report := asb.Monthly(q.Month, received, closed, s.Homes)
+	report.AddFurtherReports(further)
+	return report, nil
 }

@@ -8,10 +8,14 @@ import (
 	"github.com/councilhousing/backend/shared/rules/casefile"
 )
 
-// Outcome is what a decision produced: the timeline entries and the messages to send.
+// Outcome is what a decision produced: the timeline entries and the messages to send, and (rarely) items of their
+// own, once-only keys and the idempotent answer stored with the change.
 type Outcome struct {
 	Events   []casefile.Event
 	Messages []Message
+	Items    []Item
+	Once     []Once
+	Answer   *Answer
 }
 
 // Pipeline runs the use cases of one case kind over its store and the outbox.
@@ -44,7 +48,7 @@ func (p Pipeline[T, C]) Change(ctx context.Context, ref string, authorize Author
 	if err != nil {
 		return Stored[T, C]{}, Outcome{}, err
 	}
-	version, err := p.Store.Save(ctx, before, after, Writes{Events: out.Events, Messages: out.Messages})
+	version, err := p.Store.Save(ctx, before, after, Writes{Events: out.Events, Messages: out.Messages, Items: out.Items, Once: out.Once, Answer: out.Answer})
 	if err != nil {
 		return Stored[T, C]{}, Outcome{}, err
 	}
@@ -101,8 +105,15 @@ func notTheirs(what, ref string) error {
 
 // ChangeAsResident is Change for the resident who holds the case's access token (wrong token: NotFound).
 func (p Pipeline[T, C]) ChangeAsResident(ctx context.Context, ref, token, what string, decide Decide[T, C]) (Stored[T, C], Outcome, error) {
+	return p.ChangeAsHolder(ctx, ref, func(s Stored[T, C]) bool { return ids.TokenMatches(token, s.TokenHash) }, what, decide)
+}
+
+// ChangeAsHolder is Change for a resident whom holds accepts for the loaded case (its access token, or a
+// contact they proved with a one-time code, shared/app/residentaccess); anyone else gets NotFound, exactly
+// like an unknown reference.
+func (p Pipeline[T, C]) ChangeAsHolder(ctx context.Context, ref string, holds func(Stored[T, C]) bool, what string, decide Decide[T, C]) (Stored[T, C], Outcome, error) {
 	saved, out, err := p.Change(ctx, ref, func(s Stored[T, C]) error {
-		if !ids.TokenMatches(token, s.TokenHash) {
+		if !holds(s) {
 			return notTheirs(what, ref)
 		}
 		return nil

@@ -76,12 +76,27 @@ type Once struct {
 	Ref   string // the case the key led to
 }
 
+// Item is a record of its own in a case's partition besides its timeline (e.g. an ASB further incident): bounded
+// in size, never read by Load, so the case's head stays the same size however many there are. Writing an item
+// again with the same Kind and ID replaces it. Reporter, when set, is the hash of a verified reporter's contact:
+// the item is counted with that reporter's cases (ASB-7), by key, at At; Dated, when set, puts it in the kind's
+// dated list of that name (e.g. "incident") at At, which a report reads by a time range, never a scan.
+type Item struct {
+	Kind     string // e.g. "INCIDENT"
+	ID       string // unique within the case and kind
+	Value    any
+	Reporter string
+	Dated    string
+	At       time.Time
+}
+
 // Writes are what a change stores besides the case itself, in the same transaction.
 type Writes struct {
 	Events   []casefile.Event
 	Messages []Message
 	Answer   *Answer
 	Once     []Once
+	Items    []Item
 }
 
 // Store keeps one kind of case. Create fails with a Conflict when the case (or a Once key) exists; Save fails

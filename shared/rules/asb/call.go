@@ -1,6 +1,7 @@
 package asb
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
@@ -59,18 +60,8 @@ func (c Call) validate(now time.Time, maxAge time.Duration) error {
 	case len(c.Operator) > 100:
 		f.Add("operator", "must have at most 100 characters")
 	}
-	received := now
-	if c.ReceivedAt == "" {
-		f.Add("receivedAt", "is required")
-	} else if t, err := time.Parse(time.RFC3339, c.ReceivedAt); err != nil {
-		f.Add("receivedAt", "must be a date and time in RFC 3339 form, e.g. 2026-11-23T22:40:00Z")
-	} else if t.After(now.Add(clockSkew)) {
-		f.Add("receivedAt", "cannot be in the future")
-	} else if t.Before(now.Add(-maxAge)) {
-		f.Add("receivedAt", "cannot be more than %d days ago: the answering service sends calls as they are taken", int(MaxCallAge.Hours()/24))
-	} else {
-		received = t
-	}
+	received := receivedAtCheck(&f, "receivedAt", c.ReceivedAt, now, maxAge,
+		fmt.Sprintf("cannot be more than %d days ago: the answering service sends calls as they are taken", int(MaxCallAge.Hours()/24)))
 	if err := c.Report.Validate(received); err != nil {
 		e, _ := apperr.As(err)
 		f = append(f, e.Fields...)

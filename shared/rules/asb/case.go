@@ -1,6 +1,7 @@
 package asb
 
 import (
+	"strings"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -13,6 +14,9 @@ const (
 	StatusAcknowledged = "acknowledged"
 	StatusInProgress   = "in-progress"
 	StatusClosed       = "closed"
+	// StatusMerged: the case was the same problem as another and was merged into it (ASB-9: a further report on
+	// an open case is not a new case); it is counted as that case's further incident, never as a case of its own.
+	StatusMerged = "merged"
 )
 
 // Team and manager groups that own ASB deadlines.
@@ -37,6 +41,8 @@ type ActionItem struct {
 	DueOn       workdays.Date `json:"dueOn" dynamodbav:"dueOn"`
 	CreatedAt   time.Time     `json:"createdAt" dynamodbav:"createdAt"`
 	CompletedAt *time.Time    `json:"completedAt,omitempty" dynamodbav:"completedAt,omitempty"`
+	// Outcome is what came of the action when it was closed at the case's closure (ASB-8).
+	Outcome string `json:"outcome,omitempty" dynamodbav:"outcome,omitempty"`
 }
 
 // Satisfaction is the reporter's rating at closure, 1 (very dissatisfied) to 5 (very satisfied) (ASB-9).
@@ -82,6 +88,19 @@ type Case struct {
 	CallID         string        `json:"callId,omitempty" dynamodbav:"callId,omitempty"`
 	Operator       string        `json:"operator,omitempty" dynamodbav:"operator,omitempty"`
 	AdvisedPolice  bool          `json:"advisedPolice,omitempty" dynamodbav:"advisedPolice,omitempty"`
+	Subject        string        `json:"subject,omitempty" dynamodbav:"subject,omitempty"`
+	// LoggedBy and LoggedAt: the officer who logged a report taken by phone, email, letter, in person or from a
+	// partner, and when (its targets run from ReceivedAt, ASB-4).
+	LoggedBy *casefile.Actor `json:"loggedBy,omitempty" dynamodbav:"loggedBy,omitempty"`
+	LoggedAt *time.Time      `json:"loggedAt,omitempty" dynamodbav:"loggedAt,omitempty"`
+	// FurtherReports counts the further reports of the same problem added to the case (ASB-9), each an item of
+	// its own (Incident, I2, I3, ...; the case's own report is I1); Incidents counts every one ever added, so ids
+	// are never reused after an unlinking.
+	FurtherReports int `json:"furtherReports" dynamodbav:"furtherReports"`
+	Incidents      int `json:"incidents,omitempty" dynamodbav:"incidents,omitempty"`
+	// MergedInto is the case this one was merged into (status merged); MergedCases counts the cases merged into it.
+	MergedInto  string `json:"mergedInto,omitempty" dynamodbav:"mergedInto,omitempty"`
+	MergedCases int    `json:"mergedCases,omitempty" dynamodbav:"mergedCases,omitempty"`
 	// ReporterKey is a hash of the reporter's normalised contact (ASB-7), never the contact itself; "" when anonymous.
 	ReporterKey string `json:"-" dynamodbav:"reporterKey,omitempty"`
 }
@@ -92,7 +111,7 @@ func NewCase(ref string, r Report, a Assessment, channel string, receivedAt time
 		Reference: ref, Type: r.Type, Category: a.Category, Channel: channel, Status: StatusReceived, RiskLevel: a.RiskLevel,
 		Description: r.Description, Location: r.Location, OccurredAt: r.OccurredAt, Ongoing: r.Ongoing, Anonymous: r.Anonymous,
 		Risk: r.Risk, ReceivedAt: receivedAt.UTC(), AcknowledgeBy: a.AcknowledgeBy, AppointmentBy: a.AppointmentBy,
-		Referrals: a.Referrals, Actions: []ActionItem{},
+		Referrals: a.Referrals, Actions: []ActionItem{}, Subject: strings.TrimSpace(r.Subject),
 	}
 }
 

@@ -64,14 +64,14 @@ func TestOpenDeadlines_PerState(t *testing.T) {
 		},
 			"risk-review@2026-12-04/ASB-5 action:A1@2026-12-11/ASB-8"},
 		{"closed", func(c *Case) error {
-			_, err := c.Close(Closure{Outcome: "Resolved"}, by("o1"), at("2026-12-01T10:00:00Z"))
+			_, err := c.Close(Closure{Outcome: "Resolved", ActionOutcomes: []ActionOutcome{{ID: "A1", Outcome: "Mediation not needed"}}}, by("o1"), at("2026-12-01T10:00:00Z"))
 			return err
 		}, ""},
 		{"reopened", func(c *Case) error {
 			_, err := c.Reopen(Reopening{Reason: "New report"}, by("o1"), at("2026-12-02T10:00:00Z"))
 			return err
 		},
-			"risk-review@2026-12-04/ASB-5 action:A1@2026-12-11/ASB-8"},
+			"risk-review@2026-12-04/ASB-5"},
 	}
 	for _, s := range steps {
 		if err := s.do(&c); err != nil {
@@ -298,4 +298,52 @@ func TestAddAction_ASB8_PlanIsBounded(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != apperr.Unprocessable || e.Rule != "ASB-8" || len(c.Actions) != MaxActions {
 		t.Fatalf("action %d: %v (%d items)", MaxActions+1, err, len(c.Actions))
 	}
+}
+
+// ASB-8: a case does not close while actions are open, unless each is closed with what came of it.
+func TestASB8_ClosureRefusedWhileActionsAreOpen(t *testing.T) {
+	c := newCase()
+	for _, a := range []NewAction{{Tool: "mediation", Description: "Offer mediation", DueOn: "2026-12-11"},
+		{Tool: "warning-letter", Description: "Write to the household", DueOn: "2026-11-30"}} {
+		if _, _, err := c.AddAction(a, by("o1"), mondayMorning); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ok(t)(c.CompleteAction("A2", by("o1"), mondayMorning))
+	_, err := c.Close(Closure{Outcome: "Resolved"}, by("o1"), mondayMorning)
+	wantConflict(t, err, "ASB-8")
+	_, err = c.Close(Closure{Outcome: "Resolved", ActionOutcomes: []ActionOutcome{{ID: "A2", Outcome: "x"}, {ID: "A9", Outcome: "x"}, {ID: "A1"}}}, by("o1"), mondayMorning)
+	wantFields(t, err, "actionOutcomes[0].id", "actionOutcomes[1].id", "actionOutcomes[2].outcome")
+	if c.Status == StatusClosed {
+		t.Fatal("closed")
+	}
+	ev, err := c.Close(Closure{Outcome: "Resolved", ActionOutcomes: []ActionOutcome{{ID: "A1", Outcome: "Both parties declined mediation"}}}, by("o1"), mondayMorning)
+	if err != nil || c.Actions[0].Outcome != "Both parties declined mediation" || c.Actions[0].CompletedAt == nil || ev.Details["actionOutcomes"] == nil {
+		t.Fatalf("%v %+v %+v", err, c.Actions, ev)
+	}
+}
+
+// ASB-3: reclassifying recalculates the category and the appointment target from receipt, audited; a new
+// referral ground raises its referral (ASB-6).
+func TestASB3_ReclassificationRecalculatesTargets(t *testing.T) {
+	c := newCase() // noise, received Monday 23 Nov: appointment by Thu 26 (3 WD)
+	raised, ev, err := c.Reclassify(Reclassification{Type: "hate-incident", Reason: "Racist abuse with the music"}, by("o1"), at("2026-11-24T10:00:00Z"))
+	if err != nil || c.Type != "hate-incident" || c.Category != Personal || c.AppointmentBy != day("2026-11-24") ||
+		len(raised) != 1 || raised[0].Kind != PartnerReferral || ev.Action != "reclassified" || ev.Rule != "ASB-3" {
+		t.Fatalf("%v %+v %v %+v", err, c, raised, ev)
+	}
+	if from := ev.Details["from"].(map[string]any); from["type"] != "noise" || from["appointmentBy"] != "2026-11-26" {
+		t.Fatalf("audit %+v", ev.Details)
+	}
+	raised, _, err = c.Reclassify(Reclassification{Type: "garden", Reason: "It was the garden"}, by("o1"), at("2026-11-24T10:00:00Z"))
+	if err != nil || c.Category != Environmental || c.AppointmentBy != day("2026-11-30") || len(raised) != 0 {
+		t.Fatalf("%v %+v", err, c)
+	}
+	_, _, err = c.Reclassify(Reclassification{Type: "garden", Reason: ""}, by("o1"), mondayMorning)
+	wantFields(t, err, "type", "reason")
+	_, _, err = c.Reclassify(Reclassification{Type: "shouting", Reason: "x"}, by("o1"), mondayMorning)
+	wantFields(t, err, "type")
+	ok(t)(c.Close(Closure{Outcome: "Resolved"}, by("o1"), mondayMorning))
+	_, _, err = c.Reclassify(Reclassification{Type: "noise", Reason: "x"}, by("o1"), mondayMorning)
+	wantConflict(t, err, "ASB-9")
 }

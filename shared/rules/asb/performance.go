@@ -3,6 +3,7 @@ package asb
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -24,8 +25,11 @@ type TypeCount struct {
 
 // MonthlyReport holds the ASB-9 monthly measures and the NM01 rates for one month.
 type MonthlyReport struct {
-	Month                string      `json:"month"`
-	NewCases             int         `json:"newCases"`
+	Month    string `json:"month"`
+	NewCases int    `json:"newCases"`
+	// FurtherReports are the further reports of open cases received in the month, and the cases merged into
+	// another (ASB-9: a further report on an open case is not a new case): counted here, never in NewCases.
+	FurtherReports       int         `json:"furtherReports"`
 	CasesClosed          int         `json:"casesClosed"`
 	NoiseCases           int         `json:"noiseCases"`
 	AverageDaysToClose   *float64    `json:"averageDaysToClose"`       // null when nothing closed
@@ -69,7 +73,15 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 		received = within(received, from, to, func(c Summary) *time.Time { return &c.ReceivedAt })
 		closed = within(closed, from, to, func(c Summary) *time.Time { return c.ClosedAt })
 	}
-	r := MonthlyReport{Month: month, NewCases: len(received), CasesClosed: len(closed), Homes: homes,
+	merged := 0
+	received = slices.DeleteFunc(received, func(c Summary) bool {
+		if c.Status == StatusMerged { // counted once, in the case it was merged into (ASB-9)
+			merged++
+			return true
+		}
+		return false
+	})
+	r := MonthlyReport{Month: month, NewCases: len(received), FurtherReports: merged, CasesClosed: len(closed), Homes: homes,
 		TargetAverageDays: TargetAverageDaysOpen, Rules: []string{"ASB-9", "ASB-5"}}
 	counts := map[string]int{}
 	hate := 0
@@ -105,6 +117,10 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 	}
 	return r
 }
+
+// AddFurtherReports counts the further reports of open cases received in the month (each a further incident of
+// its case, ASB-9), besides the merged cases Monthly counted.
+func (r *MonthlyReport) AddFurtherReports(n int) { r.FurtherReports += n }
 
 // within keeps the cases whose instant falls in [from, to).
 func within(cases []Summary, from, to time.Time, instant func(Summary) *time.Time) []Summary {

@@ -47,6 +47,9 @@ type Report struct {
 	Anonymous   bool      `json:"anonymous"`
 	Reporter    *Reporter `json:"reporter,omitempty"`
 	Risk        Risk      `json:"risk"`
+	// Subject names the person reported, when the reporter knows them (source 002: "subjects of report"): with
+	// the same reporter, it finds the open case a further report belongs to (ASB-9).
+	Subject string `json:"subject,omitempty" validate:"omitempty,max=200"`
 }
 
 // clockSkew tolerates a sender's clock running a little ahead of ours when checking "not in the future".

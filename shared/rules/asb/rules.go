@@ -101,7 +101,7 @@ const (
 )
 
 // Channels lists the channel codes (list filter, validation messages).
-var Channels = []string{ChannelOnline, ChannelPhone, ChannelEmail, ChannelInWriting, ChannelInPerson, ChannelOutOfHours}
+var Channels = []string{ChannelOnline, ChannelPhone, ChannelEmail, ChannelInWriting, ChannelInPerson, ChannelOutOfHours, ChannelPartner}
 
 // RiskLevels for the risk assessment (ASB-5) and their longest review interval in calendar days: the review
 // frequency is "set by the risk level"; the sources give no numbers, so these are the product's choice. A review

@@ -48,10 +48,23 @@ type (
 		With    string `json:"with,omitempty" validate:"omitempty,max=200"` // e.g. reporter, subject, witness, police
 		Summary string `json:"summary" validate:"required,max=5000"`
 	}
-	// Closure is the case's outcome and, when the reporter answered, their satisfaction (POST .../closure, ASB-9).
+	// Closure is the case's outcome and, when the reporter answered, their satisfaction (POST .../closure, ASB-9),
+	// with what came of each action still open: a case does not close with open actions (ASB-8).
 	Closure struct {
-		Outcome      string        `json:"outcome" validate:"required,max=2000"`
-		Satisfaction *Satisfaction `json:"satisfaction,omitempty"`
+		Outcome        string          `json:"outcome" validate:"required,max=2000"`
+		Satisfaction   *Satisfaction   `json:"satisfaction,omitempty"`
+		ActionOutcomes []ActionOutcome `json:"actionOutcomes,omitempty" validate:"max=100,dive"`
+	}
+	// ActionOutcome closes one open action at the case's closure: what came of it (ASB-8).
+	ActionOutcome struct {
+		ID      string `json:"id" validate:"required,max=10"`
+		Outcome string `json:"outcome" validate:"required,max=2000"`
+	}
+	// Reclassification changes the case's type when the facts turn out different (POST .../reclassification,
+	// ASB-3): its category and appointment target follow the new type.
+	Reclassification struct {
+		Type   string `json:"type" validate:"required"`
+		Reason string `json:"reason" validate:"required,max=2000"`
 	}
 	// Reopening says why a closed case is reopened (POST .../reopening).
 	Reopening struct {
@@ -75,11 +88,15 @@ func date(s string) workdays.Date {
 	return d
 }
 
-func (c *Case) closed() bool { return c.Status == StatusClosed }
+// closed: a closed or merged case has no open work (a merged one lives on in the case it was merged into).
+func (c *Case) closed() bool { return c.Status == StatusClosed || c.Status == StatusMerged }
 
 // mustBeOpen refuses work on a closed case: a closed case keeps the record it was closed with (its outcome
 // and satisfaction count in ASB-9), so any new work starts with a reopening on the timeline.
 func (c *Case) mustBeOpen(action string) error {
+	if c.Status == StatusMerged {
+		return apperr.Rule(apperr.Conflict, "ASB-9", "Case %s was merged into %s: %s there", c.Reference, c.MergedInto, action)
+	}
 	if c.closed() {
 		return apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is closed: reopen it before you %s", c.Reference, action)
 	}
@@ -248,11 +265,48 @@ func (c *Case) LogContact(in ContactLog, by casefile.Actor, at time.Time) (casef
 // Close ends the case with its outcome and, when the reporter answered, their satisfaction (ASB-9). Open
 // action items and reviews lapse with the case.
 func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Event, error) {
+	if c.Status == StatusMerged {
+		return casefile.Event{}, c.mustBeOpen("close it")
+	}
 	if c.closed() {
 		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is already closed", c.Reference)
 	}
-	if err := check(in, nil); err != nil {
+	outcomes := map[string]string{}
+	err := check(in, func(f *apperr.Fields) {
+		for i, o := range in.ActionOutcomes {
+			j := slices.IndexFunc(c.Actions, func(a ActionItem) bool { return a.ID == o.ID })
+			switch {
+			case o.ID == "":
+			case j < 0:
+				f.Add(fmt.Sprintf("actionOutcomes[%d].id", i), "is not an action of case %s", c.Reference)
+			case c.Actions[j].CompletedAt != nil:
+				f.Add(fmt.Sprintf("actionOutcomes[%d].id", i), "is complete already")
+			case outcomes[o.ID] != "":
+				f.Add(fmt.Sprintf("actionOutcomes[%d].id", i), "is given twice")
+			}
+			outcomes[o.ID] = o.Outcome
+		}
+	})
+	if err != nil {
 		return casefile.Event{}, err
+	}
+	var open []string
+	for _, a := range c.Actions {
+		if a.CompletedAt == nil && outcomes[a.ID] == "" {
+			open = append(open, a.ID)
+		}
+	}
+	if len(open) > 0 {
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-8", "Case %s has open actions (%s): complete each, or give what came of it "+
+			"in actionOutcomes, before the case closes", c.Reference, strings.Join(open, ", "))
+	}
+	closedActions := map[string]string{}
+	for i, a := range c.Actions {
+		if o := outcomes[a.ID]; o != "" && a.CompletedAt == nil {
+			done := at.UTC()
+			c.Actions[i].CompletedAt, c.Actions[i].Outcome = &done, o
+			closedActions[a.ID] = o
+		}
 	}
 	sat := in.Satisfaction
 	if sat != nil && *sat == (Satisfaction{}) {
@@ -261,6 +315,9 @@ func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Even
 	closed := at.UTC()
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusClosed, &closed, in.Outcome, sat
 	details := map[string]any{"outcome": in.Outcome, "daysOpen": c.DaysOpen()}
+	if len(closedActions) > 0 {
+		details["actionOutcomes"] = closedActions
+	}
 	if sat != nil {
 		details["satisfaction"] = map[string]any{"handling": sat.Handling, "outcome": sat.Outcome}
 	}
@@ -270,7 +327,10 @@ func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Even
 // Reopen puts a closed case back in progress, e.g. on a further report (which is not a new case, ASB-9). The
 // closure's outcome and satisfaction are cleared: the case is counted as closed again when it next closes.
 func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.Event, error) {
-	if !c.closed() {
+	if c.Status == StatusMerged {
+		return casefile.Event{}, c.mustBeOpen("reopen it")
+	}
+	if c.Status != StatusClosed {
 		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is not closed", c.Reference)
 	}
 	if err := check(in, nil); err != nil {
@@ -279,4 +339,43 @@ func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.E
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusInProgress, nil, "", nil
 	c.ReopenedCount++
 	return casefile.NewEvent(at, by, "reopened", "", map[string]any{"reason": in.Reason}), nil
+}
+
+// Reclassify changes the case's type when the facts turn out different (ASB-3): the category follows the new type,
+// and the appointment target is recalculated from the time of receipt with the new type's working days (1 WD
+// for a report with an ASB-4 high-risk ground); the change is audited with both types and both targets. A new
+// type that raises an ASB-6 referral the case has not raised raises it now: the new referrals are returned.
+func (c *Case) Reclassify(in Reclassification, by casefile.Actor, at time.Time) ([]Referral, casefile.Event, error) {
+	if err := c.mustBeOpen("reclassify it"); err != nil {
+		return nil, casefile.Event{}, err
+	}
+	rule, known := TypeRuleOf(in.Type)
+	err := check(in, func(f *apperr.Fields) {
+		switch {
+		case in.Type != "" && !known:
+			f.Add("type", "must be one of: %s", strings.Join(TypeNames(), ", "))
+		case in.Type == c.Type:
+			f.Add("type", "is the case's type already")
+		}
+	})
+	if err != nil {
+		return nil, casefile.Event{}, err
+	}
+	before := map[string]any{"type": c.Type, "category": c.Category, "appointmentBy": c.AppointmentBy.String()}
+	report := Report{Type: in.Type, Risk: c.Risk, Anonymous: c.Anonymous}
+	a := Assess(report, c.ReceivedAt)
+	c.Type, c.Category, c.AppointmentBy = in.Type, rule.Category, a.AppointmentBy
+	var raised []Referral
+	for _, ref := range a.Referrals {
+		if !slices.ContainsFunc(c.Referrals, func(r Referral) bool { return r.Kind == ref.Kind }) {
+			c.Referrals = append(c.Referrals, ref)
+			raised = append(raised, ref)
+		}
+	}
+	details := map[string]any{"from": before, "to": map[string]any{"type": c.Type, "category": c.Category, "appointmentBy": c.AppointmentBy.String()},
+		"reason": in.Reason, "reasons": a.Reasons}
+	if len(raised) > 0 {
+		details["referrals"] = raised
+	}
+	return raised, casefile.NewEvent(at, by, "reclassified", "ASB-3", details), nil
 }

@@ -22,13 +22,33 @@ type Receipt struct {
 	Advice        []string         `json:"advice"`
 	Reasons       decision.Reasons `json:"reasons"`
 	Channel       string           `json:"channel"`
+	// ReceivedAt is when the report reached us: its targets run from it (ASB-4), also for a report logged later.
+	ReceivedAt time.Time       `json:"receivedAt"`
+	LoggedBy   *casefile.Actor `json:"loggedBy,omitempty"` // the officer who logged it (ASB-2)
+	// Joined says the report was added to an open case of the same problem (ASB-9): Reference is that case,
+	// Incident the report's id in it (I2, I3, ...), MatchedOn the key that matched (location or reporter-subject).
+	Joined    bool   `json:"joined"`
+	Incident  string `json:"incident,omitempty"`
+	MatchedOn string `json:"matchedOn,omitempty"`
 }
 
 func receiptOf(r asbcases.Receipt) Receipt {
 	c, a := r.Case, r.Assessment
-	return Receipt{Reference: c.Reference, Category: a.Category, RiskLevel: a.RiskLevel, AcknowledgeBy: a.AcknowledgeBy,
+	out := Receipt{Reference: c.Reference, Category: a.Category, RiskLevel: a.RiskLevel, AcknowledgeBy: a.AcknowledgeBy,
 		AppointmentBy: a.AppointmentBy, CaseReview: r.CaseReview, AccessToken: r.AccessToken, Advice: orEmpty(a.Advice),
-		Reasons: orEmpty(a.Reasons), Channel: c.Channel}
+		Reasons: orEmpty(a.Reasons), Channel: c.Channel, ReceivedAt: c.ReceivedAt, LoggedBy: c.LoggedBy,
+		Joined: r.JoinedCase != "", Incident: r.Incident, MatchedOn: r.MatchedOn}
+	return out
+}
+
+// Unlinked answers an unlinking: the case the report was taken out of, and the reference of its own new case.
+type Unlinked struct {
+	Case         CaseDetail `json:"case"`
+	NewReference string     `json:"newReference"`
+}
+
+func unlinkedOf(u asbcases.Unlinked) Unlinked {
+	return Unlinked{Case: detailOf(u.Record), NewReference: u.NewCase.Reference}
 }
 
 // PublicStatus is the reporter's view of their report.

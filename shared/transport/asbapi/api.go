@@ -42,13 +42,21 @@ func (a API) Routes() httpapi.Routes {
 				return s.CompleteAction(ctx, asbcases.CompleteAction{Ref: a.Ref, By: a.By, At: a.At, Input: req.Path("actionId")})
 			}, detailOf)(ctx, req)
 		},
-		"POST /asb/cases/{reference}/assignment":      httpapi.StaffAction(s.Assign, detailOf),
-		"POST /asb/cases/{reference}/appointment":     httpapi.StaffAction(s.OfferAppointment, detailOf),
-		"POST /asb/cases/{reference}/risk-assessment": httpapi.StaffAction(s.RecordRiskAssessment, detailOf),
-		"POST /asb/cases/{reference}/actions":         httpapi.StaffAction(s.AddAction, detailOf),
-		"POST /asb/cases/{reference}/contacts":        httpapi.StaffAction(s.LogContact, detailOf),
-		"POST /asb/cases/{reference}/closure":         httpapi.StaffAction(s.Close, detailOf),
-		"POST /asb/cases/{reference}/reopening":       httpapi.StaffAction(s.Reopen, detailOf),
+		"POST /asb/cases/{reference}/assignment":       httpapi.StaffAction(s.Assign, detailOf),
+		"POST /asb/cases/{reference}/appointment":      httpapi.StaffAction(s.OfferAppointment, detailOf),
+		"POST /asb/cases/{reference}/risk-assessment":  httpapi.StaffAction(s.RecordRiskAssessment, detailOf),
+		"POST /asb/cases/{reference}/actions":          httpapi.StaffAction(s.AddAction, detailOf),
+		"POST /asb/cases/{reference}/contacts":         httpapi.StaffAction(s.LogContact, detailOf),
+		"POST /asb/cases/{reference}/closure":          httpapi.StaffAction(s.Close, detailOf),
+		"POST /asb/cases/{reference}/reopening":        httpapi.StaffAction(s.Reopen, detailOf),
+		"POST /asb/cases":                              a.log,
+		"POST /asb/cases/{reference}/merger":           httpapi.StaffAction(s.Merge, detailOf),
+		"POST /asb/cases/{reference}/reclassification": httpapi.StaffAction(s.Reclassify, detailOf),
+		"POST /asb/cases/{reference}/incidents/{incidentId}/unlinking": func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+			return httpapi.StaffAction(func(ctx context.Context, a casework.Action[asb.Unlinking]) (asbcases.Unlinked, error) {
+				return s.Unlink(ctx, asbcases.Unlink{Ref: a.Ref, Incident: req.Path("incidentId"), By: a.By, At: a.At, Input: a.Input})
+			}, unlinkedOf)(ctx, req)
+		},
 	}
 }
 
@@ -73,6 +81,10 @@ func Contracts() []httpapi.Contract {
 		detail("POST /asb/cases/{reference}/closure", asb.Closure{}),
 		detail("POST /asb/cases/{reference}/reopening", asb.Reopening{}),
 		{Route: "GET /reports/asb", Response: asb.MonthlyReport{}, Status: http.StatusOK},
+		{Route: "POST /asb/cases", Request: asb.LoggedReport{}, Response: Receipt{}, Status: http.StatusCreated},
+		detail("POST /asb/cases/{reference}/merger", asb.CaseMerge{}),
+		detail("POST /asb/cases/{reference}/reclassification", asb.Reclassification{}),
+		{Route: "POST /asb/cases/{reference}/incidents/{incidentId}/unlinking", Request: asb.Unlinking{}, Response: Unlinked{}, Status: http.StatusOK},
 	}
 }
 
@@ -83,6 +95,22 @@ func (a API) report(ctx context.Context, req httpapi.Request) (events.APIGateway
 	}
 	return idem.Run(ctx, a.Answers, req, http.StatusCreated, func(answer idem.Recorder) (any, error) {
 		r, err := a.Service.Report(ctx, asbcases.Report{Form: form, At: req.Now(), Answer: idem.Encode(answer, receiptOf)})
+		return receiptOf(r), err
+	})
+}
+
+// log is an officer logging a report taken by phone, email, letter, in person or from a partner (ASB-2).
+func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	var form asb.LoggedReport
+	if err := req.DecodeJSON(&form); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return idem.Run(ctx, a.Answers, req, http.StatusCreated, func(answer idem.Recorder) (any, error) {
+		r, err := a.Service.Log(ctx, asbcases.Log{Form: form, By: by, At: req.Now(), Answer: idem.Encode(answer, receiptOf)})
 		return receiptOf(r), err
 	})
 }

@@ -132,8 +132,10 @@ func TestReport(t *testing.T) {
 
 	// Idempotency-Key: the same answer again, and no second case
 	key := map[string]string{"Idempotency-Key": "k-1"}
-	first := f.call(t, testsupport.Request{Route: "POST /asb/reports", Body: testsupport.JSON(noise()), Header: key})
-	again := f.call(t, testsupport.Request{Route: "POST /asb/reports", Body: testsupport.JSON(noise()), Header: key})
+	elsewhere := noise() // another flat: a case of its own (the same flat's noise would join the first, ASB-9)
+	elsewhere["location"] = map[string]any{"address": "Flat 3, 10 Example Road", "postcode": "NN1 1DE"}
+	first := f.call(t, testsupport.Request{Route: "POST /asb/reports", Body: testsupport.JSON(elsewhere), Header: key})
+	again := f.call(t, testsupport.Request{Route: "POST /asb/reports", Body: testsupport.JSON(elsewhere), Header: key})
 	if first.Raw != again.Raw || again.Headers["Idempotent-Replayed"] != "true" || len(f.store.All()) != 2 {
 		t.Fatalf("replay: %s / %s (%d cases)", first.Raw, again.Raw, len(f.store.All()))
 	}
@@ -184,9 +186,10 @@ func TestPublicStatus(t *testing.T) {
 
 func TestList(t *testing.T) {
 	f := newFixture()
-	for _, typ := range []string{"noise", "garden", "noise"} {
+	for i, typ := range []string{"noise", "garden", "noise"} {
 		body := noise()
 		body["type"] = typ
+		body["location"] = map[string]any{"address": fmt.Sprintf("Flat %d, 10 Example Road", i+1), "postcode": "NN1 1DE"} // three problems
 		f.report(t, body)
 	}
 	list := func(q map[string]string, claims map[string]string) testsupport.Response {

@@ -168,9 +168,11 @@ func TestASBStaffCaseManagement(t *testing.T) {
 	tenant := c.StaffToken(t, "someone", "allocations-officer")
 
 	var refs []string
-	for _, typ := range []string{"noise", "noise", "garden", "hate-incident"} {
+	for i, typ := range []string{"noise", "noise", "garden", "hate-incident"} {
 		body := noiseReport("staff@example.org")
 		body["type"] = typ
+		// four problems at four flats (the same problem at one flat would be one case, ASB-9)
+		body["location"] = map[string]any{"address": fmt.Sprintf("Flat %d, 10 Example Road", i+1), "postcode": "NN1 1DE"}
 		r := c.Call(t, "POST", "/asb/reports", body)
 		if r.Status != 201 {
 			t.Fatalf("%d %s", r.Status, r.Raw)
@@ -346,6 +348,7 @@ func TestOutOfHoursIntake(t *testing.T) {
 	t.Run("a poison call ends in the DLQ while the rest of its batch succeeds", func(t *testing.T) {
 		good := noiseReport("second@example.org")
 		good["callId"], good["receivedAt"], good["operator"] = "OOH-2", "2026-11-21T01:00:00Z", "op-7"
+		good["location"] = map[string]any{"address": "Flat 7, 12 Example Court", "postcode": "NN1 2AB"} // another problem (ASB-9)
 		goodBody, _ := json.Marshal(good)
 		for _, b := range []string{`{"callId": "OOH-POISON", "type": "not-a-type"}`, string(goodBody)} {
 			if _, err := c.SQSClient().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(c.Resources.Queues[catalog.OOHCallsQueue]), MessageBody: aws.String(b)}); err != nil {

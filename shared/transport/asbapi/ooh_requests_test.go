@@ -141,19 +141,21 @@ func TestOutOfHoursCallRequests(t *testing.T) {
 	anonymous := func(id string) events.SQSMessage {
 		call := noiseReport("")
 		delete(call, "reporter")
+		call["location"] = map[string]any{"address": "Flat " + id + ", 10 Example Road", "postcode": "NN1 1DE"}
 		call["anonymous"], call["callId"], call["receivedAt"], call["operator"], call["advisedPolice"] = true, id, "2026-11-20T22:40:00Z", "op-7", false
 		return events.SQSMessage{Body: testsupport.JSON(call), Attributes: queuedCall(id).Attributes}
 	}
 
-	// a new call from a named caller: the ASB-7 count of their earlier reports, the transaction (case, contact,
-	// timeline, deadlines, outbox, once-only key), and the delivered acknowledgement's entry cleared
+	// a new call from a named caller: the ASB-7 count of their earlier reports, the ASB-9 look-up of an open case
+	// of the same problem (one key query, keys only), the transaction (case, contact, timeline, deadlines, outbox,
+	// once-only key, match entries), and the delivered acknowledgement's entry cleared
 	if f := process(t, batchOf(queuedCall("OOH-1"))); len(f) != 0 {
 		t.Fatalf("failures %v", f)
 	}
 	named := db.take()
 	t.Logf("new call, named caller:    %s", show(named))
-	if named["GetItem"] != 0 || total(named) != 3 {
-		t.Errorf("a new call made %s, want 3 requests and no read before its transaction", show(named))
+	if named["GetItem"] != 0 || total(named) != 4 {
+		t.Errorf("a new call made %s, want 4 requests and no item read before its transaction", show(named))
 	}
 
 	if f := process(t, batchOf(anonymous("OOH-ANON"))); len(f) != 0 {
@@ -161,8 +163,8 @@ func TestOutOfHoursCallRequests(t *testing.T) {
 	}
 	anon := db.take()
 	t.Logf("new call, anonymous:       %s", show(anon))
-	if total(anon) != 1 {
-		t.Errorf("an anonymous call made %s, want its transaction only", show(anon))
+	if total(anon) != 2 || anon["TransactWriteItems"] != 1 {
+		t.Errorf("an anonymous call made %s, want the ASB-9 look-up and its transaction only", show(anon))
 	}
 
 	// the same call delivered again (the answering service resent it): no second case, acknowledged

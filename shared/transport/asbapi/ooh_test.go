@@ -29,6 +29,8 @@ var callSentAt = time.Date(2026, 11, 20, 22, 41, 0, 0, time.UTC)
 // queuedCall is a queued out-of-hours call from a named caller, as the ooh-calls queue holds it.
 func queuedCall(id string) events.SQSMessage {
 	call := noiseReport("caller-" + strings.ToLower(id) + "@example.org")
+	// each call about a flat of its own: the same problem again would be a further report of its case (ASB-9)
+	call["location"] = map[string]any{"address": "Flat " + id + ", 10 Example Road", "postcode": "NN1 1DE"}
 	call["callId"], call["receivedAt"], call["operator"], call["advisedPolice"] = id, "2026-11-20T22:40:00Z", "op-7", false
 	return events.SQSMessage{Body: testsupport.JSON(call), Attributes: map[string]string{"SentTimestamp": fmt.Sprint(callSentAt.UnixMilli())}}
 }

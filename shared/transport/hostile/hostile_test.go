@@ -446,6 +446,14 @@ func (r *run) record(tg *target, p probe, a answer) {
 	}
 	replayed := a.header.Get("Idempotent-Replayed") == "true"
 	switch {
+	case tg.contract.Status == http.StatusCreated && tg.route.Method == http.MethodPost && a.json["joined"] == true:
+		// a further report of an open case's problem changed that case (ASB-9)
+		if ref, _ := a.json["reference"].(string); ref != "" && !replayed {
+			r.changes[ref]++
+		}
+		if k := strings.TrimSpace(p.headers["Idempotency-Key"]); k != "" && !replayed {
+			r.idemKeys[key+"\x00"+k] = true
+		}
 	case tg.contract.Status == http.StatusCreated && tg.route.Method == http.MethodPost:
 		if ref, _ := a.json["reference"].(string); ref != "" {
 			if r.created[tg.fn.Name] == nil {

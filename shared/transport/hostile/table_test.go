@@ -45,7 +45,8 @@ func validBodies(callID string) map[string]map[string]any {
 	report := func() map[string]any {
 		return map[string]any{
 			"type": "noise", "description": "Very loud music from the flat above every night after midnight.",
-			"location": map[string]any{"address": "Flat 2, 10 Example Road", "postcode": "NN1 1DE"}, "occurredAt": today + "T01:30:00Z",
+			// an address of its own (from callID), so that each record is a case of its own, not a further report (ASB-9)
+			"location": map[string]any{"address": "Flat 2, " + callID + " Example Road", "postcode": "NN1 1DE"}, "occurredAt": today + "T01:30:00Z",
 			"ongoing": true, "anonymous": false, "reporter": reporter(),
 			"risk": map[string]any{"vulnerable": false, "feelsUnsafe": false, "childAtRisk": false, "threats": false, "crimeInProgress": false},
 		}
@@ -53,16 +54,24 @@ func validBodies(callID string) map[string]map[string]any {
 	call := report()
 	call["callId"], call["receivedAt"], call["operator"], call["advisedPolice"] = callID, today+"T09:40:00Z", "op-7", false
 	call["occurredAt"] = today + "T09:30:00Z"
+	// the address is the call id itself, which every probe replaces with its own: a call per problem (ASB-9)
+	call["location"] = map[string]any{"address": callID, "postcode": "NN1 1DE"}
+	logged := report()
+	logged["channel"], logged["receivedAt"], logged["occurredAt"], logged["subject"] = "phone", today+"T09:00:00Z", today+"T08:30:00Z", "Jo Bloggs"
 	return map[string]map[string]any{
-		"POST /asb/reports":                           report(),
-		"POST /webhooks/out-of-hours":                 call,
-		"POST /asb/cases/{reference}/assignment":      {"officer": "officer-sub-2"},
-		"POST /asb/cases/{reference}/appointment":     {"appointmentOn": "2026-11-25"},
-		"POST /asb/cases/{reference}/risk-assessment": {"level": "high", "nextReviewOn": "2026-11-30"},
-		"POST /asb/cases/{reference}/actions":         {"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-12-04"},
-		"POST /asb/cases/{reference}/contacts":        {"method": "phone", "with": "reporter", "summary": "Agreed a visit"},
-		"POST /asb/cases/{reference}/closure":         {"outcome": "Mediation worked", "satisfaction": map[string]any{"handling": 5, "outcome": 4}},
-		"POST /asb/cases/{reference}/reopening":       {"reason": "A further report"},
+		"POST /asb/reports":                                            report(),
+		"POST /webhooks/out-of-hours":                                  call,
+		"POST /asb/cases/{reference}/assignment":                       {"officer": "officer-sub-2"},
+		"POST /asb/cases/{reference}/appointment":                      {"appointmentOn": "2026-11-25"},
+		"POST /asb/cases/{reference}/risk-assessment":                  {"level": "high", "nextReviewOn": "2026-11-30"},
+		"POST /asb/cases/{reference}/actions":                          {"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-12-04"},
+		"POST /asb/cases/{reference}/contacts":                         {"method": "phone", "with": "reporter", "summary": "Agreed a visit"},
+		"POST /asb/cases/{reference}/closure":                          {"outcome": "Mediation worked", "satisfaction": map[string]any{"handling": 5, "outcome": 4}},
+		"POST /asb/cases/{reference}/reopening":                        {"reason": "A further report"},
+		"POST /asb/cases":                                              logged,
+		"POST /asb/cases/{reference}/merger":                           {"from": "ASB-0000-0000", "reason": "The same music from the same flat"},
+		"POST /asb/cases/{reference}/incidents/{incidentId}/unlinking": {"reason": "A different flat's problem"},
+		"POST /asb/cases/{reference}/reclassification":                 {"type": "verbal-abuse", "reason": "Threats were shouted with the music"},
 		"POST /complaints/{reference}/acknowledgement": {"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "Alex Manager",
 			"responsibleFor": []any{"Booking and attending repairs"}, "notResponsibleFor": []any{map[string]any{"aspect": "The gas supply", "whoIsResponsible": "The gas network"}}},
 		"POST /complaints/{reference}/escalation-on-behalf": {"channel": "phone", "requestedOn": today, "note": "Still no heating"},
