@@ -17,7 +17,7 @@ LAMBDA_FLAGS := -tags lambda.norpc,validator_novalidatefn -trimpath -ldflags "-s
 CONFIG       ?= infra/config/example.json
 CDK_CONTEXT  := -c config=$(CONFIG) $(CONTEXT)
 
-.PHONY: run test build synth deploy bench clean tools java node
+.PHONY: run test build synth deploy bench clean tools java node css
 
 run: tools ## Start the local cloud with every function on http://127.0.0.1:3000 (LOCAL_PORT changes it)
 	@$(GO) build -o .local/local-cloud ./infra/local
@@ -71,6 +71,13 @@ FUZZTIME     ?= 5m
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME (default 5m) each, one after another
 	@GO=$(GO) .ci/fuzz $(FUZZTIME) $(FUZZ_TARGETS)
+
+# The resident pages' styles: GOV.UK Frontend compiled with the pinned Sass (infra/tools). The result is committed
+# (shared/web/assets/app.css, embedded in the binaries), so a fresh clone builds without Node; a test in
+# shared/transport/web fails when it is stale.
+css: tools ## Rebuild shared/web/assets/app.css from shared/web/styles/app.scss
+	.tools/node_modules/.bin/sass --style=compressed --no-source-map --load-path=.tools/node_modules \
+	  shared/web/styles/app.scss shared/web/assets/app.css
 
 clean: ## Remove build output and local data (.local/, dist/, cdk.out/)
 	rm -rf .local dist cdk.out

@@ -119,6 +119,7 @@ func run(port, dynamoPort, sqsPort int, concurrencySpec, configFile string) erro
 	}
 	log.Printf("Local cloud ready on %s in %s (health: %s/_local/health; Ctrl-C stops it)",
 		cloud.URL(), time.Since(started).Round(100*time.Millisecond), cloud.URL())
+	log.Printf("Resident pages (start page): %s/", cloud.URL())
 	<-ctx.Done()
 	return nil
 }

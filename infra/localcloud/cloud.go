@@ -29,6 +29,7 @@ import (
 	"github.com/councilhousing/backend/infra/config"
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/shared/catalog"
+	webfiles "github.com/councilhousing/backend/shared/web"
 )
 
 // Options configure a local cloud. Zero values are the `make run` defaults.
@@ -424,6 +425,8 @@ func (c *Cloud) Handler() http.Handler {
 	mux.HandleFunc("POST /_local/notify/receipts", c.whenReady(c.postReceipt))
 	mux.HandleFunc("POST /_local/otlp/v1/traces", c.traces.export)
 	mux.HandleFunc("GET /_local/traces", c.traces.list)
+	// the resident pages' static assets on the same origin as the pages, as CloudFront serves them from S3
+	mux.Handle("GET "+webfiles.AssetsPath, http.StripPrefix(webfiles.AssetsPath, http.FileServerFS(webfiles.Assets())))
 	mux.HandleFunc("/", c.whenReady(c.serveAPI))
 	return mux
 }

@@ -40,7 +40,7 @@ func TestPartnerMailboxesAreTheReferralKinds(t *testing.T) {
 func TestNotifyTemplatesRequiredAreTheTemplatesSent(t *testing.T) {
 	residents := []string{notification.ASBReportReceived, notification.ComplaintReceived, notification.ComplaintEscalated,
 		notification.ComplaintLetter, notification.ApplicationDecision, notification.EmergencyTwoWeeksLeft}
-	emailAndText := append(slices.Clone(residents), notification.ASBDutyAlert)
+	emailAndText := append(slices.Clone(residents), notification.ASBDutyAlert, notification.ResidentSignInCode)
 	emailOnly := append([]string{notification.ReminderDigest}, referralsender.Templates()...)
 	var want []string
 	for _, t := range emailAndText {

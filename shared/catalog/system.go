@@ -16,7 +16,7 @@ const (
 	IndexLists     = "lists"     // list entries: gsi1pk = kind#filter values#shard, gsi1sk = received time#ref: staff lists, reports
 	IndexListsDue  = "listsDue"  // the same entries by earliest open deadline: gsi1pk, gsi4sk = due date#ref (overdue lists)
 	IndexByEvent   = "byEvent"   // unfiltered list entries: gsi2pk = kind#event#shard (ASB#closed, REGISTER#band-A), gsi2sk = time or priority
-	IndexByContact = "byContact" // gsi3pk = hashed verified contact (ASB-7) or an application's find key (FIND#email|postcode#hash), gsi3sk = received time
+	IndexByContact = "byContact" // gsi3pk = hashed verified contact (ASB-7) or a find key (an application's FIND#email|postcode#hash, a complainant's FIND#complainant#hash), gsi3sk = received time
 	IndexDeadlines = "deadlines" // sparse: only open deadline items carry duePk/dueSk
 	DeadlinesPK    = "OPEN#"     // prefix of the deadlines index's write shards, OPEN#<n>: open deadlines sorted by due date
 )
@@ -104,13 +104,14 @@ func settings() []Setting {
 
 // notifyTemplateKeys are the Notify templates a deployment must map: every message a resident may receive, by
 // email and by text, the staff reminder digest, by email (staff are reached by email only), the duty officer's
-// immediate alert, by email and text (ASB-4, ASB-6), and each kind of ASB-6 referral, by email to its partner
+// immediate alert, by email and text (ASB-4, ASB-6), a resident's sign-in code, by email or text (to the contact they
+// typed: never by post), and each kind of ASB-6 referral, by email to its partner
 // mailbox. The names are shared/app/notification's and shared/app/referralsender's; the catalog test keeps the
 // lists in step.
 func notifyTemplateKeys() []string {
 	var keys []string
 	for _, t := range []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left", "asb-duty-alert"} {
+		"application-decision", "emergency-two-weeks-left", "asb-duty-alert", "resident-sign-in-code"} {
 		keys = append(keys, t+".email", t+".sms")
 	}
 	keys = append(keys, "asb-referral-partner.email", "asb-referral-safeguarding.email") // one per referral kind
@@ -157,6 +158,20 @@ var registerReaders = []string{GroupAllocationsOfficer, GroupHousingSolutionsMan
 
 func staff(method, path string, groups ...string) Route {
 	return Route{Method: method, Path: path, Auth: Staff, Groups: groups}
+}
+
+// ResidentWebFunction serves the resident pages (GET / is its start page).
+const ResidentWebFunction = "resident-web"
+
+// residentPages are the resident pages' routes: the start page, each journey's pages (GET shows a page, POST
+// answers it) and the help pages. {page} is a page of the journey; an unknown one is a 404 page.
+func residentPages() []Route {
+	routes := []Route{{Method: "GET", Path: "/", Auth: Public, Page: true}}
+	for _, journey := range []string{"report-asb", "complain", "apply", "progress"} {
+		routes = append(routes, Route{Method: "GET", Path: "/" + journey + "/{page}", Auth: Public, Page: true},
+			Route{Method: "POST", Path: "/" + journey + "/{page}", Auth: Public, Page: true})
+	}
+	return append(routes, Route{Method: "GET", Path: "/help/{page}", Auth: Public, Page: true})
 }
 
 func functions() []Function {
@@ -305,6 +320,16 @@ func functions() []Function {
 			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
 			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key for referrals (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
 			Tables:   map[string]Access{CasesTable: ReadWrite},
+		},
+		{
+			// the resident pages: thin HTML transports over the same application services as the JSON API
+			Name: ResidentWebFunction, Description: "Resident pages: report ASB, make a complaint, apply to the housing register, check progress",
+			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
+			Routes: residentPages(),
+			Settings: []Setting{LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, DutyOfficerMailbox, DutyOfficerPhone,
+				RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+			SendsTo: []string{ReferralsQueue, NotificationsQueue},
 		},
 		{
 			// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only

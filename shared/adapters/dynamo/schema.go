@@ -42,7 +42,15 @@ import (
 //	byEvent    gsi2pk = <KIND>#<dated list>#<shard>   gsi2sk = <time>#<ref>            an item's dated list (ASB#incident)
 //	           gsi3pk = FIND#postcode#<hash> (on an application's CASE item) | FIND#email#<hash> (on its CONTACT item)
 //	                                                  gsi3sk = <received time>#<ref>   find an application, never a scan
+//	           gsi3pk = FIND#complainant#<hash> (a complaint's: its email's on the CASE item, its phone's on the CONTACT item)
+//	                                                  gsi3sk = <received time>#<ref>   a resident's complaints (residentaccess.go)
 //	deadlines  duePk  = OPEN#<shard> (DeadlinePK)     dueSk  = <due>#<kind>#<ref>#<name>
+//
+// Idempotency table (pk; expiresAt is its TTL attribute): besides idempotency keys, webhook ids and markers,
+//
+//	pk = SESSION#<SHA-256 of the cookie's session id>   a resident page session: "data" (JSON), expiresAt (sessions.go)
+//	pk = SIGNIN#<SHA-256 of the session id>             a one-time sign-in code: its hash, attempts left, expiresAt
+//	pk = SIGNIN-COUNT#<contact key>#<hour>              codes sent to one contact in one hour (n), expiresAt (residentaccess.go)
 //
 // Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; case and contact items carry gsi3
 // alone, and only its hashed keys (a normalised email or postcode is never stored in clear in a key).
@@ -54,6 +62,9 @@ const (
 	SKDeadline = "DEADLINE#"
 	SKLease    = "NOTIFY#"
 	SKOnce     = "ONCE"
+
+	PKSession = "SESSION#" // resident page sessions in the idempotency table (SessionKey)
+	PKSignIn  = "SIGNIN#"  // one-time sign-in codes in the idempotency table (SignInKey)
 
 	PKOutbox = "OUTBOX" // the outbox's partitions are OUTBOX#0 .. OUTBOX#<OutboxShards-1> (OutboxPK)
 
@@ -83,6 +94,18 @@ func MatchKey(hash string) string { return "MATCH#" + hash }
 
 // ReporterKey is the byContact partition of a reporter (by the hash of their normalised contact).
 func ReporterKey(hash string) string { return "REPORTER#" + hash }
+
+// SessionKey is the idempotency table key of a resident page session, by the hash of its id.
+func SessionKey(idHash string) string { return PKSession + idHash }
+
+// SignInKey is the idempotency table key of a one-time sign-in code, by the hash of its session's id.
+func SignInKey(idHash string) string { return PKSignIn + idHash }
+
+// SignInCountKey is the idempotency table key counting the sign-in codes of one contact (by its hashed key) in
+// the hour starting at hour.
+func SignInCountKey(contactKey string, hour time.Time) string {
+	return "SIGNIN-COUNT#" + contactKey + "#" + hour.UTC().Format("2006-01-02T15")
+}
 
 // OnceKey is the partition of a once-only key.
 func OnceKey(scope, id string) string { return "ONCE#" + scope + "#" + id }

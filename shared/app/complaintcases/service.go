@@ -123,11 +123,23 @@ func (s Service) Log(ctx context.Context, cmd Log) (Record, error) {
 	return rec, s.pipeline().Create(ctx, rec.Stored, casework.Writes{Events: []casefile.Event{ev}, Messages: msg, Answer: answer})
 }
 
-// ResidentRequest is the complainant acting with the access token they were given.
+// ResidentRequest is the complainant acting with the access token they were given, or (Holds) signed in to the
+// resident pages with a one-time code sent to their email address or phone (shared/app/residentaccess).
 type ResidentRequest struct {
 	Ref   string
 	Token string
 	At    time.Time
+	// Holds, when set, stands in for Token: whether the complainant's contact details include the contact the
+	// resident proved they hold.
+	Holds func(complaints.Complainant) bool
+}
+
+// holds says whether the resident holds the complaint: by Holds when set, else by its access token.
+func (q ResidentRequest) holds(s Stored) bool {
+	if q.Holds != nil {
+		return s.Contact != nil && q.Holds(s.Contact.Details)
+	}
+	return ids.TokenMatches(q.Token, s.TokenHash)
 }
 
 const what = "complaint"
@@ -138,9 +150,10 @@ func (s Service) Status(ctx context.Context, q ResidentRequest) (complaints.Comp
 	return st.Case, err
 }
 
-// Escalate moves the complaint to stage 2 at the complainant's request, no reasons asked (CH-5).
+// Escalate moves the complaint to stage 2 at the complainant's request, no reasons asked (CH-5): through the JSON
+// API with their access token, or from the resident pages signed in (ResidentRequest.Holds).
 func (s Service) Escalate(ctx context.Context, cmd ResidentRequest) (complaints.Complaint, casefile.Event, error) {
-	saved, out, err := s.pipeline().ChangeAsResident(ctx, cmd.Ref, cmd.Token, what, func(c *complaints.Complaint, before Stored) (casework.Outcome, error) {
+	saved, out, err := s.pipeline().ChangeAsHolder(ctx, cmd.Ref, cmd.holds, what, func(c *complaints.Complaint, before Stored) (casework.Outcome, error) {
 		ev, err := c.Escalate(cmd.At)
 		if err != nil {
 			return casework.Outcome{}, err

@@ -23,6 +23,9 @@ const (
 	EmergencyTwoWeeksLeft = "emergency-two-weeks-left"
 	ASBDutyAlert          = "asb-duty-alert" // the duty officer, at once, by email and text: a high-risk or crime-in-progress report (ASB-4, ASB-6)
 	QueueMessageType      = "notification"
+	// ResidentSignInCode is a one-time code to check progress (shared/app/residentaccess), by email or text to
+	// the contact the resident typed; recorded on the case's timeline like any message, never with the code.
+	ResidentSignInCode = "resident-sign-in-code"
 )
 
 // Role says who the recipient is, for the timeline and for choosing a template.

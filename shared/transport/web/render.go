@@ -1,0 +1,155 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Site is what every page says about the council (the catalog's landlord.* settings): the header's name, and
+// how to reach it in the footer and in the help pages.
+type Site struct {
+	Name, Phone, Email, Address string
+}
+
+// Templates are the pages, each parsed with the layout and the partials (layout.html, partials.html).
+type Templates struct {
+	pages map[string]*template.Template
+}
+
+// base is the layout and the shared partials every page is parsed with.
+var base = []string{"layout.html", "partials.html"}
+
+// LoadTemplates parses every page template in dir (every *.html but the base files), each on its own copy of
+// the layout, so each page defines its own "content".
+func LoadTemplates(dir fs.FS) (*Templates, error) {
+	root, err := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs}).ParseFS(dir, base...)
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(dir, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &Templates{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		if f == base[0] || f == base[1] {
+			continue
+		}
+		page, err := template.Must(root.Clone()).ParseFS(dir, f)
+		if err != nil {
+			return nil, err
+		}
+		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = page
+	}
+	return t, nil
+}
+
+// Names are the page templates' names.
+func (t *Templates) Names() []string {
+	var out []string
+	for n := range t.pages {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Execute renders a page.
+func (t *Templates) Execute(name string, p *Page) ([]byte, error) {
+	tpl, ok := t.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Page is what a template sees: the page's text by key (T), its title, the form and its error summary, the
+// CSRF token of its forms, the council, and the page's own data.
+type Page struct {
+	Lang      string
+	Title     string // translated
+	Back      string // the back link's URL, if any
+	CSRF      string
+	Form      Form
+	Errors    []ErrorLink // the error summary: the form's errors and any others
+	Site      Site
+	Data      any
+	Languages []string
+	catalog   *Catalog
+}
+
+// T is the catalog's text of key in the page's language.
+func (p *Page) T(key string, args ...any) string { return p.catalog.T(p.Lang, key, args...) }
+
+// Has says whether the catalog has key.
+func (p *Page) Has(key string) bool { return p.catalog.Has(key) }
+
+// Lines splits catalog text into paragraphs at blank lines ("\n\n"), with the council's details put in for
+// {council}, {phone}, {email} and {address}, and, when the page's data is a map of text, its values for {name}.
+func (p *Page) Lines(key string, args ...any) []string {
+	text := p.T(key, args...)
+	pairs := []string{"{council}", p.Site.Name, "{phone}", p.Site.Phone, "{email}", p.Site.Email, "{address}", p.Site.Address}
+	if m, ok := p.Data.(map[string]string); ok {
+		for k, v := range m {
+			pairs = append(pairs, "{"+k+"}", v)
+		}
+	}
+	return strings.Split(strings.NewReplacer(pairs...).Replace(text), "\n\n")
+}
+
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := map[string]any{}
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+func list(v ...any) []any { return v }
+
+// paragraphs splits text into its non-blank lines (a letter's text as paragraphs).
+func paragraphs(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// Row is a line of a check-your-answers summary list: the question, the answer's lines, and where to change it.
+type Row struct {
+	Key    string
+	Values []string
+	Change string // URL of the page that asks it ("" for none)
+	Hidden string // what the change link is about, for screen readers
+}
+
+// MustServer loads the templates and the message catalog (embedded: a failure is a programming error, caught
+// by the tests) into a server with its session store and the council's details.
+func MustServer(templates, messages fs.FS, sessions SessionStore, site Site) *Server {
+	cat, err := LoadCatalog(messages)
+	if err != nil {
+		panic(err)
+	}
+	tpl, err := LoadTemplates(templates)
+	if err != nil {
+		panic(err)
+	}
+	return &Server{Sessions: sessions, Catalog: cat, Templates: tpl, Site: site}
+}
