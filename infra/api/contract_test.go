@@ -20,11 +20,12 @@ import (
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 	"github.com/councilhousing/backend/shared/transport/notifyapi"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
+	"github.com/councilhousing/backend/shared/transport/subjectaccessapi"
 )
 
 // contracts are every route's typed request and response, from the transports.
 func contracts() []httpapi.Contract {
-	return slices.Concat(asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts(), notifyapi.Contracts())
+	return slices.Concat(asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts(), notifyapi.Contracts(), subjectaccessapi.Contracts())
 }
 
 func loadDoc(t *testing.T) map[string]any {

@@ -22,8 +22,11 @@ func TestDeployCheckRefusesTheExample(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", code, stdout.String())
 	}
 	out := stderr.String()
+	// every example value: the alarm email, the landlord's four details, a mailbox per team, the duty officer's two,
+	// the two partners', and every template
+	problems := 5 + len(catalog.TeamMailboxes.RequiredKeys) + 2 + len(catalog.PartnerMailboxes.RequiredKeys) + len(catalog.NotifyTemplates.RequiredKeys)
 	for _, want := range []string{
-		"configuration ../config/example.json cannot be deployed: 38 setting(s) to fix",
+		fmt.Sprintf("configuration ../config/example.json cannot be deployed: %d setting(s) to fix", problems),
 		"  alarmEmail: ", "  landlord.name: ", "  landlord.address: ", "  landlord.phone: ", "  landlord.email: ",
 		"  mailboxes.dutyOfficer: ", "  mailboxes.dutyOfficerPhone: ", `  mailboxes.partners["safeguarding"]: `, `  mailboxes.teams["asb-officer"]: `,
 		`  notifyTemplates["reminder-digest.email"]: "placeholder-reminder-digest.email" is a placeholder`,
@@ -47,7 +50,7 @@ func realConfiguration(t *testing.T) string {
 		"mailboxes": map[string]any{
 			"teams": map[string]string{"asb-officer": "asb@northtown.gov.uk", "asb-manager": "asb.managers@northtown.gov.uk",
 				"complaints-officer": "complaints@northtown.gov.uk", "complaints-manager": "complaints.managers@northtown.gov.uk",
-				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk"},
+				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk", "information-governance": "data.protection@northtown.gov.uk"},
 			"dutyOfficer":      "ooh.duty@northtown.gov.uk",
 			"dutyOfficerPhone": "07911 123456",
 			"partners":         map[string]string{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},

@@ -106,7 +106,7 @@ func realLooking() map[string]any {
 		"mailboxes": map[string]any{
 			"teams": map[string]any{"asb-officer": "asb@northtown.gov.uk", "asb-manager": "asb.managers@northtown.gov.uk",
 				"complaints-officer": "complaints@northtown.gov.uk", "complaints-manager": "complaints.managers@northtown.gov.uk",
-				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk", "officer-7f3a": "jo.bloggs@northtown.gov.uk"},
+				"allocations-officer": "allocations@northtown.gov.uk", "housing-solutions-manager": "housing.solutions@northtown.gov.uk", "information-governance": "data.protection@northtown.gov.uk", "officer-7f3a": "jo.bloggs@northtown.gov.uk"},
 			"dutyOfficer":      "ooh.duty@northtown.gov.uk",
 			"dutyOfficerPhone": "07911 123456",
 			"partners":         map[string]any{"partner": "hate.crime@northtownpolice.uk", "safeguarding": "mash@northtown.gov.uk"},

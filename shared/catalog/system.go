@@ -32,7 +32,13 @@ const (
 	// Housing Solutions Manager, with the Social Welfare Panel); the register's rules name the same team
 	// (register.ManagerTeam).
 	GroupHousingSolutionsManager = "housing-solutions-manager"
+	// GroupInformationGovernance handles subject access requests (UK GDPR Art 15): the data protection officer's
+	// team, the only staff who see every record about a person at once (subjectaccess.Group).
+	GroupInformationGovernance = "information-governance"
 )
+
+// SubjectAccessFunction serves the information governance team's subject access requests.
+const SubjectAccessFunction = "subject-access"
 
 // LocalWebhookSecret is the out-of-hours webhook secret `make run` uses unless OOH_WEBHOOK_SECRET is set. It is
 // the Standard Webhooks specification's example secret, so examples can be checked by hand; never used in AWS.
@@ -70,7 +76,7 @@ var (
 	TeamMailboxes = Setting{Name: "mailboxes.teams", Env: "TEAM_MAILBOXES", Kind: Mailboxes,
 		Description: "Shared mailbox of each staff group (and optionally of officer ids) for deadline reminders",
 		RequiredKeys: []string{GroupASBOfficer, GroupASBManager, GroupComplaintsOfficer, GroupComplaintsManager, GroupAllocationsOfficer,
-			GroupHousingSolutionsManager}}
+			GroupHousingSolutionsManager, GroupInformationGovernance}}
 	DutyOfficerMailbox = Setting{Name: "mailboxes.dutyOfficer", Env: "DUTY_OFFICER_MAILBOX", Kind: Email,
 		Description: "The duty officer's mailbox: an immediate alert of every high-risk or crime-in-progress ASB report, at any hour (ASB-4, ASB-6)"}
 	DutyOfficerPhone = Setting{Name: "mailboxes.dutyOfficerPhone", Env: "DUTY_OFFICER_PHONE", Kind: Mobile,
@@ -338,6 +344,18 @@ func functions() []Function {
 			Routes:  []Route{{Method: "POST", Path: "/webhooks/govuk-notify/delivery-receipts", Auth: Bearer, Secret: NotifyCallbackToken.Env}},
 			Secrets: []Secret{NotifyCallbackToken},
 			Tables:  map[string]Access{CasesTable: ReadWrite},
+		},
+		{
+			// subject access requests (UK GDPR Art 15): reads every kind of case, for the information governance team only
+			Name: SubjectAccessFunction, Description: "Subject access requests: log, export a person's records across ASB, complaints and the register, complete",
+			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
+			Routes: []Route{
+				staff("POST", "/subject-access-requests", GroupInformationGovernance),
+				staff("GET", "/subject-access-requests/{reference}", GroupInformationGovernance),
+				staff("POST", "/subject-access-requests/{reference}/export", GroupInformationGovernance),
+				staff("POST", "/subject-access-requests/{reference}/completion", GroupInformationGovernance),
+			},
+			Tables: map[string]Access{CasesTable: ReadWrite},
 		},
 	}
 }

@@ -28,6 +28,8 @@ import (
 //	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)
 //	pk = COMPLAINTS-REPORT#<year>  sk = SELF-ASSESSMENT     the landlord's section of a year's complaints report (complaints.go)
+//	pk = SUBJECT-ACCESS#<ref>    a subject access request (UK GDPR Art 15), a case like the others: CASE, EVENT#, DEADLINE#,
+//	                             LIST# (by status), no CONTACT item (subjectaccess.go)
 //	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
 //	pk = NOTIFIED#<notification id>  sk = NOTIFIED          where a notification is recorded (its case or digest),
 //	                                 sk = RECEIPT#<Notify id>#<status>   and each delivery receipt recorded (receipts.go)

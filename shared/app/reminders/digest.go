@@ -126,6 +126,8 @@ func CasePath(kind casefile.Kind, ref string) string {
 		return "/complaints/" + ref + "/record"
 	case casefile.Application:
 		return "/register/applications/" + ref + "/record"
+	case casefile.SubjectAccess:
+		return "/subject-access-requests/" + ref
 	}
 	return ""
 }

@@ -139,7 +139,7 @@ func TestCasePathsAreStaffRoutes(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []casefile.Kind{casefile.ASB, casefile.Complaint, casefile.Application} {
+	for _, kind := range []casefile.Kind{casefile.ASB, casefile.Complaint, casefile.Application, casefile.SubjectAccess} {
 		if path := strings.Replace(CasePath(kind, "REF"), "REF", "{reference}", 1); !routes[path] {
 			t.Errorf("%s: %q is not a staff GET route", kind, path)
 		}

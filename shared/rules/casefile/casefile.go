@@ -16,6 +16,9 @@ const (
 	ASB         Kind = "asb"
 	Complaint   Kind = "complaint"
 	Application Kind = "application"
+	// SubjectAccess is a request for the personal data held about someone (UK GDPR Art 15), which is a case of
+	// its own: it has a due date and an audit trail (shared/rules/subjectaccess).
+	SubjectAccess Kind = "subject-access"
 )
 
 // Audience says who must act on a deadline, so reminders reach the right people.

@@ -83,6 +83,9 @@ func validBodies(callID string) map[string]map[string]any {
 		"POST /complaints/{reference}/clarification-answer":                  {"answer": "The one on 2 November"},
 		"POST /complaints/{reference}/actions/{actionId}/completion":         {"note": "New boiler fitted"},
 		"POST /complaints/{reference}/letters/{letterNumber}/sent-in-format": {"how": "Posted in large print"},
+		"POST /subject-access-requests": {"email": "sam.requester@example.org", "phone": "07700 900456", "receivedOn": today,
+			"identityChecked": "Passport seen at the civic centre"},
+		"POST /subject-access-requests/{reference}/completion": {"howSent": "Emailed as an encrypted PDF"},
 		"POST /complaints/logged": {
 			"description": "Phoned about the boiler: booked three times and nobody came.", "outcomesSought": "Fix the boiler",
 			"serviceArea": "repairs", "issueDate": "2026-11-02", "legalProceedings": false, "channel": "representative", "receivedOn": "2026-11-20",

@@ -1,0 +1,119 @@
+// Package subjectaccessapi is the subject-access function's JSON transport (UK GDPR Art 15): the information
+// governance team logs a request, reads it, exports the requester's records (JSON, or a readable HTML page to
+// redact and send) and records that the response went. It knows HTTP, not the Regulation.
+package subjectaccessapi
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"html/template"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/councilhousing/backend/shared/app/subjectaccess"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	sar "github.com/councilhousing/backend/shared/rules/subjectaccess"
+	"github.com/councilhousing/backend/shared/transport/httpapi"
+)
+
+// API serves the subject access routes over the service.
+type API struct {
+	Service subjectaccess.Service
+}
+
+// Record is a request as the team reads it: the request and its newest timeline entries.
+type Record struct {
+	Reference    string           `json:"reference"`
+	Request      sar.Request      `json:"request"`
+	Timeline     []casefile.Event `json:"timeline"`
+	TimelineNext string           `json:"timelineNext,omitempty"`
+}
+
+func recordOf(s subjectaccess.Stored) Record {
+	return Record{Reference: s.Case.Reference, Request: s.Case, Timeline: s.Timeline, TimelineNext: s.TimelineNext}
+}
+
+// Routes are subject-access's routes (shared/catalog declares them, for the information-governance group).
+func (a API) Routes() httpapi.Routes {
+	return httpapi.Routes{
+		"POST /subject-access-requests":                        a.log,
+		"GET /subject-access-requests/{reference}":             httpapi.StaffAction(a.Service.Get, recordOf),
+		"POST /subject-access-requests/{reference}/export":     a.export,
+		"POST /subject-access-requests/{reference}/completion": httpapi.StaffAction(a.Service.Complete, recordOf),
+	}
+}
+
+// Contracts are the routes' typed requests and answers (infra/api keeps openapi.yaml in step with them).
+func Contracts() []httpapi.Contract {
+	return []httpapi.Contract{
+		{Route: "POST /subject-access-requests", Request: sar.Input{}, Response: Record{}, Status: http.StatusCreated},
+		{Route: "GET /subject-access-requests/{reference}", Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /subject-access-requests/{reference}/export", Response: subjectaccess.Export{}, Status: http.StatusOK},
+		{Route: "POST /subject-access-requests/{reference}/completion", Request: sar.Completion{}, Response: Record{}, Status: http.StatusOK},
+	}
+}
+
+func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	cmd := subjectaccess.Log{By: by, At: req.Now()}
+	if err := req.DecodeJSON(&cmd.Input); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	st, err := a.Service.Log(ctx, cmd)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, recordOf(st))
+}
+
+// export answers the export as JSON, or (?format=html) as a page to read, redact and print.
+func (a API) export(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	format := req.Query("format")
+	if format != "" && format != "json" && format != "html" {
+		var f apperr.Fields
+		f.Add("format", "must be json or html")
+		return events.APIGatewayV2HTTPResponse{}, f.Err()
+	}
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	out, err := a.Service.Export(ctx, subjectaccess.Read{Ref: req.Path("reference"), By: by, At: req.Now()})
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	if format != "html" {
+		return httpapi.OK(out)
+	}
+	page, err := HTML(out)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK, Body: page, Headers: map[string]string{
+		"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}}, nil
+}
+
+//go:embed export.html
+var exportPage string
+
+var exportTemplate = template.Must(template.New("export").Funcs(template.FuncMap{"json": func(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	return string(b), err
+}}).Parse(exportPage))
+
+// HTML is the export as a readable page: the request, the notes, then each record with its data and timeline.
+func HTML(e subjectaccess.Export) (string, error) {
+	var b bytes.Buffer
+	if err := exportTemplate.Execute(&b, e); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
