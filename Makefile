@@ -1,6 +1,6 @@
 # Council housing services back end. `make run` starts the local cloud; `make test` runs every test.
-# Everything else (`tools`) is installed on demand: Java 17 with apt when run as root, the pinned Node tools
-# (CDK CLI, DynamoDB Local, SQS emulator) into .tools/ with npm ci.
+# Everything else (`tools`) is installed on demand: Java 17 and Chromium with apt when run as root, the pinned Node
+# tools (CDK CLI, DynamoDB Local, SQS emulator, axe-core) into .tools/ with npm ci.
 
 SHELL        := /bin/bash
 GO           ?= go
@@ -17,13 +17,16 @@ LAMBDA_FLAGS := -tags lambda.norpc,validator_novalidatefn -trimpath -ldflags "-s
 CONFIG       ?= infra/config/example.json
 CDK_CONTEXT  := -c config=$(CONFIG) $(CONTEXT)
 
-.PHONY: run test build synth deploy bench clean tools java node css
+.PHONY: run test build synth deploy bench clean tools java node css chromium
 
 run: tools ## Start the local cloud with every function on http://127.0.0.1:3000 (LOCAL_PORT changes it)
 	@$(GO) build -o .local/local-cloud ./infra/local
 	@.local/local-cloud
 
-test: tools ## Unit, integration (DynamoDB Local + SQS emulator + real binaries) and CDK assertion tests
+# BROWSER_TESTS=required: the browser tests (shared/transport/residentweb/browser) fail here without Chromium
+# or axe-core, where run alone they skip.
+test: export BROWSER_TESTS := required
+test: tools ## Unit, integration (DynamoDB Local + SQS emulator + real binaries), browser and CDK assertion tests
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 	@GO=$(GO) .ci/fuzz $(FUZZ_SMOKE) $(FUZZ_TARGETS)
@@ -44,7 +47,7 @@ synth: tools build ## CloudFormation template in cdk.out (offline), with CONFIG 
 deploy: ## Check CONFIG, then deploy with your AWS credentials (first time: cdk bootstrap)
 	$(GO) run ./infra/cdk check $(CDK_CONTEXT)
 	@$(MAKE) --no-print-directory tools build
-	$(CDK) deploy --no-notices --require-approval broadening $(CDK_CONTEXT) -c strict=true
+	$(CDK) deploy --all --no-notices --require-approval broadening $(CDK_CONTEXT) -c strict=true
 
 # -p 1: one package at a time, so the cold-start timings (infra/coldstartbench) share the machine with no other benchmark.
 bench: tools ## Benchmarks (reminder query cost at 1,000 and 100,000 open deadlines, calendar, Lambda cold start)
@@ -82,7 +85,7 @@ css: tools ## Rebuild shared/web/assets/app.css from shared/web/styles/app.scss
 clean: ## Remove build output and local data (.local/, dist/, cdk.out/)
 	rm -rf .local dist cdk.out
 
-tools: java node $(TOOLS_STAMP)
+tools: java node chromium $(TOOLS_STAMP)
 
 $(TOOLS_STAMP): infra/tools/package.json infra/tools/package-lock.json
 	@mkdir -p .tools
@@ -96,6 +99,15 @@ java:
 	    echo "Installing Java 17 (openjdk-17-jre-headless) for DynamoDB Local..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
 	  else echo "DynamoDB Local needs Java 17+: sudo apt-get install openjdk-17-jre-headless"; exit 1; fi; \
+	fi
+
+# Debian's chromium for the browser tests (headless; they pass --no-sandbox when run as root).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Chromium (chromium) for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium (or set CHROMIUM to a Chrome binary)"; exit 1; fi; \
 	fi
 
 node:

@@ -62,15 +62,18 @@ func main() {
 		os.Exit(1)
 	}
 	defer jsii.Close()
-	stack.NewHousingStack(app, "HousingServices", &stack.HousingStackProps{
+	env := environment(app)
+	housing := stack.NewHousingStack(app, "HousingServices", &stack.HousingStackProps{
 		StackProps: awscdk.StackProps{
-			Env:         environment(app),
+			Env:         env,
 			Description: jsii.String("Council housing services back end (ASB, complaints, housing register)"),
 		},
 		Catalog: system,
 		Config:  cfg,
 		DistDir: dist,
 	})
+	// the resident site: CloudFront, the assets bucket and (in us-east-1) its WAF web ACL
+	stack.NewSite(app, "HousingServicesSite", &stack.SiteProps{Env: env, API: stack.HTTPAPI(housing), AssetsDir: assetsDir()})
 	app.Synth(nil)
 }
 
@@ -190,6 +193,15 @@ func environment(app awscdk.App) *awscdk.Environment {
 		env.Account = jsii.String(account)
 	}
 	return env
+}
+
+// assetsDir is the resident pages' static assets (cdk.json runs the app from the repository root).
+func assetsDir() string {
+	abs, err := filepath.Abs(filepath.Join("shared", "web", "assets"))
+	if err != nil {
+		panic(err)
+	}
+	return abs
 }
 
 func distDir() string {
