@@ -1,22 +1,16 @@
 package localcloud
 
 import (
-	"encoding/hex"
-	"io"
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
-
-	coltrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/protobuf/proto"
 )
 
 // traceCollector stands in for the OpenTelemetry collector that, in AWS, the ADOT layer runs beside each
-// function: the functions export their spans to it over OTLP/HTTP (protobuf) as they would there. It keeps the
+// function: the functions export their spans to it over OTLP/HTTP (JSON) as they would there. It keeps the
 // latest spans for GET /_local/traces and prints a line for each request and message the functions handled.
 type traceCollector struct {
 	mu    sync.Mutex
@@ -42,23 +36,29 @@ type Span struct {
 	Links      []string          `json:"links,omitempty"` // span ids
 }
 
-// export receives POST /_local/otlp/v1/traces (the path the exporter appends to OTEL_EXPORTER_OTLP_ENDPOINT).
+// export receives POST /_local/otlp/v1/traces (the path the exporter appends to OTEL_EXPORTER_OTLP_ENDPOINT), in
+// OTLP's JSON encoding (ids in hex, 64-bit numbers as strings), as the functions send it.
 func (t *traceCollector) export(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
-	var req coltrace.ExportTraceServiceRequest
-	if err == nil {
-		err = proto.Unmarshal(body, &req)
+	var req struct {
+		ResourceSpans []struct {
+			Resource struct {
+				Attributes []otlpKeyValue `json:"attributes"`
+			} `json:"resource"`
+			ScopeSpans []struct {
+				Spans []otlpSpan `json:"spans"`
+			} `json:"scopeSpans"`
+		} `json:"resourceSpans"`
 	}
-	if err != nil {
-		http.Error(w, "not an OTLP protobuf trace export: "+err.Error(), http.StatusBadRequest)
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&req); err != nil {
+		http.Error(w, "not an OTLP/JSON trace export: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	var got []Span
 	for _, rs := range req.ResourceSpans {
-		service := stringAttrs(rs.GetResource().GetAttributes())["service.name"]
+		service := stringAttrs(rs.Resource.Attributes)["service.name"]
 		for _, ss := range rs.ScopeSpans {
 			for _, s := range ss.Spans {
-				got = append(got, spanOf(service, s))
+				got = append(got, s.span(service))
 			}
 		}
 	}
@@ -73,9 +73,7 @@ func (t *traceCollector) export(w http.ResponseWriter, r *http.Request) {
 			t.logf("trace %s %s %s %.1f ms%s", s.TraceID, s.Service, s.Name, s.Ms, map[bool]string{true: " FAILED"}[s.Failed])
 		}
 	}
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	out, _ := proto.Marshal(&coltrace.ExportTraceServiceResponse{})
-	_, _ = w.Write(out)
+	writeJSON(w, http.StatusOK, map[string]any{})
 }
 
 // list answers GET /_local/traces: every span kept, or one trace's (?traceId=), in start order.
@@ -93,46 +91,63 @@ func (t *traceCollector) list(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"spans": out})
 }
 
-func spanOf(service string, s *tracepb.Span) Span {
-	out := Span{TraceID: hex.EncodeToString(s.TraceId), SpanID: hex.EncodeToString(s.SpanId), Service: service, Name: s.Name,
-		Kind: kindName(s.Kind), Failed: s.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR,
-		Start: time.Unix(0, int64(s.StartTimeUnixNano)).UTC(), Ms: float64(s.EndTimeUnixNano-s.StartTimeUnixNano) / 1e6,
-		Attributes: stringAttrs(s.Attributes)}
-	if len(s.ParentSpanId) > 0 {
-		out.ParentID = hex.EncodeToString(s.ParentSpanId)
-	}
+// otlpSpan is a span in OTLP's JSON encoding.
+type otlpSpan struct {
+	TraceID      string         `json:"traceId"`
+	SpanID       string         `json:"spanId"`
+	ParentSpanID string         `json:"parentSpanId"`
+	Name         string         `json:"name"`
+	Kind         int            `json:"kind"`
+	Start        string         `json:"startTimeUnixNano"`
+	End          string         `json:"endTimeUnixNano"`
+	Attributes   []otlpKeyValue `json:"attributes"`
+	Links        []struct {
+		SpanID string `json:"spanId"`
+	} `json:"links"`
+	Status struct {
+		Code int `json:"code"`
+	} `json:"status"`
+}
+
+type otlpKeyValue struct {
+	Key   string `json:"key"`
+	Value struct {
+		String *string `json:"stringValue"`
+		Int    *string `json:"intValue"`
+		Bool   *bool   `json:"boolValue"`
+	} `json:"value"`
+}
+
+func (s otlpSpan) span(service string) Span {
+	start, _ := strconv.ParseInt(s.Start, 10, 64)
+	end, _ := strconv.ParseInt(s.End, 10, 64)
+	out := Span{TraceID: s.TraceID, SpanID: s.SpanID, ParentID: s.ParentSpanID, Service: service, Name: s.Name, Kind: kindName(s.Kind),
+		Failed: s.Status.Code == 2, Start: time.Unix(0, start).UTC(), Ms: float64(end-start) / 1e6, Attributes: stringAttrs(s.Attributes)}
 	for _, l := range s.Links {
-		out.Links = append(out.Links, hex.EncodeToString(l.SpanId))
+		out.Links = append(out.Links, l.SpanID)
 	}
 	return out
 }
 
-func kindName(k tracepb.Span_SpanKind) string {
-	switch k {
-	case tracepb.Span_SPAN_KIND_SERVER:
-		return "server"
-	case tracepb.Span_SPAN_KIND_CLIENT:
-		return "client"
-	case tracepb.Span_SPAN_KIND_CONSUMER:
-		return "consumer"
-	case tracepb.Span_SPAN_KIND_PRODUCER:
-		return "producer"
-	default:
-		return "internal"
+// kindName is OTLP's span kind (1 internal, 2 server, 3 client, 4 producer, 5 consumer) by name.
+func kindName(k int) string {
+	if k >= 1 && k <= 5 {
+		return []string{"internal", "server", "client", "producer", "consumer"}[k-1]
 	}
+	return "internal"
 }
 
 // stringAttrs are attributes as text (strings, numbers and flags are all the functions record).
-func stringAttrs(attrs []*commonpb.KeyValue) map[string]string {
+func stringAttrs(attrs []otlpKeyValue) map[string]string {
 	out := map[string]string{}
 	for _, a := range attrs {
-		switch v := a.GetValue().GetValue().(type) {
-		case *commonpb.AnyValue_StringValue:
-			out[a.GetKey()] = v.StringValue
-		case *commonpb.AnyValue_IntValue:
-			out[a.GetKey()] = strconv.FormatInt(v.IntValue, 10)
-		case *commonpb.AnyValue_BoolValue:
-			out[a.GetKey()] = strconv.FormatBool(v.BoolValue)
+		switch v := a.Value; {
+		case v.String != nil:
+			out[a.Key] = *v.String
+		case v.Int != nil:
+			out[a.Key] = *v.Int
+		case v.Bool != nil:
+			out[a.Key] = strconv.FormatBool(*v.Bool)
 		}
 	}
 	return out

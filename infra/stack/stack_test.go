@@ -357,7 +357,8 @@ func TestStaffUserPool(t *testing.T) {
 	for _, g := range ofType("AWS::Cognito::UserPoolGroup") {
 		groups = append(groups, g.Properties["GroupName"].(string))
 	}
-	want := []string{catalog.GroupASBManager, catalog.GroupASBOfficer, catalog.GroupAllocationsOfficer, catalog.GroupComplaintsManager, catalog.GroupComplaintsOfficer, catalog.GroupHousingSolutionsManager}
+	want := []string{catalog.GroupASBManager, catalog.GroupASBOfficer, catalog.GroupAllocationsOfficer, catalog.GroupComplaintsManager, catalog.GroupComplaintsOfficer,
+		catalog.GroupHousingSolutionsManager, catalog.GroupInformationGovernance}
 	if slices.Sort(groups); !slices.Equal(groups, sortedSet(want)) {
 		t.Errorf("groups %v, want %v", groups, sortedSet(want))
 	}

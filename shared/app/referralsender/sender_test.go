@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,10 +136,15 @@ func newFixture() fixture {
 }
 
 // report files a report through the ASB service and returns its case and its referral messages' bodies by kind.
+// reports counts the fixtures' reports: each is at an address of its own, so it opens a case of its own rather
+// than joining an earlier report's case as a further incident (ASB-9).
+var reports atomic.Int64
+
 func (f fixture) report(t *testing.T, typ string, risk asb.Risk) (asb.Case, map[string][]byte) {
 	t.Helper()
+	address := fmt.Sprintf("Flat 2, %d High Street", 10+reports.Add(1))
 	r, err := f.asb.Report(context.Background(), asbcases.Report{At: received, Form: asb.Report{Type: typ,
-		Description: "Jo Bloggs at number 4 shouted abuse at my son.", Location: asb.Location{Address: "Flat 2, 10 High Street", Postcode: "NN1 1DE"}, Risk: risk,
+		Description: "Jo Bloggs at number 4 shouted abuse at my son.", Location: asb.Location{Address: address, Postcode: "NN1 1DE"}, Risk: risk,
 		Reporter: &asb.Reporter{Name: "Alex Resident", Email: "alex@example.org", Phone: "07700 900123", PreferredContact: "sms"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +191,7 @@ func TestASB6_HateIncidentReferralToThePartner(t *testing.T) {
 	}
 	want := map[string]string{"reference": c.Reference, "referral": "the council's hate-crime partner", "type": "Hate related incidents",
 		"category": "personal", "risk_level": "standard", "risk_grounds": "none given in the report", "rule": "ASB-6",
-		"location": "Flat 2, 10 High Street, NN1 1DE", "channel": "online", "received_at": "Sat 28 Nov 2026 23:00 (London time)",
+		"location": c.Location.Address + ", NN1 1DE", "channel": "online", "received_at": "Sat 28 Nov 2026 23:00 (London time)",
 		"officer": "not yet assigned: contact the ASB team", "contact": "asb@northtown.gov.uk", "case_path": "/asb/cases/" + c.Reference}
 	for k, v := range want {
 		if s.personalisation[k] != v {

@@ -2,9 +2,10 @@
 // call, the function, each DynamoDB and SQS call it makes, and the consumer that handles the message it sent.
 //
 // Configuration is OpenTelemetry's own environment variables, so the same binary exports wherever it runs:
-//   - OTEL_TRACES_EXPORTER=otlp (or unset with OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT set): OTLP over HTTP. In AWS
-//     the stack points it at the ADOT collector layer on localhost:4318, which sends the spans to X-Ray; locally
-//     the local cloud receives them and prints each trace to the console (GET /_local/traces lists them).
+//   - OTEL_TRACES_EXPORTER=otlp (or unset with OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT set): OTLP over HTTP in its
+//     JSON encoding (otlpjson.go). In AWS the stack points it at the ADOT collector layer on localhost:4318, which
+//     sends the spans to X-Ray; locally the local cloud receives them and prints a line for each request and
+//     message (GET /_local/traces lists them).
 //   - OTEL_TRACES_EXPORTER=none, or nothing configured: no spans are recorded, but an incoming trace context is
 //     still passed on to the messages the function sends.
 //
@@ -26,7 +27,6 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -54,11 +54,7 @@ func Setup(service string) {
 	if !exporting() {
 		return
 	}
-	exporter, err := otlptracehttp.New(context.Background())
-	if err != nil {
-		slog.Error("tracing off: OTLP exporter", "error", err.Error())
-		return
-	}
+	exporter := newOTLPJSON()
 	res := resource.NewSchemaless(attribute.String("service.name", service), attribute.String("faas.name", os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
 		attribute.String("cloud.region", os.Getenv("AWS_REGION")))
 	provider = sdktrace.NewTracerProvider(sdktrace.WithResource(res),

@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +28,13 @@ func TestDeliveryReceiptsAndLetters(t *testing.T) {
 	officer := c.StaffToken(t, "officer1", catalog.GroupASBOfficer)
 	callback := "/" + strings.SplitN(notifyapi.Route, " /", 2)[1]
 
-	report := func(reporter map[string]any) string {
+	reports := 0
+	report := func(reporter map[string]any) string { // each about a flat of its own: a case of its own, not a further report (ASB-9)
 		t.Helper()
+		reports++
 		r := c.Call(t, "POST", "/asb/reports", map[string]any{
 			"type": "noise", "description": "Loud music every night after midnight.",
-			"location": map[string]any{"address": "Flat 2, 10 Example Road", "postcode": "NN1 1DE"}, "ongoing": true, "anonymous": false,
+			"location": map[string]any{"address": fmt.Sprintf("Flat %d, 10 Example Road", reports), "postcode": "NN1 1DE"}, "ongoing": true, "anonymous": false,
 			"reporter": reporter, "risk": map[string]any{},
 		})
 		if r.Status != 201 {
