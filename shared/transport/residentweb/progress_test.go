@@ -186,7 +186,7 @@ func TestCheckProgress(t *testing.T) {
 	if st, _ := s.cmp.Load(context.Background(), other); st.Case.Status != complaints.StatusReceived {
 		t.Fatal("another's complaint changed")
 	}
-	if r := s.do("GET", "/progress/"+mine, nil); !strings.Contains(r.Body, "Stage 2 review asked for") || strings.Contains(r.Body, `value="escalate"`) {
+	if r := s.do("GET", "/progress/"+mine, nil); !strings.Contains(r.Body, "Review asked for (stage 2)") || strings.Contains(r.Body, `value="escalate"`) {
 		t.Error("the complaint page does not show stage 2")
 	}
 

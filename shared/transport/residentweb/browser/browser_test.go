@@ -23,9 +23,9 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite the READ
 // requiredEnv is set by `make test`: there a missing browser or axe-core fails the test rather than skipping it.
 const requiredEnv = "BROWSER_TESTS"
 
-// The functions the resident pages need: the pages themselves, and the staff API the records are read back
-// through.
-var cloudFunctions = []string{catalog.ResidentWebFunction, "asb-report", "complaint-escalation", "register-application"}
+// The functions the resident pages need: the pages themselves, the staff API the records are read back
+// through, and the notifier that sends the sign-in codes to the GOV.UK Notify stand-in.
+var cloudFunctions = []string{catalog.ResidentWebFunction, "asb-report", "complaint-escalation", "register-application", "notifier"}
 
 // chromium is the browser to drive: $CHROMIUM, else the first of Debian's and Google's names on the PATH.
 func chromium() string {
@@ -98,12 +98,17 @@ func TestResidentJourneysInABrowser(t *testing.T) {
 	for run, js := range []bool{true, false} {
 		mode := map[bool]string{true: "js", false: "nojs"}[js]
 		b := newBrowser(t, ctx, c.URL(), axe, js, filepath.Join(shots, mode))
+		refs := map[string]string{} // this run's references by journey
 		for _, j := range journeys(run) {
 			t.Run(mode+"/"+j.name, func(t *testing.T) {
 				b.t = t
 				ref, confirmation := b.complete(j)
+				refs[j.name] = ref
 				if j.stored != nil {
 					j.stored(t, c, ref, confirmation)
+				}
+				if j.progress != nil {
+					t.Run("check-progress", func(t *testing.T) { b.t = t; b.checkProgress(c, *j.progress, ref, refs[j.progress.foreign]) })
 				}
 			})
 		}

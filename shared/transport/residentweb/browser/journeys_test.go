@@ -45,11 +45,13 @@ type journey struct {
 	// stored reads the record the confirmation names through the staff API, and checks that the
 	// confirmation (its text) shows what was stored.
 	stored func(t *testing.T, c *localcloud.Cloud, reference, confirmation string)
+	// progress, when set, continues from the confirmation to "check your progress" (progress_test.go).
+	progress *progress
 }
 
 // journeys are the resident journeys the browser completes. Check progress (sign-in with a one-time code,
-// shared/app/residentaccess and residentweb/progress.go) is being built separately: add its journey here, and
-// its staff-API check in stored, when it lands.
+// shared/app/residentaccess and residentweb/progress.go) follows the complaint: from the sign-in link on its
+// confirmation, once the staff API has answered it, to stage 2 and signing out.
 //
 // Each run (JavaScript on, then off) reports from its own places, so the second run's reports are new cases
 // rather than further reports of the first run's (ASB-9).
@@ -119,6 +121,8 @@ func journeys(run int) []journey {
 					"contact.representative.relationship": "advocate", "contact.representative.consent": "true"})
 				showsDates(t, confirmation, field(got, "complaint.stages.0.acknowledgeBy"))
 			},
+			progress: &progress{contact: "sam@example.org", staff: answerComplaint, status: "Answered",
+				escalated: "Review asked for (stage 2)", stored: complaintEscalated, foreign: "report-asb-named"},
 		},
 		{
 			name: "apply", start: "/apply/age",

@@ -112,14 +112,17 @@ func (r *resident) navigate(keys string) int64 {
 	return resp.Status
 }
 
-// open types an address into the browser: the start of every journey.
-func (r *resident) open(path string) {
+// open types an address into the browser (the start of every journey); the status of the page that loaded
+// (after any redirect).
+func (r *resident) open(path string) int64 {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(r.ctx, 60*time.Second)
 	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(r.base+path)); err != nil {
+	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(r.base+path))
+	if err != nil {
 		r.t.Fatalf("open %s: %v", path, err)
 	}
+	return resp.Status
 }
 
 func (r *resident) path() string {
@@ -200,7 +203,14 @@ func (r *resident) tick(name, value string) {
 // submit moves to the form's button and presses Enter; the status of the page it leads to.
 func (r *resident) submit() int64 {
 	r.t.Helper()
-	r.tabTo(`form button[type=submit]`)
+	return r.press(`form button[type=submit]`)
+}
+
+// press moves to the button matching selector (one of several forms on a page) and presses Enter; the status
+// of the page it leads to.
+func (r *resident) press(selector string) int64 {
+	r.t.Helper()
+	r.tabTo(selector)
 	return r.navigate(kb.Enter)
 }
 
@@ -274,6 +284,9 @@ func (r *resident) checkPage(state string) {
 	if !eval[bool](r, `typeof window.axe === 'object'`) {
 		eval[bool](r, r.axe+";true")
 	}
+	if missing := eval[[]string](r, unstyled); len(missing) > 0 {
+		r.t.Errorf("%s (%s): no style for %v (a GOV.UK Frontend component left out of shared/web/styles/app.scss?)", r.path(), state, missing)
+	}
 	tags, _ := json.Marshal(wcag22AA)
 	if !r.js {
 		// axe-core waits on timers, which do not fire while scripts are off; the page's own scripts, skipped
@@ -289,6 +302,21 @@ func (r *resident) checkPage(state string) {
 	}
 	r.screenshot(state)
 }
+
+// unstyled lists the GOV.UK Frontend components (a class's block: before any __ or --) on the page that no rule
+// of its style sheets names: a component whose Sass is not compiled into app.css shows unstyled, which axe-core
+// does not see.
+const unstyled = `(() => {
+	const block = c => c.split(/__|--/)[0];
+	const named = new Set();
+	const walk = rules => { for (const rule of rules) {
+		for (const m of (rule.selectorText || '').matchAll(/\.(govuk-(?:\\.|[\w-])+)/g)) named.add(block(m[1].replace(/\\(.)/g, '$1')));
+		if (rule.cssRules) walk(rule.cssRules);
+	} };
+	for (const sheet of document.styleSheets) walk(sheet.cssRules);
+	const used = [...document.querySelectorAll('[class]')].flatMap(el => [...el.classList]).filter(c => c.startsWith('govuk-')).map(block);
+	return [...new Set(used)].filter(b => !named.has(b)).sort();
+})()`
 
 // axeCanary proves axe-core runs and reports: an image without a text alternative, added to the page, must be
 // found (so a silent axe cannot pass the checks above).
