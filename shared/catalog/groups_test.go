@@ -40,6 +40,7 @@ func TestPartnerMailboxesAreTheReferralKinds(t *testing.T) {
 func TestNotifyTemplatesRequiredAreTheTemplatesSent(t *testing.T) {
 	residents := []string{notification.ASBReportReceived, notification.ComplaintReceived, notification.ComplaintEscalated,
 		notification.ComplaintLetter, notification.ApplicationDecision, notification.EmergencyTwoWeeksLeft}
+	residents = append(residents, notification.ASBReporterUpdates...)
 	emailAndText := append(slices.Clone(residents), notification.ASBDutyAlert, notification.ResidentSignInCode)
 	emailOnly := append([]string{notification.ReminderDigest}, referralsender.Templates()...)
 	var want []string

@@ -21,7 +21,8 @@ var NotifyCallbackToken = Secret{Env: "NOTIFY_CALLBACK_TOKEN",
 // officer and the partner teams are written to by email (and the duty officer by text), never by post.
 func letterTemplates() []string {
 	return []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left"}
+		"application-decision", "emergency-two-weeks-left",
+		"asb-appointment", "asb-action-plan", "asb-review", "asb-case-review-outcome", "asb-case-closed"} // keeping an ASB reporter informed
 }
 
 // letterKeys are the letter templates' keys in notifyTemplates: "<template>.letter".

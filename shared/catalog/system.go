@@ -117,7 +117,8 @@ func settings() []Setting {
 func notifyTemplateKeys() []string {
 	var keys []string
 	for _, t := range []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left", "asb-duty-alert", "resident-sign-in-code"} {
+		"application-decision", "emergency-two-weeks-left", "asb-duty-alert", "resident-sign-in-code",
+		"asb-appointment", "asb-action-plan", "asb-review", "asb-case-review-outcome", "asb-case-closed"} {
 		keys = append(keys, t+".email", t+".sms")
 	}
 	keys = append(keys, "asb-referral-partner.email", "asb-referral-safeguarding.email") // one per referral kind
@@ -204,6 +205,15 @@ func functions() []Function {
 				staff("POST", "/asb/cases/{reference}/merger", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/reclassification", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/incidents/{incidentId}/unlinking", asbStaff...),
+				{Method: "POST", Path: "/asb/reports/{reference}/case-review", Auth: Resident},
+				staff("POST", "/asb/cases/{reference}/case-review/outcome", GroupASBManager),
+				staff("POST", "/asb/cases/{reference}/action-plan/agreement", asbStaff...),
+				{Method: "POST", Path: "/asb/reports/{reference}/satisfaction", Auth: Resident},
+				staff("POST", "/asb/cases/{reference}/subjects", asbStaff...),
+				staff("POST", "/asb/cases/{reference}/witnesses", asbStaff...),
+				staff("POST", "/asb/cases/{reference}/evidence", asbStaff...),
+				staff("POST", "/asb/cases/{reference}/costs", asbStaff...),
+				{Method: "POST", Path: "/asb/reports/{reference}/diary", Auth: Resident},
 				staff("GET", "/reports/asb", GroupASBManager),
 			},
 			Settings: []Setting{HomesCount, DutyOfficerMailbox, DutyOfficerPhone},

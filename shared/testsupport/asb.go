@@ -18,14 +18,15 @@ import (
 // (newest first for the list; the page token is the offset).
 type ASBCases struct {
 	*Store[asb.Case, asb.Reporter]
-	reporters map[string]string // reference -> asb.Case.ReporterKey (never in JSON, so not in the stored copies)
+	reporters map[string]string   // reference -> asb.Case.ReporterKey (never in JSON, so not in the stored copies)
+	subjects  map[string][]string // reference -> asb.Case.SubjectKeys (the same)
 }
 
 var _ asbcases.Store = ASBCases{}
 
 // NewASBCases makes an empty ASB store.
 func NewASBCases() ASBCases {
-	return ASBCases{NewStore[asb.Case, asb.Reporter](func(c asb.Case) string { return c.Reference }), map[string]string{}}
+	return ASBCases{NewStore[asb.Case, asb.Reporter](func(c asb.Case) string { return c.Reference }), map[string]string{}, map[string][]string{}}
 }
 
 // Create stores a new case, remembering its reporter key.
@@ -131,11 +132,50 @@ func (s ASBCases) Incident(_ context.Context, ref, id string) (asb.Incident, err
 }
 
 // FurtherReports counts the dated further reports received in [from, to).
-func (s ASBCases) FurtherReports(_ context.Context, from, to time.Time) (int, error) {
+func (s ASBCases) FurtherReports(ctx context.Context, from, to time.Time) (int, error) {
+	return s.CountDated(ctx, asbcases.DatedIncidents, from, to)
+}
+
+// Save stores a changed case, remembering its subject keys (never in JSON).
+func (s ASBCases) Save(ctx context.Context, before asbcases.Stored, after asb.Case, w casework.Writes) (int, error) {
+	v, err := s.Store.Save(ctx, before, after, w)
+	if err == nil {
+		s.mu.Lock()
+		s.subjects[after.Reference] = slices.Clone(after.SubjectKeys)
+		s.mu.Unlock()
+	}
+	return v, err
+}
+
+// CasesWithSubject are the cases with the subject key hash, newest first (a scan of memory).
+func (s ASBCases) CasesWithSubject(_ context.Context, keyHash string, limit int) ([]string, error) {
+	var refs []string
+	for _, c := range s.newestFirst() {
+		s.mu.Lock()
+		has := slices.Contains(s.subjects[c.Reference], keyHash)
+		s.mu.Unlock()
+		if has && len(refs) < limit {
+			refs = append(refs, c.Reference)
+		}
+	}
+	return refs, nil
+}
+
+// Load reads a case with its reporter key (kept apart: it is never in JSON).
+func (s ASBCases) Load(ctx context.Context, ref string) (asbcases.Stored, error) {
+	st, err := s.Store.Load(ctx, ref)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.Case.ReporterKey, st.Case.SubjectKeys = s.reporters[ref], slices.Clone(s.subjects[ref])
+	return st, err
+}
+
+// CountDated counts the items of the dated list named dated at [from, to).
+func (s ASBCases) CountDated(_ context.Context, dated string, from, to time.Time) (int, error) {
 	n := 0
 	for _, items := range s.Items() {
 		for _, it := range items {
-			if it.Dated == asbcases.DatedIncidents && !it.At.Before(from) && it.At.Before(to) {
+			if it.Dated == dated && !it.At.Before(from) && it.At.Before(to) {
 				n++
 			}
 		}

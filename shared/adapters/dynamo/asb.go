@@ -147,11 +147,40 @@ func (a ASBCases) OnceRef(ctx context.Context, scope, id string) (string, error)
 // like its list entries, so they exist only while it is open (ASB-9).
 const SKMatch = "MATCH#"
 
-// asbItems are a case's list entries and its match entries.
+// SKSubject is the prefix of an ASB case's subject entries (SUBJECT#1, ...): one per person reported, under the
+// hash of their asb.SubjectKey in the byContact index, whatever the case's status.
+const SKSubject = "SUBJECT#"
+
+// CasesWithSubject are the cases (newest first, at most limit) filed under a person reported's key hash: one
+// keys-only index query (repeat subjects, source 002).
+func (a ASBCases) CasesWithSubject(ctx context.Context, keyHash string, limit int) ([]string, error) {
+	out, err := a.Store.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: &a.Store.Cases, IndexName: aws.String(catalog.IndexByContact), Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression:    aws.String(AttrContactPK + " = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": S(SubjectIndexKey(keyHash))},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find a subject's cases: %w", err)
+	}
+	var refs []string
+	for _, it := range out.Items {
+		if pk, ok := it["pk"].(*types.AttributeValueMemberS); ok {
+			refs = append(refs, strings.TrimPrefix(pk.Value, CaseKey(casefile.ASB, "")))
+		}
+	}
+	return refs, nil
+}
+
+// asbItems are a case's list entries, its subject entries and its match entries.
 func asbItems(c asb.Case) (map[string]map[string]types.AttributeValue, error) {
 	items, err := ASBListing.Items(c)
 	if err != nil {
 		return nil, err
+	}
+	for i, hash := range c.SubjectKeys { // kept closed or open: a person's history spans every case
+		sk := fmt.Sprintf("%s%d", SKSubject, i+1)
+		items[sk] = map[string]types.AttributeValue{"pk": S(CaseKey(casefile.ASB, c.Reference)), "sk": S(sk),
+			"reference": S(c.Reference), AttrContactPK: S(SubjectIndexKey(hash)), AttrContactSK: S(ReceivedKey(c.ReceivedAt, c.Reference))}
 	}
 	for _, k := range asb.MatchKeys(c) {
 		items[SKMatch+k.Name] = map[string]types.AttributeValue{"pk": S(CaseKey(casefile.ASB, c.Reference)), "sk": S(SKMatch + k.Name),
@@ -201,20 +230,26 @@ func (a ASBCases) Incident(ctx context.Context, ref, id string) (asb.Incident, e
 // FurtherReports counts the further reports received in [from, to): a count of their dated list on every shard
 // (ASB-9), reading no items.
 func (a ASBCases) FurtherReports(ctx context.Context, from, to time.Time) (int, error) {
+	return a.CountDated(ctx, asbcases.DatedIncidents, from, to)
+}
+
+// CountDated counts the items of the dated list named dated at [from, to) (e.g. the case reviews asked for, or
+// decided with one outcome, ASB-7): a count on every shard, reading no items.
+func (a ASBCases) CountDated(ctx context.Context, dated string, from, to time.Time) (int, error) {
 	total := 0
 	for shard := range ListShards {
 		in := &dynamodb.QueryInput{
 			TableName: &a.Store.Cases, IndexName: aws.String(catalog.IndexByEvent), Select: types.SelectCount,
 			KeyConditionExpression: aws.String(fmt.Sprintf("%s = :pk AND %s BETWEEN :from AND :to", AttrEventPK, AttrEventSK)),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk":   S(Sharded(DatedKey(casefile.ASB, asbcases.DatedIncidents), strconv.Itoa(shard))),
+				":pk":   S(Sharded(DatedKey(casefile.ASB, dated), strconv.Itoa(shard))),
 				":from": S(TimeKey(from)), ":to": S(ReceivedKey(to.Add(-time.Nanosecond), "~")),
 			},
 		}
 		for {
 			out, err := a.Store.DB.Query(ctx, in)
 			if err != nil {
-				return 0, fmt.Errorf("count further reports: %w", err)
+				return 0, fmt.Errorf("count %s: %w", dated, err)
 			}
 			total += int(out.Count)
 			if out.LastEvaluatedKey == nil {

@@ -94,6 +94,9 @@ func DatedKey(kind casefile.Kind, name string) string { return KindKey(kind) + "
 // MatchKey is the byContact partition of an open ASB case's match key (by the hash of the normalised key).
 func MatchKey(hash string) string { return "MATCH#" + hash }
 
+// SubjectIndexKey is the byContact partition of a person reported on ASB cases (by the hash of asb.SubjectKey).
+func SubjectIndexKey(hash string) string { return "SUBJECT#" + hash }
+
 // ReporterKey is the byContact partition of a reporter (by the hash of their normalised contact).
 func ReporterKey(hash string) string { return "REPORTER#" + hash }
 

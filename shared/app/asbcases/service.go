@@ -6,10 +6,12 @@ package asbcases
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
@@ -49,6 +51,11 @@ type Store interface {
 	Incident(ctx context.Context, ref, id string) (asb.Incident, error)
 	// FurtherReports counts the further reports received in [from, to) (ASB-9), from their dated list.
 	FurtherReports(ctx context.Context, from, to time.Time) (int, error)
+	// CasesWithSubject are the cases (newest first, at most limit) with a person reported under this key hash
+	// (asb.Case.SubjectKeys): by key, never a scan.
+	CasesWithSubject(ctx context.Context, keyHash string, limit int) ([]string, error)
+	// CountDated counts the items in the dated list named dated (casework.Item.Dated) at [from, to), never a scan.
+	CountDated(ctx context.Context, dated string, from, to time.Time) (int, error)
 }
 
 // Service runs the ASB use cases.
@@ -141,6 +148,9 @@ type Record struct {
 	Stored
 	Overdue bool
 	Action  *asb.ActionItem
+	// Subject is the person reported a change added, with the other cases they are a subject of (newest first).
+	Subject      *asb.Subject
+	SubjectCases []string
 }
 
 func recordOf(st Stored, at time.Time) Record {
@@ -194,17 +204,27 @@ func (s Service) Assign(ctx context.Context, cmd Assign) (Record, error) {
 	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Assign(cmd.Input, cmd.By.Actor(), cmd.At) })
 }
 
-// OfferAppointment records the appointment offered to the reporter (ASB-3).
+// OfferAppointment records the appointment offered to the reporter (ASB-3) and tells them the date.
 func (s Service) OfferAppointment(ctx context.Context, cmd OfferAppointment) (Record, error) {
-	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+	return s.actTelling(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
 		return c.OfferAppointment(cmd.Input, cmd.By.Actor(), cmd.At)
+	}, func(c asb.Case, _ casefile.Event) telling {
+		on := c.AppointmentOn.String()
+		return telling{notification.ASBAppointment, "appointment#" + on, map[string]string{"appointment_on": on}}
 	})
 }
 
-// RecordRiskAssessment records the risk level and its next review (ASB-5).
+// RecordRiskAssessment records the ASB-5 check-list, the risk level it sets and its next review; each review
+// (every assessment after the first) is told to the reporter with the date of the next one.
 func (s Service) RecordRiskAssessment(ctx context.Context, cmd RecordRiskAssessment) (Record, error) {
-	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
+	return s.actTelling(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) {
 		return c.RecordRiskAssessment(cmd.Input, cmd.By.Actor(), cmd.At)
+	}, func(c asb.Case, ev casefile.Event) telling {
+		if ev.Details["review"] != true {
+			return telling{}
+		}
+		return telling{notification.ASBReview, "review#" + strconv.Itoa(c.RiskReviews),
+			map[string]string{"next_review_on": c.RiskAssessment.NextReviewOn.String()}}
 	})
 }
 
@@ -234,9 +254,17 @@ func (s Service) LogContact(ctx context.Context, cmd LogContact) (Record, error)
 	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.LogContact(cmd.Input, cmd.By.Actor(), cmd.At) })
 }
 
-// Close ends the case with its outcome and the reporter's satisfaction (ASB-9).
+// Close ends the case with its outcome and, when the officer took them by phone, the reporter's satisfaction
+// answers (ASB-9); the reporter is told the outcome with the satisfaction survey, unless they answered already.
 func (s Service) Close(ctx context.Context, cmd Close) (Record, error) {
-	return s.act(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Close(cmd.Input, cmd.By.Actor(), cmd.At) })
+	return s.actTelling(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Close(cmd.Input, cmd.By.Actor(), cmd.At) },
+		func(c asb.Case, _ casefile.Event) telling {
+			extra := map[string]string{"outcome": c.Outcome, "survey_path": ""}
+			if c.Satisfaction == nil {
+				extra["survey_path"] = SurveyPath(c.Reference)
+			}
+			return telling{notification.ASBCaseClosed, "closed#" + strconv.Itoa(c.ReopenedCount), extra}
+		})
 }
 
 // Reopen puts a closed case back in progress (ASB-9).
@@ -280,5 +308,16 @@ func (s Service) MonthlyReport(ctx context.Context, q MonthlyReport) (asb.Monthl
 	}
 	report := asb.Monthly(q.Month, received, closed, s.Homes)
 	report.AddFurtherReports(further)
+	requested, err := s.Store.CountDated(ctx, DatedCaseReviews, from, to)
+	if err != nil {
+		return asb.MonthlyReport{}, err
+	}
+	outcomes := map[string]int{}
+	for _, o := range asb.ReviewOutcomes {
+		if outcomes[o], err = s.Store.CountDated(ctx, DatedReviewOutcome(o), from, to); err != nil {
+			return asb.MonthlyReport{}, err
+		}
+	}
+	report.AddCaseReviews(requested, outcomes)
 	return report, nil
 }

@@ -26,7 +26,18 @@ const (
 	// ResidentSignInCode is a one-time code to check progress (shared/app/residentaccess), by email or text to
 	// the contact the resident typed; recorded on the case's timeline like any message, never with the code.
 	ResidentSignInCode = "resident-sign-in-code"
+	// Keeping a named ASB reporter informed (source 002: "ensure reporters are kept updated"), never an anonymous
+	// one (ASB-2): the appointment offered (ASB-3), the action plan agreed (ASB-5), each review of the risk
+	// assessment (ASB-5), a case review's outcome (ASB-7), and the closure with the satisfaction survey (ASB-9).
+	ASBAppointment       = "asb-appointment"
+	ASBActionPlan        = "asb-action-plan"
+	ASBReview            = "asb-review"
+	ASBCaseReviewOutcome = "asb-case-review-outcome"
+	ASBCaseClosed        = "asb-case-closed"
 )
+
+// ASBReporterUpdates are the templates that keep an ASB reporter informed after the acknowledgement.
+var ASBReporterUpdates = []string{ASBAppointment, ASBActionPlan, ASBReview, ASBCaseReviewOutcome, ASBCaseClosed}
 
 // Role says who the recipient is, for the timeline and for choosing a template.
 type Role string

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/decision"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -31,6 +32,12 @@ type RiskAssessment struct {
 	NextReviewOn workdays.Date  `json:"nextReviewOn" dynamodbav:"nextReviewOn"`
 	AssessedAt   time.Time      `json:"assessedAt" dynamodbav:"assessedAt"`
 	AssessedBy   casefile.Actor `json:"assessedBy" dynamodbav:"assessedBy"`
+	// Checklist is the ASB-5 vulnerability check-list's answers; ChecklistLevel the level they set (Level may be
+	// higher, by the officer's judgement), Reasons why. Nil for an assessment recorded before the check-list.
+	Checklist      *Checklist       `json:"checklist,omitempty" dynamodbav:"checklist,omitempty"`
+	ChecklistLevel string           `json:"checklistLevel,omitempty" dynamodbav:"checklistLevel,omitempty"`
+	Reasons        decision.Reasons `json:"reasons,omitempty" dynamodbav:"reasons,omitempty"`
+	Notes          string           `json:"notes,omitempty" dynamodbav:"notes,omitempty"` // at most 2,000 characters
 }
 
 // ActionItem is one step of the action plan, using an ASB-8 tool.
@@ -76,7 +83,9 @@ type Case struct {
 	// Officer is the staff id (JWT sub) of the officer who owns the case's deadlines and gets their reminders.
 	Officer        string          `json:"officer,omitempty" dynamodbav:"officer,omitempty"`
 	RiskAssessment *RiskAssessment `json:"riskAssessment,omitempty" dynamodbav:"riskAssessment,omitempty"`
-	Actions        []ActionItem    `json:"actions" dynamodbav:"actions"`
+	// RiskReviews counts the reviews of the risk assessment (each a new check-list, ASB-5).
+	RiskReviews int          `json:"riskReviews,omitempty" dynamodbav:"riskReviews,omitempty"`
+	Actions     []ActionItem `json:"actions" dynamodbav:"actions"`
 	// ContactsLogged counts the contacts logged; each is a "contact-logged" entry on the case's timeline, an
 	// item of its own, so the case stays the same size however many there are.
 	ContactsLogged int           `json:"contactsLogged,omitempty" dynamodbav:"contactsLogged,omitempty"`
@@ -101,6 +110,24 @@ type Case struct {
 	// MergedInto is the case this one was merged into (status merged); MergedCases counts the cases merged into it.
 	MergedInto  string `json:"mergedInto,omitempty" dynamodbav:"mergedInto,omitempty"`
 	MergedCases int    `json:"mergedCases,omitempty" dynamodbav:"mergedCases,omitempty"`
+	// CaseReview is the latest ASB case review asked for by the reporter (ASB-7), open until a manager records its
+	// outcome; CaseReviews counts the reviews asked for (ids R1, R2, ...). Each is also an item of its own.
+	CaseReview  *CaseReviewRecord `json:"caseReview,omitempty" dynamodbav:"caseReview,omitempty"`
+	CaseReviews int               `json:"caseReviews,omitempty" dynamodbav:"caseReviews,omitempty"`
+	// ActionPlanAgreedAt is when the action plan was last agreed with the reporter (ASB-5); ActionPlanAgreements
+	// counts the agreements (a changed plan is agreed again).
+	ActionPlanAgreedAt   *time.Time `json:"actionPlanAgreedAt,omitempty" dynamodbav:"actionPlanAgreedAt,omitempty"`
+	ActionPlanAgreements int        `json:"actionPlanAgreements,omitempty" dynamodbav:"actionPlanAgreements,omitempty"`
+	// Survey says who gave Satisfaction: the reporter through the survey sent at closure, or the officer from a
+	// phone call at closure (ASB-9).
+	Survey *SurveyResponse `json:"survey,omitempty" dynamodbav:"survey,omitempty"`
+	// Evicted: the case closed with the eviction of the person reported (ASB-9's annual measure, evictions for ASB).
+	Evicted bool `json:"evicted,omitempty" dynamodbav:"evicted,omitempty"`
+	// Records counts the case's witnesses, diary entries, evidence references and costs (each an item of its own).
+	Records Records `json:"records,omitzero" dynamodbav:"records"`
+	// SubjectKeys are the hashes of the persons reported's SubjectKeys (S1 is the first), at most MaxSubjects: the
+	// store files the case under each, so a person's other cases are found by key, never by a scan.
+	SubjectKeys []string `json:"-" dynamodbav:"subjectKeys,omitempty"`
 	// ReporterKey is a hash of the reporter's normalised contact (ASB-7), never the contact itself; "" when anonymous.
 	ReporterKey string `json:"-" dynamodbav:"reporterKey,omitempty"`
 }
@@ -125,17 +152,22 @@ func (c Case) DaysOpen() int {
 
 // OpenDeadlines are the deadlines the case has in its current state, for the deadlines index: the
 // acknowledgement until acknowledged (ASB-4), the appointment until offered or the first meeting held (ASB-3),
-// the risk review (ASB-5) and each open action item (ASB-8); none once closed. Owner is the officer (empty:
-// the asb-officer team); the asb-manager group hears of overdue ones.
+// the risk review (ASB-5) and each open action item (ASB-8); none once closed, except an open case review (ASB-7:
+// a closed case may be reviewed), which is the asb-manager team's task. Owner is the officer (empty: the
+// asb-officer team); the asb-manager group hears of overdue ones.
 func OpenDeadlines(c Case) []casefile.Deadline {
+	var out []casefile.Deadline
+	if c.CaseReview.Open() && c.Status != StatusMerged {
+		out = append(out, casefile.Deadline{CaseKind: casefile.ASB, CaseRef: c.Reference, Name: "case-review", Due: c.CaseReview.DueOn, Rule: "ASB-7",
+			Team: Manager, Manager: Manager, Audience: casefile.Officer, Label: "Decide the case review the reporter asked for"})
+	}
 	if c.closed() {
-		return nil
+		return out
 	}
 	d := func(name, rule, label string, due workdays.Date) casefile.Deadline {
 		return casefile.Deadline{CaseKind: casefile.ASB, CaseRef: c.Reference, Name: name, Due: due, Rule: rule,
 			Owner: c.Officer, Team: Team, Manager: Manager, Audience: casefile.Officer, Label: label}
 	}
-	var out []casefile.Deadline
 	if c.AcknowledgedAt == nil {
 		out = append(out, d("acknowledge", "ASB-4", "Acknowledge the report", c.AcknowledgeBy))
 	}

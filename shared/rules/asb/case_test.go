@@ -48,7 +48,7 @@ func TestOpenDeadlines_PerState(t *testing.T) {
 			return err
 		}, ""},
 		{"risk assessed (high: review within 7 days)", func(c *Case) error {
-			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-12-04"}, by("o1"), at("2026-11-27T10:00:00Z"))
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "high", NextReviewOn: "2026-12-04"}, by("o1"), at("2026-11-27T10:00:00Z"))
 			return err
 		}, "risk-review@2026-12-04/ASB-5"},
 		{"two actions", func(c *Case) error {
@@ -97,7 +97,7 @@ func TestOpenDeadlines_OwnerTeamAndFirstMeeting(t *testing.T) {
 		}
 	}
 	// A risk assessment is made at the first meeting (ASB-5), so it meets the appointment target too.
-	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Level: "standard", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-24T14:00:00Z")))
+	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "standard", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-24T14:00:00Z")))
 	if got := deadlines(c); got != "acknowledge@2026-11-24/ASB-4 risk-review@2026-12-01/ASB-5" {
 		t.Errorf("after the first meeting: %s", got)
 	}
@@ -132,12 +132,12 @@ func TestTransitions(t *testing.T) {
 	if err != nil || ev.Rule != "ASB-3" || ev.Details["onTime"] != true || c.Status != StatusInProgress || c.AppointmentOn != day("2026-11-25") {
 		t.Fatalf("offer: %+v %v %s", ev, err, c.Status)
 	}
-	ev, err = c.RecordRiskAssessment(RiskAssessmentInput{Level: "medium", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-25T10:00:00Z"))
+	ev, err = c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "medium", NextReviewOn: "2026-12-01"}, by("officer1"), at("2026-11-25T10:00:00Z"))
 	if err != nil || ev.Rule != "ASB-5" || c.RiskLevel != "medium" || c.RiskAssessment.AssessedBy != by("officer1") || c.RiskAssessment.NextReviewOn != day("2026-12-01") {
 		t.Fatalf("risk: %+v %v", c.RiskAssessment, err)
 	}
 	// without a date, the review falls due at the end of the level's interval: 25 Nov + 28 days
-	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Level: "standard", NextReviewOn: ""}, by("officer1"), at("2026-11-25T10:00:00Z")))
+	ok(t)(c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "standard", NextReviewOn: ""}, by("officer1"), at("2026-11-25T10:00:00Z")))
 	if c.RiskAssessment.NextReviewOn != day("2026-12-23") || c.RiskLevel != "standard" {
 		t.Fatalf("default review: %s", c.RiskAssessment.NextReviewOn)
 	}
@@ -180,12 +180,12 @@ func TestTransitions_InvalidInput(t *testing.T) {
 			return err
 		}, []string{"appointmentOn"}},
 		{"risk level and review today", func(c *Case) error {
-			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "extreme", NextReviewOn: "2026-11-24"}, by("o"), now)
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "extreme", NextReviewOn: "2026-11-24"}, by("o"), now)
 			return err
 		},
 			[]string{"level", "nextReviewOn"}},
 		{"high risk reviewed after 8 days", func(c *Case) error {
-			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-12-02"}, by("o"), now)
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "high", NextReviewOn: "2026-12-02"}, by("o"), now)
 			return err
 		},
 			[]string{"nextReviewOn"}},
@@ -261,7 +261,7 @@ func TestTransitions_Forbidden(t *testing.T) {
 			return err
 		},
 		"risk": func() error {
-			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Level: "high", NextReviewOn: "2026-11-30"}, by("o"), now)
+			_, err := c.RecordRiskAssessment(RiskAssessmentInput{Checklist: noRisks(), Level: "high", NextReviewOn: "2026-11-30"}, by("o"), now)
 			return err
 		},
 		"add action": func() error {

@@ -29,18 +29,23 @@ type MonthlyReport struct {
 	NewCases int    `json:"newCases"`
 	// FurtherReports are the further reports of open cases received in the month, and the cases merged into
 	// another (ASB-9: a further report on an open case is not a new case): counted here, never in NewCases.
-	FurtherReports       int         `json:"furtherReports"`
-	CasesClosed          int         `json:"casesClosed"`
-	NoiseCases           int         `json:"noiseCases"`
-	AverageDaysToClose   *float64    `json:"averageDaysToClose"`       // null when nothing closed
-	TargetAverageDays    int         `json:"targetAverageDaysToClose"` // ASB-5: 60 or fewer
-	SatisfactionHandling Satisfied   `json:"satisfactionWithCaseHandling"`
-	SatisfactionOutcome  Satisfied   `json:"satisfactionWithCaseOutcome"`
-	ByType               []TypeCount `json:"byType"`
-	Homes                int         `json:"homes"`
-	ASBCasesPer1000Homes float64     `json:"asbCasesPer1000Homes"`  // NM01
-	HateCasesPer1000Home float64     `json:"hateCasesPer1000Homes"` // NM01
-	Rules                []string    `json:"rules"`
+	FurtherReports       int       `json:"furtherReports"`
+	CasesClosed          int       `json:"casesClosed"`
+	NoiseCases           int       `json:"noiseCases"`
+	AverageDaysToClose   *float64  `json:"averageDaysToClose"`       // null when nothing closed
+	TargetAverageDays    int       `json:"targetAverageDaysToClose"` // ASB-5: 60 or fewer
+	SatisfactionHandling Satisfied `json:"satisfactionWithCaseHandling"`
+	SatisfactionOutcome  Satisfied `json:"satisfactionWithCaseOutcome"`
+	// EvictionsForASB counts the cases closed in the month with an eviction (ASB-9 and source 002 measure it
+	// annually: the year's figure is the sum of its twelve months, each counted once, at closure).
+	EvictionsForASB int `json:"evictionsForAsb"`
+	// CaseReviews counts the case reviews asked for in the month and those decided in it, by outcome (ASB-7).
+	CaseReviews          CaseReviewCounts `json:"caseReviews"`
+	ByType               []TypeCount      `json:"byType"`
+	Homes                int              `json:"homes"`
+	ASBCasesPer1000Homes float64          `json:"asbCasesPer1000Homes"`  // NM01
+	HateCasesPer1000Home float64          `json:"hateCasesPer1000Homes"` // NM01
+	Rules                []string         `json:"rules"`
 }
 
 // MonthBounds are the instants a London calendar month starts and ends (WD-4): "received in November" means
@@ -83,6 +88,7 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 	})
 	r := MonthlyReport{Month: month, NewCases: len(received), FurtherReports: merged, CasesClosed: len(closed), Homes: homes,
 		TargetAverageDays: TargetAverageDaysOpen, Rules: []string{"ASB-9", "ASB-5"}}
+	r.AddCaseReviews(0, nil) // the service adds the month's counts (they are items of their own, not case summaries)
 	counts := map[string]int{}
 	hate := 0
 	for _, c := range received {
@@ -100,6 +106,9 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 	days := 0
 	for _, c := range closed {
 		days += c.DaysOpen()
+		if c.Evicted {
+			r.EvictionsForASB++
+		}
 		if c.Satisfaction != nil {
 			r.SatisfactionHandling.count(c.Satisfaction.Handling)
 			r.SatisfactionOutcome.count(c.Satisfaction.Outcome)
@@ -116,6 +125,25 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 		r.HateCasesPer1000Home = round2(float64(hate) * 1000 / float64(homes))
 	}
 	return r
+}
+
+// CaseReviewCounts are the month's case reviews (ASB-7): asked for, decided, and decided by outcome.
+type CaseReviewCounts struct {
+	Requested int            `json:"requested"`
+	Decided   int            `json:"decided"`
+	Outcomes  map[string]int `json:"outcomes"` // every outcome code, zeros included
+}
+
+// AddCaseReviews sets the month's case review counts; outcomes maps each outcome code to its count.
+func (r *MonthlyReport) AddCaseReviews(requested int, outcomes map[string]int) {
+	r.CaseReviews = CaseReviewCounts{Requested: requested, Outcomes: map[string]int{}}
+	for _, o := range ReviewOutcomes {
+		r.CaseReviews.Outcomes[o] = outcomes[o]
+		r.CaseReviews.Decided += outcomes[o]
+	}
+	if !slices.Contains(r.Rules, "ASB-7") {
+		r.Rules = append(r.Rules, "ASB-7")
+	}
 }
 
 // AddFurtherReports counts the further reports of open cases received in the month (each a further incident of

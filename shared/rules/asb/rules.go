@@ -103,15 +103,10 @@ const (
 // Channels lists the channel codes (list filter, validation messages).
 var Channels = []string{ChannelOnline, ChannelPhone, ChannelEmail, ChannelInWriting, ChannelInPerson, ChannelOutOfHours, ChannelPartner}
 
-// RiskLevels for the risk assessment (ASB-5) and their longest review interval in calendar days: the review
-// frequency is "set by the risk level"; the sources give no numbers, so these are the product's choice. A review
-// date may be sooner, never later.
-var RiskLevels = map[string]int{"high": 7, "medium": 14, "standard": 28}
-
 // SortedRiskLevels lists the levels for messages.
 func SortedRiskLevels() []string {
-	levels := make([]string, 0, len(RiskLevels))
-	for l := range RiskLevels {
+	levels := make([]string, 0, len(RiskReviewWorkingDays))
+	for l := range RiskReviewWorkingDays {
 		levels = append(levels, l)
 	}
 	sort.Strings(levels)

@@ -29,11 +29,15 @@ type (
 	Appointment struct {
 		AppointmentOn string `json:"appointmentOn" validate:"required,date"`
 	}
-	// RiskAssessmentInput is the risk level and, optionally, when it is next reviewed (POST .../risk-assessment,
-	// ASB-5); without a date the review falls due at the end of the level's interval.
+	// RiskAssessmentInput is the ASB-5 vulnerability check-list answered with the reporter (POST .../risk-assessment),
+	// which sets the risk level and the latest review date (AssessChecklist). Level, optional, is the officer's
+	// judgement raising the check-list's level (never lowering it); NextReviewOn, optional, an earlier review (a
+	// working day). Recording it again is the assessment's review.
 	RiskAssessmentInput struct {
-		Level        string `json:"level" validate:"required"`
-		NextReviewOn string `json:"nextReviewOn,omitempty" validate:"omitempty,date"`
+		Checklist    Checklist `json:"checklist"`
+		Level        string    `json:"level,omitempty"`
+		NextReviewOn string    `json:"nextReviewOn,omitempty" validate:"omitempty,date"`
+		Notes        string    `json:"notes,omitempty" validate:"omitempty,max=2000"`
 	}
 	// NewAction is an action-plan item using an ASB-8 tool (POST .../actions).
 	// NewAction is an action-plan item (POST .../actions); a case holds at most MaxActions.
@@ -50,10 +54,13 @@ type (
 	}
 	// Closure is the case's outcome and, when the reporter answered, their satisfaction (POST .../closure, ASB-9),
 	// with what came of each action still open: a case does not close with open actions (ASB-8).
+	// Evicted says the case ends with the eviction of the person reported (ASB-9's annual measure): it needs a
+	// possession action on the case (ASB-8).
 	Closure struct {
 		Outcome        string          `json:"outcome" validate:"required,max=2000"`
 		Satisfaction   *Satisfaction   `json:"satisfaction,omitempty"`
 		ActionOutcomes []ActionOutcome `json:"actionOutcomes,omitempty" validate:"max=100,dive"`
+		Evicted        bool            `json:"evicted,omitempty"`
 	}
 	// ActionOutcome closes one open action at the case's closure: what came of it (ASB-8).
 	ActionOutcome struct {
@@ -164,37 +171,37 @@ func (c *Case) OfferAppointment(in Appointment, by casefile.Actor, at time.Time)
 	return casefile.NewEvent(at, by, "appointment-offered", "ASB-3", map[string]any{"appointmentOn": on.String(), "due": c.AppointmentBy.String(), "onTime": onTime, "first": first}), nil
 }
 
-// RecordRiskAssessment records the risk level and when it is next reviewed (ASB-5). The review date may be
-// sooner than the level's interval, never later; without one it falls due at the end of the interval. The
-// assessment is made at the first meeting, so it also meets the appointment target if no offer was recorded.
+// RecordRiskAssessment records the ASB-5 vulnerability check-list, the risk level it sets (raised, never lowered,
+// by the officer's judgement) with its reasons, and the next review: a working day, no later than the level's
+// interval (RiskReviewWorkingDays). Recording it again is a review (the event says so, with the previous level).
+// The assessment is made at the first meeting, so it also meets the appointment target if no offer was recorded.
 func (c *Case) RecordRiskAssessment(in RiskAssessmentInput, by casefile.Actor, at time.Time) (casefile.Event, error) {
 	if err := c.mustBeOpen("assess risk"); err != nil {
 		return casefile.Event{}, err
 	}
-	interval, known := RiskLevels[in.Level]
-	today, next := workdays.DateOf(at), date(in.NextReviewOn)
-	err := check(in, func(f *apperr.Fields) {
-		if in.Level != "" && !known {
-			f.Add("level", "must be one of: %s", strings.Join(SortedRiskLevels(), ", "))
-		}
-		switch {
-		case next.IsZero():
-		case !next.After(today):
-			f.Add("nextReviewOn", "must be after today")
-		case known && next.After(today.AddDays(interval)):
-			f.Add("nextReviewOn", "must be no later than %s: %s risk is reviewed at least every %d days (ASB-5)", today.AddDays(interval), in.Level, interval)
-		}
-	})
+	today := workdays.DateOf(at)
+	d := AssessChecklist(in.Checklist, today)
+	var level string
+	var next workdays.Date
+	err := check(in, func(f *apperr.Fields) { level, next = checkRiskInput(in, d, today, f) })
 	if err != nil {
 		return casefile.Event{}, err
 	}
-	if next.IsZero() {
-		next = today.AddDays(interval)
+	if level != d.Level {
+		d.Reasons.Add("ASB-5", fmt.Sprintf("The officer raised the level from %s to %s.", d.Level, level))
 	}
-	c.RiskAssessment = &RiskAssessment{Level: in.Level, NextReviewOn: next, AssessedAt: at.UTC(), AssessedBy: by}
-	c.RiskLevel = in.Level
+	previous := c.RiskAssessment
+	cl := in.Checklist
+	c.RiskAssessment = &RiskAssessment{Level: level, NextReviewOn: next, AssessedAt: at.UTC(), AssessedBy: by, Checklist: &cl,
+		ChecklistLevel: d.Level, Reasons: d.Reasons, Notes: in.Notes}
+	c.RiskLevel = level
 	c.inProgress()
-	return casefile.NewEvent(at, by, "risk-assessed", "ASB-5", map[string]any{"level": in.Level, "nextReviewOn": next.String()}), nil
+	details := map[string]any{"level": level, "checklistLevel": d.Level, "nextReviewOn": next.String(), "reasons": d.Reasons, "review": previous != nil}
+	if previous != nil {
+		details["previousLevel"] = previous.Level
+		c.RiskReviews++
+	}
+	return casefile.NewEvent(at, by, "risk-assessed", "ASB-5", details), nil
 }
 
 // AddAction adds an action-plan item using an ASB-8 tool.
@@ -286,6 +293,9 @@ func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Even
 			}
 			outcomes[o.ID] = o.Outcome
 		}
+		if in.Evicted && !slices.ContainsFunc(c.Actions, func(a ActionItem) bool { return a.Tool == "possession" }) {
+			f.Add("evicted", "needs a possession action on the case (ASB-8): evictions for ASB follow possession proceedings (ASB-9)")
+		}
 	})
 	if err != nil {
 		return casefile.Event{}, err
@@ -313,8 +323,14 @@ func (c *Case) Close(in Closure, by casefile.Actor, at time.Time) (casefile.Even
 		sat = nil // no answer is not a rating (ASB-9 counts responses)
 	}
 	closed := at.UTC()
-	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusClosed, &closed, in.Outcome, sat
+	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction, c.Evicted = StatusClosed, &closed, in.Outcome, sat, in.Evicted
+	if sat != nil {
+		c.Survey = &SurveyResponse{Source: SurveyByOfficer, AnsweredAt: closed} // the fallback: answers given by phone
+	}
 	details := map[string]any{"outcome": in.Outcome, "daysOpen": c.DaysOpen()}
+	if in.Evicted {
+		details["evicted"] = true
+	}
 	if len(closedActions) > 0 {
 		details["actionOutcomes"] = closedActions
 	}
@@ -336,7 +352,7 @@ func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.E
 	if err := check(in, nil); err != nil {
 		return casefile.Event{}, err
 	}
-	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction = StatusInProgress, nil, "", nil
+	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction, c.Evicted, c.Survey = StatusInProgress, nil, "", nil, false, nil
 	c.ReopenedCount++
 	return casefile.NewEvent(at, by, "reopened", "", map[string]any{"reason": in.Reason}), nil
 }

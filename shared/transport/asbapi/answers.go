@@ -64,12 +64,39 @@ type PublicStatus struct {
 	AppointmentOn workdays.Date `json:"appointmentOn,omitzero"`
 	ClosedAt      *time.Time    `json:"closedAt,omitempty"`
 	Outcome       string        `json:"outcome,omitempty"`
+	// CaseReview is the latest case review the reporter asked for (ASB-7): when it is due and, once decided, its
+	// outcome and recommendations (not who decided it).
+	CaseReview *PublicCaseReview `json:"caseReview,omitempty"`
+	// Satisfaction is the reporter's answers to the survey sent at closure (ASB-9), once given; SurveyPath is
+	// where to answer it while it is unanswered on a closed case (with the case's access token).
+	Satisfaction *asb.Satisfaction `json:"satisfaction,omitempty"`
+	SurveyPath   string            `json:"surveyPath,omitempty"`
+}
+
+// PublicCaseReview is the reporter's view of their case review (ASB-7).
+type PublicCaseReview struct {
+	RequestedAt     time.Time     `json:"requestedAt"`
+	DueOn           workdays.Date `json:"dueOn"`
+	Outcome         string        `json:"outcome,omitempty"`
+	Recommendations []string      `json:"recommendations,omitempty"`
+	DecidedAt       *time.Time    `json:"decidedAt,omitempty"`
 }
 
 func publicStatusOf(c asb.Case) PublicStatus {
-	return PublicStatus{Reference: c.Reference, Type: c.Type, Category: c.Category, Status: c.Status, ReceivedAt: c.ReceivedAt,
+	out := PublicStatus{Reference: c.Reference, Type: c.Type, Category: c.Category, Status: c.Status, ReceivedAt: c.ReceivedAt,
 		AcknowledgeBy: c.AcknowledgeBy, AppointmentBy: c.AppointmentBy, Acknowledged: c.AcknowledgedAt != nil,
-		AppointmentOn: c.AppointmentOn, ClosedAt: c.ClosedAt, Outcome: c.Outcome}
+		AppointmentOn: c.AppointmentOn, ClosedAt: c.ClosedAt, Outcome: c.Outcome, CaseReview: publicReviewOf(c.CaseReview), Satisfaction: c.Satisfaction}
+	if c.Status == asb.StatusClosed && c.Satisfaction == nil {
+		out.SurveyPath = asbcases.SurveyPath(c.Reference)
+	}
+	return out
+}
+
+func publicReviewOf(r *asb.CaseReviewRecord) *PublicCaseReview {
+	if r == nil {
+		return nil
+	}
+	return &PublicCaseReview{RequestedAt: r.RequestedAt, DueOn: r.DueOn, Outcome: r.Outcome, Recommendations: r.Recommendations, DecidedAt: r.DecidedAt}
 }
 
 // Summary is a case in the staff list.
@@ -106,11 +133,16 @@ type CaseDetail struct {
 	TimelineNextToken string              `json:"timelineNextToken,omitempty"` // GET .../timeline?nextToken= gives the next page
 	Overdue           bool                `json:"overdue"`
 	Action            *asb.ActionItem     `json:"action,omitempty"`
+	// Subject is the person reported just recorded, SubjectCases the other cases they are a subject of (newest
+	// first, at most 20): repeat subjects (source 002).
+	Subject      *asb.Subject `json:"subject,omitempty"`
+	SubjectCases []string     `json:"subjectCases,omitempty"`
 }
 
 func detailOf(r asbcases.Record) CaseDetail {
 	return CaseDetail{Reference: r.Case.Reference, Version: r.Version, Case: r.Case, Reporter: r.Contact,
-		OpenDeadlines: orEmpty(asb.OpenDeadlines(r.Case)), Timeline: orEmpty(r.Timeline), TimelineNextToken: r.TimelineNext, Overdue: r.Overdue, Action: r.Action}
+		OpenDeadlines: orEmpty(asb.OpenDeadlines(r.Case)), Timeline: orEmpty(r.Timeline), TimelineNextToken: r.TimelineNext, Overdue: r.Overdue, Action: r.Action,
+		Subject: r.Subject, SubjectCases: r.SubjectCases}
 }
 
 // Intake is the webhook's answer (202): the call is queued, or its webhook-id was seen already.

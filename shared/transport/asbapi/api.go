@@ -42,16 +42,25 @@ func (a API) Routes() httpapi.Routes {
 				return s.CompleteAction(ctx, asbcases.CompleteAction{Ref: a.Ref, By: a.By, At: a.At, Input: req.Path("actionId")})
 			}, detailOf)(ctx, req)
 		},
-		"POST /asb/cases/{reference}/assignment":       httpapi.StaffAction(s.Assign, detailOf),
-		"POST /asb/cases/{reference}/appointment":      httpapi.StaffAction(s.OfferAppointment, detailOf),
-		"POST /asb/cases/{reference}/risk-assessment":  httpapi.StaffAction(s.RecordRiskAssessment, detailOf),
-		"POST /asb/cases/{reference}/actions":          httpapi.StaffAction(s.AddAction, detailOf),
-		"POST /asb/cases/{reference}/contacts":         httpapi.StaffAction(s.LogContact, detailOf),
-		"POST /asb/cases/{reference}/closure":          httpapi.StaffAction(s.Close, detailOf),
-		"POST /asb/cases/{reference}/reopening":        httpapi.StaffAction(s.Reopen, detailOf),
-		"POST /asb/cases":                              a.log,
-		"POST /asb/cases/{reference}/merger":           httpapi.StaffAction(s.Merge, detailOf),
-		"POST /asb/cases/{reference}/reclassification": httpapi.StaffAction(s.Reclassify, detailOf),
+		"POST /asb/cases/{reference}/assignment":            httpapi.StaffAction(s.Assign, detailOf),
+		"POST /asb/cases/{reference}/appointment":           httpapi.StaffAction(s.OfferAppointment, detailOf),
+		"POST /asb/cases/{reference}/risk-assessment":       httpapi.StaffAction(s.RecordRiskAssessment, detailOf),
+		"POST /asb/cases/{reference}/actions":               httpapi.StaffAction(s.AddAction, detailOf),
+		"POST /asb/cases/{reference}/contacts":              httpapi.StaffAction(s.LogContact, detailOf),
+		"POST /asb/cases/{reference}/closure":               httpapi.StaffAction(s.Close, detailOf),
+		"POST /asb/cases/{reference}/reopening":             httpapi.StaffAction(s.Reopen, detailOf),
+		"POST /asb/cases":                                   a.log,
+		"POST /asb/cases/{reference}/merger":                httpapi.StaffAction(s.Merge, detailOf),
+		"POST /asb/cases/{reference}/reclassification":      httpapi.StaffAction(s.Reclassify, detailOf),
+		"POST /asb/reports/{reference}/case-review":         residentChange(s.RequestCaseReview),
+		"POST /asb/cases/{reference}/case-review/outcome":   httpapi.StaffAction(s.DecideCaseReview, detailOf),
+		"POST /asb/cases/{reference}/action-plan/agreement": httpapi.StaffAction(s.AgreeActionPlan, detailOf),
+		"POST /asb/reports/{reference}/satisfaction":        residentChange(s.AnswerSurvey),
+		"POST /asb/cases/{reference}/subjects":              httpapi.StaffAction(s.AddSubject, detailOf),
+		"POST /asb/cases/{reference}/witnesses":             httpapi.StaffAction(s.AddWitness, detailOf),
+		"POST /asb/cases/{reference}/evidence":              httpapi.StaffAction(s.AddEvidence, detailOf),
+		"POST /asb/cases/{reference}/costs":                 httpapi.StaffAction(s.AddCost, detailOf),
+		"POST /asb/reports/{reference}/diary":               residentChange(s.AddDiaryEntry),
 		"POST /asb/cases/{reference}/incidents/{incidentId}/unlinking": func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 			return httpapi.StaffAction(func(ctx context.Context, a casework.Action[asb.Unlinking]) (asbcases.Unlinked, error) {
 				return s.Unlink(ctx, asbcases.Unlink{Ref: a.Ref, Incident: req.Path("incidentId"), By: a.By, At: a.At, Input: a.Input})
@@ -85,6 +94,15 @@ func Contracts() []httpapi.Contract {
 		detail("POST /asb/cases/{reference}/merger", asb.CaseMerge{}),
 		detail("POST /asb/cases/{reference}/reclassification", asb.Reclassification{}),
 		{Route: "POST /asb/cases/{reference}/incidents/{incidentId}/unlinking", Request: asb.Unlinking{}, Response: Unlinked{}, Status: http.StatusOK},
+		{Route: "POST /asb/reports/{reference}/case-review", Request: asb.CaseReviewRequest{}, Response: PublicStatus{}, Status: http.StatusOK},
+		detail("POST /asb/cases/{reference}/case-review/outcome", asb.CaseReviewDecision{}),
+		detail("POST /asb/cases/{reference}/action-plan/agreement", asb.ActionPlanAgreement{}),
+		{Route: "POST /asb/reports/{reference}/satisfaction", Request: asb.SurveyAnswers{}, Response: PublicStatus{}, Status: http.StatusOK},
+		detail("POST /asb/cases/{reference}/subjects", asb.SubjectInput{}),
+		detail("POST /asb/cases/{reference}/witnesses", asb.WitnessInput{}),
+		detail("POST /asb/cases/{reference}/evidence", asb.EvidenceInput{}),
+		detail("POST /asb/cases/{reference}/costs", asb.CostInput{}),
+		{Route: "POST /asb/reports/{reference}/diary", Request: asb.DiaryInput{}, Response: PublicStatus{}, Status: http.StatusOK},
 	}
 }
 
@@ -121,6 +139,22 @@ func (a API) status(ctx context.Context, req httpapi.Request) (events.APIGateway
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	return httpapi.OK(publicStatusOf(c))
+}
+
+// residentChange is the reporter acting on their case with its access token (Authorization: Bearer): a wrong
+// token answers like an unknown reference (404); the answer is the reporter's view of the case.
+func residentChange[In any](run func(context.Context, asbcases.ResidentChange[In]) (asb.Case, error)) httpapi.HandlerFunc {
+	return func(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+		cmd := asbcases.ResidentChange[In]{ResidentRequest: asbcases.ResidentRequest{Ref: req.Path("reference"), Token: req.BearerToken()}, At: req.Now()}
+		if err := req.DecodeJSON(&cmd.Input); err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		c, err := run(ctx, cmd)
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return httpapi.OK(publicStatusOf(c))
+	}
 }
 
 func (a API) list(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {

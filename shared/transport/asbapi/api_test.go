@@ -16,6 +16,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/testsupport"
 	"github.com/councilhousing/backend/shared/transport/asbapi"
 	"github.com/councilhousing/backend/shared/transport/webhook"
@@ -259,11 +260,24 @@ func TestOfferAppointment(t *testing.T) {
 func TestRecordRiskAssessment(t *testing.T) {
 	f := newFixture()
 	ref, _ := f.report(t, noise())
-	wantProblem(t, f.act(t, ref, "risk-assessment", map[string]any{"level": "extreme", "nextReviewOn": "2026-11-23"}, officer), 400, "", "level", "nextReviewOn")
-	r := f.act(t, ref, "risk-assessment", map[string]any{"level": "high"}, officer)
-	if r.Status != 200 || r.Body["case"].(map[string]any)["riskAssessment"].(map[string]any)["nextReviewOn"] != "2026-11-30" {
+	wantProblem(t, f.act(t, ref, "risk-assessment", map[string]any{"level": "extreme", "nextReviewOn": "2026-11-23"}, officer), 400, "",
+		"checklist.vulnerable", "checklist.threatsOrViolence", "checklist.feelsUnsafe", "checklist.childAtRisk", "checklist.immediateRiskOfHarm",
+		"checklist.exploitation", "checklist.repeatVictim", "checklist.healthImpact", "checklist.hateMotivated", "checklist.childrenInHousehold",
+		"checklist.languageSupport", "level", "nextReviewOn")
+	r := f.act(t, ref, "risk-assessment", map[string]any{"checklist": checklist("feelsUnsafe")}, officer)
+	ra, _ := r.Body["case"].(map[string]any)["riskAssessment"].(map[string]any)
+	if r.Status != 200 || ra["nextReviewOn"] != "2026-11-30" || ra["level"] != "high" || ra["checklistLevel"] != "high" {
 		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
+}
+
+// checklist answers the ASB-5 vulnerability check-list: yes to the questions named, no to the others.
+func checklist(yesTo ...string) map[string]any {
+	out := map[string]any{}
+	for _, q := range asb.ChecklistQuestions {
+		out[q.Field] = slices.Contains(yesTo, q.Field)
+	}
+	return out
 }
 
 func TestAddAndCompleteAction(t *testing.T) {

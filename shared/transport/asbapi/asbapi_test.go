@@ -212,7 +212,7 @@ func TestASBStaffCaseManagement(t *testing.T) {
 		{"/assignment", map[string]any{"officer": "officer1@council.example"}, 200},
 		{"/appointment", map[string]any{"appointmentOn": "2026-11-04"}, 200},
 		{"/risk-assessment", map[string]any{"level": "extreme"}, 400},
-		{"/risk-assessment", map[string]any{"level": "high"}, 200},
+		{"/risk-assessment", map[string]any{"checklist": checklist("threatsOrViolence")}, 200},
 		{"/actions", map[string]any{"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-11-20"}, 200},
 		{"/actions/A1/completion", nil, 200},
 		{"/contacts", map[string]any{"method": "phone", "with": "reporter", "summary": "Agreed mediation date"}, 200},

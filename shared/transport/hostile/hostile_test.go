@@ -93,6 +93,7 @@ type target struct {
 	ref      string // the record in the path ({reference})
 	params   map[string]string
 	auth     string // Authorization header that passes (staff, resident)
+	token    string // the record's resident access token (for a preparation step on a resident route)
 	query    url.Values
 	qparams  []queryParam
 	page     string // a real nextToken of this route
@@ -527,7 +528,7 @@ func (r *run) targets(t *testing.T) []*target {
 			var token string
 			if strings.Contains(route.Path, "{reference}") {
 				tg.ref, token = r.create(t, fn)
-				tg.params["reference"] = tg.ref
+				tg.params["reference"], tg.token = tg.ref, token
 			}
 			switch route.Auth {
 			case catalog.Staff:
@@ -638,6 +639,9 @@ var preparations = map[string][]string{
 	"POST /complaints/{reference}/letters/{letterNumber}/sent-in-format": {"POST /complaints/{reference}/adjustments", "POST /complaints/{reference}/acknowledgement"},
 	"POST /asb/cases/{reference}/actions/{actionId}/completion":          {"POST /asb/cases/{reference}/actions"},
 	"POST /asb/cases/{reference}/reopening":                              {"POST /asb/cases/{reference}/closure"},
+	"POST /asb/cases/{reference}/case-review/outcome":                    {"POST /asb/reports/{reference}/case-review"}, // the reporter asks (ASB-7)
+	"POST /asb/cases/{reference}/action-plan/agreement":                  {"POST /asb/cases/{reference}/actions"},
+	"POST /asb/reports/{reference}/satisfaction":                         {"POST /asb/cases/{reference}/closure"}, // the survey follows closure (ASB-9)
 	// a second timeline entry, so the timeline has a second page
 	"GET /asb/cases/{reference}/timeline":             {"POST /asb/cases/{reference}/acknowledgement"},
 	"GET /complaints/{reference}/timeline":            {"POST /complaints/{reference}/acknowledgement"},
@@ -656,8 +660,19 @@ func (r *run) prepare(t *testing.T, tg *target) {
 		method, path, _ := strings.Cut(key, " ")
 		step := &target{fn: tg.fn, route: catalog.Route{Method: method, Path: path, Auth: tg.route.Auth, Groups: tg.route.Groups},
 			contract: r.contract[key]}
+		auth := tg.auth
+		for _, own := range tg.fn.Routes { // a step on a route of another audience acts as that audience
+			if own.RouteKey() == key && own.Auth != tg.route.Auth {
+				switch own.Auth {
+				case catalog.Resident:
+					auth = "Bearer " + tg.token
+				case catalog.Staff:
+					auth = r.c.StaffToken(t, "hostile-"+own.Groups[0], own.Groups[0])
+				}
+			}
+		}
 		p := probe{path: pathOf(step.route, tg.params), body: marshal(r.validBody(step.route)), contentType: "application/json",
-			headers: map[string]string{"Authorization": tg.auth}, ref: tg.ref}
+			headers: map[string]string{"Authorization": auth}, ref: tg.ref}
 		a := r.mustSend(t, method, p)
 		r.record(step, p, a)
 		if a.status != http.StatusOK {

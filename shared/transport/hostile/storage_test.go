@@ -207,8 +207,9 @@ func (r *run) checkStorage(t *testing.T) {
 			if sk == dynamo.SKList+"all" {
 				rec.hasListAll = true
 			}
-		case strings.HasPrefix(sk, dynamo.SKMatch), strings.HasPrefix(sk, dynamo.SKItem):
-			// an open ASB case's match entries, and a case's items of their own (further reports, ASB-9)
+		case strings.HasPrefix(sk, dynamo.SKMatch), strings.HasPrefix(sk, dynamo.SKItem), strings.HasPrefix(sk, dynamo.SKSubject):
+			// an open ASB case's match entries, and a case's items of their own (further reports, ASB-9), and an
+			// ASB case's subject entries (persons reported, by key)
 		default:
 			rec.other++
 			t.Errorf("%s holds an item of no known shape: %q", pk, sk)

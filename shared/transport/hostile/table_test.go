@@ -15,6 +15,7 @@ import (
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 	"github.com/councilhousing/backend/shared/transport/notifyapi"
 	"github.com/councilhousing/backend/shared/transport/registerapi"
+	"github.com/councilhousing/backend/shared/transport/subjectaccessapi"
 )
 
 // The values of the hostile-input table, and what it reads from the contracts: each route's typed request and
@@ -24,7 +25,7 @@ import (
 func contracts() map[string]httpapi.Contract {
 	out := map[string]httpapi.Contract{}
 	for _, list := range [][]httpapi.Contract{asbapi.Contracts(), asbapi.IntakeContracts(), complaintsapi.Contracts(), registerapi.Contracts(),
-		notifyapi.Contracts()} {
+		notifyapi.Contracts(), subjectaccessapi.Contracts()} {
 		for _, c := range list {
 			out[c.Route] = c
 		}
@@ -58,12 +59,14 @@ func validBodies(callID string) map[string]map[string]any {
 	call["location"] = map[string]any{"address": callID, "postcode": "NN1 1DE"}
 	logged := report()
 	logged["channel"], logged["receivedAt"], logged["occurredAt"], logged["subject"] = "phone", today+"T09:00:00Z", today+"T08:30:00Z", "Jo Bloggs"
+	checklist := map[string]any{"vulnerable": false, "threatsOrViolence": true, "feelsUnsafe": false, "childAtRisk": false, "immediateRiskOfHarm": false,
+		"exploitation": false, "repeatVictim": true, "healthImpact": false, "hateMotivated": false, "childrenInHousehold": false, "languageSupport": false}
 	return map[string]map[string]any{
 		"POST /asb/reports":                                            report(),
 		"POST /webhooks/out-of-hours":                                  call,
 		"POST /asb/cases/{reference}/assignment":                       {"officer": "officer-sub-2"},
 		"POST /asb/cases/{reference}/appointment":                      {"appointmentOn": "2026-11-25"},
-		"POST /asb/cases/{reference}/risk-assessment":                  {"level": "high", "nextReviewOn": "2026-11-30"},
+		"POST /asb/cases/{reference}/risk-assessment":                  {"checklist": checklist, "level": "high", "nextReviewOn": "2026-11-30", "notes": "Met at home"},
 		"POST /asb/cases/{reference}/actions":                          {"tool": "mediation", "description": "Offer mediation", "dueOn": "2026-12-04"},
 		"POST /asb/cases/{reference}/contacts":                         {"method": "phone", "with": "reporter", "summary": "Agreed a visit"},
 		"POST /asb/cases/{reference}/closure":                          {"outcome": "Mediation worked", "satisfaction": map[string]any{"handling": 5, "outcome": 4}},
@@ -72,6 +75,15 @@ func validBodies(callID string) map[string]map[string]any {
 		"POST /asb/cases/{reference}/merger":                           {"from": "ASB-0000-0000", "reason": "The same music from the same flat"},
 		"POST /asb/cases/{reference}/incidents/{incidentId}/unlinking": {"reason": "A different flat's problem"},
 		"POST /asb/cases/{reference}/reclassification":                 {"type": "verbal-abuse", "reason": "Threats were shouted with the music"},
+		"POST /asb/reports/{reference}/case-review":                    {"reason": "Nothing has changed after three reports"},
+		"POST /asb/cases/{reference}/case-review/outcome":              {"outcome": "recommendations", "findings": "Visits missed", "recommendations": []any{"Visit weekly"}},
+		"POST /asb/cases/{reference}/action-plan/agreement":            {"summary": "A warning letter, then mediation"},
+		"POST /asb/reports/{reference}/satisfaction":                   {"handling": 4, "outcome": 5, "comments": "Thank you"},
+		"POST /asb/cases/{reference}/subjects":                         {"name": "Jo Bloggs", "postcode": "NN1 1DE", "description": "Plays loud music", "tenant": true},
+		"POST /asb/cases/{reference}/witnesses":                        {"name": "Sam Neighbour", "contact": "07700 900456", "statement": "Heard it too", "willGiveEvidence": true},
+		"POST /asb/cases/{reference}/evidence":                         {"kind": "noise-recording", "reference": "rec-0412.mp3", "description": "Two hours at 2am", "obtainedOn": today},
+		"POST /asb/cases/{reference}/costs":                            {"category": "legal", "amountPence": 45000, "description": "Counsel's opinion", "incurredOn": today},
+		"POST /asb/reports/{reference}/diary":                          {"occurredAt": today + "T01:30:00Z", "description": "Music again until 3am"},
 		"POST /complaints/{reference}/acknowledgement": {"definition": "Missed boiler repairs", "outcomesSought": "Boiler fixed", "handler": "Alex Manager",
 			"responsibleFor": []any{"Booking and attending repairs"}, "notResponsibleFor": []any{map[string]any{"aspect": "The gas supply", "whoIsResponsible": "The gas network"}}},
 		"POST /complaints/{reference}/escalation-on-behalf": {"channel": "phone", "requestedOn": today, "note": "Still no heating"},
