@@ -19,5 +19,5 @@ func main() {
 	svc := subjectaccess.Service{Store: dynamo.NewSubjectAccessRequests(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Directory: dynamo.ContactDirectory{Store: deps.Store}, ASB: dynamo.NewASBCases(deps.Store),
 		Complaints: dynamo.NewComplaints(deps.Store), Applications: dynamo.NewApplications(deps.Store)}
-	lambda.Start(tracing.Invocations(fn.Name, subjectaccessapi.API{Service: svc}.Routes().Handler(fn)))
+	lambda.Start(tracing.Invocations(fn.Name, subjectaccessapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn)))
 }

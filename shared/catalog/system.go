@@ -365,7 +365,7 @@ func functions() []Function {
 				staff("POST", "/subject-access-requests/{reference}/export", GroupInformationGovernance),
 				staff("POST", "/subject-access-requests/{reference}/completion", GroupInformationGovernance),
 			},
-			Tables: map[string]Access{CasesTable: ReadWrite},
+			Tables: map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 		},
 	}
 }

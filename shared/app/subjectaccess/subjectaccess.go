@@ -52,7 +52,12 @@ type Service struct {
 type Stored = casework.Stored[sar.Request, struct{}]
 
 // Log is POST /subject-access-requests.
-type Log = casework.Action[sar.Input]
+type Log struct {
+	Input  sar.Input
+	By     casework.Staff
+	At     time.Time
+	Answer casework.AnswerRecorder // keeps the answer with the request for a retried call (Idempotency-Key)
+}
 
 // Complete is POST /subject-access-requests/{reference}/completion.
 type Complete = casework.Action[sar.Completion]
@@ -83,12 +88,12 @@ func (s Service) Log(ctx context.Context, cmd Log) (Stored, error) {
 	if err != nil {
 		return Stored{}, err
 	}
-	st := Stored{Case: r, Deadlines: sar.OpenDeadlines(r), Timeline: []casefile.Event{ev}}
-	if err := s.pipeline().Create(ctx, st, casework.Writes{Events: []casefile.Event{ev}}); err != nil {
+	st := Stored{Case: r, Version: 1, Deadlines: sar.OpenDeadlines(r), Timeline: []casefile.Event{ev}}
+	answer, err := cmd.Answer.Record(st)
+	if err != nil {
 		return Stored{}, err
 	}
-	st.Version = 1
-	return st, nil
+	return st, s.pipeline().Create(ctx, st, casework.Writes{Events: []casefile.Event{ev}, Answer: answer})
 }
 
 // Get is the request with its newest timeline entries, for the team.

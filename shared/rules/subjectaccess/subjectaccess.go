@@ -91,9 +91,15 @@ func DueOn(received workdays.Date) workdays.Date {
 // New logs a request received on in.ReceivedOn (not in the future, at most MaxBackdateDays before at), identified
 // by an email address or a mobile number (or both): 400 listing each problem otherwise.
 func New(in Input, ref string, by casefile.Actor, at time.Time) (Request, casefile.Event, error) {
+	var f apperr.Fields
+	for _, id := range []struct{ field, value string }{{"email", in.Email}, {"phone", in.Phone}} {
+		if id.value != "" && strings.TrimSpace(id.value) == "" {
+			f.Add(id.field, "must not be blank")
+		}
+	}
 	in.Email, in.Phone = strings.TrimSpace(in.Email), strings.TrimSpace(in.Phone)
-	f := validate.Struct(in)
-	if in.Email == "" && in.Phone == "" {
+	f.Merge("", validate.Struct(in))
+	if in.Email == "" && in.Phone == "" && len(f) == 0 {
 		f.Add("email", "or phone is required: the records are found by the requester's email address or mobile number")
 	}
 	today := workdays.DateOf(at)

@@ -95,7 +95,8 @@ func validBodies(callID string) map[string]map[string]any {
 		"POST /complaints/{reference}/clarification-answer":                  {"answer": "The one on 2 November"},
 		"POST /complaints/{reference}/actions/{actionId}/completion":         {"note": "New boiler fitted"},
 		"POST /complaints/{reference}/letters/{letterNumber}/sent-in-format": {"how": "Posted in large print"},
-		"POST /subject-access-requests": {"email": "sam.requester@example.org", "phone": "07700 900456", "receivedOn": today,
+		// identifiers no other example uses, so an export holds the few records this run makes for them
+		"POST /subject-access-requests": {"email": "sar.requester@example.org", "phone": "07700 900987", "receivedOn": today,
 			"identityChecked": "Passport seen at the civic centre"},
 		"POST /subject-access-requests/{reference}/completion": {"howSent": "Emailed as an encrypted PDF"},
 		"POST /complaints/logged": {

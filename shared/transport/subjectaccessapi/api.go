@@ -18,11 +18,13 @@ import (
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	sar "github.com/councilhousing/backend/shared/rules/subjectaccess"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
+	"github.com/councilhousing/backend/shared/transport/idem"
 )
 
 // API serves the subject access routes over the service.
 type API struct {
 	Service subjectaccess.Service
+	Answers idem.Answers // stored answers for Idempotency-Key retries
 }
 
 // Record is a request as the team reads it: the request and its newest timeline entries.
@@ -66,11 +68,14 @@ func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2H
 	if err := req.DecodeJSON(&cmd.Input); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	st, err := a.Service.Log(ctx, cmd)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
-	return httpapi.JSON(http.StatusCreated, recordOf(st))
+	return idem.Run(ctx, a.Answers, req, http.StatusCreated, func(answer idem.Recorder) (any, error) {
+		cmd.Answer = idem.Encode(answer, recordOf)
+		st, err := a.Service.Log(ctx, cmd)
+		if err != nil {
+			return nil, err
+		}
+		return recordOf(st), nil
+	})
 }
 
 // export answers the export as JSON, or (?format=html) as a page to read, redact and print.
