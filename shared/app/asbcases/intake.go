@@ -325,7 +325,7 @@ func followUps(c asb.Case, got arrival, referrals []asb.Referral, reporter *asb.
 	if reporter == nil {
 		return out, nil
 	}
-	personalisation := map[string]string{"reference": c.Reference, "acknowledge_by": c.AcknowledgeBy.String(),
+	personalisation := map[string]string{"reference": c.Reference, "sign_in_path": notification.SignInPath(c.Reference), "acknowledge_by": c.AcknowledgeBy.String(),
 		"appointment_by": c.AppointmentBy.String(), "type": strings.ReplaceAll(c.Type, "-", " ")}
 	for k, v := range extra {
 		personalisation[k] = v

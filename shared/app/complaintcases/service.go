@@ -68,7 +68,7 @@ func (s Service) Submit(ctx context.Context, cmd Submit) (Receipt, error) {
 		return Receipt{}, err
 	}
 	contact := complaints.Contact{Details: cmd.Form.Complainant, Representative: cmd.Form.Representative}
-	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()}, cmd.At)
+	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String(), "sign_in_path": notification.SignInPath(c.Reference)}, cmd.At)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -111,7 +111,7 @@ func (s Service) Log(ctx context.Context, cmd Log) (Record, error) {
 		}
 	}
 	contact := complaints.Contact{Details: cmd.Form.Complainant, Representative: cmd.Form.Representative}
-	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String()}, cmd.At)
+	msg, err := tell(c, &contact, notification.ComplaintReceived, "#received", map[string]string{"acknowledge_by": c.Stages[0].AcknowledgeBy.String(), "sign_in_path": notification.SignInPath(c.Reference)}, cmd.At)
 	if err != nil {
 		return Record{}, err
 	}

@@ -4,6 +4,7 @@
 package notification
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -50,6 +51,12 @@ const (
 	Duty     Role = "duty-officer" // the duty officer's mailbox and mobile (mailboxes.dutyOfficer, mailboxes.dutyOfficerPhone)
 	Partner  Role = "partner"      // an ASB-6 referral's partner mailbox (mailboxes.partners; shared/app/referralsender)
 )
+
+// SignInPath is the resident pages' check-progress link for a record: it fills in the reference on the sign-in
+// page and grants nothing on its own (the resident still proves their contact with a one-time code). Messages to
+// residents about a new record carry it as "sign_in_path"; the council's Notify template puts the site's address
+// (the stack's SiteUrl output) before it.
+func SignInPath(ref string) string { return "/progress/sign-in?ref=" + url.QueryEscape(ref) }
 
 // Recipient is a person or mailbox. Residents choose their channel and language; officers get email.
 type Recipient struct {

@@ -141,7 +141,7 @@ func decisionLetter(rec register.Record, c register.Contact, id string, ev casef
 	}
 	req := notification.Request{ID: id, Template: notification.ApplicationDecision, CaseKind: casefile.Application,
 		CaseRef: rec.Reference, To: notification.ToResident(c.Details), RequestedAt: at.UTC(),
-		Personalisation: map[string]string{"reference": rec.Reference, "status": d.Status, "band": d.BandName(),
+		Personalisation: map[string]string{"reference": rec.Reference, "sign_in_path": notification.SignInPath(rec.Reference), "status": d.Status, "band": d.BandName(),
 			"stars": strconv.Itoa(d.Stars), "offerable": strconv.FormatBool(d.Offerable),
 			"reasons":          lines(len(d.Reasons), func(i int) string { return d.Reasons[i].Text }),
 			"provisional_band": provisional, "provisional_stars": strconv.Itoa(d.Provisional.Stars),
