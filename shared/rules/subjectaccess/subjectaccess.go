@@ -92,14 +92,16 @@ func DueOn(received workdays.Date) workdays.Date {
 // by an email address or a mobile number (or both): 400 listing each problem otherwise.
 func New(in Input, ref string, by casefile.Actor, at time.Time) (Request, casefile.Event, error) {
 	var f apperr.Fields
+	blank := false
 	for _, id := range []struct{ field, value string }{{"email", in.Email}, {"phone", in.Phone}} {
 		if id.value != "" && strings.TrimSpace(id.value) == "" {
 			f.Add(id.field, "must not be blank")
+			blank = true
 		}
 	}
 	in.Email, in.Phone = strings.TrimSpace(in.Email), strings.TrimSpace(in.Phone)
 	f.Merge("", validate.Struct(in))
-	if in.Email == "" && in.Phone == "" && len(f) == 0 {
+	if in.Email == "" && in.Phone == "" && !blank {
 		f.Add("email", "or phone is required: the records are found by the requester's email address or mobile number")
 	}
 	today := workdays.DateOf(at)

@@ -71,12 +71,14 @@ func TestArt15_RequestInput(t *testing.T) {
 		in     Input
 		fields []string
 	}{
-		"no identifier":    {Input{ReceivedOn: "2026-11-30", IdentityChecked: "Passport"}, []string{"email"}},
-		"future":           {Input{Email: "a@example.org", ReceivedOn: "2026-12-01", IdentityChecked: "Passport"}, []string{"receivedOn"}},
-		"too long ago":     {Input{Email: "a@example.org", ReceivedOn: "2026-10-01", IdentityChecked: "Passport"}, []string{"receivedOn"}},
-		"identity":         {Input{Email: "a@example.org", ReceivedOn: "2026-11-30"}, []string{"identityChecked"}},
-		"bad email":        {Input{Email: "not an address", ReceivedOn: "2026-11-30", IdentityChecked: "Passport"}, []string{"email"}},
-		"too many records": {Input{Email: "a@example.org", ReceivedOn: "2026-11-30", IdentityChecked: "Passport", References: make([]string, 21)}, []string{"references"}},
+		"no identifier":           {Input{ReceivedOn: "2026-11-30", IdentityChecked: "Passport"}, []string{"email"}},
+		"no identifier, and more": {Input{ReceivedOn: "2026-12-01"}, []string{"email", "receivedOn", "identityChecked"}},
+		"blank":                   {Input{Email: " \u00a0", Phone: "07700 900456", ReceivedOn: "2026-11-30", IdentityChecked: "Passport"}, []string{"email"}},
+		"future":                  {Input{Email: "a@example.org", ReceivedOn: "2026-12-01", IdentityChecked: "Passport"}, []string{"receivedOn"}},
+		"too long ago":            {Input{Email: "a@example.org", ReceivedOn: "2026-10-01", IdentityChecked: "Passport"}, []string{"receivedOn"}},
+		"identity":                {Input{Email: "a@example.org", ReceivedOn: "2026-11-30"}, []string{"identityChecked"}},
+		"bad email":               {Input{Email: "not an address", ReceivedOn: "2026-11-30", IdentityChecked: "Passport"}, []string{"email"}},
+		"too many records":        {Input{Email: "a@example.org", ReceivedOn: "2026-11-30", IdentityChecked: "Passport", References: make([]string, 21)}, []string{"references"}},
 	} {
 		_, _, err := New(tc.in, "SAR-1", officer, at)
 		e, ok := apperr.As(err)
