@@ -195,14 +195,18 @@ func (r *run) bodyProbes(tg *target, body map[string]any, withBody func(string, 
 	for _, m := range malformed {
 		add("malformed/"+m.label, []byte(m.body), clientError)
 	}
-	add("malformed/unknown-field", withValue(body, []string{"notAField"}, []byte(`1`)), clientError)
+	unknownField := clientError
+	if tg.contract.Extensible { // an outside service's callback: a field it adds is ignored
+		unknownField = anyAnswer
+	}
+	add("malformed/unknown-field", withValue(body, []string{"notAField"}, []byte(`1`)), unknownField)
 	for _, l := range leaves(typ) {
 		if k := kindOf(l.typ); k == kObject || k == kArray && kindOf(deref(l.typ).Elem()) == kObject {
 			inner := l.path
 			if k == kArray {
 				inner = append(slices.Clone(inner), "0")
 			}
-			add("malformed/unknown-field/"+l.String(), withValue(body, append(slices.Clone(inner), "notAField"), []byte(`1`)), clientError)
+			add("malformed/unknown-field/"+l.String(), withValue(body, append(slices.Clone(inner), "notAField"), []byte(`1`)), unknownField)
 		}
 	}
 	add("malformed/duplicate-keys", append(bytes.TrimSuffix(marshal(body), []byte("}")), []byte(`,"`+fieldsOf(typ)[0].name+`":null}`)...), anyAnswer)

@@ -81,8 +81,15 @@ func (r Request) Body() ([]byte, error) {
 	return body, nil
 }
 
-// DecodeJSON reads the body as one JSON object into v. Syntax and type errors become 400s naming the field.
-func (r Request) DecodeJSON(v any) error {
+// DecodeJSON reads the body as one JSON object into v. Syntax and type errors become 400s naming the field;
+// so does a field v does not have.
+func (r Request) DecodeJSON(v any) error { return r.decodeJSON(v, true) }
+
+// DecodeExtensibleJSON is DecodeJSON for a body whose sender may add fields we do not read (an outside service's
+// callback, see Contract.Extensible): unknown fields are ignored, everything else is checked the same.
+func (r Request) DecodeExtensibleJSON(v any) error { return r.decodeJSON(v, false) }
+
+func (r Request) decodeJSON(v any, strict bool) error {
 	body, err := r.Body()
 	if err != nil {
 		return err
@@ -100,7 +107,9 @@ func (r Request) DecodeJSON(v any) error {
 		return apperr.New(apperr.Invalid, "The request body must be a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}

@@ -144,6 +144,9 @@ type Contract struct {
 	Request  any    // the body's type (a zero value); nil when the route takes no body
 	Response any    // the success body's type (a zero value)
 	Status   int    // the success status
+	// Extensible: the sender is an outside service that may add fields to its body at any time (GOV.UK Notify's
+	// callbacks); unknown fields are ignored rather than refused, so a new field does not lose every receipt.
+	Extensible bool
 }
 
 // StaffAction is the handler of a staff action on the case named by the {reference} path parameter: it

@@ -1,7 +1,7 @@
 // Package notifyapi is GOV.UK Notify's way in: the callback route Notify posts a delivery receipt to for every
 // email, text and letter it sent for us (notify-receipts). It checks the bearer token we gave Notify, decodes and
-// bounds the receipt like every other body (unknown fields 400, every field error listed), drops the recipient's
-// address, and hands the receipt to shared/app/deliveryreceipts.
+// bounds the receipt like every other body (every field error listed; but fields Notify may add in future are
+// ignored, not refused), drops the recipient's address, and hands the receipt to shared/app/deliveryreceipts.
 package notifyapi
 
 import (
@@ -65,7 +65,7 @@ func (h Receipts) Routes() httpapi.Routes { return httpapi.Routes{Route: h.recei
 
 // Contracts are the route's typed request and answer.
 func Contracts() []httpapi.Contract {
-	return []httpapi.Contract{{Route: Route, Request: DeliveryReceipt{}, Response: Answer{}, Status: http.StatusAccepted}}
+	return []httpapi.Contract{{Route: Route, Request: DeliveryReceipt{}, Response: Answer{}, Status: http.StatusAccepted, Extensible: true}}
 }
 
 // receive answers 401 (nothing read) to a missing or wrong token, 400 listing every field error, 413 to a body over
@@ -77,7 +77,7 @@ func (h Receipts) receive(ctx context.Context, req httpapi.Request) (events.APIG
 		return events.APIGatewayV2HTTPResponse{}, apperr.New(apperr.Unauthorized, "The bearer token is missing or wrong.")
 	}
 	var body DeliveryReceipt
-	if err := req.DecodeJSON(&body); err != nil {
+	if err := req.DecodeExtensibleJSON(&body); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	receipt, err := body.Receipt(req.Now())
