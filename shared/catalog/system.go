@@ -192,6 +192,13 @@ func functions() []Function {
 				staff("GET", "/asb/cases", asbStaff...),
 				staff("GET", "/asb/cases/{reference}", asbStaff...),
 				staff("GET", "/asb/cases/{reference}/timeline", asbStaff...),
+				// a case's casework records, each kind read by key in its partition, newest first (issue 13)
+				staff("GET", "/asb/cases/{reference}/subjects", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/witnesses", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/evidence", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/costs", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/diary", asbStaff...),
+				staff("GET", "/asb/cases/{reference}/incidents", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/acknowledgement", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/assignment", asbStaff...),
 				staff("POST", "/asb/cases/{reference}/appointment", asbStaff...),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/asbcases"
@@ -18,15 +19,16 @@ import (
 // (newest first for the list; the page token is the offset).
 type ASBCases struct {
 	*Store[asb.Case, asb.Reporter]
-	reporters map[string]string   // reference -> asb.Case.ReporterKey (never in JSON, so not in the stored copies)
-	subjects  map[string][]string // reference -> asb.Case.SubjectKeys (the same)
+	reporters map[string]string               // reference -> asb.Case.ReporterKey (never in JSON, so not in the stored copies)
+	subjects  map[string][]string             // reference -> asb.Case.SubjectKeys (the same)
+	joined    map[string][]asb.JoinedReporter // reference -> asb.Case.Joined (the same)
 }
 
 var _ asbcases.Store = ASBCases{}
 
 // NewASBCases makes an empty ASB store.
 func NewASBCases() ASBCases {
-	return ASBCases{NewStore[asb.Case, asb.Reporter](func(c asb.Case) string { return c.Reference }), map[string]string{}, map[string][]string{}}
+	return ASBCases{NewStore[asb.Case, asb.Reporter](func(c asb.Case) string { return c.Reference }), map[string]string{}, map[string][]string{}, map[string][]asb.JoinedReporter{}}
 }
 
 // Create stores a new case, remembering its reporter key.
@@ -37,6 +39,7 @@ func (s ASBCases) Create(ctx context.Context, st asbcases.Stored, w casework.Wri
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reporters[st.Case.Reference] = st.Case.ReporterKey
+	s.joined[st.Case.Reference] = slices.Clone(st.Case.Joined)
 	return nil
 }
 
@@ -71,6 +74,9 @@ func (s ASBCases) List(_ context.Context, f asbcases.Filter, limit int, token st
 func (s ASBCases) Month(_ context.Context, from, to time.Time) (received, closed []asb.Summary, err error) {
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
 	for _, c := range s.All() {
+		s.mu.Lock()
+		c.Joined = s.joined[c.Reference] // kept apart, like the reporter key (joined reporters' answers count, ASB-9)
+		s.mu.Unlock()
 		if in(c.ReceivedAt) {
 			received = append(received, asb.SummaryOf(c))
 		}
@@ -142,6 +148,7 @@ func (s ASBCases) Save(ctx context.Context, before asbcases.Stored, after asb.Ca
 	if err == nil {
 		s.mu.Lock()
 		s.subjects[after.Reference] = slices.Clone(after.SubjectKeys)
+		s.joined[after.Reference] = slices.Clone(after.Joined)
 		s.mu.Unlock()
 	}
 	return v, err
@@ -166,7 +173,7 @@ func (s ASBCases) Load(ctx context.Context, ref string) (asbcases.Stored, error)
 	st, err := s.Store.Load(ctx, ref)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st.Case.ReporterKey, st.Case.SubjectKeys = s.reporters[ref], slices.Clone(s.subjects[ref])
+	st.Case.ReporterKey, st.Case.SubjectKeys, st.Case.Joined = s.reporters[ref], slices.Clone(s.subjects[ref]), slices.Clone(s.joined[ref])
 	return st, err
 }
 
@@ -181,4 +188,41 @@ func (s ASBCases) CountDated(_ context.Context, dated string, from, to time.Time
 		}
 	}
 	return n, nil
+}
+
+// CaseItems pages through a case's items of one kind, newest first (by their id's number: I10 after I9); the token is
+// the offset.
+func (s ASBCases) CaseItems(_ context.Context, ref, kind string, limit int, token string, each func(unmarshal func(any) error) error) (string, error) {
+	var mine []casework.Item
+	for _, it := range s.Items()[ref] {
+		if it.Kind == kind {
+			mine = append(mine, it)
+		}
+	}
+	num := func(id string) int {
+		n, _ := strconv.Atoi(strings.TrimLeft(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		return n
+	}
+	slices.SortFunc(mine, func(a, b casework.Item) int { return num(b.ID) - num(a.ID) })
+	from := 0
+	if token != "" {
+		n, err := strconv.Atoi(token)
+		if err != nil || n < 0 || n > len(mine) {
+			var f apperr.Fields
+			f.Add("nextToken", "is not a token this list gave out; start again without it")
+			return "", f.Err()
+		}
+		from = n
+	}
+	to := min(from+limit, len(mine))
+	for _, it := range mine[from:to] {
+		raw := it.Value.(json.RawMessage)
+		if err := each(func(v any) error { return json.Unmarshal(raw, v) }); err != nil {
+			return "", err
+		}
+	}
+	if to < len(mine) {
+		return strconv.Itoa(to), nil
+	}
+	return "", nil
 }

@@ -227,6 +227,12 @@ func (a ASBCases) Incident(ctx context.Context, ref, id string) (asb.Incident, e
 	return inc, nil
 }
 
+// CaseItems pages through a case's items of one kind (asbcases.ItemWitness, ItemIncident, ...), newest first: one key
+// query in the case's partition, never a scan.
+func (a ASBCases) CaseItems(ctx context.Context, ref, kind string, limit int, token string, each func(unmarshal func(any) error) error) (string, error) {
+	return a.Store.ItemsPage(ctx, casefile.ASB, ref, kind, limit, token, each)
+}
+
 // FurtherReports counts the further reports received in [from, to): a count of their dated list on every shard
 // (ASB-9), reading no items.
 func (a ASBCases) FurtherReports(ctx context.Context, from, to time.Time) (int, error) {

@@ -136,3 +136,41 @@ func TestASBCases(t *testing.T) {
 		t.Errorf("reports in November: %d", n)
 	}
 }
+
+// A case's items of one kind page newest first by key (W10 after W9: the id's number is padded in the key), and
+// a page's token is for its case and kind only.
+func TestASBCaseItemsPageNewestFirst(t *testing.T) {
+	a, ctx := NewASBCases(newStore(t)), context.Background()
+	c := asbCase("ASB-ITEMS", "noise", asb.ChannelOnline, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), "")
+	var items []casework.Item
+	for i := 1; i <= 11; i++ {
+		items = append(items, casework.Item{Kind: asbcases.ItemWitness, ID: fmt.Sprintf("W%d", i), Value: map[string]any{"id": fmt.Sprintf("W%d", i)}})
+	}
+	items = append(items, casework.Item{Kind: asbcases.ItemCost, ID: "C1", Value: map[string]any{"id": "C1"}})
+	if err := a.Create(ctx, asbcases.Stored{Case: c}, casework.Writes{Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	page := func(kind, token string, limit int) ([]string, string, error) {
+		var ids []string
+		next, err := a.CaseItems(ctx, "ASB-ITEMS", kind, limit, token, func(unmarshal func(any) error) error {
+			var v struct{ ID string }
+			err := unmarshal(&v)
+			ids = append(ids, v.ID)
+			return err
+		})
+		return ids, next, err
+	}
+	ids, next, err := page(asbcases.ItemWitness, "", 3)
+	if err != nil || fmt.Sprint(ids) != "[W11 W10 W9]" || next == "" {
+		t.Fatalf("%v %q %v", ids, next, err)
+	}
+	if ids, _, err = page(asbcases.ItemWitness, next, 20); err != nil || len(ids) != 8 || ids[0] != "W8" || ids[7] != "W1" {
+		t.Fatalf("%v %v", ids, err)
+	}
+	if _, _, err := page(asbcases.ItemCost, next, 20); apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("another kind's token: %v", err)
+	}
+	if got := ItemKey("INCIDENT", "I2"); got != "ITEM#INCIDENT#I000002" {
+		t.Errorf("ItemKey %q", got)
+	}
+}

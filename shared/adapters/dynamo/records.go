@@ -3,11 +3,14 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -273,8 +276,47 @@ func (s *Store) OnceRef(ctx context.Context, scope, id string) (string, error) {
 // history, so Load never reads them.
 const SKItem = "ITEM#"
 
-// ItemKey is the sort key of a case's item of its own.
-func ItemKey(kind, id string) string { return SKItem + kind + "#" + id }
+// ItemKey is the sort key of a case's item of its own. An id's number is zero-padded in the key ("W2" sorts as
+// W000002, before W000010), so a kind's items read in the order they were added (ItemsPage, newest first); the id
+// itself is unchanged.
+func ItemKey(kind, id string) string { return SKItem + kind + "#" + sortableID(id) }
+
+// sortableID pads the digits that end id to 6 (ids are a letter and a count, bounded per case: I2, W10, S1).
+func sortableID(id string) string {
+	i := len(id)
+	for i > 0 && id[i-1] >= '0' && id[i-1] <= '9' {
+		i--
+	}
+	if i == len(id) || len(id)-i >= 6 {
+		return id
+	}
+	return id[:i] + strings.Repeat("0", 6-(len(id)-i)) + id[i:]
+}
+
+// ItemsPage pages through a case's items of one kind, newest first: one key query in the case's partition
+// (sk begins with ITEM#<kind>#), never a scan or a filter, with a token signed for that case and kind. Each
+// item's value is handed to each (its unmarshal decodes it).
+func (s *Store) ItemsPage(ctx context.Context, kind casefile.Kind, ref, itemKind string, limit int, token string, each func(unmarshal func(any) error) error) (string, error) {
+	in := queryInput(s.Cases, "", "pk = :pk AND begins_with(sk, :prefix)", map[string]types.AttributeValue{
+		":pk": S(CaseKey(kind, ref)), ":prefix": S(SKItem + itemKind + "#")})
+	in.ScanIndexForward = aws.Bool(false)
+	items, next, err := s.NewQuery(in).Page(ctx, limit, token)
+	if err != nil {
+		return "", err
+	}
+	for _, it := range items {
+		if err := each(func(v any) error {
+			data, ok := it["data"]
+			if !ok {
+				return fmt.Errorf("item %v has no data", it["sk"])
+			}
+			return attributevalue.UnmarshalWithOptions(data, v, func(o *attributevalue.DecoderOptions) { o.UseEncodingUnmarshalers = true })
+		}); err != nil {
+			return "", err
+		}
+	}
+	return next, nil
+}
 
 // ItemWrites are the puts of a change's items of their own (casework.Item): each under "data", with its reporter's
 // key in the byContact index (keys only: counted, ASB-7) and its dated entry in the byEvent index.

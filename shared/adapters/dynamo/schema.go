@@ -23,7 +23,8 @@ import (
 //	                                                        its filter values (listing.go); they sort after the history
 //	pk = <KIND>#<reference>      sk = NOTIFY#<id>           a notification's delivery lease
 //	pk = <KIND>#<reference>      sk = ITEM#<kind>#<id>      a case's items of their own (casework.Item: e.g. an ASB
-//	                                                        further incident), bounded, after the history
+//	                                                        further incident), bounded, after the history; the id's
+//	                                                        number zero-padded (ItemKey), so a kind pages newest first
 //	pk = ASB#<reference>         sk = MATCH#<name>          an open ASB case's match keys (ASB-9), gone when it closes
 //	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)

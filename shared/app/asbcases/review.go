@@ -24,8 +24,8 @@ const (
 // DatedReviewOutcome is the dated list of the case reviews decided with outcome (asb.ReviewOutcomes).
 func DatedReviewOutcome(outcome string) string { return "case-review-" + outcome }
 
-// ResidentChange is the reporter acting on their case with its access token: which case, the token, when, and
-// the input of the rules' transition.
+// ResidentChange is the reporter acting on their case with its access token (or, where a use case says so, signed
+// in: ResidentRequest.ProvenKey): which case, the token, when, and the input of the rules' transition.
 type ResidentChange[In any] struct {
 	ResidentRequest
 	Input In
@@ -71,8 +71,8 @@ func (s Service) DecideCaseReview(ctx context.Context, cmd DecideCaseReview) (Re
 				return casework.Outcome{}, err
 			}
 			item := casework.Item{Kind: ItemCaseReviewOutcome, ID: r.ID, Value: r, Dated: DatedReviewOutcome(r.Outcome), At: *r.DecidedAt}
-			msgs, err := tellReporter(*c, before.Contact, notification.ASBCaseReviewOutcome, "case-review#"+r.ID,
-				map[string]string{"outcome": strings.ReplaceAll(r.Outcome, "-", " "), "recommendations": strings.Join(r.Recommendations, "; ")}, cmd.At)
+			msgs, err := s.tellReporters(ctx, *c, before.Contact, telling{template: notification.ASBCaseReviewOutcome, suffix: "case-review#" + r.ID,
+				extra: map[string]string{"outcome": strings.ReplaceAll(r.Outcome, "-", " "), "recommendations": strings.Join(r.Recommendations, "; ")}}, cmd.At)
 			return casework.Outcome{Events: []casefile.Event{ev}, Items: []casework.Item{item}, Messages: msgs}, err
 		})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/platform/ids"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
@@ -56,6 +57,9 @@ type Store interface {
 	CasesWithSubject(ctx context.Context, keyHash string, limit int) ([]string, error)
 	// CountDated counts the items in the dated list named dated (casework.Item.Dated) at [from, to), never a scan.
 	CountDated(ctx context.Context, dated string, from, to time.Time) (int, error)
+	// CaseItems pages through the case's items of one kind (ItemWitness, ItemIncident, ...), newest first, by key in
+	// the case's partition (a token from another case or kind is a 400); each is called with every item's decoder.
+	CaseItems(ctx context.Context, ref, kind string, limit int, token string, each func(unmarshal func(any) error) error) (next string, err error)
 }
 
 // Service runs the ASB use cases.
@@ -89,6 +93,20 @@ var staff = []string{catalog.GroupASBOfficer, catalog.GroupASBManager}
 type ResidentRequest struct {
 	Ref   string
 	Token string
+	// ProvenKey, when set, stands in for Token where a use case takes it (AnswerSurvey): the key of the contact the
+	// resident proved they hold with a one-time code (residentaccess.Contact.Key, the hash asb.Case.ReporterKey is),
+	// the first reporter's or a joined reporter's (asb.Case.Joined).
+	ProvenKey string
+}
+
+// holds says whether the resident holds the case: as its first or a joined reporter by ProvenKey when set, else by
+// its access token.
+func (q ResidentRequest) holds(s Stored) bool {
+	if q.ProvenKey != "" {
+		_, joined := s.Case.JoinedReporterOf(q.ProvenKey)
+		return q.ProvenKey == s.Case.ReporterKey || joined
+	}
+	return ids.TokenMatches(q.Token, s.TokenHash)
 }
 
 // Status is the reporter's view of their case (a wrong token answers like an unknown reference).
@@ -210,7 +228,7 @@ func (s Service) OfferAppointment(ctx context.Context, cmd OfferAppointment) (Re
 		return c.OfferAppointment(cmd.Input, cmd.By.Actor(), cmd.At)
 	}, func(c asb.Case, _ casefile.Event) telling {
 		on := c.AppointmentOn.String()
-		return telling{notification.ASBAppointment, "appointment#" + on, map[string]string{"appointment_on": on}}
+		return telling{template: notification.ASBAppointment, suffix: "appointment#" + on, extra: map[string]string{"appointment_on": on}}
 	})
 }
 
@@ -223,8 +241,8 @@ func (s Service) RecordRiskAssessment(ctx context.Context, cmd RecordRiskAssessm
 		if ev.Details["review"] != true {
 			return telling{}
 		}
-		return telling{notification.ASBReview, "review#" + strconv.Itoa(c.RiskReviews),
-			map[string]string{"next_review_on": c.RiskAssessment.NextReviewOn.String()}}
+		return telling{template: notification.ASBReview, suffix: "review#" + strconv.Itoa(c.RiskReviews),
+			extra: map[string]string{"next_review_on": c.RiskAssessment.NextReviewOn.String()}}
 	})
 }
 
@@ -255,15 +273,13 @@ func (s Service) LogContact(ctx context.Context, cmd LogContact) (Record, error)
 }
 
 // Close ends the case with its outcome and, when the officer took them by phone, the reporter's satisfaction
-// answers (ASB-9); the reporter is told the outcome with the satisfaction survey, unless they answered already.
+// answers (ASB-9); each named reporter (the first and those joined) is told the outcome with a link to the
+// satisfaction survey on their check-progress page, unless they answered already.
 func (s Service) Close(ctx context.Context, cmd Close) (Record, error) {
 	return s.actTelling(ctx, cmd.Ref, cmd.By, cmd.At, func(c *asb.Case) (casefile.Event, error) { return c.Close(cmd.Input, cmd.By.Actor(), cmd.At) },
 		func(c asb.Case, _ casefile.Event) telling {
-			extra := map[string]string{"outcome": c.Outcome, "survey_path": ""}
-			if c.Satisfaction == nil {
-				extra["survey_path"] = SurveyPath(c.Reference)
-			}
-			return telling{notification.ASBCaseClosed, "closed#" + strconv.Itoa(c.ReopenedCount), extra}
+			return telling{template: notification.ASBCaseClosed, suffix: "closed#" + strconv.Itoa(c.ReopenedCount),
+				extra: map[string]string{"outcome": c.Outcome}, survey: true}
 		})
 }
 

@@ -58,6 +58,11 @@ const (
 // (the stack's SiteUrl output) before it.
 func SignInPath(ref string) string { return "/progress/sign-in?ref=" + url.QueryEscape(ref) }
 
+// SurveyPagePath is the resident pages' satisfaction survey of a closed ASB case (ASB-9): a form on the record's
+// check-progress page (its "survey" section), for the signed-in resident; signed out, the page asks them to sign in
+// first. Messages carry it as "survey_path" (asb-case-closed), the site's address before it like sign_in_path.
+func SurveyPagePath(ref string) string { return "/progress/" + url.PathEscape(ref) + "#survey" }
+
 // Recipient is a person or mailbox. Residents choose their channel and language; officers get email.
 type Recipient struct {
 	Role             Role   `json:"role"`

@@ -32,6 +32,9 @@ type View struct {
 	CanEscalate bool
 	EscalateBy  workdays.Date
 	MergedInto  string // an ASB case merged into another (its reference)
+	// A closed ASB case whose satisfaction survey this resident may answer now (ASB-9: its first reporter, or a
+	// reporter whose further report joined it, each once), or has answered.
+	SurveyOpen, SurveyAnswered bool
 }
 
 // Date is a date on a record: a target (Due, Done once met) or a day something happened (On).
@@ -58,7 +61,7 @@ func (s Service) view(ctx context.Context, c Contact, f Found, at time.Time, ful
 	var err error
 	switch f.Kind {
 	case casefile.ASB:
-		v, err = s.asbView(ctx, f.Ref)
+		v, err = s.asbView(ctx, c, f.Ref)
 	case casefile.Complaint:
 		v, err = s.complaintView(ctx, f.Ref, at)
 	case casefile.Application:
@@ -73,13 +76,14 @@ func (s Service) view(ctx context.Context, c Contact, f Found, at time.Time, ful
 	return v, err
 }
 
-func (s Service) asbView(ctx context.Context, ref string) (View, error) {
+func (s Service) asbView(ctx context.Context, c Contact, ref string) (View, error) {
 	st, err := s.ASB.Load(ctx, ref)
 	if err != nil {
 		return View{}, err
 	}
 	k := st.Case
-	v := View{Kind: casefile.ASB, Reference: k.Reference, Status: k.Status, About: k.Type, Received: workdays.DateOf(k.ReceivedAt), MergedInto: k.MergedInto}
+	v := View{Kind: casefile.ASB, Reference: k.Reference, Status: k.Status, About: k.Type, Received: workdays.DateOf(k.ReceivedAt), MergedInto: k.MergedInto,
+		SurveyOpen: k.SurveyOpenFor(c.Key()), SurveyAnswered: k.SurveyAnsweredBy(c.Key())}
 	v.Dates = append(v.Dates, Date{Name: "acknowledge", Due: k.AcknowledgeBy, Done: k.AcknowledgedAt != nil},
 		Date{Name: "appointment", Due: k.AppointmentBy, Done: k.AppointmentOfferedAt != nil})
 	if !k.AppointmentOn.IsZero() {

@@ -130,6 +130,9 @@ type Case struct {
 	SubjectKeys []string `json:"-" dynamodbav:"subjectKeys,omitempty"`
 	// ReporterKey is a hash of the reporter's normalised contact (ASB-7), never the contact itself; "" when anonymous.
 	ReporterKey string `json:"-" dynamodbav:"reporterKey,omitempty"`
+	// Joined are the named reporters whose further reports joined the case, kept informed of its updates like the
+	// first reporter (at most MaxJoinedReporters): which report holds each one's contact details, never the details.
+	Joined []JoinedReporter `json:"-" dynamodbav:"joined,omitempty"`
 }
 
 // NewCase opens a case from a valid report, its assessment, and how it arrived.

@@ -67,6 +67,9 @@ func (c *Case) AddFurtherReport(in Incident, by casefile.Actor, at time.Time) (I
 	if in.CallID != "" {
 		details["callId"] = in.CallID
 	}
+	if in.FromCase == "" && c.keepInformed(in) { // a merged case's reporter stays with their own case's record
+		details["keptInformed"] = true
+	}
 	if why := HighRiskFactors(in.Risk); len(why) > 0 {
 		details["highRisk"] = why
 		if c.RiskLevel != RiskHigh && c.RiskAssessment == nil {
@@ -183,6 +186,7 @@ func (c *Case) Unlink(inc Incident, newRef string, in Unlinking, by casefile.Act
 			"Report %s came with case %s, merged into this one: it cannot be unlinked", inc.ID, inc.FromCase)
 	}
 	c.FurtherReports--
+	c.stopInforming(inc.ID)
 	inc.UnlinkedTo = newRef
 	return inc, casefile.NewEvent(at, by, "report-unlinked", "ASB-9", map[string]any{"incidentId": inc.ID, "to": newRef, "reason": in.Reason,
 		"furtherReports": c.FurtherReports}), nil

@@ -2,6 +2,7 @@ package asb
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,8 +58,11 @@ func (c *Case) AgreeActionPlan(in ActionPlanAgreement, by casefile.Actor, at tim
 type SurveyAnswers struct {
 	Handling int    `json:"handling" validate:"required,min=1,max=5"`
 	Outcome  int    `json:"outcome" validate:"required,min=1,max=5"`
-	Comments string `json:"comments,omitempty" validate:"omitempty,max=2000"`
+	Comments string `json:"comments,omitempty" validate:"omitempty,max=2000"` // MaxSurveyComments
 }
+
+// MaxSurveyComments bounds the survey's comments (the resident page's text box stops there too).
+const MaxSurveyComments = 2000
 
 // Survey sources: the reporter answered the survey themselves, or an officer typed the answers they gave by phone
 // at the closure (the fallback).
@@ -117,3 +121,114 @@ func ActionPlanText(actions []ActionItem) string {
 
 // ToolLabel is a tool's code in words (e.g. "warning letter").
 func ToolLabel(tool string) string { return strings.ReplaceAll(tool, "-", " ") }
+
+// Reporters whose further reports joined the case (ASB-9: one case per problem) are kept informed of its updates
+// like the first reporter: source 002 says "ensure reporters are kept updated", every reporter, while RULES.md
+// ASB-2 speaks of "the reporter" (the source wins: each named reporter of the case is told). Never an anonymous
+// one (ASB-2), and each gets a message of their own, with nothing of any other reporter.
+
+// MaxJoinedReporters bounds the joined reporters a case tells of its updates (each an entry on the case); a
+// further reporter beyond them still has their acknowledgement, which names the case, and check progress.
+const MaxJoinedReporters = 20
+
+// JoinedReporter is a named reporter whose further report joined the case: the report that holds their contact
+// details (the case keeps none, ASB-2), the hash of their contact (asb.ContactKey, to tell each person once;
+// "" when they gave only a postal address) and their own answers to the survey at closure (ASB-9).
+// Never in JSON (Case.Joined is not): the store keeps it with the case.
+type JoinedReporter struct {
+	Incident     string        `dynamodbav:"incident"`
+	Key          string        `dynamodbav:"key,omitempty"`
+	Satisfaction *Satisfaction `dynamodbav:"satisfaction,omitempty"`
+	AnsweredAt   *time.Time    `dynamodbav:"answeredAt,omitempty"`
+}
+
+// keepInformed adds a further report's reporter to those the case tells of its updates: not an anonymous one, not
+// the first reporter again, not the same person twice, and at most MaxJoinedReporters (false when not added).
+func (c *Case) keepInformed(in Incident) bool {
+	if in.Anonymous || in.Reporter == nil || len(c.Joined) >= MaxJoinedReporters {
+		return false
+	}
+	if k := in.ReporterKey; k != "" && (k == c.ReporterKey || slices.ContainsFunc(c.Joined, func(j JoinedReporter) bool { return j.Key == k })) {
+		return false
+	}
+	c.Joined = append(c.Joined, JoinedReporter{Incident: in.ID, Key: in.ReporterKey})
+	return true
+}
+
+// stopInforming takes an unlinked report's reporter off the case's joined reporters (their report is now a case of
+// its own, which tells them). Should the same person have a further report still in the case, they are told again
+// only if they report again: the entry names one report, and the case keeps no list of every report's reporter.
+func (c *Case) stopInforming(incident string) {
+	c.Joined = slices.DeleteFunc(c.Joined, func(j JoinedReporter) bool { return j.Incident == incident })
+}
+
+// JoinedReporterOf is the joined reporter whose contact has key (false when none, or key is "").
+func (c Case) JoinedReporterOf(key string) (JoinedReporter, bool) {
+	i := slices.IndexFunc(c.Joined, func(j JoinedReporter) bool { return key != "" && j.Key == key })
+	if i < 0 {
+		return JoinedReporter{}, false
+	}
+	return c.Joined[i], true
+}
+
+// SurveyOpenFor says whether the reporter whose contact has key may answer the closed case's survey now: the first
+// reporter until the case has its answers, a joined reporter until they gave theirs (ASB-9).
+func (c Case) SurveyOpenFor(key string) bool {
+	if c.Status != StatusClosed || key == "" {
+		return false
+	}
+	if key == c.ReporterKey {
+		return c.Satisfaction == nil
+	}
+	j, ok := c.JoinedReporterOf(key)
+	return ok && j.Satisfaction == nil
+}
+
+// SurveyAnsweredBy says whether the reporter whose contact has key has answered the closed case's survey (the first
+// reporter: the case has its answers, theirs or the officer's from a phone call).
+func (c Case) SurveyAnsweredBy(key string) bool {
+	if c.Status != StatusClosed || key == "" {
+		return false
+	}
+	if key == c.ReporterKey {
+		return c.Satisfaction != nil
+	}
+	j, ok := c.JoinedReporterOf(key)
+	return ok && j.Satisfaction != nil
+}
+
+// AnswerJoinedSurvey records a joined reporter's own satisfaction answers on the closed case (ASB-9), once per
+// closure: each reporter's answers are one response in the month the case closed (JoinedSatisfaction), so the
+// first reporter's, or the officer's from a phone call, are not overwritten.
+func (c *Case) AnswerJoinedSurvey(in SurveyAnswers, key string, at time.Time) (casefile.Event, error) {
+	if err := check(in, nil); err != nil {
+		return casefile.Event{}, err
+	}
+	i := slices.IndexFunc(c.Joined, func(j JoinedReporter) bool { return key != "" && j.Key == key })
+	switch {
+	case i < 0:
+		return casefile.Event{}, apperr.NotFoundf("There is no ASB report %s of yours.", c.Reference)
+	case c.Status == StatusMerged:
+		return casefile.Event{}, c.mustBeOpen("answer its survey")
+	case c.Status != StatusClosed:
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "Case %s is not closed: the survey is sent when it closes", c.Reference)
+	case c.Joined[i].Satisfaction != nil:
+		return casefile.Event{}, apperr.Rule(apperr.Conflict, "ASB-9", "You answered the survey of case %s on %s", c.Reference,
+			workdays.DateOf(*c.Joined[i].AnsweredAt).String())
+	}
+	answered := at.UTC()
+	c.Joined[i].Satisfaction, c.Joined[i].AnsweredAt = &Satisfaction{Handling: in.Handling, Outcome: in.Outcome}, &answered
+	return casefile.NewEvent(at, casefile.ByResident, "survey-answered", "ASB-9", map[string]any{"handling": in.Handling, "outcome": in.Outcome,
+		"comments": in.Comments, "incident": c.Joined[i].Incident}), nil
+}
+
+// JoinedSatisfaction are the joined reporters' survey answers, for the monthly measures (Summary).
+func (c Case) JoinedSatisfaction() []Satisfaction {
+	var out []Satisfaction
+	for _, j := range c.Joined {
+		if j.Satisfaction != nil {
+			out = append(out, *j.Satisfaction)
+		}
+	}
+	return out
+}

@@ -67,8 +67,9 @@ func MonthBounds(month string) (from, to time.Time, err error) {
 //     in the month; a further report on an open case is recorded on that case, so it is never a new case;
 //   - cases closed, average days to close (calendar days from the London day of receipt to that of closure,
 //     one decimal) and satisfaction are over the cases closed in the month;
-//   - satisfaction is the share of closed cases with a rating that rated 4 or 5 (of 5), with the number of
-//     responses; percent is null when nobody answered;
+//   - satisfaction is the share of responses that rated 4 or 5 (of 5), with the number of responses: a closed
+//     case's first reporter's answers (or the officer's from a phone call) and each joined reporter's own are one
+//     response each; percent is null when nobody answered;
 //   - NM01 rates are per 1,000 homes, two decimals; 0 when homes is unknown (0).
 //
 // Cases outside the month (or no longer closed, e.g. reopened since) are ignored, so a loose store query
@@ -109,9 +110,9 @@ func Monthly(month string, received, closed []Summary, homes int) MonthlyReport 
 		if c.Evicted {
 			r.EvictionsForASB++
 		}
-		if c.Satisfaction != nil {
-			r.SatisfactionHandling.count(c.Satisfaction.Handling)
-			r.SatisfactionOutcome.count(c.Satisfaction.Outcome)
+		for _, sat := range append([]Satisfaction{c.satisfaction()}, c.JoinedSatisfaction...) {
+			r.SatisfactionHandling.count(sat.Handling)
+			r.SatisfactionOutcome.count(sat.Outcome)
 		}
 	}
 	if len(closed) > 0 {
@@ -159,6 +160,14 @@ func within(cases []Summary, from, to time.Time, instant func(Summary) *time.Tim
 		}
 	}
 	return out
+}
+
+// satisfaction is the case's own answers (zero ratings, which count nothing, when none).
+func (s Summary) satisfaction() Satisfaction {
+	if s.Satisfaction == nil {
+		return Satisfaction{}
+	}
+	return *s.Satisfaction
 }
 
 func (s *Satisfied) count(rating int) {

@@ -22,7 +22,9 @@ type Summary struct {
 	CallID        string        `json:"callId,omitempty" dynamodbav:"callId,omitempty"`
 	ClosedAt      *time.Time    `json:"closedAt,omitempty" dynamodbav:"closedAt,omitempty"`
 	Satisfaction  *Satisfaction `json:"satisfaction,omitempty" dynamodbav:"satisfaction,omitempty"`
-	Evicted       bool          `json:"evicted,omitempty" dynamodbav:"evicted,omitempty"` // ASB-9 annual measure
+	// JoinedSatisfaction are the answers of reporters whose further reports joined the case, each one response.
+	JoinedSatisfaction []Satisfaction `json:"joinedSatisfaction,omitempty" dynamodbav:"joinedSatisfaction,omitempty"`
+	Evicted            bool           `json:"evicted,omitempty" dynamodbav:"evicted,omitempty"` // ASB-9 annual measure
 	// NextDue is the earliest open deadline (zero when none): a case is overdue from the day after it (WD-3).
 	NextDue workdays.Date `json:"nextDue,omitzero" dynamodbav:"nextDue,omitempty"`
 }
@@ -31,7 +33,8 @@ type Summary struct {
 func SummaryOf(c Case) Summary {
 	s := Summary{Reference: c.Reference, Type: c.Type, Category: c.Category, Channel: c.Channel, Status: c.Status,
 		RiskLevel: c.RiskLevel, ReceivedAt: c.ReceivedAt, AcknowledgeBy: c.AcknowledgeBy, AppointmentBy: c.AppointmentBy,
-		Officer: c.Officer, CallID: c.CallID, ClosedAt: c.ClosedAt, Satisfaction: c.Satisfaction, Evicted: c.Evicted}
+		Officer: c.Officer, CallID: c.CallID, ClosedAt: c.ClosedAt, Satisfaction: c.Satisfaction, Evicted: c.Evicted,
+		JoinedSatisfaction: c.JoinedSatisfaction()}
 	for _, d := range OpenDeadlines(c) {
 		if s.NextDue.IsZero() || d.Due.Before(s.NextDue) {
 			s.NextDue = d.Due

@@ -353,6 +353,9 @@ func (c *Case) Reopen(in Reopening, by casefile.Actor, at time.Time) (casefile.E
 		return casefile.Event{}, err
 	}
 	c.Status, c.ClosedAt, c.Outcome, c.Satisfaction, c.Evicted, c.Survey = StatusInProgress, nil, "", nil, false, nil
+	for i := range c.Joined { // each reporter is asked again when it next closes
+		c.Joined[i].Satisfaction, c.Joined[i].AnsweredAt = nil, nil
+	}
 	c.ReopenedCount++
 	return casefile.NewEvent(at, by, "reopened", "", map[string]any{"reason": in.Reason}), nil
 }

@@ -6,6 +6,7 @@ package asbapi
 
 import (
 	"context"
+	"maps"
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -29,7 +30,7 @@ type API struct {
 // Routes are asb-report's routes (shared/catalog declares them, with their groups).
 func (a API) Routes() httpapi.Routes {
 	s := a.Service
-	return httpapi.Routes{
+	routes := httpapi.Routes{
 		"POST /asb/reports":                           a.report,
 		"GET /asb/reports/{reference}":                a.status,
 		"GET /asb/cases":                              a.list,
@@ -67,6 +68,8 @@ func (a API) Routes() httpapi.Routes {
 			}, unlinkedOf)(ctx, req)
 		},
 	}
+	maps.Copy(routes, a.recordRoutes())
+	return routes
 }
 
 // Contracts are the asb-report routes' typed requests and answers (infra/api keeps openapi.yaml in step).
@@ -74,7 +77,7 @@ func Contracts() []httpapi.Contract {
 	detail := func(route string, in any) httpapi.Contract {
 		return httpapi.Contract{Route: route, Request: in, Response: CaseDetail{}, Status: http.StatusOK}
 	}
-	return []httpapi.Contract{
+	return append([]httpapi.Contract{
 		{Route: "POST /asb/reports", Request: asb.Report{}, Response: Receipt{}, Status: http.StatusCreated},
 		{Route: "GET /asb/reports/{reference}", Response: PublicStatus{}, Status: http.StatusOK},
 		{Route: "GET /asb/cases", Response: httpapi.PageBody[Summary]{}, Status: http.StatusOK},
@@ -103,7 +106,7 @@ func Contracts() []httpapi.Contract {
 		detail("POST /asb/cases/{reference}/evidence", asb.EvidenceInput{}),
 		detail("POST /asb/cases/{reference}/costs", asb.CostInput{}),
 		{Route: "POST /asb/reports/{reference}/diary", Request: asb.DiaryInput{}, Response: PublicStatus{}, Status: http.StatusOK},
-	}
+	}, recordContracts()...)
 }
 
 func (a API) report(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {

@@ -69,7 +69,7 @@ func TestASB5_ReporterKeptInformed(t *testing.T) {
 	wantProblem(t, f.resident(t, ref, token, "satisfaction", survey), 409, "ASB-9")
 	f.act(t, ref, "actions/A1/completion", nil, officer)
 	f.act(t, ref, "closure", map[string]any{"outcome": "The music stopped"}, officer)
-	n = f.oneSent(t, n, notification.ASBCaseClosed, map[string]string{"outcome": "The music stopped", "survey_path": "/asb/reports/" + ref + "/satisfaction"})
+	n = f.oneSent(t, n, notification.ASBCaseClosed, map[string]string{"outcome": "The music stopped", "survey_path": "/progress/" + ref + "#survey", "sign_in_path": "/progress/sign-in?ref=" + ref})
 
 	wantProblem(t, f.resident(t, ref, token, "satisfaction", map[string]any{"handling": 0, "outcome": 6, "comments": string(make([]byte, 2001))}), 400, "",
 		"handling", "outcome", "comments")

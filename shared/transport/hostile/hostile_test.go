@@ -478,6 +478,12 @@ func (r *run) record(tg *target, p probe, a answer) {
 		}
 	case tg.route.Method == http.MethodPost && p.ref != "" && !replayed:
 		r.changes[p.ref]++
+		if ref, _ := a.json["newReference"].(string); ref != "" { // a further report unlinked into a case of its own (ASB-9)
+			if r.created[tg.fn.Name] == nil {
+				r.created[tg.fn.Name] = map[string]bool{}
+			}
+			r.created[tg.fn.Name][ref] = true
+		}
 	}
 }
 
@@ -642,6 +648,12 @@ var preparations = map[string][]string{
 	"POST /asb/cases/{reference}/case-review/outcome":                    {"POST /asb/reports/{reference}/case-review"}, // the reporter asks (ASB-7)
 	"POST /asb/cases/{reference}/action-plan/agreement":                  {"POST /asb/cases/{reference}/actions"},
 	"POST /asb/reports/{reference}/satisfaction":                         {"POST /asb/cases/{reference}/closure"}, // the survey follows closure (ASB-9)
+	// two of each casework record, so each kind's page has a second page (issue 13)
+	"GET /asb/cases/{reference}/witnesses": {"POST /asb/cases/{reference}/witnesses", "POST /asb/cases/{reference}/witnesses"},
+	"GET /asb/cases/{reference}/evidence":  {"POST /asb/cases/{reference}/evidence", "POST /asb/cases/{reference}/evidence"},
+	"GET /asb/cases/{reference}/costs":     {"POST /asb/cases/{reference}/costs", "POST /asb/cases/{reference}/costs"},
+	"GET /asb/cases/{reference}/diary":     {"POST /asb/reports/{reference}/diary", "POST /asb/reports/{reference}/diary"},
+	"GET /asb/cases/{reference}/subjects":  {"POST /asb/cases/{reference}/subjects"},
 	// a second timeline entry, so the timeline has a second page
 	"GET /asb/cases/{reference}/timeline":             {"POST /asb/cases/{reference}/acknowledgement"},
 	"GET /complaints/{reference}/timeline":            {"POST /complaints/{reference}/acknowledgement"},
@@ -655,6 +667,12 @@ func (r *run) prepare(t *testing.T, tg *target) {
 	}
 	if strings.Contains(tg.route.Path, "{letterNumber}") {
 		tg.params["letterNumber"] = "1"
+	}
+	if n := furtherReports[tg.route.RouteKey()]; n > 0 {
+		r.furtherReports(t, tg, n)
+	}
+	if strings.Contains(tg.route.Path, "{incidentId}") {
+		tg.params["incidentId"] = "I2" // the first further report
 	}
 	for _, key := range preparations[tg.route.RouteKey()] {
 		method, path, _ := strings.Cut(key, " ")
@@ -677,6 +695,36 @@ func (r *run) prepare(t *testing.T, tg *target) {
 		r.record(step, p, a)
 		if a.status != http.StatusOK {
 			t.Fatalf("preparing %s with %s: %d %s", tg.route.RouteKey(), key, a.status, a.raw)
+		}
+	}
+}
+
+// furtherReports are the routes that need further reports of their record's problem (ASB-9): unlinking one (I2),
+// and their list, two for a second page.
+var furtherReports = map[string]int{
+	"POST /asb/cases/{reference}/incidents/{incidentId}/unlinking": 1,
+	"GET /asb/cases/{reference}/incidents":                         2,
+}
+
+// furtherReports reports the fresh case's problem again n times (the same type at its address, as the public
+// form): each joins the case as a further report (I2, I3, ...).
+func (r *run) furtherReports(t *testing.T, tg *target, n int) {
+	t.Helper()
+	get := r.mustSend(t, "GET", probe{path: pathOf(catalog.Route{Path: "/asb/cases/{reference}"}, tg.params),
+		headers: map[string]string{"Authorization": r.c.StaffToken(t, "hostile-"+catalog.GroupASBOfficer, catalog.GroupASBOfficer)}})
+	c, _ := get.json["case"].(map[string]any)
+	if get.status != http.StatusOK || c == nil {
+		t.Fatalf("reading %s to report it again: %d %s", tg.ref, get.status, get.raw)
+	}
+	route := catalog.Route{Method: "POST", Path: "/asb/reports", Auth: catalog.Public}
+	for range n {
+		body := r.validBody(route)
+		body["type"], body["location"] = c["type"], c["location"]
+		p := probe{path: route.Path, body: marshal(body), contentType: "application/json"}
+		a := r.mustSend(t, route.Method, p)
+		r.record(&target{fn: tg.fn, route: route, contract: r.contract[route.RouteKey()]}, p, a)
+		if a.status != http.StatusCreated || a.json["joined"] != true || a.json["reference"] != tg.ref {
+			t.Fatalf("a further report of %s: %d %s", tg.ref, a.status, a.raw)
 		}
 	}
 }

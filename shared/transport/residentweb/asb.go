@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/asbcases"
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -94,6 +95,9 @@ type asbOutcome struct {
 	Anonymous, Urgent            bool
 	Advice                       []string // catalog keys
 }
+
+// SignInPath is the check-progress link with the reference filled in (the same as the acknowledgement message's).
+func (o asbOutcome) SignInPath() string { return notification.SignInPath(o.Reference) }
 
 // adviceKeys are the police advice the answers call for (the same grounds as the rules' advice, ASB-6).
 func adviceKeys(a Answers) []string {

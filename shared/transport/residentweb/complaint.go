@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/complaintcases"
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 	"github.com/councilhousing/backend/shared/transport/web"
@@ -55,6 +56,9 @@ type complaintOutcome struct {
 	ResponseDays  int
 	Email         bool
 }
+
+// SignInPath is the check-progress link with the reference filled in (the same as the acknowledgement message's).
+func (o complaintOutcome) SignInPath() string { return notification.SignInPath(o.Reference) }
 
 // complaintForm is the submission the answers make: the JSON API's complaints.Submission.
 func complaintForm(a Answers) complaints.Submission {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/app/residentaccess"
 	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/transport/web"
 )
 
@@ -18,7 +21,8 @@ import (
 //	/progress/sign-in[?ref=<reference>]   the contact, and a reference (from the sign-in link) if they have one
 //	/progress/code                        "if we found a record we sent a code": the code
 //	/progress/your-records                their records
-//	/progress/<reference>                 one record (a POST escalates a complaint)
+//	/progress/<reference>                 one record (a POST escalates a complaint, or answers a closed ASB case's
+//	                                      satisfaction survey: its "survey" section, notification.SurveyPagePath)
 //	/progress/sign-out (POST), /progress/signed-out
 //
 // An unknown contact, a reference that is not theirs and a wrong code look the same: the same code page after
@@ -111,6 +115,9 @@ func (p Pages) progressPost(ctx context.Context, r *web.Request) (web.Response, 
 		r.Session().End()
 		return web.Redirect(progressPath(pageSignedOut))
 	default:
+		if r.Form.Get("action") == "survey" {
+			return p.survey(ctx, r, page)
+		}
 		return p.escalate(ctx, r, page)
 	}
 }
@@ -166,14 +173,68 @@ func (p Pages) record(ctx context.Context, r *web.Request, page string) (web.Res
 	if c.IsZero() {
 		return web.Redirect(progressPath(pageSignIn) + "?ref=" + url.QueryEscape(ref))
 	}
+	return p.showRecord(ctx, r, c, ref, nil, nil)
+}
+
+// showRecord renders one of the resident's records; a closed ASB case whose survey they may answer has the survey's
+// form, with the answers and errors of a post that did not go through (422).
+func (p Pages) showRecord(ctx context.Context, r *web.Request, c residentaccess.Contact, ref string, answers map[string][]string, surveyErr error) (web.Response, error) {
 	v, err := p.Access.Record(ctx, c, ref, r.Now())
 	if err != nil {
 		return web.Response{}, err
 	}
-	pg := r.Page("progress.record.title", web.Form{}, progressData{View: v})
+	var form web.Form
+	if v.SurveyOpen {
+		form = web.BuildForm(r, surveyFields, answers, surveyErr)
+	}
+	status := http.StatusOK
+	if len(form.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	pg := r.Page("progress.record.title", form, progressData{View: v})
 	pg.Title = r.T("progress.record.title", v.Reference)
 	pg.Back = progressPath(pageRecords)
-	return r.RenderPage(http.StatusOK, "progress-record", pg)
+	return r.RenderPage(status, "progress-record", pg)
+}
+
+// surveyRatings are the survey's answers, 5 (very satisfied) to 1 (very dissatisfied), as the JSON survey's.
+var surveyRatings = []string{"5", "4", "3", "2", "1"}
+
+// surveyFields are the ASB satisfaction survey's questions (asb.SurveyAnswers, ASB-9).
+var surveyFields = []web.Field{
+	{Name: "handling", Kind: web.Radios, Key: "progress.survey.handling", Paths: []string{"handling"}, Options: surveyRatings},
+	{Name: "outcome", Kind: web.Radios, Key: "progress.survey.outcome", Paths: []string{"outcome"}, Options: surveyRatings},
+	{Name: "comments", Kind: web.TextArea, Key: "progress.survey.comments", Paths: []string{"comments"}, MaxLength: asb.MaxSurveyComments, Optional: true},
+}
+
+// survey answers a closed ASB case's satisfaction survey for the signed-in resident (its first reporter, or a
+// reporter whose further report joined it): the same asbcases.Service.AnswerSurvey the JSON API calls, with the
+// contact they proved in place of the case's token. Answered already, or not theirs to answer: the record again.
+func (p Pages) survey(ctx context.Context, r *web.Request, page string) (web.Response, error) {
+	ref, err := residentaccess.ParseReference(page)
+	if err != nil || ref == "" || ref != page {
+		return web.Response{}, web.NotFound()
+	}
+	c := signedIn(r)
+	if c.IsZero() {
+		return web.Redirect(progressPath(pageSignIn) + "?ref=" + url.QueryEscape(ref))
+	}
+	answers := map[string][]string{}
+	web.Store(answers, surveyFields, r.Form)
+	a := Answers(answers)
+	rating := func(name string) int { n, _ := strconv.Atoi(a.Get(name)); return n } // not a rating: 0, which is "required"
+	_, err = p.ASB.AnswerSurvey(ctx, asbcases.AnswerSurvey{ResidentRequest: asbcases.ResidentRequest{Ref: ref, ProvenKey: c.Key()}, At: r.Now(),
+		Input: asb.SurveyAnswers{Handling: rating("handling"), Outcome: rating("outcome"), Comments: a.Get("comments")}})
+	switch code := apperr.CodeOf(err); {
+	case err == nil, code == apperr.Conflict: // answered (now or before), or no longer closed: the record says which
+		return web.Redirect(progressPath(ref) + "#survey")
+	case code == apperr.Invalid:
+		return p.showRecord(ctx, r, c, ref, answers, err)
+	case code == apperr.NotFound:
+		return web.Response{}, residentaccess.NotYours()
+	default:
+		return web.Response{}, err
+	}
 }
 
 // escalate asks for stage 2 of the resident's complaint, no reasons asked (CH-5, Code 6.12): the same

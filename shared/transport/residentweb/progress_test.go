@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/app/residentaccess"
+	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/rules/contact"
@@ -27,6 +29,12 @@ func (s *site) directory() []func() []testsupport.Listed {
 			for _, c := range s.asb.All() {
 				if st, _ := s.asb.Load(ctx, c.Reference); st.Contact != nil {
 					out = append(out, testsupport.Listed{Found: residentaccess.Found{Kind: casefile.ASB, Ref: c.Reference}, Contact: *st.Contact})
+				}
+				for _, it := range s.asb.Items()[c.Reference] { // further reports are filed under their reporters too (ASB-9)
+					var inc asb.Incident
+					if it.Kind == asbcases.ItemIncident && json.Unmarshal(it.Value.(json.RawMessage), &inc) == nil && inc.Reporter != nil && inc.UnlinkedTo == "" {
+						out = append(out, testsupport.Listed{Found: residentaccess.Found{Kind: casefile.ASB, Ref: c.Reference}, Contact: *inc.Reporter})
+					}
 				}
 			}
 			return out
@@ -236,4 +244,90 @@ func (s *site) complaint(ref string, d contact.Details, responded bool) string {
 		s.t.Fatal(err)
 	}
 	return ref
+}
+
+// ASB-9: the satisfaction survey of a closed ASB case on its check-progress page, for the signed-in resident: the
+// first reporter and a reporter whose further report joined the case each answer once for themselves, through the
+// same asbcases.Service.AnswerSurvey as the JSON API; a post without answers names each question in the error
+// summary; someone signed in who is not a reporter of the case is offered no survey and cannot post one.
+func TestCheckProgressSurvey(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	svc := asbcases.Service{Store: s.asb, Outbox: &testsupport.Outbox{}}
+	form := func(name, email string) asb.Report {
+		return asb.Report{Type: "noise", Description: "Loud music every night.", Location: asb.Location{Address: "Flat 2, 10 Example Road", Postcode: "NN1 1DE"},
+			Reporter: &asb.Reporter{Name: name, Email: email, PreferredContact: "email"}}
+	}
+	first, err := svc.Report(ctx, asbcases.Report{Form: form("Alex Resident", "alex@example.org"), At: s.now.Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := first.Case.Reference
+	if r, err := svc.Report(ctx, asbcases.Report{Form: form("Sam Neighbour", "sam@example.org"), At: s.now.Add(-47 * time.Hour)}); err != nil || r.JoinedCase != ref {
+		t.Fatalf("%+v %v", r, err)
+	}
+	s.complaint("CMP-LEE0-0001", contact.Details{Name: "Lee", Email: "lee@example.org"}, false)
+
+	officer := casework.Staff{ID: "officer-1", Name: "Olu", Groups: []string{"asb-officer"}}
+	signInAs := func(email string) {
+		t.Helper()
+		if r := s.do("GET", "/progress/your-records", nil); r.StatusCode == http.StatusOK {
+			s.do("POST", "/progress/sign-out", url.Values{})
+		}
+		if in := s.signIn(email, "", ""); in.status != http.StatusSeeOther {
+			t.Fatalf("%s signs in: %d", email, in.status)
+		}
+	}
+	signInAs("alex@example.org")
+	if page := s.do("GET", "/progress/"+ref, nil); strings.Contains(page.Body, `id="survey"`) {
+		t.Fatal("an open case offers the survey")
+	}
+	if r := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"5"}, "outcome": {"5"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answering an open case's survey: %d", r.StatusCode)
+	}
+	if _, err := svc.Close(ctx, asbcases.Close{Ref: ref, By: officer, At: s.now.Add(-time.Hour), Input: asb.Closure{Outcome: "The music stopped"}}); err != nil {
+		t.Fatal(err)
+	}
+	page := s.do("GET", "/progress/"+ref, nil)
+	for _, want := range []string{`id="survey"`, `value="survey"`, `name="handling"`, `name="outcome"`, `name="comments"`, "Very satisfied", `maxlength="2000"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the closed case's page lacks %q", want)
+		}
+	}
+	bad := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"9"}, "comments": {"Thanks"}})
+	if errs := errorsOf(bad.Body); bad.StatusCode != http.StatusUnprocessableEntity || len(errs) != 2 || errs[0][0] != "#handling" || errs[1][0] != "#outcome" ||
+		!strings.Contains(bad.Body, ">Thanks</textarea>") {
+		t.Fatalf("no answers: %d %v", bad.StatusCode, errs)
+	}
+	ok := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"4"}, "outcome": {"2"}, "comments": {"Took a while"}})
+	if ok.StatusCode != http.StatusSeeOther || ok.Headers["Location"] != "/progress/"+ref+"#survey" {
+		t.Fatalf("answers: %d %s %v", ok.StatusCode, ok.Headers["Location"], errorsOf(ok.Body))
+	}
+	if page := s.do("GET", "/progress/"+ref, nil); !strings.Contains(page.Body, "Thank you for answering") || strings.Contains(page.Body, `value="survey"`) {
+		t.Error("the page still asks")
+	}
+	if again := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"1"}, "outcome": {"1"}}); again.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answering twice: %d", again.StatusCode)
+	}
+
+	signInAs("sam@example.org")
+	if page := s.do("GET", "/progress/"+ref, nil); !strings.Contains(page.Body, `value="survey"`) {
+		t.Fatal("the joined reporter is not asked")
+	}
+	if r := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"5"}, "outcome": {"5"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the joined reporter answers: %d %v", r.StatusCode, errorsOf(r.Body))
+	}
+	signInAs("lee@example.org")
+	if page := s.do("GET", "/progress/"+ref, nil); page.StatusCode != http.StatusNotFound {
+		t.Fatalf("someone else sees the case: %d", page.StatusCode)
+	}
+	s.do("GET", "/progress/your-records", nil) // the session's form token
+	if r := s.do("POST", "/progress/"+ref, url.Values{"action": {"survey"}, "handling": {"1"}, "outcome": {"1"}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("someone else answers: %d", r.StatusCode)
+	}
+	st, _ := s.asb.Load(ctx, ref)
+	if sat := st.Case.Satisfaction; sat == nil || sat.Handling != 4 || sat.Outcome != 2 || st.Case.Survey.Comments != "Took a while" ||
+		len(st.Case.JoinedSatisfaction()) != 1 || st.Case.JoinedSatisfaction()[0].Handling != 5 {
+		t.Fatalf("recorded %+v %+v", st.Case.Satisfaction, st.Case.Joined)
+	}
 }

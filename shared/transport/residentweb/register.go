@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/councilhousing/backend/shared/app/notification"
 	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/register"
@@ -103,6 +104,9 @@ type registerOutcome struct {
 	Reference string
 	Decision  register.Decision
 }
+
+// SignInPath is the check-progress link with the reference filled in (the same as the decision message's).
+func (o registerOutcome) SignInPath() string { return notification.SignInPath(o.Reference) }
 
 func (o registerOutcome) ProvisionalBand() string {
 	if o.Decision.Provisional.Band == nil {

@@ -122,7 +122,7 @@ func journeys(run int) []journey {
 				showsDates(t, confirmation, field(got, "complaint.stages.0.acknowledgeBy"))
 			},
 			progress: &progress{contact: "sam@example.org", staff: answerComplaint, status: "Answered",
-				escalated: "Review asked for (stage 2)", stored: complaintEscalated, foreign: "report-asb-named"},
+				escalated: "Review asked for (stage 2)", stored: complaintEscalated, foreign: "report-asb-named", survey: true},
 		},
 		{
 			name: "apply", start: "/apply/age",

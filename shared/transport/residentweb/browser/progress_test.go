@@ -28,6 +28,9 @@ type progress struct {
 	escalated string
 	stored    func(t *testing.T, c *localcloud.Cloud, ref string)
 	foreign   string // a journey of the same run whose record is someone else's
+	// survey: the resident also reported ASB (through the JSON API), and the case was closed: signed in, they
+	// answer its satisfaction survey on its page (ASB-9): one page and one post
+	survey bool
 }
 
 // checkProgress signs in from the confirmation page of the record ref (the page the browser is on) and follows
@@ -41,6 +44,10 @@ func (r *resident) checkProgress(c *localcloud.Cloud, p progress, ref, foreign s
 		p.staff(r.t, c, ref)
 	}
 	sent := len(signInCodes(r.t, c, p.contact))
+	closedASB := ""
+	if p.survey {
+		closedASB = closedASBCase(r.t, c, p.contact)
+	}
 
 	// the sign-in link on the confirmation fills in the reference
 	r.follow("/progress/sign-in?ref=" + url.QueryEscape(ref))
@@ -104,6 +111,9 @@ func (r *resident) checkProgress(c *localcloud.Cloud, p progress, ref, foreign s
 		if p.stored != nil {
 			p.stored(r.t, c, ref)
 		}
+	}
+	if closedASB != "" {
+		r.answerSurvey(c, closedASB)
 	}
 	if foreign != "" {
 		r.notYours(foreign)
@@ -196,4 +206,44 @@ func complaintEscalated(t *testing.T, c *localcloud.Cloud, ref string) {
 	t.Helper()
 	expect(t, staffRead(t, c, "/complaints/"+ref+"/record", catalog.GroupComplaintsManager),
 		map[string]string{"complaint.reference": ref, "complaint.status": "escalated", "complaint.stage": "2"})
+}
+
+// closedASBCase is an ASB case reported by contact through the JSON API and closed by an officer: its closure
+// message links to the survey on the case's check-progress page (notification.SurveyPagePath).
+func closedASBCase(t *testing.T, c *localcloud.Cloud, contact string) string {
+	t.Helper()
+	report := c.Call(t, "POST", "/asb/reports", map[string]any{"type": "noise", "description": "Music from the flat below until 3am.",
+		"location": map[string]any{"address": fmt.Sprintf("Flat %d, 9 Survey Road", time.Now().UnixNano()%100000), "postcode": "NN1 9SR"},
+		"ongoing":  false, "anonymous": false, "reporter": map[string]any{"name": "Sam Resident", "email": contact, "preferredContact": "email"}, "risk": map[string]any{}})
+	ref, _ := report.JSON["reference"].(string)
+	if report.Status != 201 || ref == "" || report.JSON["joined"] != false {
+		t.Fatalf("reporting ASB: %d %s", report.Status, report.Raw)
+	}
+	closed := c.Call(t, "POST", "/asb/cases/"+ref+"/closure", map[string]any{"outcome": "The music stopped"},
+		"Authorization", c.StaffToken(t, "officer-1", catalog.GroupASBOfficer))
+	if closed.Status != 200 {
+		t.Fatalf("closing %s: %d %s", ref, closed.Status, closed.Raw)
+	}
+	return ref
+}
+
+// answerSurvey opens the closed ASB case's page, answers its survey with the keyboard and checks through the staff
+// API that the answers are the case's satisfaction, from the reporter (ASB-9).
+func (r *resident) answerSurvey(c *localcloud.Cloud, ref string) {
+	r.t.Helper()
+	record := "/progress/" + ref
+	if status := r.open(record); status != 200 {
+		r.t.Fatalf("%s: %d", record, status)
+	}
+	r.checkPage("survey")
+	r.choose("handling", "4")
+	r.choose("outcome", "5")
+	r.typeInto("comments", "Thank you")
+	if status := r.press(`form:has(input[name=action][value=survey]) button[type=submit]`); status != 200 || r.path() != record {
+		r.t.Fatalf("answering the survey: %d on %s", status, r.path())
+	}
+	r.checkPage("surveyed")
+	r.shows("the record page after the survey", []string{"Thank you for answering our survey"})
+	expect(r.t, staffRead(r.t, c, "/asb/cases/"+ref, catalog.GroupASBOfficer), map[string]string{"case.satisfaction.handling": "4",
+		"case.satisfaction.outcome": "5", "case.survey.source": "reporter", "case.survey.comments": "Thank you"})
 }
