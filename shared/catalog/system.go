@@ -40,6 +40,9 @@ const (
 // SubjectAccessFunction serves the information governance team's subject access requests.
 const SubjectAccessFunction = "subject-access"
 
+// RetentionJobFunction is the daily retention job (UK GDPR Art 5(1)(e)).
+const RetentionJobFunction = "retention-job"
+
 // LocalWebhookSecret is the out-of-hours webhook secret `make run` uses unless OOH_WEBHOOK_SECRET is set. It is
 // the Standard Webhooks specification's example secret, so examples can be checked by hand; never used in AWS.
 const LocalWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -364,15 +367,26 @@ func functions() []Function {
 		},
 		{
 			// subject access requests (UK GDPR Art 15): reads every kind of case, for the information governance team only
-			Name: SubjectAccessFunction, Description: "Subject access requests: log, export a person's records across ASB, complaints and the register, complete",
+			Name: SubjectAccessFunction, Description: "Subject access requests: log, export a person's records across ASB, complaints and the register, erase or rectify on request, complete",
 			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
 			Routes: []Route{
 				staff("POST", "/subject-access-requests", GroupInformationGovernance),
 				staff("GET", "/subject-access-requests/{reference}", GroupInformationGovernance),
 				staff("POST", "/subject-access-requests/{reference}/export", GroupInformationGovernance),
 				staff("POST", "/subject-access-requests/{reference}/completion", GroupInformationGovernance),
+				staff("POST", "/subject-access-requests/{reference}/erasure", GroupInformationGovernance),
+				staff("POST", "/subject-access-requests/{reference}/rectification", GroupInformationGovernance),
 			},
-			Tables: map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+			Settings: []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		},
+		{
+			// UK GDPR Art 5(1)(e): anonymises the records whose retention period ended; the cases table only, no queue
+			Name: RetentionJobFunction, Description: "Daily retention job: anonymises records whose retention period has ended, keeping the reports' figures",
+			MemoryMB: 256, TimeoutSec: 300, LocalConcurrency: 1,
+			Schedules: []Schedule{{Name: "retention-job-daily", Cron: "cron(30 2 * * ? *)"}},
+			Settings:  []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+			Tables:    map[string]Access{CasesTable: ReadWrite},
 		},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/complaints"
+	"github.com/councilhousing/backend/shared/rules/retention"
 )
 
 // Complaints is the complaints adapter: versioned records plus the staff list and the annual report's range,
@@ -32,6 +33,9 @@ var ComplaintListing = Listing[complaints.Complaint]{
 	Values:  func(c complaints.Complaint) map[string]string { return map[string]string{"status": c.Status} },
 	Summary: func(c complaints.Complaint) any { return c.Facts() },
 	Sort:    func(c complaints.Complaint) string { return ReceivedKey(c.ReceivedAt, c.Reference) },
+	Extra: func(c complaints.Complaint, shard string) map[string]types.AttributeValue {
+		return endedEntry(retention.ComplaintEnded(c))
+	},
 	Also: func(c complaints.Complaint) []string {
 		var out []string
 		for _, y := range c.ReportYears() {

@@ -183,6 +183,9 @@ func (r Records[T, C]) Load(ctx context.Context, ref string) (casework.Stored[T,
 		sk := it["sk"].(*types.AttributeValueMemberS).Value
 		switch {
 		case sk == SKCase:
+			if on, ok := it[AttrAnonymised]; ok { // its data is a summary now (retention.go): nothing to act on
+				return l, anonymisedError(r.Kind, ref, str(on))
+			}
 			var env envelope[T]
 			if err := Unmarshal(it, &env); err != nil {
 				return l, err

@@ -13,6 +13,7 @@ import (
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/register"
+	"github.com/councilhousing/backend/shared/rules/retention"
 )
 
 // Applications is the housing register adapter: versioned records; the officers' lists and the priority list,
@@ -46,7 +47,7 @@ var ApplicationListing = Listing[register.Record]{
 	Extra: func(r register.Record, shard string) map[string]types.AttributeValue {
 		key, listed := register.PriorityKey(r.Reference, r.Decision)
 		if !listed {
-			return nil
+			return endedEntry(retention.ApplicationEnded(r)) // off the register: in its ended list instead
 		}
 		return map[string]types.AttributeValue{AttrEventPK: S(Sharded(BandKey(r.Decision.BandName()), shard)), AttrEventSK: S(key)}
 	},

@@ -34,12 +34,16 @@ import (
 //	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
 //	pk = NOTIFIED#<notification id>  sk = NOTIFIED          where a notification is recorded (its case or digest),
 //	                                 sk = RECEIPT#<Notify id>#<status>   and each delivery receipt recorded (receipts.go)
+//	pk = RETENTION#<ended key>   sk = SHARD#<n>             where the retention job stopped in an ended list (retention.go)
+//	pk = RETENTION-RUN#<year>    sk = <time>#<run id>       the retention job's record of each run (counts, no reference)
 //
 // Indexes (attribute names):
 //
 //	lists      gsi1pk = <KIND>#<filters>#<shard>      gsi1sk = <received time>#<ref>   staff lists, monthly/annual reports
 //	listsDue   gsi1pk (the same)                      gsi4sk = <earliest due>#<ref>    overdue lists (open cases only)
 //	byEvent    gsi2pk = <KIND>#closed#<shard> | REGISTER#<band>#<shard>  gsi2sk = <time>#<ref> | priority key
+//	           gsi2pk = EndedKey: <KIND>#closed#<shard> | APPLICATION#housed#<shard>  gsi2sk = <ended time>#<ref>
+//	                                                  an ended record's LIST#all entry, for the retention job
 //	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters (keys only)
 //	           gsi3pk = MATCH#<hashed match key>      gsi3sk = <received time>#<ref>   an open ASB case with the same problem
 //	byEvent    gsi2pk = <KIND>#<dated list>#<shard>   gsi2sk = <time>#<ref>            an item's dated list (ASB#incident)
@@ -85,6 +89,16 @@ func KindKey(kind casefile.Kind) string { return strings.ToUpper(string(kind)) }
 
 // ClosedKey is the byEvent partition of a kind's closed cases.
 func ClosedKey(kind casefile.Kind) string { return KindKey(kind) + "#closed" }
+
+// EndedKey is the byEvent partition (without its shard) of a kind's records that ended with an outcome, sorted by
+// when they ended: the retention job's list (retention.go). ASB's closed cases are its closed list; an application
+// closed because its applicant was housed has its own list (a longer period).
+func EndedKey(kind casefile.Kind, outcome string) string {
+	if outcome == "" || outcome == "closed" {
+		return ClosedKey(kind)
+	}
+	return KindKey(kind) + "#" + outcome
+}
 
 // BandKey is the byEvent partition of one band of the housing register.
 func BandKey(band string) string { return "REGISTER#" + band }

@@ -2,7 +2,9 @@
 // request (a case with a deadline one month after receipt, in the reminder digests), exports every record the
 // person is on, across ASB cases, complaints and register applications, with each record's full timeline and
 // letters, and records that the response was sent. Each export is on the request's timeline (who, when, how many
-// records): the audit trail of who saw what.
+// records): the audit trail of who saw what. On the same request the team decides erasure (Art 17: refused with
+// the article and retention entry where the law allows, otherwise anonymised as the retention job does) and
+// rectification (Art 16) of the person's records (rights.go).
 //
 // Records are found by key, never by searching: the requester's email address and mobile number through the
 // byContact index (the same directory a resident's sign-in uses, shared/app/residentaccess), and references the
@@ -18,12 +20,14 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/residentaccess"
+	"github.com/councilhousing/backend/shared/app/retention"
 	"github.com/councilhousing/backend/shared/platform/ids"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/rules/register"
+	rules "github.com/councilhousing/backend/shared/rules/retention"
 	sar "github.com/councilhousing/backend/shared/rules/subjectaccess"
 )
 
@@ -46,6 +50,11 @@ type Service struct {
 	ASB          residentaccess.Store[asb.Case, asb.Reporter]
 	Complaints   residentaccess.Store[complaints.Complaint, complaints.Contact]
 	Applications residentaccess.Store[register.Record, register.Contact]
+	// Erasure and rectification (UK GDPR Art 17, 16): the retention schedule the refusals cite, the anonymiser the
+	// retention job uses, and the contact editor.
+	Schedule   rules.Schedule
+	Anonymiser retention.Anonymiser
+	Contacts   retention.ContactEditor
 }
 
 // Stored is a request as stored.
@@ -175,6 +184,26 @@ func (s Service) Export(ctx context.Context, cmd Read) (Export, error) {
 
 // gather finds the requester's records (by each identifier, and the references given) and reads each whole.
 func (s Service) gather(ctx context.Context, r sar.Request) ([]ExportedRecord, error) {
+	found, err := s.find(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ExportedRecord, 0, len(found))
+	for _, rec := range found {
+		if err := s.read(ctx, &rec); err != nil {
+			if apperr.CodeOf(err) == apperr.NotFound && slices.Contains(rec.FoundBy, "reference") && len(rec.FoundBy) == 1 {
+				continue // a reference given that names no record: nothing is held under it
+			}
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// find is which records the requester is on, by key (each identifier in the directory, and the references given),
+// without reading them.
+func (s Service) find(ctx context.Context, r sar.Request) ([]ExportedRecord, error) {
 	contacts, err := s.contacts(r.Email, r.Phone)
 	if err != nil {
 		return nil, err
@@ -205,14 +234,7 @@ func (s Service) gather(ctx context.Context, r sar.Request) ([]ExportedRecord, e
 	}
 	out := make([]ExportedRecord, 0, len(order))
 	for _, ref := range order {
-		rec := found[ref]
-		if err := s.read(ctx, rec); err != nil {
-			if apperr.CodeOf(err) == apperr.NotFound && slices.Contains(rec.FoundBy, "reference") && len(rec.FoundBy) == 1 {
-				continue // a reference given that names no record: nothing is held under it
-			}
-			return nil, err
-		}
-		out = append(out, *rec)
+		out = append(out, *found[ref])
 	}
 	return out, nil
 }

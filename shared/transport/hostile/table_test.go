@@ -99,6 +99,10 @@ func validBodies(callID string) map[string]map[string]any {
 		"POST /subject-access-requests": {"email": "sar.requester@example.org", "phone": "07700 900987", "receivedOn": today,
 			"identityChecked": "Passport seen at the civic centre"},
 		"POST /subject-access-requests/{reference}/completion": {"howSent": "Emailed as an encrypted PDF"},
+		// erasure and rectification on the request: its requester has no records here, so nothing is erased (200, none)
+		// and the record named is not theirs (422)
+		"POST /subject-access-requests/{reference}/erasure":       {"grounds": "I no longer want the council to hold my data"},
+		"POST /subject-access-requests/{reference}/rectification": {"record": "CMP-0000-0000", "field": "phone", "value": "07700 900988", "reason": "New number"},
 		"POST /complaints/logged": {
 			"description": "Phoned about the boiler: booked three times and nobody came.", "outcomesSought": "Fix the boiler",
 			"serviceArea": "repairs", "issueDate": "2026-11-02", "legalProceedings": false, "channel": "representative", "receivedOn": "2026-11-20",

@@ -1,6 +1,7 @@
 // Package subjectaccessapi is the subject-access function's JSON transport (UK GDPR Art 15): the information
 // governance team logs a request, reads it, exports the requester's records (JSON, or a readable HTML page to
-// redact and send) and records that the response went. It knows HTTP, not the Regulation.
+// redact and send), erases or rectifies them on request (Art 17, 16) and records that the response went. It knows
+// HTTP, not the Regulation.
 package subjectaccessapi
 
 import (
@@ -9,13 +10,16 @@ import (
 	_ "embed"
 	"encoding/json"
 	"html/template"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/councilhousing/backend/shared/app/subjectaccess"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/retention"
 	sar "github.com/councilhousing/backend/shared/rules/subjectaccess"
 	"github.com/councilhousing/backend/shared/transport/httpapi"
 	"github.com/councilhousing/backend/shared/transport/idem"
@@ -46,6 +50,9 @@ func (a API) Routes() httpapi.Routes {
 		"GET /subject-access-requests/{reference}":             httpapi.StaffAction(a.Service.Get, recordOf),
 		"POST /subject-access-requests/{reference}/export":     a.export,
 		"POST /subject-access-requests/{reference}/completion": httpapi.StaffAction(a.Service.Complete, recordOf),
+		// the requester's other rights (UK GDPR Art 17, 16), on the same request: its identity check and its timeline
+		"POST /subject-access-requests/{reference}/erasure":       httpapi.StaffAction(a.erase, same[subjectaccess.ErasureResult]),
+		"POST /subject-access-requests/{reference}/rectification": httpapi.StaffAction(a.Service.Rectify, same[subjectaccess.RectificationResult]),
 	}
 }
 
@@ -56,7 +63,25 @@ func Contracts() []httpapi.Contract {
 		{Route: "GET /subject-access-requests/{reference}", Response: Record{}, Status: http.StatusOK},
 		{Route: "POST /subject-access-requests/{reference}/export", Response: subjectaccess.Export{}, Status: http.StatusOK},
 		{Route: "POST /subject-access-requests/{reference}/completion", Request: sar.Completion{}, Response: Record{}, Status: http.StatusOK},
+		{Route: "POST /subject-access-requests/{reference}/erasure", Request: retention.ErasureInput{}, Response: subjectaccess.ErasureResult{}, Status: http.StatusOK},
+		{Route: "POST /subject-access-requests/{reference}/rectification", Request: retention.Rectification{}, Response: subjectaccess.RectificationResult{}, Status: http.StatusOK},
 	}
+}
+
+func same[T any](v T) T { return v }
+
+// erase runs the erasure and logs each record erased (kind, reference, request and day: no personal data). The
+// log outlives the backups' point-in-time window (3 months against 35 days), so after a restore the erasures made
+// since the restore point can be listed and re-applied (retention-job's "reapply" invocation, README).
+func (a API) erase(ctx context.Context, cmd subjectaccess.Erase) (subjectaccess.ErasureResult, error) {
+	out, err := a.Service.Erase(ctx, cmd)
+	for _, r := range out.Records {
+		if r.Outcome == subjectaccess.Erased {
+			slog.InfoContext(ctx, "record erased", "kind", string(r.Kind), "reference", r.Reference, "request", cmd.Ref,
+				"on", cmd.At.UTC().Format(time.DateOnly))
+		}
+	}
+	return out, err
 }
 
 func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
