@@ -67,7 +67,8 @@ FUZZ_TARGETS := \
 	./shared/transport/complaintsapi:FuzzComplaintBody \
 	./shared/transport/registerapi:FuzzEligibilityBody \
 	./shared/transport/registerapi:FuzzApplicationBody \
-	./shared/transport/notifyapi:FuzzDeliveryReceiptBody
+	./shared/transport/notifyapi:FuzzDeliveryReceiptBody \
+	./shared/transport/staffweb:FuzzReturnPath
 FUZZ_SMOKE   ?= 2s
 FUZZTIME     ?= 5m
 

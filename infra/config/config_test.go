@@ -65,7 +65,7 @@ func TestDeployRefusesTheExampleNamingEachPlaceholder(t *testing.T) {
 		}
 		got = append(got, p.Setting)
 	}
-	want := []string{"alarmEmail", "landlord.name", "landlord.address", "landlord.phone", "landlord.email", "mailboxes.dutyOfficer", "mailboxes.dutyOfficerPhone"}
+	want := []string{"alarmEmail", "landlord.name", "landlord.address", "landlord.phone", "landlord.email", "mailboxes.dutyOfficer", "mailboxes.dutyOfficerPhone", "site.url"}
 	for _, s := range []catalog.Setting{catalog.TeamMailboxes, catalog.PartnerMailboxes, catalog.NotifyTemplates} {
 		for _, k := range s.RequiredKeys {
 			want = append(want, fmt.Sprintf("%s[%q]", s.Name, k))
@@ -101,6 +101,7 @@ func realLooking() map[string]any {
 	return map[string]any{
 		"alarmEmail": "housing-digital-alerts@northtown.gov.uk",
 		"homesCount": 11850,
+		"site":       map[string]any{"url": "https://housing.northtown.gov.uk"},
 		"landlord": map[string]any{"name": "Northtown Borough Council", "address": "Town Hall, Market Square, Northtown NT1 1TH",
 			"phone": "01604 837837", "email": "housing@northtown.gov.uk"},
 		"mailboxes": map[string]any{

@@ -120,6 +120,7 @@ func run(port, dynamoPort, sqsPort int, concurrencySpec, configFile string) erro
 	log.Printf("Local cloud ready on %s in %s (health: %s/_local/health; Ctrl-C stops it)",
 		cloud.URL(), time.Since(started).Round(100*time.Millisecond), cloud.URL())
 	log.Printf("Resident pages (start page): %s/", cloud.URL())
+	log.Printf("Staff console: %s/staff (local sign-in stand-in: pick a user and groups)", cloud.URL())
 	<-ctx.Done()
 	return nil
 }

@@ -74,6 +74,7 @@ type Cloud struct {
 	routes    []route
 	schedules map[string]scheduled
 	notify    *notifyStandIn
+	oidc      *oidcStandIn // LOCAL ONLY: the staff console's OpenID provider (oidc.go)
 	traces    *traceCollector
 	emulators []*emulators.Process
 	sqs       *sqs.Client
@@ -109,6 +110,10 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	c.traces = &traceCollector{logf: c.logf}
 	notifyKey := c.secret(catalog.Secret{Env: "NOTIFY_API_KEY", LocalDefault: catalog.LocalNotifyAPIKey})
 	if c.notify, err = newNotifyStandIn(notifyKey, c.Clock); err != nil {
+		_ = l.Close()
+		return nil, err
+	}
+	if c.oidc, err = newOIDCStandIn(func() string { return c.URL() + "/_local/oidc" }, opts.Catalog); err != nil {
 		_ = l.Close()
 		return nil, err
 	}
@@ -425,6 +430,9 @@ func (c *Cloud) Handler() http.Handler {
 	mux.HandleFunc("POST /_local/notify/receipts", c.whenReady(c.postReceipt))
 	mux.HandleFunc("POST /_local/otlp/v1/traces", c.traces.export)
 	mux.HandleFunc("GET /_local/traces", c.traces.list)
+	if c.oidc != nil {
+		c.oidc.routes(mux)
+	}
 	// the resident pages' static assets on the same origin as the pages, as CloudFront serves them from S3
 	mux.Handle("GET "+webfiles.AssetsPath, http.StripPrefix(webfiles.AssetsPath, http.FileServerFS(webfiles.Assets())))
 	mux.HandleFunc("/", c.whenReady(c.serveAPI))

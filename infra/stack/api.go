@@ -15,6 +15,7 @@ import (
 // public, resident, webhook and bearer-secret routes are checked by the functions themselves (see catalog.Auth).
 func (b *builder) api() {
 	pool, client := b.staffUserPool()
+	b.staffConsoleSignIn(pool)
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("StaffJwt"), pool.UserPoolProviderUrl(),
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &[]*string{client.UserPoolClientId()}})
 	api := awsapigatewayv2.NewHttpApi(b.stack, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{

@@ -226,6 +226,11 @@ func expectedEnvNames(f catalog.Function) []string {
 	for _, s := range f.Settings {
 		env[s.Env+"_PARAMETER"], env["SETTINGS_VERSION"] = "", ""
 	}
+	if f.StaffSignIn {
+		for _, k := range catalog.StaffSignInEnv {
+			env[k] = ""
+		}
+	}
 	return sortedKeys(env)
 }
 
@@ -548,4 +553,68 @@ func TestInconsistentCatalogIsRefused(t *testing.T) {
 		}
 	}()
 	NewHousingStack(nil, "Broken", &HousingStackProps{Catalog: broken})
+}
+
+// The staff console signs in through Cognito's managed login: its own app client, for the authorization code
+// grant only (no implicit grant, no client credentials, no password flows), a public client (no secret: PKCE
+// protects the code), scopes openid, email and profile, calling back only to the site's own domain; a Cognito
+// domain with managed login (version 2) and a style for the client; and staff-web told where they are. The
+// JSON API's client and its JWT audience are unchanged.
+func TestStaffConsoleSignsInThroughManagedLogin(t *testing.T) {
+	var console map[string]any
+	for _, c := range ofType("AWS::Cognito::UserPoolClient") {
+		if flows, _ := c.Properties["AllowedOAuthFlows"].([]any); len(flows) > 0 {
+			if console != nil {
+				t.Fatal("more than one OAuth client")
+			}
+			console = c.Properties
+		}
+	}
+	if console == nil {
+		t.Fatal("no OAuth app client for the staff console")
+	}
+	site := "https://housing.council.example" // infra/config/example.json's site.url
+	for key, want := range map[string]any{
+		"AllowedOAuthFlows": []any{"code"}, "AllowedOAuthFlowsUserPoolClient": true,
+		"AllowedOAuthScopes":         []any{"openid", "email", "profile"},
+		"CallbackURLs":               []any{site + "/staff/callback"},
+		"LogoutURLs":                 []any{site + "/staff/signed-out"},
+		"SupportedIdentityProviders": []any{"COGNITO"},
+		"GenerateSecret":             false,
+		"PreventUserExistenceErrors": "ENABLED",
+	} {
+		if got := console[key]; !reflect.DeepEqual(got, want) {
+			t.Errorf("console client %s = %v, want %v", key, got, want)
+		}
+	}
+	if flows, ok := console["ExplicitAuthFlows"].([]any); ok && slices.ContainsFunc(flows, func(f any) bool {
+		return f != "ALLOW_REFRESH_TOKEN_AUTH"
+	}) {
+		t.Errorf("the console client allows sign-in flows other than the managed login: %v", flows)
+	}
+	assertTemplate(t, func() {
+		template.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolDomain"), &map[string]any{
+			"Domain": "housing-council-example-staff", "ManagedLoginVersion": 2,
+		})
+		template.HasResourceProperties(jsii.String("AWS::Cognito::ManagedLoginBranding"), &map[string]any{"UseCognitoProvidedValues": true})
+	})
+	// the API's JWT authorizer still accepts only the API client's tokens
+	for _, a := range ofType("AWS::ApiGatewayV2::Authorizer") {
+		aud := a.Properties["JwtConfiguration"].(map[string]any)["Audience"].([]any)
+		if len(aud) != 1 || refsIn(aud)[0] == "" {
+			t.Errorf("authorizer audience %v", aud)
+		}
+	}
+	fn := ofType("AWS::Lambda::Function")
+	var env map[string]any
+	for _, f := range fn {
+		if d, _ := f.Properties["Description"].(string); strings.HasPrefix(d, "Staff console") {
+			env = f.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		}
+	}
+	for _, k := range catalog.StaffSignInEnv {
+		if env[k] == nil {
+			t.Errorf("staff-web has no %s", k)
+		}
+	}
 }

@@ -126,7 +126,29 @@ type Function struct {
 	LocalEnv map[string]string
 	// LocalConcurrency is how many warm processes the local cloud runs for this function.
 	LocalConcurrency int
+	// StaffSignIn: the function signs staff in with OAuth 2.0 (authorization code with PKCE) and OpenID
+	// Connect. The stack gives it the StaffSignIn* environment of the staff user pool's console client and
+	// managed login; LocalEnv points the same names at the local cloud's stand-in.
+	StaffSignIn bool
 }
+
+// The environment of a StaffSignIn function: where to send an officer to sign in, where to exchange the code,
+// whose ID tokens to accept (issuer, audience, keys) and where signing out ends at the provider. The site's
+// address the provider sends the officer back to (redirect URIs are exact) is the site.url setting;
+// StaffSiteURLEnv overrides it in the local cloud only (LocalEnv), where the site is the local cloud.
+const (
+	StaffSignInIssuerEnv    = "STAFF_SIGNIN_ISSUER"
+	StaffSignInClientEnv    = "STAFF_SIGNIN_CLIENT_ID"
+	StaffSignInAuthorizeEnv = "STAFF_SIGNIN_AUTHORIZE_URL"
+	StaffSignInTokenEnv     = "STAFF_SIGNIN_TOKEN_URL"
+	StaffSignInKeysEnv      = "STAFF_SIGNIN_JWKS_URL"
+	StaffSignInLogoutEnv    = "STAFF_SIGNIN_LOGOUT_URL"
+	StaffSiteURLEnv         = "STAFF_SITE_URL"
+)
+
+// StaffSignInEnv are the names a StaffSignIn function's environment has besides its catalog entry's.
+var StaffSignInEnv = []string{StaffSignInIssuerEnv, StaffSignInClientEnv, StaffSignInAuthorizeEnv, StaffSignInTokenEnv,
+	StaffSignInKeysEnv, StaffSignInLogoutEnv}
 
 // Dir is the function's folder, relative to the repository root.
 func (f Function) Dir() string { return "functions/" + f.Name }

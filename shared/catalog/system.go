@@ -91,6 +91,8 @@ var (
 		Description: "GOV.UK Notify template id of each template, channel and (optionally) language: " +
 			`"<template>.<channel>" or "<template>.<language>.<channel>" (English is the fallback)`,
 		RequiredKeys: notifyTemplateKeys()}
+	SiteURL = Setting{Name: "site.url", Env: "SITE_URL", Kind: Text,
+		Description: "The site's address (https://, the council domain attached to the CloudFront distribution): the staff console's sign-in callback and sign-out URLs are on it"}
 	RetentionASBCaseClosed = Setting{Name: "retention.asbCaseClosed", Env: "RETENTION_ASB_CASE_CLOSED", Kind: Period, Default: "P6Y",
 		Description: "How long a closed ASB case's personal data is kept after closure",
 		Reason:      "Limitation Act 1980: claims about how a case was handled (negligence, injunction or possession proceedings) can be brought for six years"}
@@ -107,7 +109,7 @@ var (
 
 func settings() []Setting {
 	return []Setting{AlarmEmail, HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail,
-		TeamMailboxes, DutyOfficerMailbox, DutyOfficerPhone, PartnerMailboxes, NotifyTemplates,
+		TeamMailboxes, DutyOfficerMailbox, DutyOfficerPhone, PartnerMailboxes, NotifyTemplates, SiteURL,
 		RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused}
 }
 
@@ -182,6 +184,28 @@ func residentPages() []Route {
 			Route{Method: "POST", Path: "/" + journey + "/{page}", Auth: Public, Page: true})
 	}
 	return append(routes, Route{Method: "GET", Path: "/help/{page}", Auth: Public, Page: true})
+}
+
+// StaffWebFunction serves the staff console (GET /staff is the signed-in officer's work queue).
+const StaffWebFunction = "staff-web"
+
+// LocalStaffClientID is the console's client id at the local cloud's OpenID provider stand-in.
+const LocalStaffClientID = "local-staff-console"
+
+// staffPages are the staff console's routes: sign-in (to the provider and back), sign-out, the work queue, find,
+// and each case kind's page with its actions as forms. They are page routes (public at the gateway): the
+// console keeps its own sessions, and each page and action is allowed only to the groups of the JSON route it
+// mirrors (shared/transport/staffweb).
+func staffPages() []Route {
+	page := func(method, path string) Route { return Route{Method: method, Path: path, Auth: Public, Page: true} }
+	return []Route{
+		page("GET", "/staff"), page("GET", "/staff/sign-in"), page("GET", "/staff/callback"),
+		page("POST", "/staff/sign-out"), page("GET", "/staff/signed-out"), page("GET", "/staff/find"),
+		page("GET", "/staff/complaints/{reference}"),
+		page("GET", "/staff/complaints/{reference}/{action}"), page("POST", "/staff/complaints/{reference}/{action}"),
+		page("GET", "/staff/applications/{reference}"),
+		page("GET", "/staff/applications/{reference}/{action}"), page("POST", "/staff/applications/{reference}/{action}"),
+	}
 }
 
 func functions() []Function {
@@ -356,6 +380,23 @@ func functions() []Function {
 				RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 			SendsTo: []string{ReferralsQueue, NotificationsQueue},
+		},
+		{
+			// the staff console: HTML pages over the same application services as the JSON API, signed in through
+			// the staff user pool's managed login (locally, the local cloud's stand-in)
+			Name: StaffWebFunction, Description: "Staff console: work queue, find, case pages and their actions as forms",
+			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 1, StaffSignIn: true,
+			Routes:   staffPages(),
+			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, SiteURL},
+			Secrets:  []Secret{PageTokenKey},
+			LocalEnv: map[string]string{
+				StaffSignInIssuerEnv: "{{LOCAL_URL}}/_local/oidc", StaffSignInClientEnv: LocalStaffClientID,
+				StaffSignInAuthorizeEnv: "{{LOCAL_URL}}/_local/oidc/authorize", StaffSignInTokenEnv: "{{LOCAL_URL}}/_local/oidc/token",
+				StaffSignInKeysEnv: "{{LOCAL_URL}}/_local/oidc/jwks.json", StaffSignInLogoutEnv: "{{LOCAL_URL}}/_local/oidc/logout",
+				StaffSiteURLEnv: "{{LOCAL_URL}}",
+			},
+			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+			SendsTo: []string{NotificationsQueue},
 		},
 		{
 			// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only

@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed templates messages assets
+//go:embed templates messages assets staff
 var files embed.FS
 
 func sub(dir string) fs.FS {
@@ -25,6 +25,13 @@ func Templates() fs.FS { return sub("templates") }
 
 // Messages are the message catalogs: <language>.json, each a flat object of key -> text.
 func Messages() fs.FS { return sub("messages") }
+
+// StaffTemplates are the staff console's page templates: its own layout.html and one file per page (the form
+// partials are the resident pages' partials.html).
+func StaffTemplates() fs.FS { return sub("staff/templates") }
+
+// StaffMessages are the staff console's own message catalogs, beside Messages.
+func StaffMessages() fs.FS { return sub("staff/messages") }
 
 // Assets are the static files served under /assets/.
 func Assets() fs.FS { return sub("assets") }

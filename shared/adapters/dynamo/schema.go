@@ -32,6 +32,8 @@ import (
 //	pk = SUBJECT-ACCESS#<ref>    a subject access request (UK GDPR Art 15), a case like the others: CASE, EVENT#, DEADLINE#,
 //	                             LIST# (by status), no CONTACT item (subjectaccess.go)
 //	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
+//	pk = VIEWS#<KIND>#<reference>  sk = <London date>#<staff id>   who opened a case in the staff console on a
+//	                             day: first and last time and how often (views.go); one item per person a day
 //	pk = NOTIFIED#<notification id>  sk = NOTIFIED          where a notification is recorded (its case or digest),
 //	                                 sk = RECEIPT#<Notify id>#<status>   and each delivery receipt recorded (receipts.go)
 //	pk = RETENTION#<ended key>   sk = SHARD#<n>             where the retention job stopped in an ended list (retention.go)
@@ -57,6 +59,7 @@ import (
 //
 //	pk = SESSION#<SHA-256 of the cookie's session id>   a resident page session: "data" (JSON), expiresAt (sessions.go)
 //	pk = SIGNIN#<SHA-256 of the session id>             a one-time sign-in code: its hash, attempts left, expiresAt
+//	pk = STAFF-SESSION#<SHA-256 of the session id>      a staff console session (the same shape; sessions.go)
 //	pk = SIGNIN-COUNT#<contact key>#<hour>              codes sent to one contact in one hour (n), expiresAt (residentaccess.go)
 //
 // Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; case and contact items carry gsi3
@@ -72,6 +75,8 @@ const (
 
 	PKSession = "SESSION#" // resident page sessions in the idempotency table (SessionKey)
 	PKSignIn  = "SIGNIN#"  // one-time sign-in codes in the idempotency table (SignInKey)
+	// PKStaffSession: staff console sessions in the idempotency table (Sessions.Prefix)
+	PKStaffSession = "STAFF-SESSION#"
 
 	PKOutbox = "OUTBOX" // the outbox's partitions are OUTBOX#0 .. OUTBOX#<OutboxShards-1> (OutboxPK)
 

@@ -25,7 +25,7 @@ type Bar struct {
 type Chart struct {
 	ID          string // unique on the page: the SVG's title and description ids derive from it
 	Title       string
-	Description string // what the chart shows and its main finding, for screen readers
+	Description string  // what the chart shows and its main finding, for screen readers
 	Max         float64 // the scale's end; 0 scales to the largest value (100 for percentages)
 	Bars        []Bar
 }

@@ -37,6 +37,16 @@ type Server struct {
 	Catalog   *Catalog
 	Templates *Templates
 	Site      Site
+	// Cookie is the session cookie's name: CookieName when empty (the resident pages); the staff console has
+	// its own, so a resident's session and an officer's never mix.
+	Cookie string
+}
+
+func (s *Server) cookie() string {
+	if s.Cookie != "" {
+		return s.Cookie
+	}
+	return CookieName
 }
 
 // Request is one page request: the gateway's event, the visitor's session (nil until the handler asks for
@@ -108,7 +118,7 @@ func (s *Server) Handler(fn catalog.Function, routes Routes) func(context.Contex
 		if h == nil {
 			return s.errorPage(ctx, req, apperr.NotFoundf("No such page.")), nil
 		}
-		sess, err := loadSession(ctx, s.Sessions, ev.Cookies, req.Now())
+		sess, err := loadSession(ctx, s.Sessions, s.cookie(), ev.Cookies, req.Now())
 		if err != nil {
 			return s.errorPage(ctx, req, err), nil
 		}
@@ -130,7 +140,7 @@ func (s *Server) Handler(fn catalog.Function, routes Routes) func(context.Contex
 					}
 				}
 			}
-			resp.Cookies = append(resp.Cookies, expiredCookie())
+			resp.Cookies = append(resp.Cookies, expiredCookie(s.cookie()))
 			return resp, nil
 		}
 		if req.session != nil && req.session.dirty {
@@ -146,7 +156,7 @@ func (s *Server) Handler(fn catalog.Function, routes Routes) func(context.Contex
 				}
 			}
 			if req.session.isNew {
-				resp.Cookies = append(resp.Cookies, sessionCookie(req.session.ID))
+				resp.Cookies = append(resp.Cookies, sessionCookie(s.cookie(), req.session.ID))
 			}
 		}
 		return resp, nil

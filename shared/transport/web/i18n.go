@@ -19,28 +19,47 @@ type Catalog struct {
 	langs map[string]map[string]string
 }
 
-// LoadCatalog reads every <lang>.json in dir.
-func LoadCatalog(dir fs.FS) (*Catalog, error) {
+// LoadCatalog reads every <lang>.json in dir, and in more (the staff console's own strings beside the shared
+// ones); a key in two files of one language is an error.
+func LoadCatalog(dir fs.FS, more ...fs.FS) (*Catalog, error) {
 	c := &Catalog{langs: map[string]map[string]string{}}
-	files, err := fs.Glob(dir, "*.json")
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range files {
-		raw, err := fs.ReadFile(dir, name)
-		if err != nil {
+	for _, d := range append([]fs.FS{dir}, more...) {
+		if err := c.load(d); err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("messages %s: %w", name, err)
-		}
-		c.langs[strings.TrimSuffix(name, ".json")] = m
 	}
 	if c.langs[DefaultLanguage] == nil {
 		return nil, fmt.Errorf("messages: no %s.json", DefaultLanguage)
 	}
 	return c, nil
+}
+
+func (c *Catalog) load(dir fs.FS) error {
+	files, err := fs.Glob(dir, "*.json")
+	if err != nil {
+		return err
+	}
+	for _, name := range files {
+		raw, err := fs.ReadFile(dir, name)
+		if err != nil {
+			return err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("messages %s: %w", name, err)
+		}
+		lang := strings.TrimSuffix(name, ".json")
+		if c.langs[lang] == nil {
+			c.langs[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := c.langs[lang][k]; dup {
+				return fmt.Errorf("messages %s: %q is defined twice", name, k)
+			}
+			c.langs[lang][k] = v
+		}
+	}
+	return nil
 }
 
 // Languages are the catalog's languages, English first.

@@ -24,9 +24,19 @@ type Templates struct {
 var base = []string{"layout.html", "partials.html"}
 
 // LoadTemplates parses every page template in dir (every *.html but the base files), each on its own copy of
-// the layout, so each page defines its own "content".
-func LoadTemplates(dir fs.FS) (*Templates, error) {
-	root, err := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs}).ParseFS(dir, base...)
+// the layout, so each page defines its own "content". With partials, dir has only its own layout.html and the
+// partials (form fields, error summary) come from partials' partials.html: the staff console's pages have their
+// own layout and the same components as the resident pages.
+func LoadTemplates(dir fs.FS, partials ...fs.FS) (*Templates, error) {
+	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
+	var err error
+	if len(partials) > 0 {
+		if root, err = root.ParseFS(partials[0], base[1]); err == nil {
+			root, err = root.ParseFS(dir, base[0])
+		}
+	} else {
+		root, err = root.ParseFS(dir, base...)
+	}
 	if err != nil {
 		return nil, err
 	}

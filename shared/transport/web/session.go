@@ -43,6 +43,9 @@ type Session struct {
 	SignedIn string    `json:"signedIn,omitempty"`
 	SeenAt   time.Time `json:"seenAt,omitzero"`
 	Created  time.Time `json:"created"`
+	// Kept is a transport's own state by name (the staff console's signed-in officer and its sign-in in
+	// progress), JSON, saved with the session.
+	Kept map[string]json.RawMessage `json:"kept,omitempty"`
 
 	isNew, dirty, ended bool
 	retired             string // the id this session had before Renew, whose item goes
@@ -95,6 +98,33 @@ func (s *Session) Journey(name string) map[string][]string {
 	return s.Answers[name]
 }
 
+// Keep stores v under name (replacing what was there) and marks the session to be saved.
+func (s *Session) Keep(name string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if s.Kept == nil {
+		s.Kept = map[string]json.RawMessage{}
+	}
+	s.Kept[name], s.dirty = raw, true
+	return nil
+}
+
+// KeptAs reads what Keep stored under name into v; false when there is none.
+func (s *Session) KeptAs(name string, v any) bool {
+	raw, ok := s.Kept[name]
+	return ok && json.Unmarshal(raw, v) == nil
+}
+
+// Forget removes what Keep stored under name.
+func (s *Session) Forget(name string) {
+	if _, ok := s.Kept[name]; ok {
+		delete(s.Kept, name)
+		s.dirty = true
+	}
+}
+
 // Changed marks the session to be saved after the request.
 func (s *Session) Changed() { s.dirty = true }
 
@@ -142,23 +172,23 @@ func HashID(id string) string {
 
 // sessionCookie is the Set-Cookie value: HttpOnly, Secure, SameSite=Lax (a link from an email opens the
 // session; posts from other sites carry no cookie), for the whole site, until the browser closes.
-func sessionCookie(id string) string {
-	c := http.Cookie{Name: CookieName, Value: id, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
+func sessionCookie(name, id string) string {
+	c := http.Cookie{Name: name, Value: id, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	return c.String()
 }
 
 // expiredCookie removes the session cookie.
-func expiredCookie() string {
-	c := http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode, MaxAge: -1}
+func expiredCookie(name string) string {
+	c := http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode, MaxAge: -1}
 	return c.String()
 }
 
 // cookieValue finds the session id among payload 2.0's cookies ("name=value" each).
-func cookieValue(cookies []string) string {
+func cookieValue(cookies []string, cookieName string) string {
 	for _, c := range cookies {
 		for _, part := range strings.Split(c, ";") {
 			name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
-			if ok && name == CookieName && len(value) == 43 {
+			if ok && name == cookieName && len(value) == 43 {
 				return value
 			}
 		}
@@ -167,8 +197,8 @@ func cookieValue(cookies []string) string {
 }
 
 // loadSession reads the request's session, nil when it has none (or an unknown or expired one).
-func loadSession(ctx context.Context, store SessionStore, cookies []string, now time.Time) (*Session, error) {
-	id := cookieValue(cookies)
+func loadSession(ctx context.Context, store SessionStore, cookieName string, cookies []string, now time.Time) (*Session, error) {
+	id := cookieValue(cookies, cookieName)
 	if id == "" {
 		return nil, nil
 	}

@@ -1,0 +1,103 @@
+package browser
+
+import (
+	"flag"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/infra/localcloud"
+	"github.com/councilhousing/backend/shared/catalog"
+)
+
+func TestMain(m *testing.M) { emulators.Main(m) }
+
+var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite the README's staff console screenshots in shared/web/screenshots/")
+
+// An officer signs in with the keyboard (the local stand-in's page: pick a user and a group), opens a complaint
+// from their work queue and acknowledges it (a wrong answer first: the error summary), with axe-core on every
+// page and state; the staff API then reads the acknowledgement back.
+func TestStaffConsoleInABrowser(t *testing.T) {
+	browserPath, axe := prerequisites(t)
+	started := time.Now()
+	c := localcloud.StartForTest(t, "complaint-escalation", "register-application", catalog.StaffWebFunction)
+	c.PinClock(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)) // received Monday 16th: acknowledge by the 23rd (CH-4)
+	r := c.Call(t, "POST", "/complaints", map[string]any{
+		"description": "The lift has been broken for a month.\nMy mother cannot get to the flat.", "outcomesSought": "Fix the lift and tell me when",
+		"serviceArea": "repairs", "issueDate": "2026-10-20",
+		"complainant": map[string]any{"name": "Sam Resident", "email": "sam.browser@example.org", "phone": "07700 900123", "address": "Flat 3, 12 Example Court", "postcode": "NN1 2AB"},
+	})
+	if r.Status != 201 {
+		t.Fatalf("complaint: %d %s", r.Status, r.Raw)
+	}
+	ref := r.JSON["reference"].(string)
+	app := c.Call(t, "POST", "/register/applications", map[string]any{
+		"applicant": map[string]any{"name": "Jo Applicant", "dateOfBirth": "1990-05-01", "email": "jo.browser@example.org", "address": "1 Example Road", "postcode": "NN1 1DE"},
+		"household": []any{map[string]any{"name": "Kim", "dateOfBirth": "2018-02-01", "relationship": "child"}},
+		"age":       36, "eligibleImmigrationStatus": true, "circumstances": []string{"sharing-facilities"}, "seekingWork": false,
+	})
+	if app.Status != 201 {
+		t.Fatalf("application: %d %s", app.Status, app.Raw)
+	}
+	appRef := app.JSON["reference"].(string)
+	c.PinClock(time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC))
+
+	ctx := startBrowser(t, browserPath)
+	o := &officer{t: t, ctx: ctx, base: c.URL(), axe: axe, shots: screenshotDir(t)}
+	if status := o.open("/staff"); status != http.StatusOK || o.path() != "/_local/oidc/authorize" {
+		t.Fatalf("signed out, /staff leads to %s (%d)", o.path(), status)
+	}
+	o.checkPage("", "")
+	o.tick("groups", catalog.GroupComplaintsOfficer)
+	o.tick("groups", catalog.GroupAllocationsOfficer)
+	if status := o.press(`form button[type=submit]`); status != http.StatusOK || o.path() != "/staff" {
+		t.Fatalf("signing in leads to %s (%d)", o.path(), status)
+	}
+	o.checkPage("", "staff-queue")
+	if status := o.press(`a[href="/staff/complaints/` + ref + `"]`); status != http.StatusOK {
+		t.Fatalf("opening the complaint: %d", status)
+	}
+	o.checkPage("", "staff-complaint")
+	if status := o.press(`a[href="/staff/complaints/` + ref + `/acknowledge"]`); status != http.StatusOK {
+		t.Fatalf("the acknowledgement form: %d", status)
+	}
+	o.checkPage("", "")
+	if status := o.press(`main form button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty acknowledgement: %d", status)
+	}
+	if links := eval[[]string](o, `[...document.querySelectorAll('.govuk-error-summary a')].map(a => a.getAttribute('href'))`); strings.Join(links, " ") != "#definition #outcomesSought" {
+		t.Errorf("error summary links %v", links)
+	}
+	o.checkPage("errors", "")
+	o.typeInto("definition", "The lift at Example Court has not worked since October")
+	o.typeInto("outcomesSought", "Repair the lift")
+	if status := o.press(`main form button[type=submit]`); status != http.StatusOK || o.path() != "/staff/complaints/"+ref {
+		t.Fatalf("acknowledging leads to %s (%d)", o.path(), status)
+	}
+	if !eval[bool](o, `document.querySelector('.govuk-notification-banner') !== null`) {
+		t.Error("no confirmation banner")
+	}
+	o.checkPage("acknowledged", "")
+	// find the application by its reference (typed in lower case), and open its claim check
+	if status := o.press(`a[href="/staff/find"]`); status != http.StatusOK {
+		t.Fatalf("find: %d", status)
+	}
+	o.checkPage("", "")
+	o.typeInto("reference", strings.ToLower(appRef))
+	if status := o.navigate("\r"); status != http.StatusOK || o.path() != "/staff/applications/"+appRef {
+		t.Fatalf("finding %s leads to %s (%d)", appRef, o.path(), status)
+	}
+	o.checkPage("", "staff-application")
+	if status := o.press(`a[href="/staff/applications/` + appRef + `/verify-claim"]`); status != http.StatusOK {
+		t.Fatalf("claim check form: %d", status)
+	}
+	o.checkPage("", "")
+	rec := c.Call(t, "GET", "/complaints/"+ref+"/record", nil, "Authorization", c.StaffToken(t, "reader", catalog.GroupComplaintsManager))
+	stage := rec.JSON["complaint"].(map[string]any)["stages"].([]any)[0].(map[string]any)
+	if by, _ := stage["acknowledgedBy"].(map[string]any); by == nil || by["id"] != "officer-a" || stage["definition"] != "The lift at Example Court has not worked since October" {
+		t.Errorf("the API reads %v", stage)
+	}
+	t.Logf("axe-core checked %d pages and states with no violation; %s in all (screenshots in %s)", o.axeChecks, time.Since(started).Round(time.Second), o.shots)
+}
