@@ -94,13 +94,13 @@ var (
 	SiteURL = Setting{Name: "site.url", Env: "SITE_URL", Kind: Text,
 		Description: "The site's address (https://, the council domain attached to the CloudFront distribution): the staff console's sign-in callback and sign-out URLs are on it"}
 	RetentionASBCaseClosed = Setting{Name: "retention.asbCaseClosed", Env: "RETENTION_ASB_CASE_CLOSED", Kind: Period, Default: "P6Y",
-		Description: "How long a closed ASB case's personal data is kept after closure",
+		Description: "How long a closed ASB case's personal data is kept after closure (and a case merged into another, after its merge: its own retention entry, outcome merged)",
 		Reason:      "Limitation Act 1980: claims about how a case was handled (negligence, injunction or possession proceedings) can be brought for six years"}
 	RetentionComplaintClosed = Setting{Name: "retention.complaintClosed", Env: "RETENTION_COMPLAINT_CLOSED", Kind: Period, Default: "P6Y",
 		Description: "How long a closed complaint's personal data is kept after the final response",
 		Reason:      "Limitation Act 1980 (six years for claims); covers the Housing Ombudsman's 12-month window and the annual self-assessment (CH-10)"}
 	RetentionApplicationClosed = Setting{Name: "retention.applicationClosed", Env: "RETENTION_APPLICATION_CLOSED", Kind: Period, Default: "P2Y",
-		Description: "How long a register application closed without housing (withdrawn, cancelled, refused) is kept",
+		Description: "How long a register application closed without housing (withdrawn, cancelled, refused) is kept (and one decided ineligible or not qualifying, after that decision: its own retention entry, outcome refused)",
 		Reason:      "Covers a review of the decision (Housing Act 1996 s.166A(9)), a complaint to the Ombudsman and a judicial review"}
 	RetentionApplicationHoused = Setting{Name: "retention.applicationHoused", Env: "RETENTION_APPLICATION_HOUSED", Kind: Period, Default: "P6Y",
 		Description: "How long a register application that ended in an offer accepted is kept after the tenancy started",

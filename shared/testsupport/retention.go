@@ -54,7 +54,9 @@ func shardOf(ref string) int {
 
 func sortKey(e rules.Ended) string { return e.At.UTC().Format(time.RFC3339Nano) + "#" + e.Ref }
 
-func placeKey(e rules.Entry, shard int) string { return string(e.Kind) + "#" + e.Outcome + "#" + string(rune('0'+shard)) }
+func placeKey(e rules.Entry, shard int) string {
+	return string(e.Kind) + "#" + e.Outcome + "#" + string(rune('0'+shard))
+}
 
 // Page lists the shard's records of the entry's kind and outcome that ended by endedBy, after the place.
 func (r *Retention) Page(_ context.Context, e rules.Entry, shard int, endedBy time.Time, limit int) ([]rules.Ended, error) {

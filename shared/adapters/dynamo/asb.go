@@ -17,6 +17,7 @@ import (
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/retention"
 )
 
 // ASBCases is the ASB adapter: versioned records (the case, the reporter's contact apart from it, the timeline,
@@ -47,7 +48,8 @@ var ASBListing = Listing[asb.Case]{
 	},
 	Extra: func(c asb.Case, shard string) map[string]types.AttributeValue {
 		if c.ClosedAt == nil {
-			return nil
+			// a merged case is in its own ended list (retention), never the closed list the monthly report counts
+			return endedEntry(retention.ASBEnded(c))
 		}
 		return map[string]types.AttributeValue{AttrEventPK: S(Sharded(ClosedKey(casefile.ASB), shard)), AttrEventSK: S(ReceivedKey(*c.ClosedAt, c.Reference))}
 	},

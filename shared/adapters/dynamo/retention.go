@@ -28,12 +28,13 @@ import (
 // Retention's storage (schema.go):
 //
 //   - ended lists: the unfiltered list entry (LIST#all) of an ended record carries gsi2pk = EndedKey(kind, outcome)
-//     sharded, gsi2sk = ReceivedKey(ended at, ref), in the byEvent index (ASB's is its existing closed list);
+//     sharded, gsi2sk = ReceivedKey(ended at, ref), in the byEvent index (ASB's is its existing closed list; a
+//     merged ASB case is in ASB#merged, never the closed list the monthly report counts);
 //   - pk = RETENTION#<ended key>, sk = SHARD#<n>: where the job stopped in that shard ("after": the last sort key
 //     done), so no run reads what an earlier one finished, however long the lists grow;
 //   - pk = RETENTION-RUN#<year>, sk = <time>#<id>: each run's audit record (counts per entry, no reference);
 //   - an anonymised record keeps its CASE item (its data replaced by the list summary, the facts the reports count,
-//     with anonymisedOn, retentionEntry, anonymisedRule and, for an erasure, anonymisedRequest), its LIST# entries
+//     with anonymisedOn, retentionEntry, retentionOutcome, anonymisedRule and, for an erasure, anonymisedRequest), its LIST# entries
 //     and its timeline entries without their content; everything else that is about the person goes.
 const (
 	PKRetention    = "RETENTION#"
@@ -191,8 +192,14 @@ func (a Anonymiser) Anonymise(ctx context.Context, kind casefile.Kind, ref strin
 	if m.Request != "" {
 		item["anonymisedRequest"] = S(m.Request)
 	}
+	if m.Outcome != "" {
+		item["retentionOutcome"] = S(m.Outcome)
+	}
 	// the mark and its timeline entry (the change of this version: what, when, under which entry; no content)
 	details := map[string]any{"entry": m.Entry}
+	if m.Outcome != "" {
+		details["outcome"] = m.Outcome
+	}
 	if m.Request != "" {
 		details["request"] = m.Request
 	}

@@ -269,3 +269,81 @@ func TestRectifyMovesTheLookupKeys(t *testing.T) {
 		t.Errorf("timeline: %+v", h.Events)
 	}
 }
+
+// A merged ASB case and a refused application against DynamoDB Local: each is in its own ended list from the
+// change that ended it (the merged case never in the closed list the monthly report counts); an application
+// that qualifies again leaves its list with the change, and the same list entry is rewritten without the keys.
+func TestEndedListsOfMergedCasesAndRefusedApplications(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	a, apps, lists := NewASBCases(s), NewApplications(s), EndedLists{Store: s}
+	at := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	by := casefile.Actor{ID: "o1", Name: "Officer One"}
+	read := func(kind casefile.Kind, outcome string, endedBy time.Time) []string {
+		t.Helper()
+		var refs []string
+		for shard := range lists.Shards() {
+			page, err := lists.Page(ctx, rules.Entry{Kind: kind, Outcome: outcome}, shard, endedBy, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range page {
+				refs = append(refs, e.Ref+"@"+e.At.Format(time.RFC3339))
+			}
+		}
+		return refs
+	}
+
+	for _, ref := range []string{"ASB-KEEP", "ASB-JOIN"} {
+		if err := a.Create(ctx, asbcases.Stored{Case: asbCase(ref, "noise", asb.ChannelOnline, at, ""), Contact: &asb.Reporter{Name: "R", Email: "r@example.org"}}, casework.Writes{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _ := a.Load(ctx, "ASB-JOIN")
+	merged := st.Case
+	mergedAt := at.Add(2 * time.Hour)
+	if _, err := merged.MergeInto("ASB-KEEP", asb.CaseMerge{From: "ASB-JOIN", Reason: "Same flat"}, by, mergedAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Save(ctx, st, merged, casework.Writes{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(casefile.ASB, rules.OutcomeMerged, at.AddDate(0, 0, 1)); len(got) != 1 || got[0] != "ASB-JOIN@2026-03-10T14:00:00Z" {
+		t.Errorf("merged cases: %v", got)
+	}
+	if got := read(casefile.ASB, rules.OutcomeClosed, at.AddDate(0, 0, 1)); len(got) != 0 {
+		t.Errorf("a merged case is in the closed list: %v", got)
+	}
+	if _, closed, err := a.Month(ctx, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)); err != nil || len(closed) != 0 {
+		t.Errorf("the month's closed cases count a merged case: %v %v", closed, err)
+	}
+
+	app := register.Application{Applicant: register.Applicant{Details: contact.Details{Name: "Jo", Email: "jo@example.org", Address: "1 Example Road", Postcode: "NN1 1DE"},
+		DateOfBirth: "1990-05-01"}, Age: 36, EligibleImmigrationStatus: true} // no need claimed: not qualifying (HR-E2)
+	r, ev := register.NewRecord("HR-REFUSED", app, at)
+	if err := apps.Create(ctx, registercases.Stored{Case: r, Contact: &register.Contact{Details: app.Applicant.Details}}, casework.Writes{Events: []casefile.Event{ev}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(casefile.Application, rules.OutcomeRefused, at.AddDate(0, 0, 1)); r.Decision.Status != register.StatusNotQualifying || len(got) != 1 || got[0] != "HR-REFUSED@2026-03-10T12:00:00Z" {
+		t.Errorf("refused applications (%s): %v", r.Decision.Status, got)
+	}
+	if got := read(casefile.Application, rules.OutcomeClosed, at.AddDate(0, 0, 1)); len(got) != 0 {
+		t.Errorf("a refused application is in the closed list: %v", got)
+	}
+	ast, err := apps.Load(ctx, "HR-REFUSED")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := ast.Case
+	if _, err := again.ChangeCircumstances(register.CircumstancesChange{Circumstances: []string{"sharing-facilities"}}, by, at.AddDate(0, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apps.Save(ctx, ast, again, casework.Writes{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(casefile.Application, rules.OutcomeRefused, at.AddDate(1, 0, 0)); again.Decision.Refused() || len(got) != 0 {
+		t.Errorf("an application that qualifies again (%s) is still ended: %v", again.Decision.Status, got)
+	}
+	if all := partition(t, s, CaseKey(casefile.Application, "HR-REFUSED"))[SKList+"all"]; all == nil || all[AttrEventPK] != nil || all[AttrEventSK] != nil {
+		t.Errorf("the list entry after qualifying again: %v", all)
+	}
+}

@@ -45,6 +45,7 @@ import (
 //	listsDue   gsi1pk (the same)                      gsi4sk = <earliest due>#<ref>    overdue lists (open cases only)
 //	byEvent    gsi2pk = <KIND>#closed#<shard> | REGISTER#<band>#<shard>  gsi2sk = <time>#<ref> | priority key
 //	           gsi2pk = EndedKey: <KIND>#closed#<shard> | APPLICATION#housed#<shard>  gsi2sk = <ended time>#<ref>
+//	                    | APPLICATION#refused#<shard> | ASB#merged#<shard> (not in the closed list the ASB report reads)
 //	                                                  an ended record's LIST#all entry, for the retention job
 //	byContact  gsi3pk = REPORTER#<hashed contact>     gsi3sk = <received time>          ASB-7 repeat reporters (keys only)
 //	           gsi3pk = MATCH#<hashed match key>      gsi3sk = <received time>#<ref>   an open ASB case with the same problem
@@ -97,7 +98,8 @@ func ClosedKey(kind casefile.Kind) string { return KindKey(kind) + "#closed" }
 
 // EndedKey is the byEvent partition (without its shard) of a kind's records that ended with an outcome, sorted by
 // when they ended: the retention job's list (retention.go). ASB's closed cases are its closed list; an application
-// closed because its applicant was housed has its own list (a longer period).
+// closed because its applicant was housed has its own list (a longer period), as have an application refused
+// (ineligible, not qualifying) and an ASB case merged into another (never in the closed list the report counts).
 func EndedKey(kind casefile.Kind, outcome string) string {
 	if outcome == "" || outcome == "closed" {
 		return ClosedKey(kind)

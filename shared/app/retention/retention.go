@@ -20,10 +20,13 @@ import (
 // Mark is what an anonymised record says about its anonymising: when, under which schedule entry (or
 // EntryErasure), the article, and the request that asked for it (erasure only).
 type Mark struct {
-	On      time.Time `json:"on"`
-	Entry   string    `json:"entry"`
-	Rule    string    `json:"rule"`
-	Request string    `json:"request,omitempty"`
+	On    time.Time `json:"on"`
+	Entry string    `json:"entry"`
+	// Outcome is how the record ended under Entry (closed, merged, refused, housed): with Entry, which line of the
+	// schedule applied (a setting may configure more than one). Empty for an erasure.
+	Outcome string `json:"outcome,omitempty"`
+	Rule    string `json:"rule"`
+	Request string `json:"request,omitempty"`
 }
 
 // EntryErasure is the entry an erasure on request is marked with.
@@ -63,6 +66,7 @@ type Run struct {
 // EntryRun is one entry's part of a run.
 type EntryRun struct {
 	Entry             string `json:"entry" dynamodbav:"entry"`
+	Outcome           string `json:"outcome" dynamodbav:"outcome"` // with Entry, the schedule's line
 	Period            string `json:"period" dynamodbav:"period"`
 	EndedBy           string `json:"endedBy" dynamodbav:"endedBy"` // records that ended by this day were due
 	Anonymised        int    `json:"anonymised" dynamodbav:"anonymised"`
@@ -107,11 +111,11 @@ func (j Job) Run(ctx context.Context, now time.Time) (Run, error) {
 	}
 	var runErr error
 	for _, entry := range j.Schedule {
-		er := EntryRun{Entry: entry.Name, Period: entry.Period.String(), EndedBy: entry.Period.Before(now).UTC().Format(time.DateOnly), Finished: runErr == nil}
+		er := EntryRun{Entry: entry.Name, Outcome: entry.Outcome, Period: entry.Period.String(), EndedBy: entry.Period.Before(now).UTC().Format(time.DateOnly), Finished: runErr == nil}
 		for shard := 0; shard < j.Lists.Shards() && runErr == nil; shard++ {
 			done, err := j.shard(ctx, entry, shard, now, pageSize, &budget, &er, outOfTime)
 			if err != nil {
-				runErr = fmt.Errorf("%s shard %d: %w", entry.Name, shard, err)
+				runErr = fmt.Errorf("%s (%s) shard %d: %w", entry.Name, entry.Outcome, shard, err)
 			}
 			er.Finished = er.Finished && done && err == nil
 		}
@@ -140,11 +144,11 @@ func (j Job) shard(ctx context.Context, entry rules.Entry, shard int, now time.T
 		for _, e := range page {
 			// the list's key range is by calendar arithmetic backwards; the rule decides forwards, and a record
 			// not yet due stops the shard (the ones after it ended later)
-			if d := j.Schedule.Decide(e, now); !d.Due || d.Entry.Name != entry.Name {
+			if d := j.Schedule.Decide(e, now); !d.Due || d.Entry.Name != entry.Name || d.Entry.Outcome != entry.Outcome {
 				stop = true
 				break
 			}
-			changed, err := j.Anonymiser.Anonymise(ctx, e.Kind, e.Ref, Mark{On: now.UTC(), Entry: entry.Name, Rule: rules.RuleStorageLimitation})
+			changed, err := j.Anonymiser.Anonymise(ctx, e.Kind, e.Ref, Mark{On: now.UTC(), Entry: entry.Name, Outcome: entry.Outcome, Rule: rules.RuleStorageLimitation})
 			if err != nil {
 				if last != nil {
 					_ = j.Lists.Advance(ctx, entry, shard, *last)
@@ -172,18 +176,24 @@ func (j Job) shard(ctx context.Context, entry rules.Entry, shard int, now time.T
 }
 
 // ScheduleFrom is the retention schedule as configured: each catalog retention setting's period (value, by the
-// setting's name; its default when absent) with the setting's reason.
+// setting's name; its default when absent) with the setting's reason. Two settings configure a second entry
+// each: an ASB case merged into another is kept as long as a closed case (its report and reporter live on in the
+// case it joined, kept for that case's own period), and an application refused as ineligible or not qualifying
+// as long as one closed unhoused (the same review, Ombudsman and judicial review).
 func ScheduleFrom(value func(catalog.Setting) string) (rules.Schedule, error) {
 	var s rules.Schedule
 	for _, x := range []struct {
 		setting catalog.Setting
 		kind    casefile.Kind
 		outcome string
+		reason  string // the setting's when empty
 	}{
-		{catalog.RetentionASBCaseClosed, casefile.ASB, rules.OutcomeClosed},
-		{catalog.RetentionComplaintClosed, casefile.Complaint, rules.OutcomeClosed},
-		{catalog.RetentionApplicationClosed, casefile.Application, rules.OutcomeClosed},
-		{catalog.RetentionApplicationHoused, casefile.Application, rules.OutcomeHoused},
+		{catalog.RetentionASBCaseClosed, casefile.ASB, rules.OutcomeClosed, ""},
+		{catalog.RetentionASBCaseClosed, casefile.ASB, rules.OutcomeMerged, MergedASBCaseReason},
+		{catalog.RetentionComplaintClosed, casefile.Complaint, rules.OutcomeClosed, ""},
+		{catalog.RetentionApplicationClosed, casefile.Application, rules.OutcomeClosed, ""},
+		{catalog.RetentionApplicationClosed, casefile.Application, rules.OutcomeRefused, ""},
+		{catalog.RetentionApplicationHoused, casefile.Application, rules.OutcomeHoused, ""},
 	} {
 		v := value(x.setting)
 		if v == "" {
@@ -193,10 +203,18 @@ func ScheduleFrom(value func(catalog.Setting) string) (rules.Schedule, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s (%s): %w", x.setting.Name, x.setting.Env, err)
 		}
-		s = append(s, rules.Entry{Name: x.setting.Name, Kind: x.kind, Outcome: x.outcome, Period: p, Reason: x.setting.Reason})
+		reason := x.reason
+		if reason == "" {
+			reason = x.setting.Reason
+		}
+		s = append(s, rules.Entry{Name: x.setting.Name, Kind: x.kind, Outcome: x.outcome, Period: p, Reason: reason})
 	}
 	return s, nil
 }
+
+// MergedASBCaseReason is why a merged ASB case's own items are kept no longer than a closed case's: its report
+// and reporter were copied into the case it joined (ASB-9), which keeps them until its own period ends.
+const MergedASBCaseReason = "Merged into another case (ASB-9): its report and reporter live on there as a further incident, kept until that case's own period ends; its own items are kept as long as a closed case's (Limitation Act 1980)"
 
 // ContactEditor reads and rectifies a record's contact details (UK GDPR Art 16).
 type ContactEditor interface {

@@ -31,7 +31,7 @@ func ended(kind casefile.Kind, ref, outcome string, at time.Time) rules.Ended {
 func counts(r retention.Run) map[string][2]int {
 	out := map[string][2]int{}
 	for _, e := range r.Entries {
-		out[e.Entry] = [2]int{e.Anonymised, e.AlreadyAnonymised}
+		out[e.Entry+"/"+e.Outcome] = [2]int{e.Anonymised, e.AlreadyAnonymised} // a setting may configure more than one entry
 	}
 	return out
 }
@@ -43,11 +43,15 @@ func TestRetentionJob_AnonymisesExactlyTheRecordsDue(t *testing.T) {
 		ended(casefile.Complaint, "CMP-OLD", rules.OutcomeClosed, now.AddDate(-7, 0, 0)),
 		ended(casefile.Application, "HR-CLOSED", rules.OutcomeClosed, now.AddDate(-2, 0, -3)),
 		ended(casefile.Application, "HR-HOUSED-OLD", rules.OutcomeHoused, now.AddDate(-6, -1, 0)),
+		ended(casefile.ASB, "ASB-MERGED-OLD", rules.OutcomeMerged, now.AddDate(-6, 0, -1)),
+		ended(casefile.Application, "HR-REFUSED-OLD", rules.OutcomeRefused, now.AddDate(-2, 0, -1)),
 	}
 	kept := []rules.Ended{
 		ended(casefile.ASB, "ASB-NEW", rules.OutcomeClosed, now.AddDate(-5, 0, 0)),
 		ended(casefile.Complaint, "CMP-NEW", rules.OutcomeClosed, now.AddDate(0, -1, 0)),
 		ended(casefile.Application, "HR-HOUSED", rules.OutcomeHoused, now.AddDate(-3, 0, 0)), // housed: six years, not two
+		ended(casefile.ASB, "ASB-MERGED", rules.OutcomeMerged, now.AddDate(-5, 0, 0)),
+		ended(casefile.Application, "HR-REFUSED", rules.OutcomeRefused, now.AddDate(-1, 0, 0)),
 	}
 	for _, e := range append(append([]rules.Ended{}, due...), kept...) {
 		mem.End(e)
@@ -69,7 +73,16 @@ func TestRetentionJob_AnonymisesExactlyTheRecordsDue(t *testing.T) {
 	if mem.Marks["ASB-OLD"].Entry != catalog.RetentionASBCaseClosed.Name || mem.Marks["HR-HOUSED-OLD"].Entry != catalog.RetentionApplicationHoused.Name {
 		t.Errorf("marks name the wrong entries: %+v", mem.Marks)
 	}
-	want := map[string][2]int{"retention.asbCaseClosed": {1, 0}, "retention.complaintClosed": {1, 0}, "retention.applicationClosed": {1, 0}, "retention.applicationHoused": {1, 0}}
+	// a merged case and a refused application: the settings of a closed case and a closed application, each
+	// marked with its own outcome so the audit says which line of the schedule applied
+	if m := mem.Marks["ASB-MERGED-OLD"]; m.Entry != catalog.RetentionASBCaseClosed.Name || m.Outcome != rules.OutcomeMerged {
+		t.Errorf("merged case marked %+v", m)
+	}
+	if m := mem.Marks["HR-REFUSED-OLD"]; m.Entry != catalog.RetentionApplicationClosed.Name || m.Outcome != rules.OutcomeRefused {
+		t.Errorf("refused application marked %+v", m)
+	}
+	want := map[string][2]int{"retention.asbCaseClosed/closed": {1, 0}, "retention.asbCaseClosed/merged": {1, 0}, "retention.complaintClosed/closed": {1, 0},
+		"retention.applicationClosed/closed": {1, 0}, "retention.applicationClosed/refused": {1, 0}, "retention.applicationHoused/housed": {1, 0}}
 	if got := counts(run); fmt.Sprint(got) != fmt.Sprint(want) || !run.Finished || len(mem.Runs) != 1 || mem.Runs[0].ID != "RUN-1" {
 		t.Errorf("run %+v recorded %d times, counts %v, want %v", run, len(mem.Runs), got, want)
 	}
@@ -87,7 +100,7 @@ func TestRetentionJob_ReRunIsSafeAndReadsNothingDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mem.Anonymises != calls || counts(again)["retention.asbCaseClosed"] != [2]int{0, 0} || len(mem.Runs) != 2 {
+	if mem.Anonymises != calls || counts(again)["retention.asbCaseClosed/closed"] != [2]int{0, 0} || len(mem.Runs) != 2 {
 		t.Errorf("a second run worked again: %d anonymise calls after %d, %+v", mem.Anonymises, calls, again)
 	}
 }
@@ -97,7 +110,7 @@ func TestRetentionJob_AlreadyErasedIsCountedNotRedone(t *testing.T) {
 	mem.End(ended(casefile.Complaint, "CMP-ERASED", rules.OutcomeClosed, now.AddDate(-7, 0, 0)))
 	mem.Marks["CMP-ERASED"] = retention.Mark{Entry: retention.EntryErasure}
 	run, err := job(t, mem).Run(context.Background(), now)
-	if err != nil || counts(run)["retention.complaintClosed"] != [2]int{0, 1} || mem.Marks["CMP-ERASED"].Entry != retention.EntryErasure {
+	if err != nil || counts(run)["retention.complaintClosed/closed"] != [2]int{0, 1} || mem.Marks["CMP-ERASED"].Entry != retention.EntryErasure {
 		t.Errorf("an erased record: %+v %v, mark %+v", run, err, mem.Marks["CMP-ERASED"])
 	}
 }
@@ -152,6 +165,15 @@ func TestRetentionSchedule_FromConfigurationWithReasons(t *testing.T) {
 	e, ok := s.For(casefile.Application, rules.OutcomeClosed)
 	if !ok || e.Period.String() != "P18M" || e.Reason != catalog.RetentionApplicationClosed.Reason {
 		t.Errorf("configured entry: %+v", e)
+	}
+	// the second entries of two settings: the same period, each with its reason
+	if e, ok := s.For(casefile.Application, rules.OutcomeRefused); !ok || e.Name != catalog.RetentionApplicationClosed.Name || e.Period.String() != "P18M" ||
+		e.Reason != catalog.RetentionApplicationClosed.Reason {
+		t.Errorf("refused applications' entry: %+v", e)
+	}
+	if e, ok := s.For(casefile.ASB, rules.OutcomeMerged); !ok || e.Name != catalog.RetentionASBCaseClosed.Name || e.Period.String() != "P6Y" ||
+		e.Reason != retention.MergedASBCaseReason {
+		t.Errorf("merged ASB cases' entry: %+v", e)
 	}
 	if _, err := retention.ScheduleFrom(func(catalog.Setting) string { return "six years" }); err == nil {
 		t.Error("a malformed period was accepted")

@@ -110,6 +110,8 @@ type Case struct {
 	// MergedInto is the case this one was merged into (status merged); MergedCases counts the cases merged into it.
 	MergedInto  string `json:"mergedInto,omitempty" dynamodbav:"mergedInto,omitempty"`
 	MergedCases int    `json:"mergedCases,omitempty" dynamodbav:"mergedCases,omitempty"`
+	// MergedAt is when the case was merged into MergedInto: its end, from which its retention period runs.
+	MergedAt *time.Time `json:"mergedAt,omitempty" dynamodbav:"mergedAt,omitempty"`
 	// CaseReview is the latest ASB case review asked for by the reporter (ASB-7), open until a manager records its
 	// outcome; CaseReviews counts the reviews asked for (ids R1, R2, ...). Each is also an item of its own.
 	CaseReview  *CaseReviewRecord `json:"caseReview,omitempty" dynamodbav:"caseReview,omitempty"`

@@ -148,7 +148,8 @@ func (c *Case) MergeInto(target string, in CaseMerge, by casefile.Actor, at time
 	if err := check(in, nil); err != nil {
 		return casefile.Event{}, err
 	}
-	c.Status, c.MergedInto = StatusMerged, target
+	merged := at.UTC()
+	c.Status, c.MergedInto, c.MergedAt = StatusMerged, target, &merged
 	return casefile.NewEvent(at, by, "merged-into", "ASB-9", map[string]any{"into": target, "reason": in.Reason}), nil
 }
 

@@ -3,6 +3,7 @@ package register
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/councilhousing/backend/shared/rules/decision"
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -28,6 +29,10 @@ const EmergencyWeeks = 6
 // Decision is the outcome of an assessment, with every rule that produced it (HR-D).
 type Decision struct {
 	Status string `json:"status" dynamodbav:"status"`
+	// StatusSince is when the application was first decided with this status (the change that decided it): a
+	// refusal (ineligible, not qualifying) ends the application then, for the retention schedule. Assess keeps
+	// the previous decision's while the status stays the same; NewRecord and each reassessment set it otherwise.
+	StatusSince *time.Time `json:"statusSince,omitempty" dynamodbav:"statusSince,omitempty"`
 	// Band is the decided band: it counts only decided facts (verified claims, council decisions, the adviser's
 	// award, the council's findings). nil (JSON null) unless registered; BandName gives "" then.
 	Band *string `json:"band" dynamodbav:"band"`
@@ -86,6 +91,29 @@ func (d Decision) Active() bool { return d.Status == StatusRegistered && d.Band 
 // and decided (c). previous is the last decision (nil for a new application): it keeps the band's effective date
 // (and so the Emergency expiry) across reassessments.
 func Assess(a Application, c Council, today workdays.Date, previous *Decision) Decision {
+	d := assess(a, c, today, previous)
+	if previous != nil && previous.Status == d.Status {
+		d.StatusSince = previous.StatusSince
+	}
+	return d
+}
+
+// Refused says whether the decision turns the application away: ineligible (HR-E1) or not qualifying (HR-E2).
+// Such an application is not closed, but it has ended when the decision was made, unless a change or a review
+// makes it qualify again.
+func (d Decision) Refused() bool {
+	return d.Status == StatusIneligible || d.Status == StatusNotQualifying
+}
+
+// decidedAt sets StatusSince to at when the status is new (Assess kept none).
+func (d *Decision) decidedAt(at time.Time) {
+	if d.StatusSince == nil {
+		t := at.UTC()
+		d.StatusSince = &t
+	}
+}
+
+func assess(a Application, c Council, today workdays.Date, previous *Decision) Decision {
 	var d Decision
 	if c.Closure != nil {
 		return closedDecision(*c.Closure)

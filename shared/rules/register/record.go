@@ -48,6 +48,7 @@ func (r *Record) SetContact(c Contact) {
 func NewRecord(ref string, a Application, receivedAt time.Time) (Record, casefile.Event) {
 	r := Record{Reference: ref, ReceivedAt: receivedAt.UTC(), Application: a}
 	r.Decision = Assess(a, r.Council, workdays.DateOf(receivedAt), nil)
+	r.Decision.decidedAt(receivedAt)
 	ev := casefile.NewEvent(receivedAt, casefile.ByResident, "applied", "HR-D", map[string]any{
 		"status": r.Decision.Status, "band": r.Decision.Band, "stars": r.Decision.Stars, "reasons": r.Decision.Reasons,
 		"provisionalBand": r.Decision.Provisional.Band, "provisionalStars": r.Decision.Provisional.Stars,
@@ -88,6 +89,7 @@ func (r Record) open() error {
 func (r *Record) reassess(today workdays.Date, by casefile.Actor, at time.Time, action string, what map[string]any) casefile.Event {
 	before := r.Decision
 	r.Decision = Assess(r.Application, r.Council, today, &before)
+	r.Decision.decidedAt(at)
 	what["oldStatus"], what["newStatus"] = before.Status, r.Decision.Status
 	what["oldBand"], what["newBand"] = before.Band, r.Decision.Band
 	what["oldStars"], what["newStars"] = before.Stars, r.Decision.Stars

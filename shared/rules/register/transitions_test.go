@@ -126,8 +126,10 @@ func TestHRD_NewRecordAssessesAndRecordsTheApplication(t *testing.T) {
 			!reflect.DeepEqual(r.Council, Council{}) {
 			t.Errorf("%s: record %+v", c.name, r)
 		}
-		d := r.Decision
-		if !reflect.DeepEqual(d, Assess(a, Council{}, date(c.day), nil)) || d.Status != StatusAwaitingVerification || d.Band != nil || d.Offerable ||
+		d, want := r.Decision, Assess(a, Council{}, date(c.day), nil)
+		want.StatusSince = d.StatusSince // the decision's time is the application's (checked below)
+		if d.StatusSince == nil || !d.StatusSince.Equal(c.at) || d.StatusSince.Location() != time.UTC ||
+			!reflect.DeepEqual(d, want) || d.Status != StatusAwaitingVerification || d.Band != nil || d.Offerable ||
 			d.EffectiveDate != nil || bandString(d.Provisional.Band) != BandB || !reflect.DeepEqual(outstandingClaims(d), []string{"sharing-facilities"}) {
 			t.Errorf("%s: decision %+v", c.name, d)
 		}

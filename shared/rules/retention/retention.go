@@ -32,6 +32,10 @@ const (
 const (
 	OutcomeClosed = "closed" // an ASB case closed, a complaint's procedure ended, an application closed unhoused
 	OutcomeHoused = "housed" // an application closed because the applicant was housed
+	// OutcomeMerged: an ASB case merged into another (ASB-9); its report and reporter live on in that case.
+	OutcomeMerged = "merged"
+	// OutcomeRefused: an application decided ineligible (HR-E1) or not qualifying (HR-E2), never closed.
+	OutcomeRefused = "refused"
 )
 
 // OmbudsmanWindow is how long after a complaint's procedure ends the resident can take it to the Housing
@@ -135,12 +139,16 @@ func (s Schedule) Decide(e Ended, now time.Time) Decision {
 	return d
 }
 
-// ASBEnded is when an ASB case ended: its closure (a merged case ends with the case it joined, so it is kept).
+// ASBEnded is when an ASB case ended: its closure, or its merge into another case (ASB-9: its report and
+// reporter were copied into that case as a further incident, which that case keeps for its own period).
 func ASBEnded(c asb.Case) (Ended, bool) {
-	if c.ClosedAt == nil || c.Status != asb.StatusClosed {
-		return Ended{}, false
+	switch {
+	case c.Status == asb.StatusClosed && c.ClosedAt != nil:
+		return Ended{Kind: casefile.ASB, Ref: c.Reference, Outcome: OutcomeClosed, At: c.ClosedAt.UTC()}, true
+	case c.Status == asb.StatusMerged && c.MergedAt != nil:
+		return Ended{Kind: casefile.ASB, Ref: c.Reference, Outcome: OutcomeMerged, At: c.MergedAt.UTC()}, true
 	}
-	return Ended{Kind: casefile.ASB, Ref: c.Reference, Outcome: OutcomeClosed, At: c.ClosedAt.UTC()}, true
+	return Ended{}, false
 }
 
 // ComplaintEnded is when a complaint's procedure ended: its final (stage 2) response, its refusal under an
@@ -168,9 +176,14 @@ func ComplaintEnded(c complaints.Complaint) (Ended, bool) {
 	return Ended{Kind: casefile.Complaint, Ref: c.Reference, Outcome: OutcomeClosed, At: at.UTC()}, true
 }
 
-// ApplicationEnded is when a register application ended: its closure or removal, housed or not.
+// ApplicationEnded is when a register application ended: its closure or removal, housed or not, or the decision
+// that it is ineligible (HR-E1) or not qualifying (HR-E2), as it stands (a change or a review that makes it
+// qualify again means it has not ended).
 func ApplicationEnded(r register.Record) (Ended, bool) {
 	cl := r.Council.Closure
+	if cl == nil && r.Decision.Refused() && r.Decision.StatusSince != nil {
+		return Ended{Kind: casefile.Application, Ref: r.Reference, Outcome: OutcomeRefused, At: r.Decision.StatusSince.UTC()}, true
+	}
 	if cl == nil || cl.ClosedOn.IsZero() {
 		return Ended{}, false
 	}

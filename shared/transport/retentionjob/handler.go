@@ -49,7 +49,7 @@ func (h Handler) Handle(ctx context.Context, ev Invocation) (Result, error) {
 	run, err := h.Job.Run(ctx, ev.Time)
 	out.Run = run
 	for _, e := range run.Entries {
-		slog.InfoContext(ctx, "retention entry", "entry", e.Entry, "period", e.Period, "endedBy", e.EndedBy,
+		slog.InfoContext(ctx, "retention entry", "entry", e.Entry, "outcome", e.Outcome, "period", e.Period, "endedBy", e.EndedBy,
 			"anonymised", e.Anonymised, "alreadyAnonymised", e.AlreadyAnonymised, "finished", e.Finished)
 	}
 	if err != nil {

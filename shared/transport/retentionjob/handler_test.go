@@ -26,7 +26,7 @@ func TestRetentionJobHandler_ScheduledRunAndReapply(t *testing.T) {
 	var ev Invocation
 	testsupport.Sample(t, "schedule-deadline-reminders.json", &ev)
 	out, err := handler(t, mem).Handle(context.Background(), ev)
-	if err != nil || len(out.Entries) != 4 || !out.At.Equal(ev.Time) || len(mem.Runs) != 1 {
+	if err != nil || len(out.Entries) != 6 || !out.At.Equal(ev.Time) || len(mem.Runs) != 1 {
 		t.Fatalf("scheduled run: %+v %v", out, err)
 	}
 	var manual Invocation

@@ -48,8 +48,9 @@ type refs struct{ asb, complaint, application string }
 
 // Two people each have an ASB case, a complaint and an application. Sam's three end on day 0 (the application
 // withdrawn: two years); of Alex's, the ASB case stays open, the complaint ends and the application ends housed
-// (six years) and is erased on request. Two years on, only Sam's application is anonymised; six years on, Sam's
-// ASB case and both complaints; Alex's open case is never touched. The reports give the same figures before and
+// (six years) and is erased on request. Sam's second report is merged into Sam's case and Sam's second application
+// is refused (ineligible). Two years on, only Sam's applications are anonymised; six years on, Sam's ASB cases (the
+// one merged too) and both complaints; Alex's open case is never touched. The reports give the same figures before and
 // after each run, and Sam's records no longer hold anything about Sam, down to the lookup keys.
 func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t *testing.T) {
 	c := localcloud.StartForTest(t, "asb-report", "complaint-escalation", "register-application", "subject-access", catalog.RetentionJobFunction)
@@ -120,6 +121,25 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 		t.Fatalf("erasure of open records: %d %s", er.Status, er.Raw)
 	}
 
+	// Day 0: Sam's second report is merged into Sam's case (ASB-9), and Sam's second application is refused as
+	// ineligible (HR-E1): each ends then, under its own outcome, in its own ended list.
+	other := asbReport(person{sam.name, sam.email, sam.phone, "Cedar Close"})
+	second := c.Call(t, "POST", "/asb/reports", other)
+	if second.Status != 201 {
+		t.Fatalf("Sam's second report: %d %s", second.Status, second.Raw)
+	}
+	mergedRef := second.JSON["reference"].(string)
+	if r := c.Call(t, "POST", "/asb/cases/"+s.asb+"/merger", map[string]any{"from": mergedRef, "reason": "The same neighbour"}, "Authorization", asbOfficer); r.Status != 200 {
+		t.Fatalf("merge: %d %s", r.Status, r.Raw)
+	}
+	ineligible := application(sam)
+	ineligible["eligibleImmigrationStatus"] = false
+	refusedApp := c.Call(t, "POST", "/register/applications", ineligible)
+	if refusedApp.Status != 201 {
+		t.Fatalf("Sam's ineligible application: %d %s", refusedApp.Status, refusedApp.Raw)
+	}
+	refusedRef := refusedApp.JSON["reference"].(string)
+
 	// Day 0: the records end.
 	closeAll := []struct {
 		path, token string
@@ -186,7 +206,10 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 		out := map[string][2]float64{}
 		for _, e := range r.JSON["entries"].([]any) {
 			m := e.(map[string]any)
-			out[m["entry"].(string)] = [2]float64{m["anonymised"].(float64), m["alreadyAnonymised"].(float64)}
+			if m["anonymised"].(float64)+m["alreadyAnonymised"].(float64) == 0 {
+				continue // only the entries that found something (a merged case and a refused application have none here)
+			}
+			out[m["entry"].(string)+"/"+m["outcome"].(string)] = [2]float64{m["anonymised"].(float64), m["alreadyAnonymised"].(float64)}
 		}
 		return out
 	}
@@ -194,17 +217,23 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 		return c.Call(t, "GET", path, nil, "Authorization", token).Status == 200
 	}
 
-	// Two years and a day on: only Sam's withdrawn application is due.
+	// The merged case is in its own ended list, not the closed cases the monthly report counts.
+	mgr := c.StaffToken(t, "asb-mgr", "asb-manager")
+	if rep := c.Call(t, "GET", "/reports/asb?month=2026-01", nil, "Authorization", mgr); rep.Status != 200 || rep.JSON["casesClosed"] != float64(1) {
+		t.Errorf("January's closed cases (Sam's one, not the case merged into it): %d %s", rep.Status, rep.Raw)
+	}
+
+	// Two years and a day on: only Sam's withdrawn application and ineligible application are due.
 	twoYears := day0.AddDate(2, 0, 1)
 	before := reports(twoYears)
-	if got := runJob(twoYears); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{"retention.applicationClosed": {1, 0},
-		"retention.applicationHoused": {0, 0}, "retention.asbCaseClosed": {0, 0}, "retention.complaintClosed": {0, 0}}) {
+	if got := runJob(twoYears); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{"retention.applicationClosed/closed": {1, 0}, "retention.applicationClosed/refused": {1, 0}}) {
 		t.Errorf("two years on: %v", got)
 	}
 	if after := reports(twoYears); after != before {
 		t.Errorf("the reports changed:\nbefore %s\nafter  %s", before, after)
 	}
-	if whole("/register/applications/"+s.application+"/record", allocations) || !whole("/asb/cases/"+s.asb, asbOfficer) ||
+	if whole("/register/applications/"+s.application+"/record", allocations) || whole("/register/applications/"+refusedRef+"/record", allocations) ||
+		!whole("/asb/cases/"+s.asb, asbOfficer) || !whole("/asb/cases/"+mergedRef, asbOfficer) ||
 		!whole("/complaints/"+s.complaint+"/record", cmpOfficer) {
 		t.Error("two years on, the application should be anonymised and the ASB case and complaint whole")
 	}
@@ -212,15 +241,15 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 	// Six years and two days on: Sam's ASB case, both complaints; Alex's application was erased already.
 	sixYears := day0.AddDate(6, 0, 2)
 	before = reports(sixYears)
-	if got := runJob(sixYears); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{"retention.applicationClosed": {0, 0},
-		"retention.applicationHoused": {0, 1}, "retention.asbCaseClosed": {1, 0}, "retention.complaintClosed": {2, 0}}) {
+	if got := runJob(sixYears); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{
+		"retention.applicationHoused/housed": {0, 1}, "retention.asbCaseClosed/closed": {1, 0}, "retention.asbCaseClosed/merged": {1, 0},
+		"retention.complaintClosed/closed": {2, 0}}) {
 		t.Errorf("six years on: %v", got)
 	}
 	if after := reports(sixYears); after != before {
 		t.Errorf("the reports changed:\nbefore %s\nafter  %s", before, after)
 	}
-	if got := runJob(sixYears.Add(24 * time.Hour)); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{"retention.applicationClosed": {0, 0},
-		"retention.applicationHoused": {0, 0}, "retention.asbCaseClosed": {0, 0}, "retention.complaintClosed": {0, 0}}) {
+	if got := runJob(sixYears.Add(24 * time.Hour)); fmt.Sprint(got) != fmt.Sprint(map[string][2]float64{}) {
 		t.Errorf("a repeated run did work: %v", got)
 	}
 	if !whole("/asb/cases/"+a.asb, asbOfficer) {
@@ -229,7 +258,7 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 
 	// Nothing about Sam is left in Sam's records, lookups included; Alex's open case still has its contact.
 	items := scan(t, c)
-	for _, ref := range []string{s.asb, s.complaint, s.application, a.complaint, a.application} {
+	for _, ref := range []string{s.asb, mergedRef, s.complaint, s.application, refusedRef, a.complaint, a.application} {
 		kinds := map[string]int{}
 		for _, it := range items {
 			pk := str(it["pk"])
@@ -238,7 +267,7 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 			}
 			raw, _ := json.Marshal(it)
 			for _, p := range []person{sam, alex} {
-				for _, leak := range []string{p.name, p.email, p.phone, strings.ReplaceAll(p.phone, " ", ""), p.street, newPhone, "Jo Neighbour", "Moved away", "Tenancy signed", "before the court"} {
+				for _, leak := range []string{p.name, p.email, p.phone, strings.ReplaceAll(p.phone, " ", ""), p.street, "Cedar Close", newPhone, "Jo Neighbour", "Moved away", "Tenancy signed", "before the court"} {
 					if strings.Contains(string(raw), leak) {
 						t.Errorf("%s %s still holds %q", ref, str(it["sk"]), leak)
 					}
