@@ -29,6 +29,7 @@ func main() {
 	svc := subjectaccess.Service{Store: dynamo.NewSubjectAccessRequests(deps.Store), Outbox: outbox.Outbox{Store: deps.Store, Queues: deps.Queues},
 		Directory: dynamo.ContactDirectory{Store: deps.Store}, ASB: dynamo.NewASBCases(deps.Store),
 		Complaints: dynamo.NewComplaints(deps.Store), Applications: dynamo.NewApplications(deps.Store),
-		Schedule: schedule, Anonymiser: dynamo.Anonymiser{Store: deps.Store}, Contacts: dynamo.ContactEditor{Store: deps.Store}}
+		Schedule: schedule, Anonymiser: dynamo.Anonymiser{Store: deps.Store}, Contacts: dynamo.ContactEditor{Store: deps.Store},
+		TokenKey: deps.Store.TokenKey}
 	lambda.Start(tracing.Invocations(fn.Name, subjectaccessapi.API{Service: svc, Answers: deps.Store}.Routes().Handler(fn)))
 }

@@ -419,6 +419,7 @@ func functions() []Function {
 				staff("POST", "/subject-access-requests/{reference}/rectification", GroupInformationGovernance),
 			},
 			Settings: []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+			Secrets:  []Secret{PageTokenKey}, // signs an export's nextToken (an export in parts)
 			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
 		},
 		{

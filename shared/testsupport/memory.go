@@ -120,6 +120,29 @@ func (s *Store[T, C]) History(_ context.Context, ref string, limit int, token st
 	return clone(h), nil
 }
 
+// HistoryOldestFirst pages through a case's timeline oldest first; the token is "old:" and the number given.
+func (s *Store[T, C]) HistoryOldestFirst(_ context.Context, ref string, limit int, token string) (casework.History, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := s.history[ref]
+	skip := 0
+	if token != "" {
+		if _, err := fmt.Sscanf(token, "old:%d", &skip); err != nil || skip < 0 || skip > len(all) {
+			var f apperr.Fields
+			f.Add("nextToken", "is not a token this list gave out; start again without it")
+			return casework.History{}, f.Err()
+		}
+	}
+	var h casework.History
+	for i := skip; i < len(all) && len(h.Events) < limit; i++ {
+		h.Events = append(h.Events, all[i])
+	}
+	if given := skip + len(h.Events); given < len(all) {
+		h.Next = fmt.Sprintf("old:%d", given)
+	}
+	return clone(h), nil
+}
+
 // OnceRef is the reference a once-only key led to, "" when unused.
 func (s *Store[T, C]) OnceRef(_ context.Context, scope, id string) (string, error) {
 	s.mu.Lock()

@@ -83,6 +83,14 @@ func (s *Store) CaseHistory(kind casefile.Kind, ref string) *QueryPager {
 	return s.NewQuery(in)
 }
 
+// CaseChronicle is CaseHistory oldest first (a subject access export reads a timeline as a reader follows it).
+func (s *Store) CaseChronicle(kind casefile.Kind, ref string) *QueryPager {
+	in := queryInput(s.Cases, "", "pk = :pk AND begins_with(sk, :event)",
+		map[string]types.AttributeValue{":pk": S(CaseKey(kind, ref)), ":event": S(SKEvent)})
+	in.ScanIndexForward = aws.Bool(true)
+	return s.NewQuery(in)
+}
+
 // Timeline reads a case's events in time order.
 func Timeline(items []map[string]types.AttributeValue) ([]casefile.Event, error) {
 	var events []casefile.Event

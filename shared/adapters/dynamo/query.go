@@ -98,6 +98,9 @@ func (p *QueryPager) scope() string {
 		b.WriteString(aws.ToString(part))
 		b.WriteByte(0)
 	}
+	if aws.ToBool(p.in.ScanIndexForward) { // set oldest first: not the same list as the default order's
+		b.WriteString("forward\x00")
+	}
 	names := make([]string, 0, len(p.in.ExpressionAttributeValues))
 	for name := range p.in.ExpressionAttributeValues {
 		names = append(names, name)

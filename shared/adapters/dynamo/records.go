@@ -221,6 +221,16 @@ func (r Records[T, C]) History(ctx context.Context, ref string, limit int, token
 	return casework.History{Events: events, Next: next}, err
 }
 
+// HistoryOldestFirst pages through a case's timeline oldest first (tokens are not History's).
+func (r Records[T, C]) HistoryOldestFirst(ctx context.Context, ref string, limit int, token string) (casework.History, error) {
+	items, next, err := r.Store.CaseChronicle(r.Kind, ref).Page(ctx, limit, token)
+	if err != nil {
+		return casework.History{}, err
+	}
+	events, err := UnmarshalAll[casefile.Event](items)
+	return casework.History{Events: events, Next: next}, err
+}
+
 // Save writes the changed case if it still has the version it was loaded at (409 otherwise), with everything
 // in w, the deadlines index brought in step and, when the change set a new contact (Contact), the contact
 // item, in one transaction. It returns the new version.

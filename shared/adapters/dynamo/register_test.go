@@ -12,6 +12,7 @@ import (
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/registercases"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/contact"
 	"github.com/councilhousing/backend/shared/rules/register"
@@ -150,6 +151,18 @@ func TestApplicationsPriorityListAndContact(t *testing.T) {
 	}
 	if h, err := apps.History(ctx, "HR-1", 10, ""); err != nil || len(h.Events) != 2 || h.Next != "" {
 		t.Fatalf("history: %+v %v", h, err)
+	}
+	// oldest first, a page at a time (a subject access export), with tokens of its own
+	newest, _ := apps.History(ctx, "HR-1", 1, "")
+	first, err := apps.HistoryOldestFirst(ctx, "HR-1", 1, "")
+	if err != nil || len(first.Events) != 1 || first.Next == "" || first.Events[0].Action == newest.Events[0].Action {
+		t.Fatalf("oldest first: %+v %v (newest %+v)", first, err, newest)
+	}
+	if second, err := apps.HistoryOldestFirst(ctx, "HR-1", 1, first.Next); err != nil || len(second.Events) != 1 || second.Events[0].Action != newest.Events[0].Action {
+		t.Fatalf("oldest first, page 2: %+v %v", second, err)
+	}
+	if _, err := apps.HistoryOldestFirst(ctx, "HR-1", 1, newest.Next); apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("a newest-first token read oldest first: %v", err)
 	}
 	var flat struct {
 		Email     string `dynamodbav:"email"`

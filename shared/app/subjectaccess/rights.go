@@ -91,7 +91,7 @@ func (s Service) Erase(ctx context.Context, cmd Erase) (ErasureResult, error) {
 }
 
 // eraseOne decides and, when granted, anonymises one record.
-func (s Service) eraseOne(ctx context.Context, rec ExportedRecord, request string, cmd Erase) (ErasureOutcome, error) {
+func (s Service) eraseOne(ctx context.Context, rec FoundRecord, request string, cmd Erase) (ErasureOutcome, error) {
 	o := ErasureOutcome{Kind: rec.Kind, Reference: rec.Reference}
 	h, err := s.holding(ctx, rec)
 	if apperr.CodeOf(err) == apperr.NotFound {
@@ -116,7 +116,7 @@ func (s Service) eraseOne(ctx context.Context, rec ExportedRecord, request strin
 }
 
 // holding loads a record's head and describes it for the erasure rules.
-func (s Service) holding(ctx context.Context, rec ExportedRecord) (rules.Holding, error) {
+func (s Service) holding(ctx context.Context, rec FoundRecord) (rules.Holding, error) {
 	switch rec.Kind {
 	case casefile.ASB:
 		st, err := s.ASB.Load(ctx, rec.Reference)
@@ -133,7 +133,7 @@ func (s Service) holding(ctx context.Context, rec ExportedRecord) (rules.Holding
 
 // theirs are the requester's records found by key, narrowed to refs when some are named; a named reference that
 // is not among them is a 422 at its field (the team cannot act on someone else's record through this request).
-func (s Service) theirs(ctx context.Context, r sar.Request, refs []string, field string) ([]ExportedRecord, error) {
+func (s Service) theirs(ctx context.Context, r sar.Request, refs []string, field string) ([]FoundRecord, error) {
 	found, err := s.find(ctx, r)
 	if err != nil {
 		return nil, err
@@ -142,9 +142,9 @@ func (s Service) theirs(ctx context.Context, r sar.Request, refs []string, field
 		return found, nil
 	}
 	var f apperr.Fields
-	var out []ExportedRecord
+	var out []FoundRecord
 	for i, ref := range refs {
-		at := slices.IndexFunc(found, func(x ExportedRecord) bool { return x.Reference == strings.TrimSpace(ref) })
+		at := slices.IndexFunc(found, func(x FoundRecord) bool { return x.Reference == strings.TrimSpace(ref) })
 		if at < 0 {
 			name := field
 			if field == "references" {

@@ -13,7 +13,6 @@ package subjectaccess
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,12 +31,18 @@ import (
 )
 
 // Limits on what one export reads, so a request cannot make unbounded work: records of each kind per identifier,
-// and pages of each record's timeline (HistoryPage entries each).
+// and pages of timeline one part of an export reads (HistoryPage entries each; export.go bounds its size).
 const (
 	MaxRecordsPerKind = 50
 	MaxTimelinePages  = 100
 	HistoryPage       = 100
 )
+
+// Records reads one kind of record for an export: its head, and its timeline oldest first.
+type Records[T, C any] interface {
+	Load(ctx context.Context, ref string) (casework.Stored[T, C], error)
+	HistoryOldestFirst(ctx context.Context, ref string, limit int, token string) (casework.History, error)
+}
 
 // Store keeps the requests.
 type Store = casework.Store[sar.Request, struct{}]
@@ -47,9 +52,13 @@ type Service struct {
 	Store        Store
 	Outbox       casework.Outbox
 	Directory    residentaccess.Directory
-	ASB          residentaccess.Store[asb.Case, asb.Reporter]
-	Complaints   residentaccess.Store[complaints.Complaint, complaints.Contact]
-	Applications residentaccess.Store[register.Record, register.Contact]
+	ASB          Records[asb.Case, asb.Reporter]
+	Complaints   Records[complaints.Complaint, complaints.Contact]
+	Applications Records[register.Record, register.Contact]
+	// An export answers in parts of at most ExportLimit bytes (DefaultExportLimit when 0), each part's nextToken
+	// signed with TokenKey (the function's PAGE_TOKEN_KEY).
+	ExportLimit int
+	TokenKey    []byte
 	// Erasure and rectification (UK GDPR Art 17, 16): the retention schedule the refusals cite, the anonymiser the
 	// retention job uses, and the contact editor.
 	Schedule   rules.Schedule
@@ -130,159 +139,6 @@ func (s Service) Complete(ctx context.Context, cmd Complete) (Stored, error) {
 			return casework.Outcome{Events: []casefile.Event{ev}}, err
 		})
 	return saved, err
-}
-
-// Export is everything held about the requester: each record they are on, whole.
-type Export struct {
-	Request     sar.Request      `json:"request"`
-	GeneratedAt time.Time        `json:"generatedAt"`
-	GeneratedBy casefile.Actor   `json:"generatedBy"`
-	Records     []ExportedRecord `json:"records"`
-	// Notes says what the team must still do before sending it (third parties, exemptions).
-	Notes []string `json:"notes"`
-}
-
-// ExportedRecord is one record as stored: the case (its data, letters included), the contact details kept with
-// it, and its whole timeline, oldest first.
-type ExportedRecord struct {
-	Kind      casefile.Kind    `json:"kind"`
-	Reference string           `json:"reference"`
-	FoundBy   []string         `json:"foundBy"` // email, phone, reference
-	Record    any              `json:"record"`
-	Contact   any              `json:"contact,omitempty"`
-	Timeline  []casefile.Event `json:"timeline"`
-	// TimelineIncomplete is set when the timeline had more than MaxTimelinePages pages (read the rest by reference).
-	TimelineIncomplete bool `json:"timelineIncomplete,omitempty"`
-}
-
-// exportNotes are said with every export: it is the team's working copy.
-var exportNotes = []string{
-	"Records found by the requester's email address and mobile number (by key) and by the references given; check for records under other contact details.",
-	"Redact other people's personal data (for example a person reported, a witness or another household member) unless they consent or it is reasonable to disclose (Data Protection Act 2018 Sch 2 para 16).",
-	"Apply any exemption (for example crime and taxation, Sch 2 para 2, for information given to the police) before sending.",
-}
-
-// Export gathers every record the requester is on and records the export on the request's timeline.
-func (s Service) Export(ctx context.Context, cmd Read) (Export, error) {
-	var out Export
-	_, _, err := s.pipeline().Change(ctx, cmd.Ref, func(Stored) error { return cmd.By.Check(sar.Group) },
-		func(r *sar.Request, _ Stored) (casework.Outcome, error) {
-			records, err := s.gather(ctx, *r)
-			if err != nil {
-				return casework.Outcome{}, err
-			}
-			counts := map[string]int{}
-			for _, rec := range records {
-				counts[string(rec.Kind)]++
-			}
-			ev := r.Exported(counts, cmd.By.Actor(), cmd.At)
-			out = Export{Request: *r, GeneratedAt: cmd.At.UTC(), GeneratedBy: cmd.By.Actor(), Records: records, Notes: exportNotes}
-			return casework.Outcome{Events: []casefile.Event{ev}}, nil
-		})
-	return out, err
-}
-
-// gather finds the requester's records (by each identifier, and the references given) and reads each whole.
-func (s Service) gather(ctx context.Context, r sar.Request) ([]ExportedRecord, error) {
-	found, err := s.find(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ExportedRecord, 0, len(found))
-	for _, rec := range found {
-		if err := s.read(ctx, &rec); err != nil {
-			if apperr.CodeOf(err) == apperr.NotFound && slices.Contains(rec.FoundBy, "reference") && len(rec.FoundBy) == 1 {
-				continue // a reference given that names no record: nothing is held under it
-			}
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
-}
-
-// find is which records the requester is on, by key (each identifier in the directory, and the references given),
-// without reading them.
-func (s Service) find(ctx context.Context, r sar.Request) ([]ExportedRecord, error) {
-	contacts, err := s.contacts(r.Email, r.Phone)
-	if err != nil {
-		return nil, err
-	}
-	var order []string
-	found := map[string]*ExportedRecord{}
-	add := func(kind casefile.Kind, ref, by string) {
-		if rec := found[ref]; rec != nil {
-			rec.FoundBy = append(rec.FoundBy, by)
-			return
-		}
-		found[ref] = &ExportedRecord{Kind: kind, Reference: ref, FoundBy: []string{by}}
-		order = append(order, ref)
-	}
-	for _, c := range contacts {
-		hits, err := s.Directory.Find(ctx, c.contact, MaxRecordsPerKind)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			add(h.Kind, h.Ref, c.by)
-		}
-	}
-	for _, ref := range r.References {
-		if kind, ok := kindOf(ref); ok {
-			add(kind, ref, "reference")
-		}
-	}
-	out := make([]ExportedRecord, 0, len(order))
-	for _, ref := range order {
-		out = append(out, *found[ref])
-	}
-	return out, nil
-}
-
-// read loads one record whole: the case, its contact and every page of its timeline (oldest first).
-func (s Service) read(ctx context.Context, rec *ExportedRecord) error {
-	var history func(ctx context.Context, ref string, limit int, token string) (casework.History, error)
-	switch rec.Kind {
-	case casefile.ASB:
-		st, err := s.ASB.Load(ctx, rec.Reference)
-		if err != nil {
-			return err
-		}
-		rec.Record, rec.Contact, history = st.Case, optional(st.Contact), s.ASB.History
-	case casefile.Complaint:
-		st, err := s.Complaints.Load(ctx, rec.Reference)
-		if err != nil {
-			return err
-		}
-		rec.Record, rec.Contact, history = st.Case, optional(st.Contact), s.Complaints.History
-	case casefile.Application:
-		st, err := s.Applications.Load(ctx, rec.Reference)
-		if err != nil {
-			return err
-		}
-		rec.Record, rec.Contact, history = st.Case, optional(st.Contact), s.Applications.History
-	default:
-		return apperr.NotFoundf("There is no record %s.", rec.Reference)
-	}
-	token := ""
-	for page := 0; ; page++ {
-		if page == MaxTimelinePages {
-			rec.TimelineIncomplete = true
-			break
-		}
-		h, err := history(ctx, rec.Reference, HistoryPage, token)
-		if err != nil {
-			return err
-		}
-		rec.Timeline = append(rec.Timeline, h.Events...)
-		if token = h.Next; token == "" {
-			break
-		}
-	}
-	for i, j := 0, len(rec.Timeline)-1; i < j; i, j = i+1, j-1 { // oldest first, as a reader follows a case
-		rec.Timeline[i], rec.Timeline[j] = rec.Timeline[j], rec.Timeline[i]
-	}
-	return nil
 }
 
 type identifier struct {

@@ -574,7 +574,7 @@ func (r *run) targets(t *testing.T) []*target {
 	}
 	// real pagination tokens, and another route's to pass off as this one's
 	for _, tg := range out {
-		if slices.ContainsFunc(tg.qparams, func(q queryParam) bool { return q.Name == "nextToken" }) {
+		if slices.ContainsFunc(tg.qparams, func(q queryParam) bool { return q.Name == "nextToken" }) && !noSecondPage[tg.route.RouteKey()] {
 			q := cloneValues(tg.query)
 			q.Set("limit", "1")
 			a := r.mustSend(t, tg.route.Method, probe{path: pathOf(tg.route, tg.params), query: q.Encode(), headers: map[string]string{"Authorization": tg.auth}})
@@ -593,6 +593,11 @@ func (r *run) targets(t *testing.T) []*target {
 	}
 	return out
 }
+
+// noSecondPage are routes whose second page needs more data than the table makes: a subject access export comes
+// in parts only past 4 MiB (its real tokens are tested in shared/app/subjectaccess; the forged ones here). No
+// set-up request is sent for them (an export is a change the storage check counts).
+var noSecondPage = map[string]bool{"POST /subject-access-requests/{reference}/export": true}
 
 var pathParam = regexp.MustCompile(`\{([^}+]+)\+?\}`)
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -106,7 +107,10 @@ func (a API) log(ctx context.Context, req httpapi.Request) (events.APIGatewayV2H
 // export answers the export as JSON, or (?format=html) as a page to read, redact and print.
 func (a API) export(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
 	format := req.Query("format")
-	if format != "" && format != "json" && format != "html" {
+	if format == "" {
+		format = "json"
+	}
+	if format != "json" && format != "html" {
 		var f apperr.Fields
 		f.Add("format", "must be json or html")
 		return events.APIGatewayV2HTTPResponse{}, f.Err()
@@ -115,7 +119,12 @@ func (a API) export(ctx context.Context, req httpapi.Request) (events.APIGateway
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	out, err := a.Service.Export(ctx, subjectaccess.Read{Ref: req.Path("reference"), By: by, At: req.Now()})
+	measure := MeasureJSON
+	if format == "html" {
+		measure = MeasureHTML
+	}
+	out, err := a.Service.Export(ctx, subjectaccess.ExportPart{Read: subjectaccess.Read{Ref: req.Path("reference"), By: by, At: req.Now()},
+		Token: req.Query("nextToken"), Measure: measure, Format: format})
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
@@ -141,9 +150,42 @@ var exportTemplate = template.Must(template.New("export").Funcs(template.FuncMap
 
 // HTML is the export as a readable page: the request, the notes, then each record with its data and timeline.
 func HTML(e subjectaccess.Export) (string, error) {
+	return render("export", e)
+}
+
+func render(name string, v any) (string, error) {
 	var b bytes.Buffer
-	if err := exportTemplate.Execute(&b, e); err != nil {
+	if err := exportTemplate.ExecuteTemplate(&b, name, v); err != nil {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// MeasureJSON and MeasureHTML measure a piece of an export (subjectaccess.Measure) as the answer carries it: in
+// the format, then as the body string of the Lambda response (JSON-escaped: a quote or '<' takes more than one
+// byte there), which is what Lambda's 6 MB response limit counts.
+func MeasureJSON(piece any) (int, error) {
+	b, err := json.Marshal(piece)
+	if err != nil {
+		return 0, err
+	}
+	return carried(string(b))
+}
+
+func MeasureHTML(piece any) (int, error) {
+	name := map[string]string{"subjectaccess.Export": "export", "subjectaccess.ExportedRecord": "record", "casefile.Event": "entry"}[fmt.Sprintf("%T", piece)]
+	if name == "" {
+		return 0, fmt.Errorf("subjectaccessapi: cannot measure a %T", piece)
+	}
+	page, err := render(name, piece)
+	if err != nil {
+		return 0, err
+	}
+	return carried(page)
+}
+
+// carried is the size of body as the Lambda response carries it.
+func carried(body string) (int, error) {
+	b, err := json.Marshal(body)
+	return len(b) - 2, err
 }

@@ -87,7 +87,9 @@ func TestSubjectAccessExportHoldsThePersonsRecordsAndNoOneElses(t *testing.T) {
 			Contact   json.RawMessage   `json:"contact"`
 			Timeline  []json.RawMessage `json:"timeline"`
 		} `json:"records"`
-		Notes []string `json:"notes"`
+		Notes     []string `json:"notes"`
+		Part      int      `json:"part"`
+		NextToken string   `json:"nextToken"`
 	}
 	if r := c.Call(t, "POST", "/subject-access-requests/"+ref+"/export", nil, "Authorization", officer); r.Status != 403 {
 		t.Fatalf("an ASB officer exported: %d %s", r.Status, r.Raw)
@@ -106,6 +108,17 @@ func TestSubjectAccessExportHoldsThePersonsRecordsAndNoOneElses(t *testing.T) {
 		if len(rec.Timeline) == 0 || len(rec.Record) < 10 || !strings.Contains(string(rec.Contact), sam.email) {
 			t.Errorf("%s %s is not whole: %d timeline entries, record %d bytes, contact %s", rec.Kind, rec.Reference, len(rec.Timeline), len(rec.Record), rec.Contact)
 		}
+		var last time.Time
+		for _, ev := range rec.Timeline {
+			var e struct {
+				At time.Time `json:"at"`
+			}
+			_ = json.Unmarshal(ev, &e)
+			if e.At.Before(last) {
+				t.Errorf("%s %s: the timeline is not oldest first (%v before %v)", rec.Kind, rec.Reference, last, e.At)
+			}
+			last = e.At
+		}
 	}
 	for ref := range mine {
 		if !got[ref] {
@@ -119,6 +132,12 @@ func TestSubjectAccessExportHoldsThePersonsRecordsAndNoOneElses(t *testing.T) {
 		if strings.Contains(string(r.Raw), leak) {
 			t.Errorf("the export holds %q, which is another person's", leak)
 		}
+	}
+	if export.Part != 0 || export.NextToken != "" {
+		t.Errorf("a small export came in parts: part %d, nextToken %q", export.Part, export.NextToken)
+	}
+	if r := c.Call(t, "POST", "/subject-access-requests/"+ref+"/export?nextToken=e30.forged", nil, "Authorization", ig); r.Status != 400 || !strings.Contains(string(r.Raw), "nextToken") {
+		t.Errorf("a forged nextToken: %d %s, want 400 naming it", r.Status, r.Raw)
 	}
 	if len(export.Notes) == 0 {
 		t.Error("no notes on redacting third parties before sending")
