@@ -220,30 +220,11 @@ func (t ReminderTables) batchGet(ctx context.Context, table string, keys []map[s
 	return out, nil
 }
 
-// batchWrite writes requests to one table, 25 a request, retrying unprocessed items.
+// batchWrite writes requests to one table, 25 a request, retrying unprocessed items (batchWrite in retention.go).
 func (t ReminderTables) batchWrite(ctx context.Context, table string, reqs []types.WriteRequest) error {
 	db, err := t.batch()
 	if err != nil {
 		return err
 	}
-	for start := 0; start < len(reqs); start += batchWriteMax {
-		in := &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs[start:min(start+batchWriteMax, len(reqs))]}}
-		for try := 0; ; try++ {
-			res, err := db.BatchWriteItem(ctx, in)
-			if err != nil {
-				return err
-			}
-			if len(res.UnprocessedItems[table]) == 0 {
-				break
-			}
-			if try == unprocessedTries {
-				return fmt.Errorf("%d writes left unprocessed", len(res.UnprocessedItems[table]))
-			}
-			if err := backoff(ctx, try); err != nil {
-				return err
-			}
-			in.RequestItems = res.UnprocessedItems
-		}
-	}
-	return nil
+	return batchWrite(ctx, db, table, reqs)
 }

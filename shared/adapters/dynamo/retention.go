@@ -296,8 +296,13 @@ func anonymousData(kind casefile.Kind, data types.AttributeValue) (types.Attribu
 	return m["data"], nil
 }
 
+// batchWriter is the one call batchWrite makes.
+type batchWriter interface {
+	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+}
+
 // batchWrite writes requests to one table, 25 a request, retrying what DynamoDB left unprocessed.
-func batchWrite(ctx context.Context, db API, table string, reqs []types.WriteRequest) error {
+func batchWrite(ctx context.Context, db batchWriter, table string, reqs []types.WriteRequest) error {
 	for start := 0; start < len(reqs); start += batchWriteMax {
 		in := &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs[start:min(start+batchWriteMax, len(reqs))]}}
 		for try := 0; ; try++ {
