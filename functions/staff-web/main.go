@@ -7,6 +7,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/adapters/outbox"
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/app/console"
 	"github.com/councilhousing/backend/shared/app/registercases"
@@ -26,9 +27,15 @@ func main() {
 		Phone: deps.Setting(catalog.LandlordPhone), Email: deps.Setting(catalog.LandlordEmail)}
 	server := staffweb.MustServer(dynamo.Sessions{Store: deps.Store, Prefix: dynamo.PKStaffSession},
 		web.Site{Name: landlord.Name, Phone: landlord.Phone, Email: landlord.Email, Address: landlord.Address})
+	asbService := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: box, Homes: deps.IntSetting(catalog.HomesCount),
+		Duty: asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
+	registerService := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: box}
+	consoleService := console.Service{Deadlines: dynamo.ReminderTables{Store: deps.Store}, Views: dynamo.CaseViews{Store: deps.Store}, ASB: asbService,
+		Register: registerService, Contacts: dynamo.ContactDirectory{Store: deps.Store}}
 	pages := staffweb.Pages{Web: server, SignIn: staffweb.ProviderFromEnv(deps.Setting(catalog.SiteURL)),
-		Console:    console.Service{Deadlines: dynamo.ReminderTables{Store: deps.Store}, Views: dynamo.CaseViews{Store: deps.Store}},
+		Console:    consoleService,
 		Complaints: complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: box, Homes: deps.IntSetting(catalog.HomesCount), Landlord: landlord},
-		Register:   registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: box}}
+		Register:   registerService,
+		ASB:        asbService}
 	lambda.Start(tracing.Invocations(fn.Name, server.Handler(fn, pages.Routes())))
 }

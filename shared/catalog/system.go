@@ -205,6 +205,9 @@ func staffPages() []Route {
 		page("GET", "/staff/complaints/{reference}/{action}"), page("POST", "/staff/complaints/{reference}/{action}"),
 		page("GET", "/staff/applications/{reference}"),
 		page("GET", "/staff/applications/{reference}/{action}"), page("POST", "/staff/applications/{reference}/{action}"),
+		page("GET", "/staff/asb/{reference}"),
+		page("GET", "/staff/asb/{reference}/{action}"), page("POST", "/staff/asb/{reference}/{action}"),
+		page("GET", "/staff/reports"), page("GET", "/staff/reports/asb"), page("GET", "/staff/reports/complaints"), page("GET", "/staff/reports/register"),
 	}
 }
 
@@ -330,6 +333,7 @@ func functions() []Function {
 				staff("POST", "/register/applications/{reference}/statutory-review", allocationsStaff...),
 				staff("POST", "/register/applications/{reference}/review-decision", GroupHousingSolutionsManager),
 				staff("GET", "/register/priority-list", allocationsStaff...),
+				staff("GET", "/reports/register", registerReaders...),
 			},
 			Secrets: []Secret{PageTokenKey},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
@@ -387,7 +391,7 @@ func functions() []Function {
 			Name: StaffWebFunction, Description: "Staff console: work queue, find, case pages and their actions as forms",
 			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 1, StaffSignIn: true,
 			Routes:   staffPages(),
-			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, SiteURL},
+			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, SiteURL, DutyOfficerMailbox, DutyOfficerPhone},
 			Secrets:  []Secret{PageTokenKey},
 			LocalEnv: map[string]string{
 				StaffSignInIssuerEnv: "{{LOCAL_URL}}/_local/oidc", StaffSignInClientEnv: LocalStaffClientID,
@@ -396,7 +400,7 @@ func functions() []Function {
 				StaffSiteURLEnv: "{{LOCAL_URL}}",
 			},
 			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{NotificationsQueue},
+			SendsTo: []string{ReferralsQueue, NotificationsQueue}, // an ASB reclassification's or merger's referral (ASB-6)
 		},
 		{
 			// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only

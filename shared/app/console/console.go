@@ -8,7 +8,11 @@ import (
 	"slices"
 	"time"
 
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/registercases"
+	"github.com/councilhousing/backend/shared/app/residentaccess"
+	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
@@ -32,10 +36,19 @@ type View struct {
 	At   time.Time
 }
 
+// ASBList pages through ASB cases by status, newest first (asbcases.Service.List: the list index by key, the
+// read behind GET /asb/cases?status=...).
+type ASBList interface {
+	List(ctx context.Context, q asbcases.List) ([]asb.Summary, string, error)
+}
+
 // Service runs the console's use cases.
 type Service struct {
 	Deadlines DueIndex
 	Views     ViewLog
+	ASB       ASBList                  // nil: no ASB queues
+	Register  RegisterList             // nil: no register queue
+	Contacts  residentaccess.Directory // finds a person's cases by their email address or phone (find.go)
 }
 
 // MaxPerSection bounds each section of the queue page; Total says how many there are.
@@ -46,6 +59,18 @@ const MaxPerSection = 50
 type Queue struct {
 	Today                       workdays.Date
 	Overdue, DueToday, ThisWeek Section
+	// NewASBReports are the newest ASB reports still to acknowledge (status received: ASB-4), one bounded page of
+	// the list, with MoreNewASBReports when there are more; asked for only by those who may list ASB cases.
+	NewASBReports     []asb.Summary
+	MoreNewASBReports bool
+	// CaseReviews are the open ASB case reviews the reporters asked for (ASB-7), by due date: the asb-manager
+	// team's case-review deadlines; asked for only by those who may decide them.
+	CaseReviews      []casefile.Deadline
+	CaseReviewsTotal int
+	// AwaitingVerification are the register applications whose claims wait to be checked, oldest first (one
+	// bounded page, with MoreAwaitingVerification when there are more); asked for only by those who check them.
+	AwaitingVerification     []registercases.Summary
+	MoreAwaitingVerification bool
 }
 
 // Section is one part of the queue.
@@ -58,6 +83,12 @@ type Section struct {
 type QueueRequest struct {
 	By    casework.Staff
 	Today workdays.Date
+	// NewASBReports and CaseReviews ask for those queues too (the transport decides who may, from the catalog's
+	// groups of the JSON routes they mirror: GET /asb/cases and POST .../case-review/outcome).
+	NewASBReports, CaseReviews bool
+	// AwaitingVerification asks for the register applications awaiting verification (the transport decides who
+	// may: the groups of POST /register/applications/{reference}/claims).
+	AwaitingVerification bool
 }
 
 // Queue reads the open deadlines due by the end of this week and keeps the officer's and their teams' (a
@@ -68,13 +99,26 @@ func (s Service) Queue(ctx context.Context, q QueueRequest) (Queue, error) {
 		return Queue{}, err
 	}
 	end := q.Today.AddDays((7 - int(q.Today.Weekday())) % 7) // Sunday: this week's end
-	due, _, err := s.Deadlines.DueBy(ctx, end)
+	until := end
+	if review := workdays.AddWorkingDays(q.Today, asb.CaseReviewWorkingDays+1); q.CaseReviews && review.After(end) {
+		until = review // every open case review: each is due within CaseReviewWorkingDays of a request made by today
+	}
+	due, _, err := s.Deadlines.DueBy(ctx, until)
 	if err != nil {
 		return Queue{}, err
 	}
 	out := Queue{Today: q.Today}
 	for _, d := range due {
 		if d.Audience == casefile.Resident {
+			continue
+		}
+		if q.CaseReviews && d.CaseKind == casefile.ASB && d.Name == caseReviewDeadline {
+			out.CaseReviewsTotal++
+			if len(out.CaseReviews) < MaxPerSection {
+				out.CaseReviews = append(out.CaseReviews, d)
+			}
+		}
+		if d.Due.After(end) {
 			continue
 		}
 		mine := d.Owner != "" && d.Owner == q.By.ID
@@ -90,8 +134,24 @@ func (s Service) Queue(ctx context.Context, q QueueRequest) (Queue, error) {
 		}
 		sec.add(d, mine)
 	}
+	if q.NewASBReports && s.ASB != nil {
+		reports, next, err := s.ASB.List(ctx, asbcases.List{By: q.By, Filter: asbcases.Filter{Status: asb.StatusReceived, Today: q.Today}, Limit: MaxNewReports})
+		if err != nil {
+			return Queue{}, err
+		}
+		out.NewASBReports, out.MoreNewASBReports = reports, next != ""
+	}
+	if err := s.awaitingVerification(ctx, q, &out); err != nil {
+		return Queue{}, err
+	}
 	return out, nil
 }
+
+// caseReviewDeadline is the name asb.OpenDeadlines gives an open case review's deadline (ASB-7).
+const caseReviewDeadline = "case-review"
+
+// MaxNewReports is the page of new ASB reports the queue shows (the list's newest first).
+const MaxNewReports = 20
 
 func (s *Section) add(d casefile.Deadline, mine bool) {
 	list, total := &s.Team, &s.TeamTotal
@@ -106,7 +166,8 @@ func (s *Section) add(d casefile.Deadline, mine bool) {
 
 // Empty says whether the queue has nothing in it.
 func (q Queue) Empty() bool {
-	return slices.ContainsFunc([]Section{q.Overdue, q.DueToday, q.ThisWeek}, func(s Section) bool { return s.MineTotal+s.TeamTotal > 0 }) == false
+	return slices.ContainsFunc([]Section{q.Overdue, q.DueToday, q.ThisWeek}, func(s Section) bool { return s.MineTotal+s.TeamTotal > 0 }) == false &&
+		len(q.NewASBReports) == 0 && len(q.CaseReviews) == 0 && len(q.AwaitingVerification) == 0
 }
 
 // RecordView records that a member of staff opened a case (after it was read: a case that does not exist, or

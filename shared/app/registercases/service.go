@@ -38,6 +38,8 @@ type Store interface {
 	List(ctx context.Context, f Filter, limit int, token string) ([]Summary, string, error)
 	// Find pages through the applications whose contact has the key (newest first).
 	Find(ctx context.Context, key FindKey, limit int, token string) ([]Summary, string, error)
+	// CountBands counts the active applications of each band (the entries of each band's priority list).
+	CountBands(ctx context.Context) (map[string]int, error)
 }
 
 // Service runs the housing register use cases.

@@ -128,3 +128,25 @@ func orEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// RegisterReport is the housing register's size by band (GET /reports/register): the active applications on
+// each band's priority list on a London day, highest need first.
+type RegisterReport struct {
+	AsOf  workdays.Date `json:"asOf"`
+	Bands []BandSize    `json:"bands"`
+	Total int           `json:"total"`
+}
+
+// BandSize is one band's number of active applications.
+type BandSize struct {
+	Band         string `json:"band"`
+	Applications int    `json:"applications"`
+}
+
+func registerReportOf(r registercases.RegisterSize) RegisterReport {
+	out := RegisterReport{AsOf: r.AsOf, Bands: make([]BandSize, len(r.Bands)), Total: r.Total}
+	for i, b := range r.Bands {
+		out.Bands[i] = BandSize{Band: b.Band, Applications: b.Applications}
+	}
+	return out
+}

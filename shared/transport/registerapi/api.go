@@ -50,6 +50,7 @@ func (a API) Routes() httpapi.Routes {
 		"POST " + app + "/statutory-review":       httpapi.StaffAction(s.RecordStatutoryReview, recordOf),
 		"POST " + app + "/review-decision":        httpapi.StaffAction(s.DecideReview, recordOf),
 		"GET /register/priority-list":             a.priorityList,
+		"GET /reports/register":                   a.bandReport,
 	}
 }
 
@@ -80,6 +81,7 @@ func Contracts() []httpapi.Contract {
 		staff("/statutory-review", register.StatutoryReviewOutcome{}),
 		staff("/review-decision", register.ReviewDecision{}),
 		{Route: "GET /register/priority-list", Response: httpapi.PageBody[PriorityEntry]{}, Status: http.StatusOK},
+		{Route: "GET /reports/register", Response: RegisterReport{}, Status: http.StatusOK},
 	}
 }
 
@@ -205,4 +207,17 @@ func (a API) priorityList(ctx context.Context, req httpapi.Request) (events.APIG
 		items[i] = priorityEntryOf(r)
 	}
 	return httpapi.Page(items, next)
+}
+
+// bandReport is the register's size by band, now (no parameters: a count of each band's priority list).
+func (a API) bandReport(ctx context.Context, req httpapi.Request) (events.APIGatewayV2HTTPResponse, error) {
+	by, err := req.Staff()
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	size, err := a.Service.BandSizes(ctx, registercases.BandReport{By: by, At: req.Now()})
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return httpapi.OK(registerReportOf(size))
 }

@@ -54,9 +54,11 @@ type drawing struct {
 
 // svgTemplate draws the bars. role="img" with aria-labelledby names the chart by its title and description;
 // each bar's <title> gives its full label and value to pointer users. Colours are GOV.UK Frontend's blue and
-// text colour: 5.2:1 and 19:1 on white (WCAG 1.4.11 and 1.4.3).
+// text colour: 5.2:1 and 19:1 on white (WCAG 1.4.11 and 1.4.3). The font is the pages' system font stack (as an
+// attribute: the Content-Security-Policy allows no inline style), so the labels match the table beside them.
 var svgTemplate = template.Must(template.New("chart").Parse(`<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" ` +
-	`viewBox="0 0 {{.Width}} {{.Height}}" width="100%" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" focusable="false">` +
+	`viewBox="0 0 {{.Width}} {{.Height}}" width="100%" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" focusable="false" ` +
+	`font-family="system-ui, -apple-system, &#39;Segoe UI&#39;, Roboto, &#39;Helvetica Neue&#39;, Arial, sans-serif">` +
 	`<title id="{{.ID}}-title">{{.Title}}</title><desc id="{{.ID}}-desc">{{.Description}}</desc>` +
 	`{{range .Drawn}}<g><title>{{.FullLabel}}: {{.Display}}</title>` +
 	`<text x="{{$.LabelWidth}}" dx="-8" y="{{.TextY}}" text-anchor="end" font-size="14" fill="#0b0c0c">{{.Label}}</text>` +

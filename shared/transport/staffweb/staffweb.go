@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/councilhousing/backend/shared/app/asbcases"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
 	"github.com/councilhousing/backend/shared/app/console"
 	"github.com/councilhousing/backend/shared/app/registercases"
@@ -37,6 +38,7 @@ type Pages struct {
 	Console    console.Service
 	Complaints complaintcases.Service
 	Register   registercases.Service
+	ASB        asbcases.Service
 }
 
 // MustServer is the console's web server: its own templates (layout, pages) with the shared form partials, the
@@ -71,6 +73,13 @@ func (p *Pages) Routes() web.Routes {
 		"GET /staff/applications/{reference}":           p.signedIn(routeGroups(applicationRecordRoute), p.application),
 		"GET /staff/applications/{reference}/{action}":  p.signedIn(anyStaff, p.applicationAction),
 		"POST /staff/applications/{reference}/{action}": p.signedIn(anyStaff, p.applicationAction),
+		"GET /staff/asb/{reference}":                    p.signedIn(routeGroups(asbRecordRoute), p.asbCase),
+		"GET /staff/asb/{reference}/{action}":           p.signedIn(anyStaff, p.asbCaseAction),
+		"POST /staff/asb/{reference}/{action}":          p.signedIn(anyStaff, p.asbCaseAction),
+		"GET /staff/reports":                            p.signedIn(anyStaff, p.reportsIndex),
+		"GET /staff/reports/asb":                        p.signedIn(routeGroups(asbReportRoute), p.asbReport),
+		"GET /staff/reports/complaints":                 p.signedIn(routeGroups(complaintsReportRoute), p.complaintsReport),
+		"GET /staff/reports/register":                   p.signedIn(routeGroups(registerReportRoute), p.registerReport),
 	}
 }
 
@@ -231,7 +240,9 @@ func (p *Pages) signedOut(ctx context.Context, r *web.Request) (web.Response, er
 
 // queue is the officer's work queue for today (London).
 func (p *Pages) queue(ctx context.Context, r *web.Request, o Officer) (web.Response, error) {
-	q, err := p.Console.Queue(ctx, console.QueueRequest{By: o.Staff(), Today: workdays.DateOf(r.Now())})
+	q, err := p.Console.Queue(ctx, console.QueueRequest{By: o.Staff(), Today: workdays.DateOf(r.Now()),
+		NewASBReports: o.Staff().In(routeGroups(asbListRoute)...), CaseReviews: o.Staff().In(routeGroups(asbReviewRoute)...),
+		AwaitingVerification: o.Staff().In(routeGroups(verifyClaimRoute)...)})
 	if err != nil {
 		return web.Response{}, err
 	}
@@ -245,12 +256,13 @@ type queueView struct {
 }
 
 // casePaths are where each kind's case pages are.
-var casePaths = map[string]string{"complaint": "/staff/complaints/", "application": "/staff/applications/"}
+var casePaths = map[string]string{"complaint": "/staff/complaints/", "application": "/staff/applications/", "asb": "/staff/asb/"}
 
 // caseLinks says which kinds of case page the officer may open (the catalog's record routes).
 func (p *Pages) caseLinks(o Officer) map[string]bool {
 	return map[string]bool{"complaint": o.Staff().In(routeGroups(complaintRecordRoute)...),
-		"application": o.Staff().In(routeGroups(applicationRecordRoute)...)}
+		"application": o.Staff().In(routeGroups(applicationRecordRoute)...),
+		"asb":         o.Staff().In(routeGroups(asbRecordRoute)...)}
 }
 
 // references are what the service gives out (ids.NewReference): a prefix, then two groups of 4 of Crockford's
@@ -260,13 +272,17 @@ var reference = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(CMP|ASB|HR|SAR)-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$`)
 })
 
-var findField = web.Field{Name: "reference", Kind: web.Text, Key: "staff.find.reference", Paths: []string{"reference"}, MaxLength: 20,
-	Width: "govuk-input--width-10"}
+var findField = web.Field{Name: "reference", Kind: web.Text, Key: "staff.find.reference", Paths: []string{"reference", "contact", "postcode"},
+	MaxLength: 254, Width: "govuk-input--width-20"} // a reference, or a postcode, an email address or a phone number (find.go)
 
-// find opens a case by its reference (typed in any case, with or without spaces).
+// find opens a case by its reference (typed in any case, with or without spaces), or finds a person's cases by
+// their postcode, email address or phone number (find.go).
 func (p *Pages) find(ctx context.Context, r *web.Request, o Officer) (web.Response, error) {
 	typed, asked := r.Event.QueryStringParameters["reference"]
 	ref := strings.ToUpper(strings.Join(strings.Fields(typed), ""))
+	if by := searchedBy(typed); asked && by != "" && !reference().MatchString(ref) {
+		return p.findPerson(ctx, r, o, typed, by) // a postcode, an email address or a phone number (find.go)
+	}
 	var err error
 	if asked {
 		var f apperr.Fields
@@ -274,17 +290,19 @@ func (p *Pages) find(ctx context.Context, r *web.Request, o Officer) (web.Respon
 		case ref == "":
 			f.Add("reference", "is required")
 		case len(ref) > 20 || !reference().MatchString(ref):
-			f.Add("reference", "must be a case reference, like CMP-7K3M-9QXD")
+			f.Add("reference", "must be a case reference (like CMP-7K3M-9QXD), a postcode, an email address or a phone number")
 		case strings.HasPrefix(ref, "CMP-"):
 			return web.Redirect("/staff/complaints/" + ref)
 		case strings.HasPrefix(ref, "HR-"):
 			return web.Redirect("/staff/applications/" + ref)
+		case strings.HasPrefix(ref, "ASB-"):
+			return web.Redirect("/staff/asb/" + ref)
 		default:
 			f.Add("reference", "is of a kind of case the console does not show yet")
 		}
 		err = f.Err()
 	}
-	form := web.BuildForm(r, []web.Field{findField}, map[string][]string{"reference": {cut(typed, 40)}}, err)
+	form := web.BuildForm(r, []web.Field{findField}, map[string][]string{"reference": {cut(typed, findField.MaxLength+1)}}, err)
 	form.Fields[0].Heading = false
 	status := http.StatusOK
 	if len(form.Errors) > 0 {

@@ -241,61 +241,61 @@ func daysAgo(n int) [3]string {
 // complete goes from the start page through every step of j with the keyboard, checking each page and state,
 // and returns the reference the confirmation shows and its text ("" for a journey that stops before it).
 func (r *resident) complete(j journey) (reference, confirmation string) {
-	r.t.Helper()
-	r.open("/")
+	r.T.Helper()
+	r.Open("/")
 	r.checkPage("")
 	r.follow(j.start)
 	prefix := j.start[:strings.LastIndex(j.start, "/")+1]
 	for i, s := range j.steps {
-		if got := r.path(); got != prefix+s.path {
-			r.t.Fatalf("step %d: on %s, want %s", i+1, got, prefix+s.path)
+		if got := r.Path(); got != prefix+s.path {
+			r.T.Fatalf("step %d: on %s, want %s", i+1, got, prefix+s.path)
 		}
 		r.checkPage("")
 		if s.last {
 			if eval[bool](r, `document.querySelector('form button[type=submit]') !== null`) {
-				r.t.Errorf("%s: the journey should end here, but the page has a button", r.path())
+				r.T.Errorf("%s: the journey should end here, but the page has a button", r.Path())
 			}
 			return "", ""
 		}
 		if s.wrong != nil {
 			r.fill(s.wrong)
 			if status := r.submit(); status != 422 {
-				r.t.Fatalf("%s: wrong answers %v answered %d, want 422", prefix+s.path, s.wrong, status)
+				r.T.Fatalf("%s: wrong answers %v answered %d, want 422", prefix+s.path, s.wrong, status)
 			}
 			if links := r.errorLinks(); !slices.Equal(links, s.errors) {
-				r.t.Errorf("%s: error summary links %v, want %v", r.path(), links, s.errors)
+				r.T.Errorf("%s: error summary links %v, want %v", r.Path(), links, s.errors)
 			}
 			r.checkPage("errors")
 			r.followErrorLink(s.errors[0])
 		}
 		r.fill(s.fill)
 		if status := r.submit(); status != 200 {
-			r.t.Fatalf("%s: answered %d: %v", prefix+s.path, status, eval[string](r, `document.querySelector('main').innerText`))
+			r.T.Fatalf("%s: answered %d: %v", prefix+s.path, status, eval[string](r, `document.querySelector('main').innerText`))
 		}
 	}
-	if got := r.path(); got != prefix+"check-answers" {
-		r.t.Fatalf("after the last step: on %s, want check your answers", got)
+	if got := r.Path(); got != prefix+"check-answers" {
+		r.T.Fatalf("after the last step: on %s, want check your answers", got)
 	}
 	r.checkPage("")
 	r.shows("check your answers", j.checkAnswers)
-	if status := r.submit(); status != 200 || r.path() != prefix+"confirmation" {
-		r.t.Fatalf("sending: %d on %s", status, r.path())
+	if status := r.submit(); status != 200 || r.Path() != prefix+"confirmation" {
+		r.T.Fatalf("sending: %d on %s", status, r.Path())
 	}
 	r.checkPage("")
 	ref := eval[string](r, `document.querySelector('.govuk-panel__body strong').textContent.trim()`)
 	if ref == "" {
-		r.t.Fatal("the confirmation shows no reference")
+		r.T.Fatal("the confirmation shows no reference")
 	}
 	r.shows("the confirmation", j.confirmation)
 	return ref, eval[string](r, `document.querySelector('main').innerText`)
 }
 
 func (r *resident) shows(what string, want []string) {
-	r.t.Helper()
+	r.T.Helper()
 	body := eval[string](r, `document.body.innerText`)
 	for _, w := range want {
 		if !strings.Contains(body, w) {
-			r.t.Errorf("%s lacks %q", what, w)
+			r.T.Errorf("%s lacks %q", what, w)
 		}
 	}
 }
@@ -303,13 +303,13 @@ func (r *resident) shows(what string, want []string) {
 // helpPages follows the footer's links to the accessibility statement, the privacy notice and the cookies
 // page, and checks the page a wrong address shows.
 func (r *resident) helpPages() {
-	r.t.Helper()
+	r.T.Helper()
 	for _, page := range []string{"accessibility", "privacy", "cookies"} {
-		r.open("/")
+		r.Open("/")
 		r.follow("/help/" + page)
 		r.checkPage("")
 	}
-	r.open("/help/no-such-page")
+	r.Open("/help/no-such-page")
 	r.checkPage("not-found")
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 // progress is "check your progress" after a journey's confirmation: the resident follows the sign-in link on it,
@@ -36,53 +37,53 @@ type progress struct {
 // checkProgress signs in from the confirmation page of the record ref (the page the browser is on) and follows
 // p; foreign is another resident's reference ("" for none).
 func (r *resident) checkProgress(c *localcloud.Cloud, p progress, ref, foreign string) {
-	r.t.Helper()
+	r.T.Helper()
 	if ref == "" {
-		r.t.Fatal("the journey gave no reference to check the progress of")
+		r.T.Fatal("the journey gave no reference to check the progress of")
 	}
 	if p.staff != nil {
-		p.staff(r.t, c, ref)
+		p.staff(r.T, c, ref)
 	}
-	sent := len(signInCodes(r.t, c, p.contact))
+	sent := len(signInCodes(r.T, c, p.contact))
 	closedASB := ""
 	if p.survey {
-		closedASB = closedASBCase(r.t, c, p.contact)
+		closedASB = closedASBCase(r.T, c, p.contact)
 	}
 
 	// the sign-in link on the confirmation fills in the reference
 	r.follow("/progress/sign-in?ref=" + url.QueryEscape(ref))
 	r.checkPage("")
 	if got := eval[string](r, `document.getElementById('reference').value`); got != ref {
-		r.t.Errorf("the sign-in link's page has reference %q, want %q", got, ref)
+		r.T.Errorf("the sign-in link's page has reference %q, want %q", got, ref)
 	}
-	r.typeInto("contact", p.contact)
-	if status := r.submit(); status != 200 || r.path() != "/progress/code" {
-		r.t.Fatalf("sign in: %d on %s", status, r.path())
+	r.TypeInto("contact", p.contact)
+	if status := r.submit(); status != 200 || r.Path() != "/progress/code" {
+		r.T.Fatalf("sign in: %d on %s", status, r.Path())
 	}
 	r.checkPage("")
 	r.shows("the code page", []string{p.contact})
 
 	// the code, as the resident reads it in their email
 	var codes []string
-	localcloud.Eventually(r.t, 90*time.Second, "the sign-in code for "+p.contact+" in the Notify stand-in's outbox", func() bool {
-		codes = signInCodes(r.t, c, p.contact)
+	localcloud.Eventually(r.T, 90*time.Second, "the sign-in code for "+p.contact+" in the Notify stand-in's outbox", func() bool {
+		codes = signInCodes(r.T, c, p.contact)
 		return len(codes) > sent
 	})
 	code := codes[0]
-	r.typeInto("code", wrongCode(code))
+	r.TypeInto("code", wrongCode(code))
 	if status := r.submit(); status != 422 {
-		r.t.Fatalf("a wrong code answered %d, want 422", status)
+		r.T.Fatalf("a wrong code answered %d, want 422", status)
 	}
 	if links := r.errorLinks(); !slices.Equal(links, []string{"#code"}) {
-		r.t.Errorf("%s: error summary links %v after a wrong code, want [#code]", r.path(), links)
+		r.T.Errorf("%s: error summary links %v after a wrong code, want [#code]", r.Path(), links)
 	}
 	r.shows("the code page after a wrong code", []string{"The code is not right, or it has expired"})
 	r.checkPage("errors")
 	r.followErrorLink("#code")
-	r.typeInto("code", code)
+	r.TypeInto("code", code)
 	record := "/progress/" + ref
-	if status := r.submit(); status != 200 || r.path() != record { // the sign-in link's reference: its page
-		r.t.Fatalf("the right code: %d on %s, want %s", status, r.path(), record)
+	if status := r.submit(); status != 200 || r.Path() != record { // the sign-in link's reference: its page
+		r.T.Fatalf("the right code: %d on %s, want %s", status, r.Path(), record)
 	}
 	r.checkPage("")
 	r.shows("the record page", []string{"Reference " + ref, p.status})
@@ -91,25 +92,25 @@ func (r *resident) checkProgress(c *localcloud.Cloud, p progress, ref, foreign s
 	r.follow("/progress/your-records")
 	r.checkPage("")
 	card := eval[string](r, fmt.Sprintf(`[...document.querySelectorAll('.govuk-summary-card')]`+
-		`.filter(c => c.querySelector('a[href=%s]') !== null).map(c => c.innerText).join('\n')`, quote(record)))
+		`.filter(c => c.querySelector('a[href=%s]') !== null).map(c => c.innerText).join('\n')`, browsertest.Quote(record)))
 	for _, want := range []string{ref, p.status} {
 		if !strings.Contains(card, want) {
-			r.t.Errorf("the records list's card for %s lacks %q: %q", ref, want, card)
+			r.T.Errorf("the records list's card for %s lacks %q: %q", ref, want, card)
 		}
 	}
 	r.follow(record)
 
 	if p.escalated != "" { // stage 2, without reasons
-		if status := r.press(`form:has(input[name=action][value=escalate]) button[type=submit]`); status != 200 || r.path() != record {
-			r.t.Fatalf("asking for stage 2: %d on %s", status, r.path())
+		if status := r.Press(`form:has(input[name=action][value=escalate]) button[type=submit]`); status != 200 || r.Path() != record {
+			r.T.Fatalf("asking for stage 2: %d on %s", status, r.Path())
 		}
 		r.checkPage("escalated")
 		r.shows("the record page after asking for stage 2", []string{p.escalated})
 		if eval[bool](r, `document.querySelector('input[name=action][value=escalate]') !== null`) {
-			r.t.Errorf("%s: the page still offers stage 2 after asking for it", r.path())
+			r.T.Errorf("%s: the page still offers stage 2 after asking for it", r.Path())
 		}
 		if p.stored != nil {
-			p.stored(r.t, c, ref)
+			p.stored(r.T, c, ref)
 		}
 	}
 	if closedASB != "" {
@@ -120,38 +121,38 @@ func (r *resident) checkProgress(c *localcloud.Cloud, p progress, ref, foreign s
 	}
 
 	// signing out: the records are behind the sign-in page again
-	r.open("/progress/your-records")
-	if status := r.press(`form[action="/progress/sign-out"] button[type=submit]`); status != 200 || r.path() != "/progress/signed-out" {
-		r.t.Fatalf("signing out: %d on %s", status, r.path())
+	r.Open("/progress/your-records")
+	if status := r.Press(`form[action="/progress/sign-out"] button[type=submit]`); status != 200 || r.Path() != "/progress/signed-out" {
+		r.T.Fatalf("signing out: %d on %s", status, r.Path())
 	}
 	r.checkPage("")
-	r.open("/progress/your-records")
-	if got := r.path(); got != "/progress/sign-in" {
-		r.t.Errorf("after signing out, the records page shows %s, want the sign-in page", got)
+	r.Open("/progress/your-records")
+	if got := r.Path(); got != "/progress/sign-in" {
+		r.T.Errorf("after signing out, the records page shows %s, want the sign-in page", got)
 	}
-	r.open(record)
-	if got, query := r.path(), eval[string](r, `location.search`); got != "/progress/sign-in" || query != "?ref="+ref {
-		r.t.Errorf("after signing out, the record page shows %s%s, want the sign-in page with its reference", got, query)
+	r.Open(record)
+	if got, query := r.Path(), eval[string](r, `location.search`); got != "/progress/sign-in" || query != "?ref="+ref {
+		r.T.Errorf("after signing out, the record page shows %s%s, want the sign-in page with its reference", got, query)
 	}
 }
 
 // notYours opens, signed in, another resident's record page and one that does not exist: the same 404 page.
 func (r *resident) notYours(foreign string) {
-	r.t.Helper()
+	r.T.Helper()
 	unknown := foreign[:len(foreign)-4] + "0000" // well formed, like the foreign one
 	if unknown == foreign {
 		unknown = foreign[:len(foreign)-4] + "1111"
 	}
 	page := func(ref string) string {
-		if status := r.open("/progress/" + ref); status != 404 {
-			r.t.Errorf("signed in, /progress/%s answered %d, want 404", ref, status)
+		if status := r.Open("/progress/" + ref); status != 404 {
+			r.T.Errorf("signed in, /progress/%s answered %d, want 404", ref, status)
 		}
 		return eval[string](r, `document.querySelector('main').innerText`)
 	}
 	theirs := page(foreign)
 	r.checkPage("not-found")
 	if none := page(unknown); theirs != none {
-		r.t.Errorf("another resident's record (%s) shows %q, one that does not exist (%s) %q", foreign, theirs, unknown, none)
+		r.T.Errorf("another resident's record (%s) shows %q, one that does not exist (%s) %q", foreign, theirs, unknown, none)
 	}
 }
 
@@ -230,20 +231,20 @@ func closedASBCase(t *testing.T, c *localcloud.Cloud, contact string) string {
 // answerSurvey opens the closed ASB case's page, answers its survey with the keyboard and checks through the staff
 // API that the answers are the case's satisfaction, from the reporter (ASB-9).
 func (r *resident) answerSurvey(c *localcloud.Cloud, ref string) {
-	r.t.Helper()
+	r.T.Helper()
 	record := "/progress/" + ref
-	if status := r.open(record); status != 200 {
-		r.t.Fatalf("%s: %d", record, status)
+	if status := r.Open(record); status != 200 {
+		r.T.Fatalf("%s: %d", record, status)
 	}
 	r.checkPage("survey")
-	r.choose("handling", "4")
-	r.choose("outcome", "5")
-	r.typeInto("comments", "Thank you")
-	if status := r.press(`form:has(input[name=action][value=survey]) button[type=submit]`); status != 200 || r.path() != record {
-		r.t.Fatalf("answering the survey: %d on %s", status, r.path())
+	r.Choose("handling", "4")
+	r.Choose("outcome", "5")
+	r.TypeInto("comments", "Thank you")
+	if status := r.Press(`form:has(input[name=action][value=survey]) button[type=submit]`); status != 200 || r.Path() != record {
+		r.T.Fatalf("answering the survey: %d on %s", status, r.Path())
 	}
 	r.checkPage("surveyed")
 	r.shows("the record page after the survey", []string{"Thank you for answering our survey"})
-	expect(r.t, staffRead(r.t, c, "/asb/cases/"+ref, catalog.GroupASBOfficer), map[string]string{"case.satisfaction.handling": "4",
+	expect(r.T, staffRead(r.T, c, "/asb/cases/"+ref, catalog.GroupASBOfficer), map[string]string{"case.satisfaction.handling": "4",
 		"case.satisfaction.outcome": "5", "case.survey.source": "reporter", "case.survey.comments": "Thank you"})
 }

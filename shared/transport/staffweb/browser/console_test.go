@@ -10,6 +10,7 @@ import (
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }
@@ -18,11 +19,13 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite the READ
 
 // An officer signs in with the keyboard (the local stand-in's page: pick a user and a group), opens a complaint
 // from their work queue and acknowledges it (a wrong answer first: the error summary), with axe-core on every
-// page and state; the staff API then reads the acknowledgement back.
+// page and state; the staff API then reads the acknowledgement back. Each report is run once (its chart, data
+// table and CSV link, axe-core).
 func TestStaffConsoleInABrowser(t *testing.T) {
-	browserPath, axe := prerequisites(t)
+	browserPath, axe := browsertest.Prerequisites(t)
 	started := time.Now()
-	c := localcloud.StartForTest(t, "complaint-escalation", "register-application", catalog.StaffWebFunction)
+	// asb-report for its groups on the stand-in's sign-in page (the ASB report's asb-manager)
+	c := localcloud.StartForTest(t, "complaint-escalation", "register-application", "asb-report", catalog.StaffWebFunction)
 	c.PinClock(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)) // received Monday 16th: acknowledge by the 23rd (CH-4)
 	r := c.Call(t, "POST", "/complaints", map[string]any{
 		"description": "The lift has been broken for a month.\nMy mother cannot get to the flat.", "outcomesSought": "Fix the lift and tell me when",
@@ -42,62 +45,95 @@ func TestStaffConsoleInABrowser(t *testing.T) {
 		t.Fatalf("application: %d %s", app.Status, app.Raw)
 	}
 	appRef := app.JSON["reference"].(string)
+	for _, area := range []string{"repairs", "lettings", "estate-services"} { // more bars on the complaints report's chart
+		if r := c.Call(t, "POST", "/complaints", map[string]any{"description": "Nobody came back to me.", "outcomesSought": "An answer", "serviceArea": area,
+			"issueDate": "2026-10-20", "complainant": map[string]any{"name": "Ari Resident", "email": "ari.browser@example.org"}}); r.Status != 201 {
+			t.Fatalf("complaint about %s: %d %s", area, r.Status, r.Raw)
+		}
+	}
 	c.PinClock(time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC))
 
-	ctx := startBrowser(t, browserPath)
-	o := &officer{t: t, ctx: ctx, base: c.URL(), axe: axe, shots: screenshotDir(t)}
-	if status := o.open("/staff"); status != http.StatusOK || o.path() != "/_local/oidc/authorize" {
-		t.Fatalf("signed out, /staff leads to %s (%d)", o.path(), status)
+	ctx := browsertest.Start(t, browserPath, 1100)
+	o := &officer{&browsertest.Keyboard{T: t, Ctx: ctx, Base: c.URL(), Axe: axe, Shots: browsertest.ScreenshotDir(t, "staff-browser")}}
+	if status := o.Open("/staff"); status != http.StatusOK || o.Path() != "/_local/oidc/authorize" {
+		t.Fatalf("signed out, /staff leads to %s (%d)", o.Path(), status)
 	}
 	o.checkPage("", "")
-	o.tick("groups", catalog.GroupComplaintsOfficer)
-	o.tick("groups", catalog.GroupAllocationsOfficer)
-	if status := o.press(`form button[type=submit]`); status != http.StatusOK || o.path() != "/staff" {
-		t.Fatalf("signing in leads to %s (%d)", o.path(), status)
+	o.Tick("groups", catalog.GroupComplaintsOfficer)
+	o.Tick("groups", catalog.GroupAllocationsOfficer)
+	o.Tick("groups", catalog.GroupASBManager) // the reports' groups (GET /reports/asb, /reports/complaints), in the page's order
+	o.Tick("groups", catalog.GroupComplaintsManager)
+	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
+		t.Fatalf("signing in leads to %s (%d)", o.Path(), status)
 	}
 	o.checkPage("", "staff-queue")
-	if status := o.press(`a[href="/staff/complaints/` + ref + `"]`); status != http.StatusOK {
+	if status := o.Press(`a[href="/staff/complaints/` + ref + `"]`); status != http.StatusOK {
 		t.Fatalf("opening the complaint: %d", status)
 	}
 	o.checkPage("", "staff-complaint")
-	if status := o.press(`a[href="/staff/complaints/` + ref + `/acknowledge"]`); status != http.StatusOK {
+	if status := o.Press(`a[href="/staff/complaints/` + ref + `/acknowledge"]`); status != http.StatusOK {
 		t.Fatalf("the acknowledgement form: %d", status)
 	}
 	o.checkPage("", "")
-	if status := o.press(`main form button[type=submit]`); status != http.StatusUnprocessableEntity {
+	if status := o.Press(`main form button[type=submit]`); status != http.StatusUnprocessableEntity {
 		t.Fatalf("an empty acknowledgement: %d", status)
 	}
 	if links := eval[[]string](o, `[...document.querySelectorAll('.govuk-error-summary a')].map(a => a.getAttribute('href'))`); strings.Join(links, " ") != "#definition #outcomesSought" {
 		t.Errorf("error summary links %v", links)
 	}
 	o.checkPage("errors", "")
-	o.typeInto("definition", "The lift at Example Court has not worked since October")
-	o.typeInto("outcomesSought", "Repair the lift")
-	if status := o.press(`main form button[type=submit]`); status != http.StatusOK || o.path() != "/staff/complaints/"+ref {
-		t.Fatalf("acknowledging leads to %s (%d)", o.path(), status)
+	o.TypeInto("definition", "The lift at Example Court has not worked since October")
+	o.TypeInto("outcomesSought", "Repair the lift")
+	if status := o.Press(`main form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff/complaints/"+ref {
+		t.Fatalf("acknowledging leads to %s (%d)", o.Path(), status)
 	}
 	if !eval[bool](o, `document.querySelector('.govuk-notification-banner') !== null`) {
 		t.Error("no confirmation banner")
 	}
 	o.checkPage("acknowledged", "")
 	// find the application by its reference (typed in lower case), and open its claim check
-	if status := o.press(`a[href="/staff/find"]`); status != http.StatusOK {
+	if status := o.Press(`a[href="/staff/find"]`); status != http.StatusOK {
 		t.Fatalf("find: %d", status)
 	}
 	o.checkPage("", "")
-	o.typeInto("reference", strings.ToLower(appRef))
-	if status := o.navigate("\r"); status != http.StatusOK || o.path() != "/staff/applications/"+appRef {
-		t.Fatalf("finding %s leads to %s (%d)", appRef, o.path(), status)
+	o.TypeInto("reference", strings.ToLower(appRef))
+	if status := o.Navigate("\r"); status != http.StatusOK || o.Path() != "/staff/applications/"+appRef {
+		t.Fatalf("finding %s leads to %s (%d)", appRef, o.Path(), status)
 	}
 	o.checkPage("", "staff-application")
-	if status := o.press(`a[href="/staff/applications/` + appRef + `/verify-claim"]`); status != http.StatusOK {
+	if status := o.Press(`a[href="/staff/applications/` + appRef + `/verify-claim"]`); status != http.StatusOK {
 		t.Fatalf("claim check form: %d", status)
 	}
 	o.checkPage("", "")
+	// each report once, from the Reports link: its chart and data table, axe-core; the complaints report is the
+	// README's screenshot
+	for i, rp := range []struct{ path, period, readme string }{
+		{"/staff/reports/asb", "November 2026", ""}, {"/staff/reports/complaints", "2026-27", "staff-report"}, {"/staff/reports/register", "24 November 2026", ""},
+	} {
+		if status := o.Press(`a[href="/staff/reports"]`); status != http.StatusOK {
+			t.Fatalf("reports: %d", status)
+		}
+		if i == 0 {
+			o.checkPage("", "")
+		}
+		if status := o.Press(`a[href="` + rp.path + `"]`); status != http.StatusOK {
+			t.Fatalf("%s: %d", rp.path, status)
+		}
+		if got := eval[string](o, `document.querySelector('#report-period').textContent`); got != rp.period {
+			t.Errorf("%s: period %q, want %q", rp.path, got, rp.period)
+		}
+		if n := eval[int](o, `document.querySelectorAll('.govuk-grid-row svg[role=img]').length`); n == 0 {
+			t.Errorf("%s: no chart", rp.path)
+		}
+		if !eval[bool](o, `document.querySelector('a[download][href*="format=csv"]') !== null`) {
+			t.Errorf("%s: no CSV link", rp.path)
+		}
+		o.checkPage("", rp.readme)
+	}
 	rec := c.Call(t, "GET", "/complaints/"+ref+"/record", nil, "Authorization", c.StaffToken(t, "reader", catalog.GroupComplaintsManager))
 	stage := rec.JSON["complaint"].(map[string]any)["stages"].([]any)[0].(map[string]any)
 	if by, _ := stage["acknowledgedBy"].(map[string]any); by == nil || by["id"] != "officer-a" || stage["definition"] != "The lift at Example Court has not worked since October" {
 		t.Errorf("the API reads %v", stage)
 	}
-	t.Logf("axe-core checked %d pages and states with no violation; %s in all (screenshots in %s)", o.axeChecks, time.Since(started).Round(time.Second), o.shots)
+	t.Logf("axe-core checked %d pages and states with no violation; %s in all (screenshots in %s)", o.AxeChecks, time.Since(started).Round(time.Second), o.Shots)
 }

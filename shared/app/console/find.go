@@ -1,0 +1,90 @@
+package console
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/councilhousing/backend/shared/app/casework"
+	"github.com/councilhousing/backend/shared/app/residentaccess"
+	"github.com/councilhousing/backend/shared/rules/apperr"
+	"github.com/councilhousing/backend/shared/rules/asb"
+	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/contact"
+)
+
+// ParseContact reads an email address or a UK phone number (a mobile or a landline, as a member of staff types
+// what a caller gives them) into the normalised contact the find keys are made of (asb.ContactKey: the email
+// lower-cased, the phone in +44 form), so "07700 900123" and "+44 7700 900123" find the same person. Anything
+// else is Invalid at the field "contact".
+func ParseContact(typed string) (residentaccess.Contact, error) {
+	s := strings.TrimSpace(typed)
+	var f apperr.Fields
+	if strings.Contains(s, "@") {
+		c, err := residentaccess.ParseContact(s) // the resident sign-in's own check of an email address
+		if err != nil {
+			f.Add("contact", "must be an email address, like name@example.org")
+			return residentaccess.Contact{}, f.Err()
+		}
+		return c, nil
+	}
+	if len(s) > 30 || strings.Trim(s, "0123456789 +()-") != "" {
+		f.Add("contact", "must be an email address or a UK phone number")
+		return residentaccess.Contact{}, f.Err()
+	}
+	c, ok := residentaccess.FromCanonical(asb.ContactKey(&contact.Details{Phone: s}))
+	if !ok {
+		f.Add("contact", "must be a UK phone number of 11 digits, like 07700 900123 or 01632 960001")
+		return residentaccess.Contact{}, f.Err()
+	}
+	return c, nil
+}
+
+// ContactSearch is a member of staff looking for a person's cases by their email address or phone, among the
+// kinds of case they may open (the transport's answer, from the catalog's groups of each kind's record route).
+type ContactSearch struct {
+	By      casework.Staff
+	Contact residentaccess.Contact
+	Kinds   []casefile.Kind
+}
+
+// Found are the cases of one kind a search found, newest first.
+type Found struct {
+	Kind casefile.Kind
+	Refs []string
+}
+
+// MaxFound bounds each kind's results: a person with more is found by reference.
+const MaxFound = 20
+
+// FindByContact finds the person's cases of the kinds asked for, by key (the byContact index: ASB-7's reporter
+// key, a complainant's email and phone keys, an applicant's email key; never a scan), grouped by kind in the
+// order asked, each case once. Nothing of a kind not asked for is returned.
+func (s Service) FindByContact(ctx context.Context, q ContactSearch) ([]Found, error) {
+	if err := q.By.Check(); err != nil {
+		return nil, err
+	}
+	if len(q.Kinds) == 0 {
+		return nil, apperr.New(apperr.Forbidden, "Your groups allow no kind of case to be found.")
+	}
+	if q.Contact.IsZero() {
+		var f apperr.Fields
+		f.Add("contact", "is required")
+		return nil, f.Err()
+	}
+	hits, err := s.Contacts.Find(ctx, q.Contact, MaxFound)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Found, 0, len(q.Kinds))
+	for _, k := range q.Kinds {
+		found := Found{Kind: k}
+		for _, h := range hits {
+			if h.Kind == k && !slices.Contains(found.Refs, h.Ref) {
+				found.Refs = append(found.Refs, h.Ref)
+			}
+		}
+		out = append(out, found)
+	}
+	return out, nil
+}
