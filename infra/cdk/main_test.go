@@ -22,12 +22,12 @@ func TestDeployCheckRefusesTheExample(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", code, stdout.String())
 	}
 	out := stderr.String()
-	// every example value: the alarm email, the landlord's four details, a mailbox per team, the duty officer's two,
-	// the two partners', and every template
-	problems := 5 + len(catalog.TeamMailboxes.RequiredKeys) + 2 + len(catalog.PartnerMailboxes.RequiredKeys) + len(catalog.NotifyTemplates.RequiredKeys)
+	// every example value: the alarm email, the landlord's four details, the site's address, a mailbox per team, the
+	// duty officer's two, the two partners', and every template
+	problems := 6 + len(catalog.TeamMailboxes.RequiredKeys) + 2 + len(catalog.PartnerMailboxes.RequiredKeys) + len(catalog.NotifyTemplates.RequiredKeys)
 	for _, want := range []string{
 		fmt.Sprintf("configuration ../config/example.json cannot be deployed: %d setting(s) to fix", problems),
-		"  alarmEmail: ", "  landlord.name: ", "  landlord.address: ", "  landlord.phone: ", "  landlord.email: ",
+		"  alarmEmail: ", "  site.url: ", "  landlord.name: ", "  landlord.address: ", "  landlord.phone: ", "  landlord.email: ",
 		"  mailboxes.dutyOfficer: ", "  mailboxes.dutyOfficerPhone: ", `  mailboxes.partners["safeguarding"]: `, `  mailboxes.teams["asb-officer"]: `,
 		`  notifyTemplates["reminder-digest.email"]: "placeholder-reminder-digest.email" is a placeholder`,
 		"Nothing was deployed.",
@@ -44,7 +44,7 @@ func realConfiguration(t *testing.T) string {
 		templates[k] = fmt.Sprintf("%08x-9d3e-4b7a-8c21-5e6f7a8b9c0d", i+1)
 	}
 	data, _ := json.Marshal(map[string]any{
-		"alarmEmail": "digital.alerts@northtown.gov.uk", "homesCount": 11850,
+		"alarmEmail": "digital.alerts@northtown.gov.uk", "homesCount": 11850, "site": map[string]any{"url": "https://housing.northtown.gov.uk"},
 		"landlord": map[string]any{"name": "Northtown Borough Council", "address": "Town Hall, Market Square, Northtown NT1 1TH",
 			"phone": "01604 837837", "email": "housing@northtown.gov.uk"},
 		"mailboxes": map[string]any{
@@ -69,7 +69,7 @@ func TestDeployCheckAcceptsARealConfiguration(t *testing.T) {
 	if code := check([]string{"-c", "config=" + realConfiguration(t), "--context", "region=eu-west-2"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "is ready to deploy: 15 settings, no placeholders") {
+	if !strings.Contains(stdout.String(), "is ready to deploy: 16 settings, no placeholders") {
 		t.Errorf("stdout %s", stdout.String())
 	}
 }
