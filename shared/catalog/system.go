@@ -202,6 +202,7 @@ func staffPages() []Route {
 		page("GET", "/staff"), page("GET", "/staff/sign-in"), page("GET", "/staff/callback"),
 		page("POST", "/staff/sign-out"), page("GET", "/staff/signed-out"), page("GET", "/staff/find"),
 		page("GET", "/staff/complaints/{reference}"),
+		page("GET", "/staff/log-complaint"), page("POST", "/staff/log-complaint"),
 		page("GET", "/staff/complaints/{reference}/{action}"), page("POST", "/staff/complaints/{reference}/{action}"),
 		page("GET", "/staff/applications/{reference}"),
 		page("GET", "/staff/applications/{reference}/{action}"), page("POST", "/staff/applications/{reference}/{action}"),

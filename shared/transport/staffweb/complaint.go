@@ -3,6 +3,7 @@ package staffweb
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,12 @@ type action struct {
 	Route  string // the catalog's JSON route
 	Fields []web.Field
 	Run    func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error
+	// ForCase, when set, gives the fields for the complaint as it is (the open remedies and actions to choose
+	// from, the letters owed in a format): a choice not offered is the form's own field error.
+	ForCase func(c complaints.Complaint) []web.Field
+	// Paths, when set, points the API's validation paths at the fields given (a response's remedies and actions
+	// are the filled rows, numbered from 0 in the order of the form).
+	Paths func(fields []web.Field, v map[string][]string)
 }
 
 func text(name, key string, max int, optional bool) web.Field {
@@ -72,9 +79,9 @@ var complaintActions = []action{
 		Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
 			_, err := p.Complaints.Respond(ctx, complaintcases.Respond{Ref: ref, By: o.Staff(), At: r.Now(),
 				Input: complaints.Response{Decision: one(v, "decision"), Reasons: one(v, "reasons"), Learning: one(v, "learning"),
-					ServiceImprovement: one(v, "serviceImprovement"), Remedies: []complaints.ItemInput{}, OutstandingActions: []complaints.ItemInput{}}})
+					ServiceImprovement: one(v, "serviceImprovement"), Remedies: itemsOf(v, "remedies"), OutstandingActions: itemsOf(v, "outstandingActions")}})
 			return err
-		}},
+		}, Paths: itemPaths},
 	{Name: "refuse", Route: "POST /complaints/{reference}/refusal",
 		Fields: []web.Field{{Name: "exclusion", Kind: web.Radios, Key: "staff.complaint.refuse.exclusion", Paths: []string{"exclusion"}, Options: complaints.Exclusions},
 			text("explanation", "staff.complaint.refuse.explanation", 5000, false)},
@@ -199,7 +206,12 @@ func (p *Pages) complaint(ctx context.Context, r *web.Request, o Officer) (web.R
 	if err != nil {
 		return web.Response{}, err
 	}
-	v := complaintView{Record: rec, Stage: *rec.Case.Current(), Timeline: rec.Timeline, Next: rec.TimelineNext, Actions: allowed(complaintActions, o)}
+	v := complaintView{Record: rec, Stage: *rec.Case.Current(), Timeline: rec.Timeline, Next: rec.TimelineNext}
+	for _, a := range allowed(complaintActions, o) {
+		if complaintOffered(a.Name, rec.Case) {
+			v.Actions = append(v.Actions, a)
+		}
+	}
 	if token := r.Query("page"); token != "" {
 		if len(token) > 2048 {
 			return web.Response{}, apperr.New(apperr.Invalid, "That page of the history does not exist.")
@@ -239,28 +251,40 @@ func (p *Pages) complaintAction(ctx context.Context, r *web.Request, o Officer) 
 	if err != nil {
 		return web.Response{}, err
 	}
+	fields := a.Fields
+	if a.ForCase != nil {
+		fields = a.ForCase(rec.Case)
+	}
 	answers := map[string][]string{}
 	var runErr error
 	if r.Form != nil {
-		web.Store(answers, a.Fields, r.Form)
-		if runErr = a.Run(ctx, p, ref, o, r, answers); runErr == nil {
+		web.Store(answers, fields, r.Form)
+		if runErr = offeredChoice(fields, answers, a.ForCase != nil); runErr == nil {
+			runErr = a.Run(ctx, p, ref, o, r, answers)
+		}
+		if runErr == nil {
 			_ = r.Session().Keep(keptFlash, r.T("staff.complaint."+a.Name+".done"))
 			return web.Redirect("/staff/complaints/" + ref)
 		}
 		if code := apperr.CodeOf(runErr); code == apperr.Internal || code == apperr.NotFound {
 			return web.Response{}, runErr
 		}
+		if a.Paths != nil {
+			fields = slices.Clone(fields)
+			a.Paths(fields, answers)
+		}
 	}
-	form := web.BuildForm(r, a.Fields, answers, runErr)
+	form := web.BuildForm(r, fields, answers, runErr)
 	for i := range form.Fields {
 		form.Fields[i].Heading = false
+		complaintLabels(r, &form.Fields[i], rec.Case)
 	}
 	v := actionView{Ref: ref, Action: a.Name, Complaint: rec.Case}
 	if e, ok := apperr.As(runErr); ok && len(form.Errors) == 0 {
 		// not a field's error: a rule (CH-5: stage 2 is a manager's), a conflict (already done), or a field of
 		// the API's this form does not show
 		msg := e.Message
-		if e.Rule != "" {
+		if e.Rule != "" && !strings.Contains(msg, "("+e.Rule+")") { // apperr.Rule cites it in the message already
 			msg += " (" + e.Rule + ")"
 		}
 		if len(e.Fields) > 0 {

@@ -69,6 +69,8 @@ func (p *Pages) Routes() web.Routes {
 		"GET /staff/find":                               p.signedIn(anyStaff, p.find),
 		"GET /staff/complaints/{reference}":             p.signedIn(routeGroups(complaintRecordRoute), p.complaint),
 		"GET /staff/complaints/{reference}/{action}":    p.signedIn(anyStaff, p.complaintAction),
+		"GET /staff/log-complaint":                      p.signedIn(routeGroups(logComplaintRoute), p.logComplaint),
+		"POST /staff/log-complaint":                     p.signedIn(routeGroups(logComplaintRoute), p.logComplaint),
 		"POST /staff/complaints/{reference}/{action}":   p.signedIn(anyStaff, p.complaintAction),
 		"GET /staff/applications/{reference}":           p.signedIn(routeGroups(applicationRecordRoute), p.application),
 		"GET /staff/applications/{reference}/{action}":  p.signedIn(anyStaff, p.applicationAction),
@@ -246,7 +248,9 @@ func (p *Pages) queue(ctx context.Context, r *web.Request, o Officer) (web.Respo
 	if err != nil {
 		return web.Response{}, err
 	}
-	return p.render(r, o, http.StatusOK, "queue", "staff.queue.title", web.Form{}, queueView{Queue: q, Links: p.caseLinks(o), Paths: casePaths})
+	links := p.caseLinks(o)
+	links["log-complaint"] = o.Staff().In(routeGroups(logComplaintRoute)...) // complaint_log.go
+	return p.render(r, o, http.StatusOK, "queue", "staff.queue.title", web.Form{}, queueView{Queue: q, Links: links, Paths: casePaths})
 }
 
 type queueView struct {
