@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/infra/browsertest"
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }

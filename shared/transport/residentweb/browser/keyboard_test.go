@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
+	"github.com/councilhousing/backend/infra/browsertest"
 )
 
 // resident drives one tab as a resident with a keyboard: Tab to move, Space to tick, arrow keys between radios,

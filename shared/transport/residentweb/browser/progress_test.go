@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/infra/browsertest"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 // progress is "check your progress" after a journey's confirmation: the resident follows the sign-in link on it,

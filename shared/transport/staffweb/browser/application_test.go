@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/infra/browsertest"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 // An allocations officer signs in with the keyboard, opens an application from the queue's applications

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/infra/browsertest"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 // An ASB officer signs in with the keyboard, opens a new report from the queue's reports to acknowledge, and

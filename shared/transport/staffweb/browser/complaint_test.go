@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councilhousing/backend/infra/browsertest"
 	"github.com/councilhousing/backend/infra/localcloud"
 	"github.com/councilhousing/backend/shared/catalog"
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
 )
 
 // A complaints officer takes a complaint from their work queue through stage 1 with the keyboard: the

@@ -3,7 +3,7 @@ package browser
 import (
 	"github.com/chromedp/chromedp"
 
-	"github.com/councilhousing/backend/shared/testsupport/browsertest"
+	"github.com/councilhousing/backend/infra/browsertest"
 )
 
 // officer drives one tab with the keyboard (browsertest.Keyboard: Tab, Space, typing, Enter); scripts only read
