@@ -413,28 +413,10 @@ func (p *Pages) applicationAction(ctx context.Context, r *web.Request, o Officer
 		form.Fields[i].Heading = false
 		appLabels(r, &form.Fields[i], st.Case)
 	}
-	for i, e := range form.Errors { // the labels the rules give in the summary too
-		for _, f := range form.Fields {
-			if e.Href == "#"+f.FirstID() && f.Error != "" {
-				form.Errors[i].Text = f.Error
-			}
-		}
-	}
 	v := appActionView{Ref: ref, Action: a.Name}
-	if e, ok := apperr.As(runErr); ok && len(form.Errors) == 0 {
-		// not a field's error: a rule's (the application is closed, no offer while HR-U applies, ...), a
-		// conflict, or a field the form lacks
-		msg := citedOnce(e.Message, e.Rule)
-		if len(e.Fields) > 0 {
-			msg = e.Fields[0].Field + " " + e.Fields[0].Message
-		}
-		v.RuleError = msg
-		form.Errors = append(form.Errors, web.ErrorLink{Text: msg, Href: "#rule-error"})
-	}
-	status := http.StatusOK
-	if len(form.Errors) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
+	// a rule's error: the application is closed, no offer while HR-U applies, ...
+	ruleError, status := summarise(&form, runErr)
+	v.RuleError = ruleError
 	pg := r.Page(ak(a.Name, "title"), form, view{Officer: o, Data: v})
 	return r.RenderPage(status, "application-action", pg)
 }

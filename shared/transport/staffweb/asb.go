@@ -520,30 +520,9 @@ func (p *Pages) asbCaseAction(ctx context.Context, r *web.Request, o Officer) (w
 		f.Heading = false
 		p.asbLabels(r, f, rec.Case)
 	}
-	for i, e := range form.Errors { // the labels the rules give (questions, types, actions) in the summary too
-		for _, f := range form.Fields {
-			if e.Href == "#"+f.FirstID() && f.Error != "" {
-				form.Errors[i].Text = f.Error
-			}
-		}
-	}
 	v := asbActionView{Ref: ref, Action: a.Name, Case: rec.Case}
-	if e, ok := apperr.As(runErr); ok && len(form.Errors) == 0 {
-		// not a field's error: a rule's (ASB-8: open actions at closure), a conflict, or a field the form lacks
-		msg := e.Message
-		if e.Rule != "" && !strings.Contains(msg, "("+e.Rule+")") { // apperr.Rule cites it in the message already
-			msg += " (" + e.Rule + ")"
-		}
-		if len(e.Fields) > 0 {
-			msg = e.Fields[0].Field + " " + e.Fields[0].Message
-		}
-		v.RuleError = msg
-		form.Errors = append(form.Errors, web.ErrorLink{Text: msg, Href: "#rule-error"})
-	}
-	status := http.StatusOK
-	if len(form.Errors) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
+	ruleError, status := summarise(&form, runErr) // a rule's error: ASB-8, open actions at closure, ...
+	v.RuleError = ruleError
 	pg := r.Page("staff.asb."+a.Name+".title", form, view{Officer: o, Data: v})
 	return r.RenderPage(status, "asb-action", pg)
 }

@@ -280,23 +280,8 @@ func (p *Pages) complaintAction(ctx context.Context, r *web.Request, o Officer) 
 		complaintLabels(r, &form.Fields[i], rec.Case)
 	}
 	v := actionView{Ref: ref, Action: a.Name, Complaint: rec.Case}
-	if e, ok := apperr.As(runErr); ok && len(form.Errors) == 0 {
-		// not a field's error: a rule (CH-5: stage 2 is a manager's), a conflict (already done), or a field of
-		// the API's this form does not show
-		msg := e.Message
-		if e.Rule != "" && !strings.Contains(msg, "("+e.Rule+")") { // apperr.Rule cites it in the message already
-			msg += " (" + e.Rule + ")"
-		}
-		if len(e.Fields) > 0 {
-			msg = e.Fields[0].Field + " " + e.Fields[0].Message
-		}
-		v.RuleError = msg
-		form.Errors = append(form.Errors, web.ErrorLink{Text: msg, Href: "#rule-error"})
-	}
-	status := http.StatusOK
-	if len(form.Errors) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
+	ruleError, status := summarise(&form, runErr) // a rule's error: CH-5, stage 2 is a manager's, ...
+	v.RuleError = ruleError
 	pg := r.Page("staff.complaint."+a.Name+".title", form, view{Officer: o, Data: v})
 	return r.RenderPage(status, "complaint-action", pg)
 }

@@ -101,10 +101,7 @@ func (p *Pages) logComplaint(ctx context.Context, r *web.Request, o Officer) (we
 		}
 		msg := strings.Join(unowned, "; ")
 		if len(e.Fields) == 0 {
-			msg = e.Message
-			if e.Rule != "" && !strings.Contains(msg, "("+e.Rule+")") {
-				msg += " (" + e.Rule + ")"
-			}
+			msg = citedOnce(e.Message, e.Rule)
 		}
 		if msg != "" {
 			v.RuleError = msg

@@ -321,3 +321,28 @@ func cut(s string, n int) string {
 	}
 	return s
 }
+
+// summarise finishes an action form's error summary and says how to answer: each field's error in the words the
+// page gives the field (the labels the rules give: questions, types, claims), and an error no field shows (a
+// rule's, cited once; a conflict; a field of the API's the form lacks) at the top of the page (#rule-error),
+// returned as ruleError. The status is 422 when there is anything to put right, else 200.
+func summarise(form *web.Form, runErr error) (ruleError string, status int) {
+	for i, e := range form.Errors {
+		for _, f := range form.Fields {
+			if e.Href == "#"+f.FirstID() && f.Error != "" {
+				form.Errors[i].Text = f.Error
+			}
+		}
+	}
+	if e, ok := apperr.As(runErr); ok && len(form.Errors) == 0 {
+		ruleError = citedOnce(e.Message, e.Rule)
+		if len(e.Fields) > 0 {
+			ruleError = e.Fields[0].Field + " " + e.Fields[0].Message
+		}
+		form.Errors = append(form.Errors, web.ErrorLink{Text: ruleError, Href: "#rule-error"})
+	}
+	if len(form.Errors) > 0 {
+		return ruleError, http.StatusUnprocessableEntity
+	}
+	return ruleError, http.StatusOK
+}
