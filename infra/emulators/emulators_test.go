@@ -3,6 +3,8 @@ package emulators
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -135,5 +137,31 @@ func TestVisibilityChangeIsNotAReceive(t *testing.T) {
 	out, err := env.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(res.DLQs["jobs"]), WaitTimeSeconds: 3})
 	if err != nil || len(out.Messages) != 1 {
 		t.Fatalf("DLQ after two receives: %v %v", out, err)
+	}
+}
+
+// A free port can be taken by another test binary's emulator before ours binds it; the other one then answers
+// there. An emulator is up only when it is the one answering: DynamoDB Local's JSON error, the SQS emulator's XML.
+func TestUpOnlyWhenTheRightEmulatorAnswers(t *testing.T) {
+	dynamo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"__type":"com.amazonaws.dynamodb.v20120810#MissingAuthenticationToken"}`))
+	}))
+	defer dynamo.Close()
+	sqs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`<ErrorResponse><Error><Code>UnsupportedOperation</Code></Error></ErrorResponse>`))
+	}))
+	defer sqs.Close()
+	up := func(url string, ours func(*http.Response, []byte) bool) bool {
+		return (&Process{Endpoint: url, done: make(chan struct{}), ours: ours}).Up()
+	}
+	if !up(dynamo.URL, isDynamoDB) || up(sqs.URL, isDynamoDB) {
+		t.Error("DynamoDB Local: up only when DynamoDB answers")
+	}
+	if !up(sqs.URL, isSQS) || up(dynamo.URL, isSQS) {
+		t.Error("the SQS emulator: up only when it answers")
 	}
 }

@@ -3,15 +3,18 @@
 package emulators
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -22,6 +25,17 @@ type Process struct {
 	Endpoint string // http://127.0.0.1:port
 	cmd      *exec.Cmd
 	done     chan struct{}
+	// ours tells this emulator's answer from another's: a free port can be taken by a parallel test binary's
+	// emulator before this one binds it, and that one would then answer in its place.
+	ours func(*http.Response, []byte) bool
+}
+
+// isDynamoDB: DynamoDB Local answers a bare GET with a DynamoDB error (JSON naming com.amazonaws.dynamodb).
+func isDynamoDB(_ *http.Response, body []byte) bool { return bytes.Contains(body, []byte("dynamodb")) }
+
+// isSQS: the SQS emulator answers a bare GET with a query-protocol error (XML).
+func isSQS(resp *http.Response, _ []byte) bool {
+	return strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml")
 }
 
 // Root finds the repository root (the folder with go.mod) from the working directory upwards.
@@ -90,7 +104,7 @@ func StartDynamoDB(ctx context.Context, root string, port int, dataDir string) (
 	}
 	cmd := exec.Command("java", args...)
 	cmd.Dir = filepath.Dir(jars[len(jars)-1])
-	return start(ctx, "dynamodb", cmd, port)
+	return start(ctx, "dynamodb", cmd, port, isDynamoDB)
 }
 
 // StartSQS starts the SQS emulator on port and waits until it answers.
@@ -105,12 +119,12 @@ func StartSQS(ctx context.Context, root string, port int) (*Process, error) {
 		return nil, err
 	}
 	script := filepath.Join(root, "infra", "emulators", "sqs-server.js")
-	return start(ctx, "sqs", exec.Command("node", script, root, strconv.Itoa(port)), port)
+	return start(ctx, "sqs", exec.Command("node", script, root, strconv.Itoa(port)), port, isSQS)
 }
 
 // start runs the emulator in its own process group (so Stop ends its children too; Pdeathsig ends it if this
 // process dies without stopping it) and waits until it answers HTTP.
-func start(ctx context.Context, name string, cmd *exec.Cmd, port int) (*Process, error) {
+func start(ctx context.Context, name string, cmd *exec.Cmd, port int, ours func(*http.Response, []byte) bool) (*Process, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	logFile, err := os.CreateTemp("", "emulator-"+name+"-*.log")
 	if err != nil {
@@ -122,7 +136,7 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, port int) (*Process,
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Process{Name: name, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan struct{})}
+	p := &Process{Name: name, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan struct{}), ours: ours}
 	go func() { _ = cmd.Wait(); close(p.done) }()
 	if err := p.waitUp(ctx, 60*time.Second); err != nil {
 		p.Stop()
@@ -144,8 +158,9 @@ func (p *Process) Up() bool {
 	if err != nil {
 		return false
 	}
-	resp.Body.Close()
-	return true
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	return p.ours == nil || p.ours(resp, body)
 }
 
 func (p *Process) waitUp(ctx context.Context, limit time.Duration) error {
