@@ -31,11 +31,13 @@ func main() {
 		Duty: asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}
 	registerService := registercases.Service{Store: dynamo.NewApplications(deps.Store), Outbox: box}
 	consoleService := console.Service{Deadlines: dynamo.ReminderTables{Store: deps.Store}, Views: dynamo.CaseViews{Store: deps.Store}, ASB: asbService,
-		Register: registerService, Contacts: dynamo.ContactDirectory{Store: deps.Store}}
+		Register: registerService, Contacts: dynamo.ContactDirectory{Store: deps.Store}, Postcodes: dynamo.ContactDirectory{Store: deps.Store},
+		Audit: dynamo.StaffAudit{Store: deps.Store}}
 	pages := staffweb.Pages{Web: server, SignIn: staffweb.ProviderFromEnv(deps.Setting(catalog.SiteURL)),
 		Console:    consoleService,
 		Complaints: complaintcases.Service{Store: dynamo.NewComplaints(deps.Store), Outbox: box, Homes: deps.IntSetting(catalog.HomesCount), Landlord: landlord},
 		Register:   registerService,
-		ASB:        asbService}
+		ASB:        asbService,
+		Answers:    deps.Store}
 	lambda.Start(tracing.Invocations(fn.Name, server.Handler(fn, pages.Routes())))
 }

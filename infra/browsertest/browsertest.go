@@ -263,7 +263,8 @@ func (k *Keyboard) CheckAxe(state string) {
 }
 
 // unstyled lists the GOV.UK Frontend components (a class's block: before any __ or --) on the page that no rule
-// of its style sheets names.
+// of its style sheets names. The govuk-js- classes are GOV.UK Frontend's hooks for its scripts (the character
+// count's textarea), never styled.
 const unstyled = `(() => {
 	const block = c => c.split(/__|--/)[0];
 	const named = new Set();
@@ -272,7 +273,7 @@ const unstyled = `(() => {
 		if (rule.cssRules) walk(rule.cssRules);
 	} };
 	for (const sheet of document.styleSheets) walk(sheet.cssRules);
-	const used = [...document.querySelectorAll('[class]')].flatMap(el => [...el.classList]).filter(c => c.startsWith('govuk-')).map(block);
+	const used = [...document.querySelectorAll('[class]')].flatMap(el => [...el.classList]).filter(c => c.startsWith('govuk-') && !c.startsWith('govuk-js-')).map(block);
 	return [...new Set(used)].filter(b => !named.has(b)).sort();
 })()`
 

@@ -209,6 +209,7 @@ func staffPages() []Route {
 		page("GET", "/staff/asb/{reference}"),
 		page("GET", "/staff/asb/{reference}/{action}"), page("POST", "/staff/asb/{reference}/{action}"),
 		page("GET", "/staff/reports"), page("GET", "/staff/reports/asb"), page("GET", "/staff/reports/complaints"), page("GET", "/staff/reports/register"),
+		page("GET", "/staff/reports/complaints/self-assessment"), page("POST", "/staff/reports/complaints/self-assessment"),
 	}
 }
 

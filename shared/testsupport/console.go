@@ -42,3 +42,31 @@ func (v *Views) RecordView(_ context.Context, view console.View) error {
 	v.All = append(v.All, view)
 	return nil
 }
+
+// Audit keeps the searches and report views recorded (console.AuditLog); Fail makes every record fail.
+type Audit struct {
+	mu       sync.Mutex
+	Searches []console.Search
+	Reports  []console.ReportView
+	Fail     error
+}
+
+// RecordSearch records one search.
+func (a *Audit) RecordSearch(_ context.Context, s console.Search) error {
+	return a.add(func() { a.Searches = append(a.Searches, s) })
+}
+
+// RecordReportView records one report view.
+func (a *Audit) RecordReportView(_ context.Context, v console.ReportView) error {
+	return a.add(func() { a.Reports = append(a.Reports, v) })
+}
+
+func (a *Audit) add(record func()) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.Fail != nil {
+		return a.Fail
+	}
+	record()
+	return nil
+}

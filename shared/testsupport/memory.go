@@ -97,6 +97,14 @@ func (s *Store[T, C]) Save(_ context.Context, before casework.Stored[T, C], afte
 	return current.Version, nil
 }
 
+// Note adds an entry to a case's timeline without changing the case, as the notifier's correspondence record
+// does (shared/adapters/dynamo.NotificationRecords.Finish).
+func (s *Store[T, C]) Note(ref string, e casefile.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.history[ref] = append(s.history[ref], e)
+}
+
 // History pages through a case's timeline newest first; the token is the number of entries already given.
 func (s *Store[T, C]) History(_ context.Context, ref string, limit int, token string) (casework.History, error) {
 	s.mu.Lock()

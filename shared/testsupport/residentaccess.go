@@ -2,6 +2,7 @@ package testsupport
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,10 +76,12 @@ func (m *SignInCodes) Use(_ context.Context, session, hash string) (bool, error)
 	return true, nil
 }
 
-// Listed is a record and the contact details it is found by.
+// Listed is a record and the contact details it is found by (and, for an ASB case, the postcode of its
+// location, which FindPostcode finds it by too).
 type Listed struct {
-	Found   residentaccess.Found
-	Contact contact.Details
+	Found    residentaccess.Found
+	Contact  contact.Details
+	Location string
 }
 
 // Directory finds records by contact in memory: each source lists records with their contact details, newest
@@ -96,6 +99,24 @@ func (d *Directory) Find(_ context.Context, c residentaccess.Contact, limit int)
 		n := 0
 		for _, l := range src() {
 			if n < limit && c.Holds(l.Contact) {
+				out = append(out, l.Found)
+				n++
+			}
+		}
+	}
+	return out, nil
+}
+
+// FindPostcode lists the records whose contact's postcode, or location's, is the postcode (upper case, spaces
+// aside), at most limit of each source (the stand-in of shared/adapters/dynamo.ContactDirectory.FindPostcode).
+func (d *Directory) FindPostcode(_ context.Context, postcode string, limit int) ([]residentaccess.Found, error) {
+	d.Finds++
+	norm := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
+	var out []residentaccess.Found
+	for _, src := range d.Sources {
+		n := 0
+		for _, l := range src() {
+			if n < limit && norm(postcode) != "" && (norm(l.Contact.Postcode) == norm(postcode) || norm(l.Location) == norm(postcode)) {
 				out = append(out, l.Found)
 				n++
 			}

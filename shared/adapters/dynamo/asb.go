@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +59,8 @@ var ASBListing = Listing[asb.Case]{
 // NewASBCases is the ASB adapter over store.
 func NewASBCases(store *Store) ASBCases {
 	return ASBCases{Records[asb.Case, asb.Reporter]{Store: store, Kind: casefile.ASB,
-		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes, Lists: asbItems}}
+		Ref: func(c asb.Case) string { return c.Reference }, Deadlines: asb.OpenDeadlines, Indexes: asbIndexes, Lists: asbItems,
+		ContactLookups: asbContactLookups}} // the reporter's postcode and phone (lookups.go)
 }
 
 // asbIndexes: the case item is in the byContact index when its reporter gave a contact (ASB-7).
@@ -173,12 +175,14 @@ func (a ASBCases) CasesWithSubject(ctx context.Context, keyHash string, limit in
 	return refs, nil
 }
 
-// asbItems are a case's list entries, its subject entries and its match entries.
+// asbItems are a case's list entries, its subject entries, its match entries and its location's lookup item.
 func asbItems(c asb.Case) (map[string]map[string]types.AttributeValue, error) {
 	items, err := ASBListing.Items(c)
 	if err != nil {
 		return nil, err
 	}
+	// staff find a case by the postcode of the problem as well as the reporter's (lookups.go): kept until anonymised
+	maps.Copy(items, lookupItems(casefile.ASB, c.Reference, c.ReceivedAt, map[string]string{LookupLocation: PostcodeHash(c.Location.Postcode)}))
 	for i, hash := range c.SubjectKeys { // kept closed or open: a person's history spans every case
 		sk := fmt.Sprintf("%s%d", SKSubject, i+1)
 		items[sk] = map[string]types.AttributeValue{"pk": S(CaseKey(casefile.ASB, c.Reference)), "sk": S(sk),

@@ -57,7 +57,7 @@ func ComplaintYearQuery(year int) ListQuery {
 // NewComplaints is the complaints adapter over store.
 func NewComplaints(store *Store) Complaints {
 	return Complaints{Records[complaints.Complaint, complaints.Contact]{
-		Store: store, Kind: casefile.Complaint, ContactIndexes: complaintFindKeys, // the complainant's find keys (residentaccess.go)
+		Store: store, Kind: casefile.Complaint, ContactIndexes: complaintFindKeys, ContactLookups: complaintContactLookups, // the complainant's find keys (residentaccess.go, lookups.go)
 		Ref:       func(c complaints.Complaint) string { return c.Reference },
 		Deadlines: complaints.OpenDeadlines,
 		Lists:     ComplaintListing.Items,

@@ -38,6 +38,18 @@ type Records[T any, C any] struct {
 	// those the contact item carries (e.g. find keys under a hashed postcode or email). They are written with
 	// the item they are on, so they follow every change of the contact in its transaction.
 	ContactIndexes func(c T, contact C) (onCase, onContact map[string]types.AttributeValue)
+	// ContactLookups gives the lookup items that depend on the contact, by sort key (lookups.go: FIND#<field>, a
+	// hashed key in the byContact index and nothing else). They are written with the contact item, in its
+	// transaction, and those a new contact no longer has are deleted.
+	ContactLookups func(c T, contact C) map[string]map[string]types.AttributeValue
+}
+
+// lookups are the contact's lookup items (none without a contact).
+func (r Records[T, C]) lookups(c T, contact *C) map[string]map[string]types.AttributeValue {
+	if r.ContactLookups == nil || contact == nil {
+		return nil
+	}
+	return r.ContactLookups(c, *contact)
 }
 
 func (r Records[T, C]) lists(c *T) (map[string]map[string]types.AttributeValue, error) {
@@ -147,6 +159,7 @@ func (r Records[T, C]) Create(ctx context.Context, s casework.Stored[T, C], w ca
 			return err
 		}
 		writes = append(writes, r.Store.Put(c))
+		writes = append(writes, r.Store.listWrites(nil, r.lookups(s.Case, s.Contact))...)
 	}
 	rest, err := r.writes(ref, 1, nil, nil, s.Case, w)
 	if err != nil {
@@ -254,6 +267,7 @@ func (r Records[T, C]) Save(ctx context.Context, before casework.Stored[T, C], a
 			return 0, err
 		}
 		rest = append(rest, r.Store.Put(c))
+		rest = append(rest, r.Store.listWrites(r.lookups(before.Case, before.Contact), r.lookups(after, changed))...)
 	}
 	err = r.Store.Write(ctx, append([]types.TransactWriteItem{r.Store.PutVersioned(item, before.Version)}, rest...))
 	if errors.Is(err, ErrConditionFailed) {

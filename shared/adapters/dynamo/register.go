@@ -62,6 +62,7 @@ func NewApplications(store *Store) Applications {
 		Lists:          ApplicationListing.Items,
 		Contact:        applicationContact,
 		ContactIndexes: applicationFindKeys,
+		ContactLookups: applicationContactLookups, // the applicant's phone (lookups.go)
 	}}
 }
 

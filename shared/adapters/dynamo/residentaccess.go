@@ -131,23 +131,48 @@ func complaintFindKeys(c complaints.Complaint, contact complaints.Contact) (onCa
 
 // ContactDirectory finds a resident's records by key in the byContact index (keys only; never a scan), newest
 // first: ASB cases by the ASB-7 reporter key (the report's email address, or its phone when it gave no email;
-// further reports joined to a case count too), complaints by the complainant's email address or phone, and
-// register applications by the applicant's email address (an application has no phone key: its case item
-// carries the postcode's find key and its contact item the email's).
+// further reports joined to a case count too) and the reporter's phone (lookups.go), complaints by the
+// complainant's email address or phone, and register applications by the applicant's email address or phone.
+// FindPostcode finds each kind by a postcode: an ASB case by its reporter's or its location's, a complaint by
+// its complainant's, an application by its applicant's.
 type ContactDirectory struct{ Store *Store }
 
 var _ residentaccess.Directory = ContactDirectory{}
 
-// Find runs one query per kind the contact can be found on (in parallel), each of at most limit keys.
+// directoryLookup is one key query of the directory: the records of one kind under one byContact key.
+type directoryLookup struct {
+	kind casefile.Kind
+	pk   string
+}
+
+// Find runs one query per key the contact can be found under (in parallel), at most limit records of each kind.
 func (d ContactDirectory) Find(ctx context.Context, c residentaccess.Contact, limit int) ([]residentaccess.Found, error) {
-	type lookup struct {
-		kind casefile.Kind
-		pk   string
-	}
-	lookups := []lookup{{casefile.ASB, ReporterKey(c.Key())}, {casefile.Complaint, ComplainantKey(c.Key())}}
+	lookups := []directoryLookup{{casefile.ASB, ReporterKey(c.Key())}, {casefile.Complaint, ComplainantKey(c.Key())}}
 	if h := registercases.EmailKey(c.Email()); h != "" {
-		lookups = append(lookups, lookup{casefile.Application, FindKey(registercases.FindByEmail, h)})
+		lookups = append(lookups, directoryLookup{casefile.Application, FindKey(registercases.FindByEmail, h)})
 	}
+	if c.Phone() != "" { // the same hash as PhoneHash: the +44 form's
+		lookups = append(lookups, directoryLookup{casefile.ASB, LookupKey(casefile.ASB, LookupPhone, c.Key())},
+			directoryLookup{casefile.Application, LookupKey(casefile.Application, LookupPhone, c.Key())})
+	}
+	return d.find(ctx, lookups, limit)
+}
+
+// FindPostcode finds the records of each kind under a postcode (normalised and hashed: PostcodeHash), at most
+// limit of each kind; nothing for a postcode that is empty.
+func (d ContactDirectory) FindPostcode(ctx context.Context, postcode string, limit int) ([]residentaccess.Found, error) {
+	h := PostcodeHash(postcode)
+	if h == "" {
+		return nil, nil
+	}
+	return d.find(ctx, []directoryLookup{{casefile.ASB, LookupKey(casefile.ASB, LookupPostcode, h)},
+		{casefile.Complaint, LookupKey(casefile.Complaint, LookupPostcode, h)},
+		{casefile.Application, FindKey(registercases.FindByPostcode, h)}}, limit)
+}
+
+// find runs the lookups in parallel, each one query of at most limit keys, and keeps each record once and at
+// most limit of each kind, in the order of the lookups.
+func (d ContactDirectory) find(ctx context.Context, lookups []directoryLookup, limit int) ([]residentaccess.Found, error) {
 	found := make([][]residentaccess.Found, len(lookups))
 	errs := make([]error, len(lookups))
 	var wg sync.WaitGroup
@@ -173,8 +198,15 @@ func (d ContactDirectory) Find(ctx context.Context, c residentaccess.Contact, li
 		return nil, err
 	}
 	var all []residentaccess.Found
+	seen, perKind := map[residentaccess.Found]bool{}, map[casefile.Kind]int{}
 	for _, f := range found {
-		all = append(all, f...)
+		for _, x := range f {
+			if !seen[x] && perKind[x.Kind] < limit {
+				seen[x] = true
+				perKind[x.Kind]++
+				all = append(all, x)
+			}
+		}
 	}
 	return all, nil
 }

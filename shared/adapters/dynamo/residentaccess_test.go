@@ -77,8 +77,8 @@ func TestSignInCodes(t *testing.T) {
 }
 
 // The contact directory finds, by key and never by scan, ASB cases by the ASB-7 reporter key (email, or phone
-// when the report gave no email), complaints by the complainant's email address or phone, and applications by
-// the applicant's email address; nobody else's.
+// when the report gave no email) and the reporter's phone, complaints by the complainant's email address or
+// phone, and applications by the applicant's email address (and phone: lookups_test.go); nobody else's.
 func TestContactDirectory(t *testing.T) {
 	ctx, s := context.Background(), newStore(t)
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
@@ -127,9 +127,9 @@ func TestContactDirectory(t *testing.T) {
 	if got, want := find("jo@example.org"), []string{"application:HR-JO", "asb:ASB-EMAIL", "complaint:CMP-JO"}; !slices.Equal(got, want) {
 		t.Errorf("by email: %v, want %v", got, want)
 	}
-	// by phone: the complaint (its contact item's key) and the report that gave no email; an application has
-	// no phone key, and a report with an email is keyed by the email (ASB-7)
-	if got, want := find("07700900123"), []string{"asb:ASB-PHONE", "complaint:CMP-JO"}; !slices.Equal(got, want) {
+	// by phone: the complaint (its contact item's key), the report that gave no email (ASB-7's key) and the one
+	// that gave both (its phone's lookup item); the application gave no phone
+	if got, want := find("07700900123"), []string{"asb:ASB-EMAIL", "asb:ASB-PHONE", "complaint:CMP-JO"}; !slices.Equal(got, want) {
 		t.Errorf("by phone: %v, want %v", got, want)
 	}
 	if got := find("nobody@example.org"); len(got) != 0 {

@@ -160,7 +160,7 @@ func (a Anonymiser) Anonymise(ctx context.Context, kind casefile.Kind, ref strin
 		case strings.HasPrefix(sk, SKLease):
 			notified = append(notified, strings.TrimPrefix(sk, SKLease))
 			del(it)
-		default: // CONTACT, MATCH#, SUBJECT#, DEADLINE# and anything else that is about the person
+		default: // CONTACT, MATCH#, SUBJECT#, FIND#, DEADLINE# and anything else that is about the person
 			del(it)
 		}
 	}
@@ -350,7 +350,8 @@ func (e ContactEditor) Contact(ctx context.Context, kind casefile.Kind, ref stri
 
 // Rectify sets one contact field from old to value, on the condition that it still holds old, with the record's
 // timeline entry, and moves the record's lookup keys that were made from the old email address or phone (the
-// directory of records by contact) to the new one's, all in one transaction.
+// directory of records by contact: on its case and contact items and its FIND# lookup items) to the new one's,
+// all in one transaction.
 func (e ContactEditor) Rectify(ctx context.Context, kind casefile.Kind, ref, field, old, value string, ev casefile.Event) error {
 	pk := CaseKey(kind, ref)
 	cond, vals := "attribute_not_exists(#f)", map[string]types.AttributeValue{":new": S(value)}
@@ -371,9 +372,14 @@ func (e ContactEditor) Rectify(ctx context.Context, kind casefile.Kind, ref, fie
 		if err != nil {
 			return err
 		}
-		for _, it := range head {
+		lookups, err := e.Store.NewQuery(queryInput(e.Store.Cases, "", "pk = :pk AND begins_with(sk, :find)",
+			map[string]types.AttributeValue{":pk": S(pk), ":find": S(SKFind)})).All(ctx) // its lookup items (lookups.go): a few
+		if err != nil {
+			return err
+		}
+		for _, it := range append(head, lookups...) {
 			sk := str(it["sk"])
-			if sk != SKCase && sk != SKContact {
+			if sk != SKCase && sk != SKContact && !strings.HasPrefix(sk, SKFind) {
 				continue
 			}
 			set, names, values := []string{}, map[string]string{}, map[string]types.AttributeValue{}
@@ -433,6 +439,11 @@ func rekeys(field, old, value string) map[string]string {
 	moves := map[string]string{}
 	if oldH != "" && newH != "" {
 		moves[ReporterKey(oldH)], moves[ComplainantKey(oldH)] = ReporterKey(newH), ComplainantKey(newH)
+		if field == rules.FieldPhone { // the phone's lookup items (lookups.go)
+			for _, kind := range []casefile.Kind{casefile.ASB, casefile.Application} {
+				moves[LookupKey(kind, LookupPhone, oldH)] = LookupKey(kind, LookupPhone, newH)
+			}
+		}
 	}
 	if oldFind != "" && newFind != "" {
 		moves[FindKey(registercases.FindByEmail, oldFind)] = FindKey(registercases.FindByEmail, newFind)

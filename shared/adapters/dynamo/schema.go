@@ -26,6 +26,12 @@ import (
 //	                                                        further incident), bounded, after the history; the id's
 //	                                                        number zero-padded (ItemKey), so a kind pages newest first
 //	pk = ASB#<reference>         sk = MATCH#<name>          an open ASB case's match keys (ASB-9), gone when it closes
+//	pk = <KIND>#<reference>      sk = FIND#<field>          a lookup item: one hashed find key and nothing else (lookups.go):
+//	                                                        FIND#postcode (an ASB reporter's, a complainant's), FIND#phone
+//	                                                        (an ASB reporter's, an applicant's), FIND#location (an ASB case's
+//	                                                        location postcode); written with the contact (or, for the location,
+//	                                                        the case) in its transaction, moved by a rectification, deleted
+//	                                                        by the anonymiser
 //	pk = OUTBOX#<shard>          sk = <time>#<message id>   messages stored with a change, not yet delivered (outbox.go)
 //	pk = ONCE#<scope>#<id>       sk = ONCE                  once-only keys (e.g. an out-of-hours call id)
 //	pk = COMPLAINTS-REPORT#<year>  sk = SELF-ASSESSMENT     the landlord's section of a year's complaints report (complaints.go)
@@ -34,6 +40,10 @@ import (
 //	pk = DIGEST#<recipient key>  sk = EVENT#...#note#<id> | NOTIFY#<id>   a staff digest's record and lease (notifications.go)
 //	pk = VIEWS#<KIND>#<reference>  sk = <London date>#<staff id>   who opened a case in the staff console on a
 //	                             day: first and last time and how often (views.go); one item per person a day
+//	pk = AUDIT#<London date>#<n>  sk = <time>#<staff id>#<search|report>#<random>   a console search (how, the references
+//	                             found by kind and their counts; never what was typed) or report view (which report,
+//	                             period, format) (audit.go); n = a hash of the staff id mod AuditShards (4): a day's
+//	                             writes spread over 4 partitions, none grows beyond its day; kept, like VIEWS#
 //	pk = NOTIFIED#<notification id>  sk = NOTIFIED          where a notification is recorded (its case or digest),
 //	                                 sk = RECEIPT#<Notify id>#<status>   and each delivery receipt recorded (receipts.go)
 //	pk = RETENTION#<ended key>   sk = SHARD#<n>             where the retention job stopped in an ended list (retention.go)
@@ -54,6 +64,8 @@ import (
 //	                                                  gsi3sk = <received time>#<ref>   find an application, never a scan
 //	           gsi3pk = FIND#complainant#<hash> (a complaint's: its email's on the CASE item, its phone's on the CONTACT item)
 //	                                                  gsi3sk = <received time>#<ref>   a resident's complaints (residentaccess.go)
+//	           gsi3pk = FIND#<KIND>#postcode#<hash> | FIND#<KIND>#phone#<hash> (on FIND# lookup items: ASB and COMPLAINT
+//	                    postcodes, ASB and APPLICATION phones)  gsi3sk = <received time>#<ref>   find by postcode or phone
 //	deadlines  duePk  = OPEN#<shard> (DeadlinePK)     dueSk  = <due>#<kind>#<ref>#<name>
 //
 // Idempotency table (pk; expiresAt is its TTL attribute): besides idempotency keys, webhook ids and markers,
@@ -63,8 +75,8 @@ import (
 //	pk = STAFF-SESSION#<SHA-256 of the session id>      a staff console session (the same shape; sessions.go)
 //	pk = SIGNIN-COUNT#<contact key>#<hour>              codes sent to one contact in one hour (n), expiresAt (residentaccess.go)
 //
-// Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; case and contact items carry gsi3
-// alone, and only its hashed keys (a normalised email or postcode is never stored in clear in a key).
+// Only list entries (small, fixed-size summaries) carry gsi1, gsi2 and gsi4; case, contact and lookup items carry
+// gsi3 alone, and only its hashed keys (a normalised email, phone or postcode is never stored in clear in a key).
 // A case's head (CASE, CONTACT, DEADLINE#) sorts before EVENT#, so Load reads it with one bounded query.
 const (
 	SKCase     = "CASE"

@@ -458,6 +458,32 @@ type RecordSelfAssessment = casework.Action[complaints.SelfAssessmentInput]
 // qualitative analysis, the Ombudsman's findings and reports and the governing body's response (CH-10, source 004
 // §8.1, §8.2), and answers the report's section as it now reads.
 func (s Service) RecordSelfAssessment(ctx context.Context, cmd RecordSelfAssessment) (complaints.SelfAssessmentSection, error) {
+	return s.recordSelfAssessment(ctx, cmd, -1)
+}
+
+// SelfAssessmentAt is what was recorded for a financial year (nil when nothing was) and its version, for a form
+// that records it again from what it shows (RecordSelfAssessmentOver).
+func (s Service) SelfAssessmentAt(ctx context.Context, q Report) (*complaints.SelfAssessment, int, error) {
+	if err := q.By.Check(catalog.GroupComplaintsManager); err != nil {
+		return nil, 0, err
+	}
+	if q.Year < 2000 || q.Year > 2100 {
+		var f apperr.Fields
+		f.Add("financialYear", "must be the year the financial year starts, e.g. 2026 for April 2026 to March 2027")
+		return nil, 0, f.Err()
+	}
+	return s.Store.SelfAssessment(ctx, q.Year)
+}
+
+// RecordSelfAssessmentOver is RecordSelfAssessment from a form that showed what was recorded at readVersion (0:
+// nothing yet): a recording made since (another manager's) is a 409, never overwritten unseen.
+func (s Service) RecordSelfAssessmentOver(ctx context.Context, cmd RecordSelfAssessment, readVersion int) (complaints.SelfAssessmentSection, error) {
+	return s.recordSelfAssessment(ctx, cmd, readVersion)
+}
+
+// recordSelfAssessment records the year's self-assessment over what is stored, which must be at readVersion when
+// that is not -1.
+func (s Service) recordSelfAssessment(ctx context.Context, cmd RecordSelfAssessment, readVersion int) (complaints.SelfAssessmentSection, error) {
 	if err := cmd.By.Check(catalog.GroupComplaintsManager); err != nil {
 		return complaints.SelfAssessmentSection{}, err
 	}
@@ -468,6 +494,10 @@ func (s Service) RecordSelfAssessment(ctx context.Context, cmd RecordSelfAssessm
 		if previous, version, err = s.Store.SelfAssessment(ctx, y); err != nil {
 			return complaints.SelfAssessmentSection{}, err
 		}
+	}
+	if readVersion >= 0 && version != readVersion {
+		return complaints.SelfAssessmentSection{}, apperr.New(apperr.Conflict,
+			"The self-assessment for %d was recorded again since this form was opened: nothing was saved.", cmd.Input.Year)
 	}
 	sa, err := complaints.RecordSelfAssessment(cmd.Input, previous, cmd.By.Actor(), cmd.At)
 	if err != nil {

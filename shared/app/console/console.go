@@ -49,6 +49,8 @@ type Service struct {
 	ASB       ASBList                  // nil: no ASB queues
 	Register  RegisterList             // nil: no register queue
 	Contacts  residentaccess.Directory // finds a person's cases by their email address or phone (find.go)
+	Postcodes PostcodeDirectory        // finds cases by a postcode (find.go)
+	Audit     AuditLog                 // records searches and report views (audit.go)
 }
 
 // MaxPerSection bounds each section of the queue page; Total says how many there are.
@@ -71,6 +73,12 @@ type Queue struct {
 	// bounded page, with MoreAwaitingVerification when there are more); asked for only by those who check them.
 	AwaitingVerification     []registercases.Summary
 	MoreAwaitingVerification bool
+	// OutstandingActions are the remedies and actions complaint responses committed to that are not done yet
+	// (CH-8), overdue or due by OutstandingActionsUntil, earliest first (at most MaxPerSection, of
+	// OutstandingActionsTotal); asked for only by those who may record them done.
+	OutstandingActions      []OutstandingAction
+	OutstandingActionsTotal int
+	OutstandingActionsUntil workdays.Date
 }
 
 // Section is one part of the queue.
@@ -89,6 +97,9 @@ type QueueRequest struct {
 	// AwaitingVerification asks for the register applications awaiting verification (the transport decides who
 	// may: the groups of POST /register/applications/{reference}/claims).
 	AwaitingVerification bool
+	// OutstandingActions asks for the complaints' outstanding remedies and actions (the transport decides who may:
+	// the groups of POST /complaints/{reference}/actions/{actionId}/completion).
+	OutstandingActions bool
 }
 
 // Queue reads the open deadlines due by the end of this week and keeps the officer's and their teams' (a
@@ -103,11 +114,18 @@ func (s Service) Queue(ctx context.Context, q QueueRequest) (Queue, error) {
 	if review := workdays.AddWorkingDays(q.Today, asb.CaseReviewWorkingDays+1); q.CaseReviews && review.After(end) {
 		until = review // every open case review: each is due within CaseReviewWorkingDays of a request made by today
 	}
+	if horizon := outstandingHorizon(q.Today); q.OutstandingActions && horizon.After(until) {
+		until = horizon // the same read, further ahead: the index is read by due date, never scanned
+	}
 	due, _, err := s.Deadlines.DueBy(ctx, until)
 	if err != nil {
 		return Queue{}, err
 	}
 	out := Queue{Today: q.Today}
+	if q.OutstandingActions {
+		out.OutstandingActions, out.OutstandingActionsTotal = outstandingActions(due, q.Today)
+		out.OutstandingActionsUntil = outstandingHorizon(q.Today)
+	}
 	for _, d := range due {
 		if d.Audience == casefile.Resident {
 			continue
@@ -167,7 +185,7 @@ func (s *Section) add(d casefile.Deadline, mine bool) {
 // Empty says whether the queue has nothing in it.
 func (q Queue) Empty() bool {
 	return slices.ContainsFunc([]Section{q.Overdue, q.DueToday, q.ThisWeek}, func(s Section) bool { return s.MineTotal+s.TeamTotal > 0 }) == false &&
-		len(q.NewASBReports) == 0 && len(q.CaseReviews) == 0 && len(q.AwaitingVerification) == 0
+		len(q.NewASBReports) == 0 && len(q.CaseReviews) == 0 && len(q.AwaitingVerification) == 0 && len(q.OutstandingActions) == 0
 }
 
 // RecordView records that a member of staff opened a case (after it was read: a case that does not exist, or

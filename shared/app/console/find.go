@@ -11,6 +11,7 @@ import (
 	"github.com/councilhousing/backend/shared/rules/asb"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/rules/contact"
+	"github.com/councilhousing/backend/shared/rules/validate"
 )
 
 // ParseContact reads an email address or a UK phone number (a mobile or a landline, as a member of staff types
@@ -58,29 +59,65 @@ type Found struct {
 const MaxFound = 20
 
 // FindByContact finds the person's cases of the kinds asked for, by key (the byContact index: ASB-7's reporter
-// key, a complainant's email and phone keys, an applicant's email key; never a scan), grouped by kind in the
-// order asked, each case once. Nothing of a kind not asked for is returned.
+// key and an ASB reporter's phone, a complainant's email and phone keys, an applicant's email and phone; never a
+// scan), grouped by kind in the order asked, each case once. Nothing of a kind not asked for is returned.
 func (s Service) FindByContact(ctx context.Context, q ContactSearch) ([]Found, error) {
-	if err := q.By.Check(); err != nil {
+	problem := ""
+	if q.Contact.IsZero() {
+		problem = "is required"
+	}
+	return search(q.By, q.Kinds, "contact", problem, func() ([]residentaccess.Found, error) { return s.Contacts.Find(ctx, q.Contact, MaxFound) })
+}
+
+// PostcodeDirectory finds cases by a postcode (shared/adapters/dynamo.ContactDirectory.FindPostcode: the hash of
+// the normalised postcode in the byContact index, one key query per kind), at most limit of each kind.
+type PostcodeDirectory interface {
+	FindPostcode(ctx context.Context, postcode string, limit int) ([]residentaccess.Found, error)
+}
+
+// PostcodeSearch is a member of staff looking for cases by a postcode, among the kinds of case they may open.
+type PostcodeSearch struct {
+	By       casework.Staff
+	Postcode string
+	Kinds    []casefile.Kind
+}
+
+// FindByPostcode finds the cases of the kinds asked for under a postcode, by key: an ASB case by its reporter's
+// postcode or the postcode of where the behaviour happens (staff look a problem up by its address), a complaint by
+// its complainant's, an application by its applicant's; grouped by kind in the order asked, each case once, at
+// most MaxFound of each. Anything but a UK postcode is Invalid at the field "postcode".
+func (s Service) FindByPostcode(ctx context.Context, q PostcodeSearch) ([]Found, error) {
+	problem := ""
+	if !validate.IsPostcode(strings.Join(strings.Fields(q.Postcode), "")) { // however it is spaced
+		problem = "must be a UK postcode, like NN1 1DE"
+	}
+	return search(q.By, q.Kinds, "postcode", problem, func() ([]residentaccess.Found, error) { return s.Postcodes.FindPostcode(ctx, q.Postcode, MaxFound) })
+}
+
+// search runs a member of staff's lookup: refused for nobody or someone who may open no kind of case, Invalid at
+// field when what they typed has a problem, else what it finds grouped by kind in the order of kinds, each case
+// once and at most MaxFound a kind, nothing of another kind.
+func search(by casework.Staff, kinds []casefile.Kind, field, problem string, lookup func() ([]residentaccess.Found, error)) ([]Found, error) {
+	if err := by.Check(); err != nil {
 		return nil, err
 	}
-	if len(q.Kinds) == 0 {
+	if len(kinds) == 0 {
 		return nil, apperr.New(apperr.Forbidden, "Your groups allow no kind of case to be found.")
 	}
-	if q.Contact.IsZero() {
+	if problem != "" {
 		var f apperr.Fields
-		f.Add("contact", "is required")
+		f.Add(field, "%s", problem)
 		return nil, f.Err()
 	}
-	hits, err := s.Contacts.Find(ctx, q.Contact, MaxFound)
+	hits, err := lookup()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Found, 0, len(q.Kinds))
-	for _, k := range q.Kinds {
+	out := make([]Found, 0, len(kinds))
+	for _, k := range kinds {
 		found := Found{Kind: k}
 		for _, h := range hits {
-			if h.Kind == k && !slices.Contains(found.Refs, h.Ref) {
+			if h.Kind == k && !slices.Contains(found.Refs, h.Ref) && len(found.Refs) < MaxFound {
 				found.Refs = append(found.Refs, h.Ref)
 			}
 		}

@@ -2,7 +2,10 @@ package console
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -92,5 +95,58 @@ func TestQueueHasApplicationsAwaitingVerificationOldestFirst(t *testing.T) {
 	q, _ = svc.Queue(context.Background(), QueueRequest{By: alloc, Today: today})
 	if len(q.AwaitingVerification) != 0 || len(list.asked) != 1 {
 		t.Errorf("not asked for, still read: %+v", q)
+	}
+}
+
+// postcodes is the postcode lookups' stand-in: records by their normalised postcode.
+type postcodes map[string][]residentaccess.Found
+
+func (p postcodes) FindPostcode(_ context.Context, postcode string, _ int) ([]residentaccess.Found, error) {
+	return p[strings.ToUpper(strings.ReplaceAll(postcode, " ", ""))], nil // more than asked: the service bounds each kind
+}
+
+// A postcode finds the kinds asked for (those the officer may open), each case once, at most MaxFound a kind;
+// anything but a UK postcode is the field's error, and nobody, or no kind allowed, is refused.
+func TestFindByPostcodeKeepsTheKindsTheOfficerMayOpen(t *testing.T) {
+	many := []residentaccess.Found{{Kind: casefile.ASB, Ref: "ASB-1"}, {Kind: casefile.ASB, Ref: "ASB-1"}, {Kind: casefile.Complaint, Ref: "CMP-1"}}
+	for i := range MaxFound + 5 {
+		many = append(many, residentaccess.Found{Kind: casefile.Application, Ref: "HR-" + strconv.Itoa(i)})
+	}
+	svc := Service{Postcodes: postcodes{"NN11DE": many}}
+	officer := casework.Staff{ID: "o-1", Groups: []string{catalog.GroupASBOfficer, catalog.GroupAllocationsOfficer}}
+	got, err := svc.FindByPostcode(context.Background(), PostcodeSearch{By: officer, Postcode: " nn1  1de", Kinds: []casefile.Kind{casefile.ASB, casefile.Application}})
+	if err != nil || len(got) != 2 || !slices.Equal(got[0].Refs, []string{"ASB-1"}) || got[1].Kind != casefile.Application || len(got[1].Refs) != MaxFound {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, bad := range []string{"", "NN1", "sam@example.org", "<script>"} {
+		if _, err := svc.FindByPostcode(context.Background(), PostcodeSearch{By: officer, Postcode: bad, Kinds: []casefile.Kind{casefile.ASB}}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := svc.FindByPostcode(context.Background(), PostcodeSearch{By: officer, Postcode: "NN1 1DE"}); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Errorf("no kind allowed: %v", err)
+	}
+	if _, err := svc.FindByPostcode(context.Background(), PostcodeSearch{Postcode: "NN1 1DE", Kinds: []casefile.Kind{casefile.ASB}}); apperr.CodeOf(err) != apperr.Unauthorized {
+		t.Errorf("nobody: %v", err)
+	}
+}
+
+// failingAudit refuses every record.
+type failingAudit struct{}
+
+func (failingAudit) RecordSearch(context.Context, Search) error { return errors.New("audit down") }
+func (failingAudit) RecordReportView(context.Context, ReportView) error {
+	return errors.New("audit down")
+}
+
+// The audit is not optional: a record that cannot be written is the caller's error (the page fails, as a case
+// view's does).
+func TestAuditFailureIsTheCallersError(t *testing.T) {
+	svc := Service{Audit: failingAudit{}}
+	if err := svc.RecordSearch(context.Background(), Search{How: SearchByPhone}); err == nil {
+		t.Error("a search's audit failed silently")
+	}
+	if err := svc.RecordReportView(context.Background(), ReportView{Report: "asb"}); err == nil {
+		t.Error("a report view's audit failed silently")
 	}
 }

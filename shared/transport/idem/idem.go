@@ -154,3 +154,48 @@ func (r Recorder) respond(a *casework.Answer, err error) (events.APIGatewayV2HTT
 		Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true"},
 	}, nil
 }
+
+// FormKeyMax bounds a web form's one-time key: FormKey accepts only 22 to FormKeyMax characters of base64url.
+const FormKeyMax = 64
+
+// NewFormKey is a random one-time key for a web form (256 bits, base64url): the page puts it in a hidden field
+// when it renders the form, so sending the same form twice (a double click, the browser's re-post after a network
+// error, the back button) sends the same key.
+func NewFormKey() string { return ids.NewAccessToken() }
+
+// ValidFormKey says whether key looks like one NewFormKey gives out: base64url, 22 to FormKeyMax characters.
+func ValidFormKey(key string) bool {
+	if len(key) < 22 || len(key) > FormKeyMax {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ForForm is the Recorder of a web form sent with a one-time key (ValidFormKey) by owner (the signed-in member
+// of staff's id): the answer is stored under a hash of the form's scope, owner and key, so the same officer's
+// second sending finds the first's answer whatever its body (the form may have been changed after the back
+// button: it is still the same form), and another's sending of the key finds nothing. Like Run's, the answer is
+// sealed with what only the sender holds (the key) and expires with the idempotency table's TTL.
+func ForForm(scope, owner, key string, status int) Recorder {
+	return Recorder{key: "idem#" + scope + "#" + ids.Hash(owner, key), hash: ids.Hash("form", scope, owner),
+		seal: sealKey(key, []byte(scope+"\x00"+owner)), status: status, at: time.Now()}
+}
+
+// Replay is the answer stored for r's form and key, opened (nil when the form was not sent before, or its answer
+// expired); a sending still being carried out is a Conflict.
+func (r Recorder) Replay(ctx context.Context, answers Answers) ([]byte, error) {
+	a, err := answers.FindAnswer(ctx, r.key, r.hash, r.at)
+	if err != nil || a == nil {
+		return nil, err
+	}
+	body, err := open(r.seal, a.Body)
+	if err != nil {
+		return nil, fmt.Errorf("idempotent answer %s: %w", r.key, err)
+	}
+	return body, nil
+}

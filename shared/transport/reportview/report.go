@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/councilhousing/backend/shared/rules/complaints"
 )
 
 // Report is one report as a page: its headline figures (each with the rule or measure it answers), its charts
@@ -19,6 +21,10 @@ type Report struct {
 	Tables  []Table
 	Notes   []string
 	Rules   []string
+	// Landlord is the complaints annual report's section the landlord records (the self-assessment against the
+	// Code, the Ombudsman's findings and reports, the governing body's response: source 004 §8.1, §8.2), shown as
+	// recorded; nil for the other reports.
+	Landlord *complaints.SelfAssessmentSection
 }
 
 // Figure is one headline figure.

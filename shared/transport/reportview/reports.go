@@ -120,6 +120,8 @@ func ComplaintsAnnual(r complaints.AnnualReport) Report {
 	if r.SelfAssessment.Note != "" {
 		rep.Notes = append(rep.Notes, r.SelfAssessment.Note)
 	}
+	landlord := r.SelfAssessment
+	rep.Landlord = &landlord
 	return rep
 }
 

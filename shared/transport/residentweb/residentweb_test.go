@@ -321,3 +321,20 @@ func TestHelpPages(t *testing.T) {
 		t.Errorf("unknown help page: %d", r.StatusCode)
 	}
 }
+
+// The resident pages and the staff console share one head and header (web's page-start): the start page's
+// title is the service's name once, a question's its own first; search engines may list the resident pages.
+func TestPageTitlesAndHeader(t *testing.T) {
+	s := newSite(t)
+	start := s.do("GET", "/", nil)
+	question := s.do("GET", "/report-asb/what-is-happening", nil)
+	for name, want := range map[string]string{
+		"start":    "<title>Housing services – Northtown Council</title>",
+		"question": " – Housing services – Northtown Council</title>",
+	} {
+		page := map[string]string{"start": start.Body, "question": question.Body}[name]
+		if !strings.Contains(page, want) || strings.Contains(page, `name="robots"`) || !strings.Contains(page, `<a href="/" class="govuk-generic-header__homepage-link">Northtown Council`) {
+			t.Errorf("%s page's head or header, want %q:\n%.600s", name, want, page)
+		}
+	}
+}

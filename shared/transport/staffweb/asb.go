@@ -379,6 +379,7 @@ type asbView struct {
 	Costs     asbcases.Costs
 	Diary     asbcases.RecordsPage[asb.CaseRecord[asb.DiaryInput]]
 	Incidents asbcases.RecordsPage[asb.Incident]
+	Paged     map[string]bool // record kinds showing an older page than their newest
 }
 
 type checklistAnswer struct {
@@ -429,28 +430,11 @@ func (p *Pages) asbCase(ctx context.Context, r *web.Request, o Officer) (web.Res
 			}
 		}
 	}
-	first := casework.PageRequest{Limit: asbcases.MaxRecordsPage}
-	read := asbcases.ReadRecords{Ref: ref, By: by, At: r.Now(), Input: first}
-	if v.Subjects, err = p.ASB.Subjects(ctx, read); err != nil {
-		return web.Response{}, err
-	}
-	if v.Witnesses, err = p.ASB.Witnesses(ctx, read); err != nil {
-		return web.Response{}, err
-	}
-	if v.Evidence, err = p.ASB.Evidence(ctx, read); err != nil {
-		return web.Response{}, err
-	}
-	if v.Costs, err = p.ASB.Costs(ctx, read); err != nil {
-		return web.Response{}, err
-	}
-	if v.Diary, err = p.ASB.DiaryEntries(ctx, read); err != nil {
-		return web.Response{}, err
-	}
-	if v.Incidents, err = p.ASB.Incidents(ctx, read); err != nil {
+	if err := p.readRecords(ctx, r, asbcases.ReadRecords{Ref: ref, By: by, At: r.Now()}, &v); err != nil {
 		return web.Response{}, err
 	}
 	if token := r.Query("page"); token != "" {
-		if len(token) > 2048 {
+		if len(token) > maxPageToken {
 			return web.Response{}, apperr.New(apperr.Invalid, "That page of the history does not exist.")
 		}
 		h, err := p.ASB.History(ctx, asbcases.History{Ref: ref, By: by, At: r.Now(), Input: casework.PageRequest{Limit: casework.HistoryPageSize, Token: token}})
@@ -463,6 +447,56 @@ func (p *Pages) asbCase(ctx context.Context, r *web.Request, o Officer) (web.Res
 		return web.Response{}, err
 	}
 	return p.render(r, o, http.StatusOK, "asb", "staff.asb.title", web.Form{}, v)
+}
+
+// maxPageToken bounds a page token read from the address (the services' signed tokens are far shorter).
+const maxPageToken = 2048
+
+// recordKinds are the kinds of casework record the case page pages through, each by its own query parameter
+// (?witnesses=<token> shows the page its "Older" link names, the other kinds their newest).
+var recordKinds = []string{"witnesses", "evidence", "costs", "diary", "incidents"}
+
+// readRecords reads the page of each kind of record the case page shows (subjects are all read: at most
+// asb.MaxSubjects); a token is checked by the service (signed per case and kind: another's is a 400).
+func (p *Pages) readRecords(ctx context.Context, r *web.Request, read asbcases.ReadRecords, v *asbView) error {
+	page := func(kind string) (asbcases.ReadRecords, error) {
+		q := read
+		q.Input = casework.PageRequest{Limit: asbcases.MaxRecordsPage, Token: r.Query(kind)}
+		if len(q.Input.Token) > maxPageToken {
+			return q, apperr.New(apperr.Invalid, "That page of the case's records does not exist.")
+		}
+		if q.Input.Token != "" {
+			v.Paged[kind] = true
+		}
+		return q, nil
+	}
+	v.Paged = map[string]bool{}
+	var err error
+	if v.Subjects, err = p.ASB.Subjects(ctx, read); err != nil {
+		return err
+	}
+	for _, kind := range recordKinds {
+		q, err := page(kind)
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case "witnesses":
+			v.Witnesses, err = p.ASB.Witnesses(ctx, q)
+		case "evidence":
+			v.Evidence, err = p.ASB.Evidence(ctx, q)
+		case "costs":
+			v.Costs, err = p.ASB.Costs(ctx, q)
+		case "diary":
+			v.Diary, err = p.ASB.DiaryEntries(ctx, q)
+		case "incidents":
+			v.Incidents, err = p.ASB.Incidents(ctx, q)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // asbActionView is an ASB action page's data.

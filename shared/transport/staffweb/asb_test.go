@@ -2,9 +2,11 @@ package staffweb
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +313,60 @@ func TestASBMergeAndUnlink(t *testing.T) {
 	}
 	if page := c.do("GET", "/staff/asb/"+ref, nil); !strings.Contains(page.Body, "The report is now case ASB-") || !strings.Contains(page.Body, "taken out into case ASB-") {
 		t.Errorf("no new case named after unlinking:\n%s", page.Body)
+	}
+}
+
+// The case page shows the newest page of each kind of record and links to the older ones, kind by kind, through
+// the read routes' signed tokens: a token of another kind or a changed one is a 400, never another page.
+func TestASBRecordsArePagedByKind(t *testing.T) {
+	c := newConsole(t)
+	_, ref := c.withASB(false)
+	c.signIn("asb-1", catalog.GroupASBOfficer)
+	c.do("GET", "/staff/asb/"+ref, nil) // the session's form token
+	n := asbcases.MaxRecordsPage + 3
+	for i := 1; i <= n; i++ {
+		if r := c.do("POST", "/staff/asb/"+ref+"/add-evidence", url.Values{"kind": {asb.EvidenceKinds[0]}, "reference": {fmt.Sprintf("Evidence number %02d", i)},
+			"obtainedOn-day": {"20"}, "obtainedOn-month": {"11"}, "obtainedOn-year": {"2026"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add evidence %d: %d\n%s", i, r.StatusCode, r.Body)
+		}
+	}
+	page := c.do("GET", "/staff/asb/"+ref, nil)
+	older := regexp.MustCompile(`href="/staff/asb/` + ref + `\?evidence=([^"#]+)#evidence">Older evidence<`).FindStringSubmatch(page.Body)
+	if page.StatusCode != http.StatusOK || older == nil || !strings.Contains(page.Body, "Evidence number 23") || strings.Contains(page.Body, "Evidence number 03") ||
+		strings.Contains(page.Body, "Older diary entries") {
+		t.Fatalf("newest evidence: %d, older link %v\n%s", page.StatusCode, older, page.Body)
+	}
+	token := html.UnescapeString(older[1])
+	next := c.do("GET", "/staff/asb/"+ref+"?evidence="+token, nil)
+	if next.StatusCode != http.StatusOK || !strings.Contains(next.Body, "Evidence number 03") || !strings.Contains(next.Body, "Evidence number 01") ||
+		strings.Contains(next.Body, "Evidence number 04") || !strings.Contains(next.Body, `href="/staff/asb/`+ref+`#evidence">Newest evidence<`) ||
+		strings.Contains(next.Body, "Older evidence") {
+		t.Fatalf("older evidence: %d\n%s", next.StatusCode, next.Body)
+	}
+	for name, query := range map[string]string{"another kind's token": "diary=" + token, "a changed token": "evidence=" + token + "x",
+		"an overlong token": "evidence=" + strings.Repeat("a", maxPageToken+1)} {
+		if r := c.do("GET", "/staff/asb/"+ref+"?"+query, nil); r.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", name, r.StatusCode)
+		}
+	}
+}
+
+// A message to the resident is on the timeline as the notifier recorded it (CH-9's correspondence record): which
+// message, how and to whom; the address it went to is not repeated on the page.
+func TestTimelineSaysWhichMessageWentHowAndToWhom(t *testing.T) {
+	c := newConsole(t)
+	store, ref := c.withASB(false)
+	store.Note(ref, casefile.Event{At: c.now, Actor: "notifier", Action: "notification-sent",
+		Details: map[string]any{"template": "asb-acknowledged", "channel": "email", "role": "reporter", "to": "riley@example.org"}})
+	c.signIn("asb-1", catalog.GroupASBOfficer)
+	page := c.do("GET", "/staff/asb/"+ref, nil)
+	var row string
+	for _, r := range strings.Split(page.Body, "</tr>") {
+		if strings.Contains(r, "notification-sent") {
+			row = r
+		}
+	}
+	if !strings.Contains(row, "Message asb-acknowledged by email to the reporter") || strings.Contains(row, "riley@example.org") {
+		t.Errorf("the message's timeline row: %q", row)
 	}
 }

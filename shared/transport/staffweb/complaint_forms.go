@@ -16,6 +16,9 @@ import (
 // resident informed (source 004 §5.9), the reasonable adjustments (source §5.10) and a letter sent in the format
 // they agreed. Each calls the same complaintcases method as its JSON route, allowed to that route's groups.
 
+// completeItemRoute records a remedy or action done (CH-8): its groups may act on the queue's outstanding actions.
+const completeItemRoute = "POST /complaints/{reference}/actions/{actionId}/completion"
+
 // itemRows is how many remedies, and how many outstanding actions, one response form takes (the API takes up
 // to 20 of each; a response with more is rare enough for a second form, and the empty rows are left out).
 const itemRows = 3
@@ -127,7 +130,7 @@ func init() {
 		}
 	}
 	complaintActions = append(complaintActions,
-		action{Name: "complete-item", Route: "POST /complaints/{reference}/actions/{actionId}/completion",
+		action{Name: "complete-item", Route: completeItemRoute,
 			ForCase: func(c complaints.Complaint) []web.Field {
 				var ids []string
 				for _, it := range c.OpenItems() {

@@ -208,10 +208,12 @@ func TestLogAComplaintMadeByPhone(t *testing.T) {
 	if q := c.do("GET", "/staff", nil); !strings.Contains(q.Body, `href="/staff/log-complaint"`) {
 		t.Error("no link to log a complaint on the queue")
 	}
-	if f := c.do("GET", "/staff/log-complaint", nil); f.StatusCode != http.StatusOK || !strings.Contains(f.Body, `id="receivedOn-day"`) {
+	f := c.do("GET", "/staff/log-complaint", nil)
+	if f.StatusCode != http.StatusOK || !strings.Contains(f.Body, `id="receivedOn-day"`) {
 		t.Fatalf("the form: %d", f.StatusCode)
 	}
-	empty := c.do("POST", "/staff/log-complaint", url.Values{})
+	once := onceOf(t, f.Body)
+	empty := c.do("POST", "/staff/log-complaint", url.Values{"once": {once}})
 	for _, want := range []string{`href="#channel"`, `href="#receivedOn-day"`, `<a href="#name">Enter the resident&#39;s full name</a>`, `href="#serviceArea"`,
 		`href="#description"`, `href="#issueDate-day"`, `<a href="#email">The email address or a phone number is required so we can contact them</a>`} {
 		if empty.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(empty.Body, want) {
@@ -220,7 +222,7 @@ func TestLogAComplaintMadeByPhone(t *testing.T) {
 	}
 	form := url.Values{"channel": {"representative"}, "receivedOn-day": {"23"}, "receivedOn-month": {"11"}, "receivedOn-year": {"2026"},
 		"name": {"Lee Resident"}, "phone": {"07700 900777"}, "serviceArea": {"repairs"}, "description": {"The boiler keeps failing."},
-		"outcomesSought": {"A new boiler"}, "issueDate-day": {"1"}, "issueDate-month": {"11"}, "issueDate-year": {"2026"}}
+		"outcomesSought": {"A new boiler"}, "issueDate-day": {"1"}, "issueDate-month": {"11"}, "issueDate-year": {"2026"}, "once": {once}}
 	if b := c.do("POST", "/staff/log-complaint", form); b.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.Body, `href="#rule-error"`) ||
 		!strings.Contains(b.Body, "representative is required when the complaint came from a representative") {
 		t.Errorf("from a representative without one: %d", b.StatusCode)

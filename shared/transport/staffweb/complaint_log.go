@@ -2,6 +2,8 @@ package staffweb
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/complaints"
 	"github.com/councilhousing/backend/shared/rules/contact"
+	"github.com/councilhousing/backend/shared/transport/idem"
 	"github.com/councilhousing/backend/shared/transport/web"
 )
 
@@ -59,8 +62,56 @@ func loggedOf(v map[string][]string) complaints.LoggedComplaint {
 	return in
 }
 
-// logView is the log-a-complaint page's data.
-type logView struct{ RuleError string }
+// logView is the log-a-complaint page's data: Once is the form's one-time key (a hidden field).
+type logView struct{ RuleError, Once string }
+
+// onceField is the log form's hidden one-time key (idem.NewFormKey): the same form sent twice logs one complaint,
+// and the second sending leads to it. The key is the officer's own (idem.ForForm binds it to their id) and kept
+// across a 422, so putting a mistake right still sends the same form.
+const onceField = "once"
+
+// loggedAnswer is what the first sending of a log form stores for the next (the idempotency table, sealed): where
+// it led. Only the reference: never the complainant's details.
+type loggedAnswer struct {
+	Reference string `json:"reference"`
+}
+
+// loggedBefore is the complaint an earlier sending of the same form logged ("" when there was none).
+func (p *Pages) loggedBefore(ctx context.Context, rec idem.Recorder) (string, error) {
+	body, err := rec.Replay(ctx, p.Answers)
+	if err != nil || body == nil {
+		return "", err
+	}
+	var a loggedAnswer
+	if err := json.Unmarshal(body, &a); err != nil || !reference().MatchString(a.Reference) {
+		return "", fmt.Errorf("log form's stored answer: not a reference")
+	}
+	return a.Reference, nil
+}
+
+// logOnce logs the form's complaint once for its key: a key already used leads to the complaint it logged (also
+// when the other sending won a race: the Conflict of the idempotency table's condition), a key that is not one we
+// give out is refused (a new one is given with the form).
+func (p *Pages) logOnce(ctx context.Context, r *web.Request, o Officer, once string, answers map[string][]string) (ref string, again bool, err error) {
+	if !idem.ValidFormKey(once) {
+		return "", false, apperr.New(apperr.Invalid, "%s", r.T("staff.complaint.log.onceInvalid"))
+	}
+	rec := idem.ForForm("staff-log-complaint", o.ID, once, http.StatusSeeOther)
+	if ref, err := p.loggedBefore(ctx, rec); err != nil || ref != "" {
+		return ref, true, err
+	}
+	logged, err := p.Complaints.Log(ctx, complaintcases.Log{Form: loggedOf(answers), By: o.Staff(), At: r.Now(),
+		Answer: idem.Encode(rec, func(x complaintcases.Record) loggedAnswer { return loggedAnswer{Reference: x.Case.Reference} })})
+	if apperr.CodeOf(err) == apperr.Conflict {
+		if ref, ferr := p.loggedBefore(ctx, rec); ferr != nil || ref != "" {
+			return ref, true, ferr
+		}
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return logged.Case.Reference, false, nil
+}
 
 // logComplaint is a complaint a member of staff took (GET the form, POST it): the same LoggedComplaint as POST
 // /complaints/logged and the same complaintcases.Service.Log, so the validation and the rule-cited errors are
@@ -68,13 +119,21 @@ type logView struct{ RuleError string }
 func (p *Pages) logComplaint(ctx context.Context, r *web.Request, o Officer) (web.Response, error) {
 	answers := map[string][]string{}
 	var err error
+	once := idem.NewFormKey()
 	if r.Form != nil {
 		web.Store(answers, logFields, r.Form)
-		var rec complaintcases.Record
-		rec, err = p.Complaints.Log(ctx, complaintcases.Log{Form: loggedOf(answers), By: o.Staff(), At: r.Now()})
-		if err == nil {
-			_ = r.Session().Keep(keptFlash, r.T("staff.complaint.log.done", rec.Case.Reference))
-			return web.Redirect("/staff/complaints/" + rec.Case.Reference)
+		var ref string
+		var again bool
+		if ref, again, err = p.logOnce(ctx, r, o, r.Form.Get(onceField), answers); err == nil {
+			done := "staff.complaint.log.done"
+			if again {
+				done = "staff.complaint.log.again"
+			}
+			_ = r.Session().Keep(keptFlash, r.T(done, ref))
+			return web.Redirect("/staff/complaints/" + ref)
+		}
+		if idem.ValidFormKey(r.Form.Get(onceField)) {
+			once = r.Form.Get(onceField) // nothing was logged with it: the corrected form is the same form
 		}
 		if code := apperr.CodeOf(err); code == apperr.Internal || code == apperr.NotFound {
 			return web.Response{}, err
@@ -91,7 +150,7 @@ func (p *Pages) logComplaint(ctx context.Context, r *web.Request, o Officer) (we
 	for i := range form.Fields {
 		form.Fields[i].Heading = false
 	}
-	var v logView
+	v := logView{Once: once}
 	if e, ok := apperr.As(err); ok {
 		var unowned []string // a rule's error, or a field the form does not show (a representative needed)
 		for _, f := range e.Fields {

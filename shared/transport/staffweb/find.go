@@ -8,24 +8,25 @@ import (
 	"sync"
 
 	"github.com/councilhousing/backend/shared/app/console"
-	"github.com/councilhousing/backend/shared/app/registercases"
+	"github.com/councilhousing/backend/shared/app/residentaccess"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/casefile"
 	"github.com/councilhousing/backend/shared/transport/web"
 )
 
-// Find by a person: what the find page does with what is not a case reference. A postcode finds register
-// applications (the applicant's postcode key, GET /register/applications?postcode=); an email address or a
-// phone number finds every kind of case the officer may open through the contact directory (the byContact
-// index: an ASB reporter's key, a complainant's email and phone keys, an applicant's email key). Each is a
-// query of a hashed, normalised key, never a scan; ASB reports and complaints have no postcode key, and
-// applications no phone key, and the page says so.
+// Find by a person: what the find page does with what is not a case reference. A postcode finds every kind of
+// case the officer may open (an ASB case by its reporter's postcode or its location's, a complaint by its
+// complainant's, an application by its applicant's); an email address or a phone number finds every kind through
+// the contact directory (an ASB reporter's keys, a complainant's email and phone keys, an applicant's email and
+// phone keys). Each is a query of a hashed, normalised key per kind, never a scan. Every search made, and every
+// reference opened from the find box, is an audit record (who, when, how, the references found: never what was
+// typed), written after the read and before the page is shown.
 
 // Ways of finding a person's cases.
 const (
-	byPostcode = "postcode"
-	byEmail    = "email"
-	byPhone    = "phone"
+	byPostcode = console.SearchByPostcode
+	byEmail    = console.SearchByEmail
+	byPhone    = console.SearchByPhone
 )
 
 // postcode is a UK postcode's shape, upper-cased without spaces (e.g. NN11DE, SW1A1AA).
@@ -78,38 +79,30 @@ func (p *Pages) findableKinds(o Officer) []casefile.Kind {
 func (p *Pages) findPerson(ctx context.Context, r *web.Request, o Officer, typed, by string) (web.Response, error) {
 	v := findView{By: by}
 	kinds := p.findableKinds(o)
+	var found []console.Found
 	var err error
-	switch by {
-	case byPostcode:
-		if !p.caseLinks(o)[string(casefile.Application)] {
-			break // no kind they may open has a postcode key
-		}
-		var apps []registercases.Summary
-		if apps, _, err = p.Register.Find(ctx, registercases.Find{By: o.Staff(), Postcode: typed, Limit: console.MaxFound}); err == nil {
-			g := foundGroup{Kind: casefile.Application}
-			for _, a := range apps {
-				g.Items = append(g.Items, foundItem{Ref: a.Reference, Href: casePaths[string(casefile.Application)] + a.Reference, Status: a.Status})
-			}
-			v.Groups = append(v.Groups, g)
-		}
+	switch {
+	case len(kinds) == 0: // nothing they may open: nothing is looked up, and the page says so
+	case by == byPostcode:
+		found, err = p.Console.FindByPostcode(ctx, console.PostcodeSearch{By: o.Staff(), Postcode: typed, Kinds: kinds})
 	default:
-		c, perr := console.ParseContact(typed)
-		if err = perr; err != nil || len(kinds) == 0 {
-			break
+		var c residentaccess.Contact
+		if c, err = console.ParseContact(typed); err == nil {
+			found, err = p.Console.FindByContact(ctx, console.ContactSearch{By: o.Staff(), Contact: c, Kinds: kinds})
 		}
-		var found []console.Found
-		if found, err = p.Console.FindByContact(ctx, console.ContactSearch{By: o.Staff(), Contact: c, Kinds: kinds}); err == nil {
-			for _, f := range found {
-				g := foundGroup{Kind: f.Kind}
-				for _, ref := range f.Refs {
-					g.Items = append(g.Items, foundItem{Ref: ref, Href: casePaths[string(f.Kind)] + ref})
-				}
-				v.Groups = append(v.Groups, g)
-			}
-		}
+	}
+	if err == nil && len(kinds) > 0 {
+		err = p.Console.RecordSearch(ctx, console.Search{By: o.Staff().Actor(), At: r.Now(), How: by, Found: found})
 	}
 	if err != nil && apperr.CodeOf(err) != apperr.Invalid {
 		return web.Response{}, err
+	}
+	for _, f := range found {
+		g := foundGroup{Kind: f.Kind}
+		for _, ref := range f.Refs {
+			g.Items = append(g.Items, foundItem{Ref: ref, Href: casePaths[string(f.Kind)] + ref})
+		}
+		v.Groups = append(v.Groups, g)
 	}
 	form := web.BuildForm(r, []web.Field{findField}, map[string][]string{"reference": {cut(typed, findField.MaxLength+1)}}, err)
 	form.Fields[0].Heading = false
@@ -121,6 +114,16 @@ func (p *Pages) findPerson(ctx context.Context, r *web.Request, o Officer, typed
 		return p.render(r, o, http.StatusUnprocessableEntity, "find", "staff.find.title", form, nil)
 	}
 	return p.render(r, o, http.StatusOK, "find", "staff.find.title", form, v)
+}
+
+// openFound opens the case a reference typed in the find box names, recording the search (how: by reference;
+// found: that case) as any other: the case page then records its view.
+func (p *Pages) openFound(ctx context.Context, r *web.Request, o Officer, kind casefile.Kind, ref string) (web.Response, error) {
+	if err := p.Console.RecordSearch(ctx, console.Search{By: o.Staff().Actor(), At: r.Now(), How: console.SearchByReference,
+		Found: []console.Found{{Kind: kind, Refs: []string{ref}}}}); err != nil {
+		return web.Response{}, err
+	}
+	return web.Redirect(casePaths[string(kind)] + ref)
 }
 
 func fieldMessage(e *apperr.Error) string {

@@ -56,6 +56,9 @@ type reportView struct {
 	CSV    string
 	// Period is the form's field name ("" for a report of now, with no period to pick).
 	Period string
+	// SelfAssessment is the complaints report's link to record the landlord's section of the year, for those
+	// whose groups may (selfassessment.go).
+	SelfAssessment string
 }
 
 // Fields of the period forms: the same query parameters as the JSON routes, validated by the same services.
@@ -74,7 +77,7 @@ func (p *Pages) asbReport(ctx context.Context, r *web.Request, o Officer) (web.R
 	}
 	month = cut(month, 20)
 	m, err := p.ASB.MonthlyReport(ctx, asbcases.MonthlyReport{By: o.Staff(), Month: month})
-	return p.showReport(r, o, "asb", &monthField, month, err, func() reportview.Report { return reportview.ASBMonthly(m) })
+	return p.showReport(ctx, r, o, "asb", &monthField, month, err, func() reportview.Report { return reportview.ASBMonthly(m) })
 }
 
 // complaintsReport is the CH-10 annual report of a financial year (the one today is in unless one is asked
@@ -95,7 +98,7 @@ func (p *Pages) complaintsReport(ctx context.Context, r *web.Request, o Officer)
 		year = 0 // the service names the field, as for the JSON route
 	}
 	a, err := p.Complaints.AnnualReport(ctx, complaintcases.Report{By: o.Staff(), Year: year})
-	return p.showReport(r, o, "complaints", &yearField, typed, err, func() reportview.Report { return reportview.ComplaintsAnnual(a) })
+	return p.showReport(ctx, r, o, "complaints", &yearField, typed, err, func() reportview.Report { return reportview.ComplaintsAnnual(a) })
 }
 
 // bandLabels are the bands as the report names them, highest need first.
@@ -105,7 +108,7 @@ var bandLabels = map[string]string{"emergency": "staff.reports.register.band.eme
 // registerReport is the active register's size by band, now.
 func (p *Pages) registerReport(ctx context.Context, r *web.Request, o Officer) (web.Response, error) {
 	size, err := p.Register.BandSizes(ctx, registercases.BandReport{By: o.Staff(), At: r.Now()})
-	return p.showReport(r, o, "register", nil, "", err, func() reportview.Report {
+	return p.showReport(ctx, r, o, "register", nil, "", err, func() reportview.Report {
 		bands := make([]reportview.BandCount, len(size.Bands))
 		for i, b := range size.Bands {
 			bands[i] = reportview.BandCount{Label: r.T(bandLabels[b.Band]), Count: b.Applications}
@@ -116,7 +119,7 @@ func (p *Pages) registerReport(ctx context.Context, r *web.Request, o Officer) (
 
 // showReport answers a report: the page, or its CSV (?format=csv) as a download named by the report. A period
 // the service refuses is the page's error summary, linked to the field (400); any other error is the error page.
-func (p *Pages) showReport(r *web.Request, o Officer, name string, period *web.Field, value string, err error, layout func() reportview.Report) (web.Response, error) {
+func (p *Pages) showReport(ctx context.Context, r *web.Request, o Officer, name string, period *web.Field, value string, err error, layout func() reportview.Report) (web.Response, error) {
 	format := r.Query("format")
 	if format != "" && format != "csv" {
 		return web.Response{}, apperr.New(apperr.Invalid, "There is no such format of the report.")
@@ -147,6 +150,9 @@ func (p *Pages) showReport(r *web.Request, o Officer, name string, period *web.F
 		return p.render(r, o, http.StatusBadRequest, "report", "staff.reports."+name+".title", form, v)
 	}
 	rep := layout()
+	if err := p.recordReportView(ctx, r, o, name, period, value, format); err != nil { // audit.go
+		return web.Response{}, err
+	}
 	if format == "csv" {
 		var out bytes.Buffer
 		if err := rep.WriteCSV(&out); err != nil {
@@ -158,5 +164,8 @@ func (p *Pages) showReport(r *web.Request, o Officer, name string, period *web.F
 		}}, nil
 	}
 	v.Report, v.CSV = &rep, v.Path+"?"+q.Encode()
+	if name == "complaints" && o.Staff().In(routeGroups(selfAssessmentRoute)...) {
+		v.SelfAssessment = selfAssessmentPath + "?" + url.Values{"year": {value}}.Encode()
+	}
 	return p.render(r, o, http.StatusOK, "report", "staff.reports."+name+".title", form, v)
 }

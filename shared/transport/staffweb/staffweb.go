@@ -24,6 +24,7 @@ import (
 	"github.com/councilhousing/backend/shared/catalog"
 	"github.com/councilhousing/backend/shared/rules/apperr"
 	"github.com/councilhousing/backend/shared/rules/workdays"
+	"github.com/councilhousing/backend/shared/transport/idem"
 	"github.com/councilhousing/backend/shared/transport/web"
 	files "github.com/councilhousing/backend/shared/web"
 )
@@ -39,6 +40,9 @@ type Pages struct {
 	Complaints complaintcases.Service
 	Register   registercases.Service
 	ASB        asbcases.Service
+	// Answers finds what a form sent before with the same one-time key led to (the idempotency table, as the JSON
+	// API's Idempotency-Key): the log-a-complaint form (complaint_log.go).
+	Answers idem.Answers
 }
 
 // MustServer is the console's web server: its own templates (layout, pages) with the shared form partials, the
@@ -52,7 +56,7 @@ func MustServer(sessions web.SessionStore, site web.Site) *web.Server {
 	if err != nil {
 		panic(err)
 	}
-	return &web.Server{Sessions: sessions, Catalog: cat, Templates: tpl, Site: site, Cookie: CookieName}
+	return &web.Server{Sessions: sessions, Catalog: cat, Templates: tpl, Site: site, Cookie: CookieName, MaxFormKeys: maxFormKeys}
 }
 
 // Templates is where the console's templates are (for the template tests).
@@ -82,6 +86,8 @@ func (p *Pages) Routes() web.Routes {
 		"GET /staff/reports/asb":                        p.signedIn(routeGroups(asbReportRoute), p.asbReport),
 		"GET /staff/reports/complaints":                 p.signedIn(routeGroups(complaintsReportRoute), p.complaintsReport),
 		"GET /staff/reports/register":                   p.signedIn(routeGroups(registerReportRoute), p.registerReport),
+		"GET " + selfAssessmentPath:                     p.signedIn(routeGroups(selfAssessmentRoute), p.selfAssessment),
+		"POST " + selfAssessmentPath:                    p.signedIn(routeGroups(selfAssessmentRoute), p.selfAssessment),
 	}
 }
 
@@ -244,19 +250,21 @@ func (p *Pages) signedOut(ctx context.Context, r *web.Request) (web.Response, er
 func (p *Pages) queue(ctx context.Context, r *web.Request, o Officer) (web.Response, error) {
 	q, err := p.Console.Queue(ctx, console.QueueRequest{By: o.Staff(), Today: workdays.DateOf(r.Now()),
 		NewASBReports: o.Staff().In(routeGroups(asbListRoute)...), CaseReviews: o.Staff().In(routeGroups(asbReviewRoute)...),
-		AwaitingVerification: o.Staff().In(routeGroups(verifyClaimRoute)...)})
+		AwaitingVerification: o.Staff().In(routeGroups(verifyClaimRoute)...), OutstandingActions: o.Staff().In(routeGroups(completeItemRoute)...)})
 	if err != nil {
 		return web.Response{}, err
 	}
 	links := p.caseLinks(o)
 	links["log-complaint"] = o.Staff().In(routeGroups(logComplaintRoute)...) // complaint_log.go
-	return p.render(r, o, http.StatusOK, "queue", "staff.queue.title", web.Form{}, queueView{Queue: q, Links: links, Paths: casePaths})
+	return p.render(r, o, http.StatusOK, "queue", "staff.queue.title", web.Form{}, queueView{Queue: q, Links: links, Paths: casePaths,
+		Weeks: console.OutstandingActionsWeeks})
 }
 
 type queueView struct {
 	console.Queue
 	Links map[string]bool
 	Paths map[string]string
+	Weeks int // how far ahead the outstanding complaint actions reach
 }
 
 // casePaths are where each kind's case pages are.
@@ -296,11 +304,11 @@ func (p *Pages) find(ctx context.Context, r *web.Request, o Officer) (web.Respon
 		case len(ref) > 20 || !reference().MatchString(ref):
 			f.Add("reference", "must be a case reference (like CMP-7K3M-9QXD), a postcode, an email address or a phone number")
 		case strings.HasPrefix(ref, "CMP-"):
-			return web.Redirect("/staff/complaints/" + ref)
+			return p.openFound(ctx, r, o, "complaint", ref) // recorded, then opened (find.go)
 		case strings.HasPrefix(ref, "HR-"):
-			return web.Redirect("/staff/applications/" + ref)
+			return p.openFound(ctx, r, o, "application", ref) // recorded, then opened (find.go)
 		case strings.HasPrefix(ref, "ASB-"):
-			return web.Redirect("/staff/asb/" + ref)
+			return p.openFound(ctx, r, o, "asb", ref) // recorded, then opened (find.go)
 		default:
 			f.Add("reference", "is of a kind of case the console does not show yet")
 		}

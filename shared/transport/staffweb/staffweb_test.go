@@ -41,6 +41,7 @@ type (
 	memComplaints  struct {
 		complaintLists
 		*testsupport.Store[complaints.Complaint, complaints.Contact]
+		*saMemory // the annual report's self-assessments (selfassessment_test.go)
 	}
 )
 
@@ -122,6 +123,7 @@ type console_ struct {
 	cmp      memComplaints
 	due      *testsupport.Deadlines
 	views    *testsupport.Views
+	audit    *testsupport.Audit // searches and report views (audit_test.go)
 	sessions *testsupport.Sessions
 	cookie   string
 	csrf     string
@@ -129,15 +131,17 @@ type console_ struct {
 }
 
 func newConsole(t *testing.T) *console_ {
-	c := &console_{t: t, p: newProvider(t), due: &testsupport.Deadlines{}, views: &testsupport.Views{}, sessions: &testsupport.Sessions{},
+	c := &console_{t: t, p: newProvider(t), due: &testsupport.Deadlines{}, views: &testsupport.Views{}, audit: &testsupport.Audit{}, sessions: &testsupport.Sessions{},
 		now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC),
-		cmp: memComplaints{Store: testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference })}}
+		cmp: memComplaints{Store: testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference }),
+			saMemory: &saMemory{}}}
 	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"})
 	pages := Pages{Web: srv,
 		SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 			TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
-		Console:    console.Service{Deadlines: c.due, Views: c.views},
-		Complaints: complaintcases.Service{Store: c.cmp, Outbox: &testsupport.Outbox{}, Landlord: complaints.Landlord{Name: "Northtown Council", Phone: "01234 567890"}}}
+		Console:    console.Service{Deadlines: c.due, Views: c.views, Audit: c.audit},
+		Complaints: complaintcases.Service{Store: c.cmp, Outbox: &testsupport.Outbox{}, Landlord: complaints.Landlord{Name: "Northtown Council", Phone: "01234 567890"}},
+		Answers:    storedAnswers{c.cmp.Store}}
 	c.h = srv.Handler(catalog.MustFunction(catalog.StaffWebFunction), pages.Routes())
 	return c
 }
@@ -409,6 +413,11 @@ func TestQueueCaseAndAcknowledgement(t *testing.T) {
 	q := c.do("GET", "/staff", nil)
 	if q.StatusCode != http.StatusOK {
 		t.Fatalf("queue: %d", q.StatusCode)
+	}
+	// the head and header the resident pages share (web's page-start), the console's own title, start and robots
+	if !strings.Contains(q.Body, "<title>Your work queue – Housing staff console – Northtown Council</title>") ||
+		!strings.Contains(q.Body, `<meta name="robots" content="noindex, nofollow">`) || !strings.Contains(q.Body, `<a href="/staff" class="govuk-generic-header__homepage-link">`) {
+		t.Errorf("queue's head or header:\n%.800s", q.Body)
 	}
 	for _, want := range []string{`href="/staff/complaints/` + ref + `"`, `id="overdue-mine"`, `id="dueToday-team"`, "CH-4"} {
 		if !strings.Contains(q.Body, want) {

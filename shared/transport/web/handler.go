@@ -40,6 +40,9 @@ type Server struct {
 	// Cookie is the session cookie's name: CookieName when empty (the resident pages); the staff console has
 	// its own, so a resident's session and an officer's never mix.
 	Cookie string
+	// MaxFormKeys bounds the fields of a form post (maxFormKeys when 0): the staff console's longest form, the
+	// complaints self-assessment's Ombudsman findings and reports, has more; the body's bound is the same.
+	MaxFormKeys int
 }
 
 func (s *Server) cookie() string {
@@ -176,7 +179,11 @@ func (r *Request) readForm() error {
 		return apperr.New(apperr.Unsupported, "Send the form as application/x-www-form-urlencoded.")
 	}
 	form, err := url.ParseQuery(string(body))
-	if err != nil || len(form) > maxFormKeys {
+	limit := maxFormKeys
+	if r.srv != nil && r.srv.MaxFormKeys > 0 {
+		limit = r.srv.MaxFormKeys
+	}
+	if err != nil || len(form) > limit {
 		return apperr.New(apperr.Invalid, "The form could not be read.")
 	}
 	if r.session == nil || !r.session.ValidCSRF(form.Get(csrfField)) {

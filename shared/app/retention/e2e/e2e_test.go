@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,30 +18,33 @@ import (
 
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
+	"github.com/councilhousing/backend/shared/app/console"
+	"github.com/councilhousing/backend/shared/app/residentaccess"
 	"github.com/councilhousing/backend/shared/catalog"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }
 
-type person struct{ name, email, phone, street string }
+type person struct{ name, email, phone, street, postcode string }
 
 func asbReport(p person) map[string]any {
 	return map[string]any{"type": "noise", "description": "Loud music every night from the flat below " + p.street,
 		"location": map[string]any{"address": "Flat 1, " + p.street, "postcode": "NN1 1AA"}, "ongoing": true, "anonymous": false,
 		"risk": map[string]any{}, "subject": "Jo Neighbour of " + p.street, // a person reported: SUBJECT# and MATCH# lookups
-		"reporter": map[string]any{"name": p.name, "email": p.email, "phone": p.phone, "preferredContact": "email"}}
+		"reporter": map[string]any{"name": p.name, "email": p.email, "phone": p.phone, "postcode": p.postcode, "preferredContact": "email"}}
 }
 
 func complaint(p person) map[string]any {
 	return map[string]any{"description": "My repair at " + p.street + " was booked three times and nobody came.", "outcomesSought": "Fix it",
 		"serviceArea": "repairs", "issueDate": "2026-01-02", "legalProceedings": true,
-		"complainant": map[string]any{"name": p.name, "email": p.email, "phone": p.phone, "preferredContact": "email", "language": "en"}}
+		"complainant": map[string]any{"name": p.name, "email": p.email, "phone": p.phone, "postcode": p.postcode, "preferredContact": "email", "language": "en"}}
 }
 
 func application(p person) map[string]any {
 	return map[string]any{
 		"applicant": map[string]any{"name": p.name, "dateOfBirth": "1990-05-01", "email": p.email, "phone": p.phone,
-			"address": "1 " + p.street, "postcode": "NN1 1DE", "preferredContact": "email", "language": "en"},
+			"address": "1 " + p.street, "postcode": p.postcode, "preferredContact": "email", "language": "en"},
 		"age": 36, "eligibleImmigrationStatus": true, "circumstances": []any{"sharing-facilities"}}
 }
 
@@ -56,8 +60,8 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 	c := localcloud.StartForTest(t, "asb-report", "complaint-escalation", "register-application", "subject-access", catalog.RetentionJobFunction)
 	day0 := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
 	c.PinClock(day0)
-	sam := person{"Sam Subject", "sam.subject@example.org", "07700 900111", "Acre Lane"}
-	alex := person{"Alex Other", "alex.other@example.org", "07700 900222", "Birch Road"}
+	sam := person{"Sam Subject", "sam.subject@example.org", "07700 900111", "Acre Lane", "NN2 2SS"}
+	alex := person{"Alex Other", "alex.other@example.org", "07700 900222", "Birch Road", "NN3 3AA"}
 
 	made := map[person]*refs{}
 	for _, p := range []person{sam, alex} {
@@ -75,6 +79,14 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 		}
 	}
 	s, a := made[sam], made[alex]
+	byPostcode, byPhone := finder(t, c)
+	// the staff console's find by postcode and phone (every kind, by key): Sam's records before anything happens
+	if got, want := byPostcode(sam.postcode), []string{s.application, s.asb, s.complaint}; fmt.Sprint(got) != fmt.Sprint(sorted(want)) {
+		t.Fatalf("Sam's postcode finds %v, want %v", got, sorted(want))
+	}
+	if got, want := byPhone(sam.phone), []string{s.application, s.asb, s.complaint}; fmt.Sprint(got) != fmt.Sprint(sorted(want)) {
+		t.Fatalf("Sam's phone finds %v, want %v", got, sorted(want))
+	}
 	ig := c.StaffToken(t, "ig-1", "information-governance")
 	asbOfficer := c.StaffToken(t, "asb-1", "asb-officer")
 	cmpOfficer := c.StaffToken(t, "cmp-1", "complaints-officer")
@@ -113,6 +125,17 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 	if ex := c.Call(t, "POST", "/subject-access-requests/"+phoneReq.JSON["reference"].(string)+"/export", nil, "Authorization", ig); !strings.Contains(string(ex.Raw), s.complaint) {
 		t.Errorf("the rectified phone does not find the complaint: %.400s", ex.Raw)
 	}
+	// and Sam's application's phone (its lookup item): the old number finds neither any more, the new one both
+	if r := c.Call(t, "POST", "/subject-access-requests/"+samReq+"/rectification", map[string]any{"record": s.application, "field": "phone",
+		"value": newPhone, "reason": "New number given by phone"}, "Authorization", ig); r.Status != 200 || r.JSON["changed"] != true {
+		t.Fatalf("rectifying the application's phone: %d %s", r.Status, r.Raw)
+	}
+	if got := byPhone(sam.phone); fmt.Sprint(got) != fmt.Sprint([]string{s.asb}) {
+		t.Errorf("after rectification the old phone finds %v, want only the ASB case (not rectified)", got)
+	}
+	if got, want := byPhone(newPhone), []string{s.application, s.complaint}; fmt.Sprint(got) != fmt.Sprint(sorted(want)) {
+		t.Errorf("after rectification the new phone finds %v, want %v", got, sorted(want))
+	}
 
 	// Erasure while everything is open: refused, each with its article and entry.
 	er := c.Call(t, "POST", "/subject-access-requests/"+samReq+"/erasure", map[string]any{"grounds": "I withdraw my consent"}, "Authorization", ig)
@@ -123,7 +146,7 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 
 	// Day 0: Sam's second report is merged into Sam's case (ASB-9), and Sam's second application is refused as
 	// ineligible (HR-E1): each ends then, under its own outcome, in its own ended list.
-	other := asbReport(person{sam.name, sam.email, sam.phone, "Cedar Close"})
+	other := asbReport(person{sam.name, sam.email, sam.phone, "Cedar Close", sam.postcode})
 	second := c.Call(t, "POST", "/asb/reports", other)
 	if second.Status != 201 {
 		t.Fatalf("Sam's second report: %d %s", second.Status, second.Raw)
@@ -267,7 +290,7 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 			}
 			raw, _ := json.Marshal(it)
 			for _, p := range []person{sam, alex} {
-				for _, leak := range []string{p.name, p.email, p.phone, strings.ReplaceAll(p.phone, " ", ""), p.street, "Cedar Close", newPhone, "Jo Neighbour", "Moved away", "Tenancy signed", "before the court"} {
+				for _, leak := range []string{p.name, p.email, p.phone, strings.ReplaceAll(p.phone, " ", ""), p.street, p.postcode, "Cedar Close", newPhone, "Jo Neighbour", "Moved away", "Tenancy signed", "before the court"} {
 					if strings.Contains(string(raw), leak) {
 						t.Errorf("%s %s still holds %q", ref, str(it["sk"]), leak)
 					}
@@ -289,6 +312,19 @@ func TestRetentionJobAnonymisesExactlyTheRecordsDueAndErasureAndRectification(t 
 	}
 	if !alexContact {
 		t.Error("Alex's open ASB case lost its contact")
+	}
+
+	// The console's find by postcode or phone finds nothing of Sam's (lookup items deleted with the contact), and
+	// of Alex's only the open ASB case: by Alex's postcode and phone, and by the location's postcode.
+	for what, got := range map[string][]string{"Sam's postcode": byPostcode(sam.postcode), "Sam's phone": byPhone(sam.phone), "the rectified phone": byPhone(newPhone)} {
+		if len(got) != 0 {
+			t.Errorf("%s finds %v after the retention job", what, got)
+		}
+	}
+	for what, got := range map[string][]string{"Alex's postcode": byPostcode(alex.postcode), "Alex's phone": byPhone(alex.phone), "the location": byPostcode("NN1 1AA")} {
+		if fmt.Sprint(got) != fmt.Sprint([]string{a.asb}) {
+			t.Errorf("%s finds %v after the retention job, want only %s", what, got, a.asb)
+		}
 	}
 
 	// A subject access request for Sam now finds nothing; for Alex, only the open ASB case.
@@ -341,4 +377,36 @@ func str(v types.AttributeValue) string {
 		return s.Value
 	}
 	return ""
+}
+
+// finder is the staff console's find by postcode and by phone (dynamo.ContactDirectory: key queries of the
+// byContact index), on the local cloud's table: the references found, sorted.
+func finder(t *testing.T, c *localcloud.Cloud) (byPostcode, byPhone func(string) []string) {
+	dir := dynamo.ContactDirectory{Store: &dynamo.Store{DB: c.DynamoClient(), Cases: c.Resources.Tables[catalog.CasesTable]}}
+	refs := func(found []residentaccess.Found, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, f := range found {
+			out = append(out, f.Ref)
+		}
+		return sorted(out)
+	}
+	byPostcode = func(postcode string) []string { return refs(dir.FindPostcode(context.Background(), postcode, 20)) }
+	byPhone = func(phone string) []string {
+		p, err := console.ParseContact(phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return refs(dir.Find(context.Background(), p, 20))
+	}
+	return byPostcode, byPhone
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }

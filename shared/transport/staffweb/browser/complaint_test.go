@@ -12,7 +12,8 @@ import (
 )
 
 // A complaints officer takes a complaint from their work queue through stage 1 with the keyboard: the
-// acknowledgement, the stage 1 response with a remedy, and the resident's request for stage 2 recorded on their
+// acknowledgement, the stage 1 response with a remedy and an action (then on the queue's outstanding complaint
+// actions, CH-8, from which the officer goes back to the case), and the resident's request for stage 2 recorded on their
 // behalf; acknowledging stage 2 themselves is CH-5's refusal in the error summary (the rule cited once). A
 // complaints manager who did not handle stage 1 signs in, finds the complaint, acknowledges stage 2 and sends
 // the final response. axe-core on every page and state; the staff API then reads the closed complaint back.
@@ -81,11 +82,28 @@ func TestComplaintToClosureInABrowser(t *testing.T) {
 	o.TypeInto("remedies-1-dueOn-day", "8")
 	o.TypeInto("remedies-1-dueOn-month", "12")
 	o.TypeInto("remedies-1-dueOn-year", "2026")
+	o.TypeInto("outstandingActions-1-description", "Check the pipes in the flats below")
+	o.TypeInto("outstandingActions-1-dueOn-day", "30")
+	o.TypeInto("outstandingActions-1-dueOn-month", "11")
+	o.TypeInto("outstandingActions-1-dueOn-year", "2026")
 	submit("the stage 1 response")
 	if !eval[bool](o, `[...document.querySelectorAll('#items ~ table td')].some(td => td.textContent.includes('Repair the leak and replace the cupboard'))`) {
 		t.Error("the page does not list the remedy")
 	}
 	o.checkPage("responded", "")
+
+	// the remedy and the action the response committed to are the queue's outstanding complaint actions (CH-8)
+	if status := o.Press(`nav a[href="/staff"]`); status != http.StatusOK {
+		t.Fatalf("the queue: %d", status)
+	}
+	if got := eval[string](o, `[...document.querySelectorAll('#outstanding-actions ~ table')][0].innerText`); !strings.Contains(got, ref+"\tRemedy R1 (CH-8)\t2026-12-08") ||
+		!strings.Contains(got, ref+"\tAction A1 (CH-8)\t2026-11-30") {
+		t.Errorf("the outstanding actions read %q", got)
+	}
+	o.checkPage("outstanding actions", "")
+	if status := o.Press(`#outstanding-actions ~ table a[href="` + casePath + `"]`); status != http.StatusOK || o.Path() != casePath {
+		t.Fatalf("the complaint from its outstanding action: %s (%d)", o.Path(), status)
+	}
 
 	// the resident asks for stage 2 by phone: recorded on their behalf
 	open("escalate")
@@ -151,7 +169,7 @@ func TestComplaintToClosureInABrowser(t *testing.T) {
 	cp, _ := rec.JSON["complaint"].(map[string]any)
 	items, _ := cp["items"].([]any)
 	stages, _ := cp["stages"].([]any)
-	if rec.Status != 200 || cp["status"] != "closed" || len(stages) != 2 || len(items) != 1 {
+	if rec.Status != 200 || cp["status"] != "closed" || len(stages) != 2 || len(items) != 2 {
 		t.Fatalf("the API reads %d %s", rec.Status, rec.Raw)
 	}
 	if it := items[0].(map[string]any); it["id"] != "R1" || it["description"] != "Repair the leak and replace the cupboard" || it["dueOn"] != "2026-12-08" {

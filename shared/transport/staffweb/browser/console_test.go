@@ -20,7 +20,7 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite the READ
 // An officer signs in with the keyboard (the local stand-in's page: pick a user and a group), opens a complaint
 // from their work queue and acknowledges it (a wrong answer first: the error summary), with axe-core on every
 // page and state; the staff API then reads the acknowledgement back. Each report is run once (its chart, data
-// table and CSV link, axe-core).
+// table and CSV link, axe-core), and the complaints report's self-assessment is filled in (selfAssessment).
 func TestStaffConsoleInABrowser(t *testing.T) {
 	browserPath, axe := browsertest.Prerequisites(t)
 	started := time.Now()
@@ -130,10 +130,66 @@ func TestStaffConsoleInABrowser(t *testing.T) {
 		}
 		o.checkPage("", rp.readme)
 	}
+	selfAssessment(t, o)
 	rec := c.Call(t, "GET", "/complaints/"+ref+"/record", nil, "Authorization", c.StaffToken(t, "reader", catalog.GroupComplaintsManager))
 	stage := rec.JSON["complaint"].(map[string]any)["stages"].([]any)[0].(map[string]any)
 	if by, _ := stage["acknowledgedBy"].(map[string]any); by == nil || by["id"] != "officer-a" || stage["definition"] != "The lift at Example Court has not worked since October" {
 		t.Errorf("the API reads %v", stage)
 	}
 	t.Logf("axe-core checked %d pages and states with no violation; %s in all (screenshots in %s)", o.AxeChecks, time.Since(started).Round(time.Second), o.Shots)
+}
+
+// selfAssessment fills in part of the landlord's section of the complaints annual report with the keyboard, from
+// the report's link (CH-10, source 004 §8.1): a section of chapter 1 that does not comply without what will bring
+// it into line is the API's error at that field (axe-core on the error state too), put right and saved to the
+// report page, which shows it; then a finding of the Ombudsman, with "add another" (no JavaScript needed) first.
+func selfAssessment(t *testing.T, o *officer) {
+	t.Helper()
+	const form = "/staff/reports/complaints/self-assessment?year=2026"
+	follow := func(href string) {
+		t.Helper()
+		if status := o.Press(`a[href="` + href + `"]`); status != http.StatusOK {
+			t.Fatalf("%s: %d", href, status)
+		}
+	}
+	save := func(want int64, what string) {
+		t.Helper()
+		if status := o.Press(`#save`); status != want || want == http.StatusOK && o.Path() != "/staff/reports/complaints" {
+			t.Fatalf("%s leads to %s (%d)", what, o.Path(), status)
+		}
+	}
+	for _, href := range []string{"/staff/reports", "/staff/reports/complaints", form} {
+		follow(href)
+	}
+	o.checkPage("self-assessment", "")
+	follow(form + "&part=1")
+	o.checkPage("chapter 1", "")
+	o.Choose("s1-2-complies", "no")
+	o.TypeInto("s1-2-evidence", "Our policy defines a complaint, but the web page uses another definition.")
+	save(http.StatusUnprocessableEntity, "a section that does not comply, without what will bring it into line,")
+	if links := eval[[]string](o, `[...document.querySelectorAll('.govuk-error-summary a')].map(a => a.getAttribute('href'))`); strings.Join(links, " ") != "#s1-2-actions" {
+		t.Errorf("error summary links %v", links)
+	}
+	o.checkPage("chapter 1 errors", "")
+	o.TypeInto("s1-2-actions", "Publish the policy's definition on the web page by January.")
+	save(http.StatusOK, "saving chapter 1")
+	if got := eval[string](o, `document.querySelector('#self-assessment-sections').innerText`); !strings.Contains(got, "1.2\tNo\tOur policy defines a complaint") {
+		t.Errorf("the report shows %q", got)
+	}
+	o.checkPage("self-assessment recorded", "")
+	follow(form)
+	follow(form + "&part=ombudsman")
+	o.TypeInto("finding-1-reference", "202412345")
+	if status := o.Press(`button[value=finding]`); status != http.StatusOK || !eval[bool](o, `document.querySelector('#finding-2-reference') !== null`) {
+		t.Fatalf("add another finding: %d", status)
+	}
+	o.checkPage("another finding", "")
+	for _, typed := range [][2]string{{"finding-1-decidedOn-day", "2"}, {"finding-1-decidedOn-month", "10"}, {"finding-1-decidedOn-year", "2026"},
+		{"finding-1-finding", "Maladministration in the handling of a repairs complaint."}} {
+		o.TypeInto(typed[0], typed[1])
+	}
+	save(http.StatusOK, "saving the finding")
+	if got := eval[string](o, `document.querySelector('#self-assessment-findings').innerText`); !strings.Contains(got, "202412345\t2026-10-02\tMaladministration") {
+		t.Errorf("the report's findings read %q", got)
+	}
 }

@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,7 +21,9 @@ import (
 
 	"github.com/councilhousing/backend/infra/emulators"
 	"github.com/councilhousing/backend/infra/localcloud"
+	"github.com/councilhousing/backend/shared/adapters/dynamo"
 	"github.com/councilhousing/backend/shared/catalog"
+	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
 func TestMain(m *testing.M) { emulators.Main(m) }
@@ -159,6 +162,17 @@ func TestSignInSeeTheQueueAndAcknowledgeAComplaint(t *testing.T) {
 	}
 	if n := out.Items[0]["viewCount"].(*types.AttributeValueMemberN).Value; n != "2" {
 		t.Errorf("views %s, want 2 (the page before and after acknowledging)", n)
+	}
+	// a search is recorded by the real binary (dynamo.StaffAudit): how and what it found, never what was typed
+	if status, found, _ := b.do("GET", "/staff/find?reference="+url.QueryEscape("sam.console@example.org"), nil); status != http.StatusOK ||
+		!strings.Contains(found, `href="/staff/complaints/`+ref+`"`) {
+		t.Fatalf("find by email: %d", status)
+	}
+	day, err := dynamo.StaffAudit{Store: &dynamo.Store{DB: env.DDB, Cases: c.Resources.Tables[catalog.CasesTable]}}.Day(context.Background(), workdays.MustParseDate("2026-11-24"))
+	if err != nil || len(day) != 1 || day[0].How != "email" || day[0].StaffID != "officer-a" || len(day[0].Found["complaint"]) != 1 || day[0].Found["complaint"][0] != ref {
+		t.Errorf("the search's audit record: %+v %v", day, err)
+	} else if raw, _ := json.Marshal(day); strings.Contains(string(raw), "sam.console") {
+		t.Errorf("the audit holds the email address searched for: %s", raw)
 	}
 	// sign out: a post with the token; the session is gone
 	status, _, loc = b.do("POST", "/staff/sign-out", url.Values{})
