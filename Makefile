@@ -11,7 +11,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 # Lambda build: Linux on Graviton, static, no RPC shim, reproducible and small.
 LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
-LAMBDA_FLAGS := -tags lambda.norpc,validator_novalidatefn -trimpath -ldflags "-s -w"
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 # The deployment's configuration (infra/config): `make deploy CONFIG=infra/config/council.json`; CONTEXT adds
 # CDK context, e.g. CONTEXT='-c alarmEmail=ops@northtown.gov.uk -c region=eu-west-2'.
 CONFIG       ?= infra/config/example.json
@@ -68,7 +68,8 @@ FUZZ_TARGETS := \
 	./shared/transport/registerapi:FuzzEligibilityBody \
 	./shared/transport/registerapi:FuzzApplicationBody \
 	./shared/transport/notifyapi:FuzzDeliveryReceiptBody \
-	./shared/transport/staffweb:FuzzReturnPath
+	./shared/transport/staffweb:FuzzReturnPath \
+	./shared/rules/validate:FuzzStructMatchesReference
 FUZZ_SMOKE   ?= 2s
 FUZZTIME     ?= 5m
 

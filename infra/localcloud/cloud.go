@@ -248,7 +248,7 @@ func (c *Cloud) build(ctx context.Context) error {
 	defer lock.(*sync.Mutex).Unlock()
 	c.logf("building %d functions for this machine...", len(c.opts.Catalog.Functions))
 	staging := filepath.Join(c.opts.BinDir, ".build")
-	args := []string{"build", "-tags", "lambda.norpc,validator_novalidatefn", "-o", staging + string(filepath.Separator)}
+	args := []string{"build", "-tags", "lambda.norpc", "-o", staging + string(filepath.Separator)}
 	outputs := map[string]string{}
 	for _, f := range c.opts.Catalog.Functions {
 		pkg := c.opts.PackageOf(f.Name)

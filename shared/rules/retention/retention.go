@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/apperr"
@@ -45,12 +46,16 @@ const OmbudsmanWindow = 12
 // Period is an ISO 8601 period of years, months and days (P6Y, P18M, P2Y6M).
 type Period struct{ Years, Months, Days int }
 
-var periodPattern = regexp.MustCompile(`^P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,5})D)?$`)
+// periodPattern is compiled on first use, not at package init: every function with the DynamoDB adapter links
+// this package (the stores keep the ended lists), few parse a period (issue 10's cold start).
+var periodPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,5})D)?$`)
+})
 
 // ParsePeriod reads an ISO 8601 period of years, months and days; an empty or zero period is an error (a
 // record is never erased the day it ends by mistake of configuration).
 func ParsePeriod(s string) (Period, error) {
-	m := periodPattern.FindStringSubmatch(s)
+	m := periodPattern().FindStringSubmatch(s)
 	if m == nil || s == "P" {
 		return Period{}, fmt.Errorf("%q is not an ISO 8601 period of years, months and days (e.g. P6Y)", s)
 	}

@@ -641,3 +641,10 @@ func TestApplicationPageAndClaimCheck(t *testing.T) {
 		t.Errorf("a complaints officer opens an application: %d", r.StatusCode)
 	}
 }
+
+// The console's pages are parsed when first rendered (issue 10's cold start): every one of them parses.
+func TestEveryConsolePageParses(t *testing.T) {
+	if err := MustServer(nil, web.Site{}).Templates.ParseAll(); err != nil {
+		t.Error(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Site is what every page says about the council (the catalog's landlord.* settings): the header's name, and
@@ -15,9 +16,12 @@ type Site struct {
 	Name, Phone, Email, Address string
 }
 
-// Templates are the pages, each parsed with the layout and the partials (layout.html, partials.html).
+// Templates are the pages, each parsed with the layout and the partials (layout.html, partials.html) the first
+// time it is rendered: a cold start that serves one page parses that page, not all of them (the console's
+// seventeen took 40 ms of its init, eight times a bare binary's whole start: issue 10). ParseAll parses every
+// page, for the tests.
 type Templates struct {
-	pages map[string]*template.Template
+	pages map[string]func() (*template.Template, error)
 }
 
 // base is the layout and the shared partials every page is parsed with.
@@ -44,18 +48,30 @@ func LoadTemplates(dir fs.FS, partials ...fs.FS) (*Templates, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Templates{pages: map[string]*template.Template{}}
+	t := &Templates{pages: map[string]func() (*template.Template, error){}}
 	for _, f := range files {
 		if f == base[0] || f == base[1] {
 			continue
 		}
-		page, err := template.Must(root.Clone()).ParseFS(dir, f)
-		if err != nil {
-			return nil, err
-		}
-		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = page
+		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = sync.OnceValues(func() (*template.Template, error) {
+			page, err := root.Clone() // before the root is executed: a page is parsed before it is rendered
+			if err != nil {
+				return nil, err
+			}
+			return page.ParseFS(dir, f)
+		})
 	}
 	return t, nil
+}
+
+// ParseAll parses every page now, and returns the first error.
+func (t *Templates) ParseAll() error {
+	for name, parse := range t.pages {
+		if _, err := parse(); err != nil {
+			return fmt.Errorf("web: page template %q: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Names are the page templates' names.
@@ -69,9 +85,13 @@ func (t *Templates) Names() []string {
 
 // Execute renders a page.
 func (t *Templates) Execute(name string, p *Page) ([]byte, error) {
-	tpl, ok := t.pages[name]
+	parse, ok := t.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("web: no page template %q", name)
+	}
+	tpl, err := parse()
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteTemplate(&buf, "layout", p); err != nil {

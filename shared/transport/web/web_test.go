@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -239,5 +240,25 @@ func TestStylesAreFreshAndUnbranded(t *testing.T) {
 	}
 	if string(fresh) != string(css) {
 		t.Error("shared/web/assets/app.css is stale: run `make css` and commit it")
+	}
+}
+
+// Pages are parsed when first rendered (issue 10's cold start), so a page's template error would show only when
+// someone opens it: this parses every resident page, and that an error is reported.
+func TestEveryPageTemplateParses(t *testing.T) {
+	tpl, err := LoadTemplates(files.Templates())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tpl.ParseAll(); err != nil {
+		t.Error(err)
+	}
+	broken, err := LoadTemplates(fstest.MapFS{"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+		"partials.html": {Data: []byte(``)}, "page.html": {Data: []byte(`{{define "content"}}{{.Title}{{end}}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := broken.ParseAll(); err == nil || !strings.Contains(err.Error(), `"page"`) {
+		t.Errorf("a broken page parsed: %v", err)
 	}
 }

@@ -1,7 +1,8 @@
 // sdkdynamodb is a reference for the cold-start benchmark: the bare binary plus the one client every function
 // needs, the AWS SDK's DynamoDB client, made as coldstart makes it (configuration from the environment, no
 // config package). Its init is what linking the SDK's DynamoDB package costs before any code of ours: its
-// generated schemas and endpoint tables are built by package init.
+// endpoint tables are built by package init (and, from v1.69.0, its generated serde schemas too: 1.2 ms and
+// 3,151 allocations, which is why go.mod holds the client at v1.68.0; see README, "Cold start").
 package main
 
 import (

@@ -1,0 +1,37 @@
+package coldstartbench
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/councilhousing/backend/infra/emulators"
+)
+
+// initHeavy says whether a package's init costs a cold start a millisecond or more, measured with
+// GODEBUG=inittrace=1 (issue 10): the AWS SDK clients' schema-based serde (DynamoDB's from v1.69.0: 1.2 ms,
+// 3,151 allocations; go.mod holds the client at v1.68.0) and go-playground/validator's tables (1.1-1.4 ms; the
+// rules validate with shared/rules/validate's own tag reader, the library only in its tests). A dependency
+// update that brings one back fails here, before `make bench` would show it.
+func initHeavy(pkg string) bool {
+	return strings.HasPrefix(pkg, "github.com/aws/aws-sdk-go-v2/") && strings.HasSuffix(pkg, "/schemas") ||
+		strings.HasPrefix(pkg, "github.com/go-playground/validator")
+}
+
+func TestNoFunctionLinksAnInitHeavyPackage(t *testing.T) {
+	root, err := emulators.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool(), "list", "-deps", "-tags", "lambda.norpc", "./functions/...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if initHeavy(pkg) {
+			t.Errorf("a function links %s, whose package init slows every cold start", pkg)
+		}
+	}
+}
