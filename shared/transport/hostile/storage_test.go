@@ -214,6 +214,13 @@ func (r *run) checkStorage(t *testing.T) {
 			if sk == dynamo.SKList+"all" {
 				rec.hasListAll = true
 			}
+		case strings.HasPrefix(sk, dynamo.SKFind):
+			// a lookup item (find by postcode or phone): its keys and nothing else, so no personal text
+			for name := range it {
+				if name != "pk" && name != "sk" && name != dynamo.AttrContactPK && name != dynamo.AttrContactSK {
+					t.Errorf("%s's lookup item %q holds %q besides its keys", pk, sk, name)
+				}
+			}
 		case strings.HasPrefix(sk, dynamo.SKMatch), strings.HasPrefix(sk, dynamo.SKItem), strings.HasPrefix(sk, dynamo.SKSubject):
 			// an open ASB case's match entries, and a case's items of their own (further reports, ASB-9), and an
 			// ASB case's subject entries (persons reported, by key)

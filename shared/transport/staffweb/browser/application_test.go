@@ -32,15 +32,7 @@ func TestApplicationInABrowser(t *testing.T) {
 	ref := app.JSON["reference"].(string)
 	c.PinClock(time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)) // Tuesday 24 November 2026
 
-	ctx := browsertest.Start(t, browserPath, 1100)
-	o := &officer{&browsertest.Keyboard{T: t, Ctx: ctx, Base: c.URL(), Axe: axe, Shots: browsertest.ScreenshotDir(t, "staff-browser-application")}}
-	if status := o.Open("/staff"); status != http.StatusOK || o.Path() != "/_local/oidc/authorize" {
-		t.Fatalf("signed out, /staff leads to %s (%d)", o.Path(), status)
-	}
-	o.Tick("groups", catalog.GroupAllocationsOfficer)
-	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
-		t.Fatalf("signing in leads to %s (%d)", o.Path(), status)
-	}
+	o := signIn(t, browserPath, axe, c.URL(), "staff-browser-application", catalog.GroupAllocationsOfficer)
 	appPath := "/staff/applications/" + ref
 	if !eval[bool](o, `document.querySelector('#awaiting-verification') !== null && document.querySelector('a[href="`+appPath+`"]') !== null`) {
 		t.Fatal("the application is not on the queue awaiting verification")

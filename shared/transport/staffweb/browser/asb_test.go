@@ -28,16 +28,7 @@ func TestASBCaseInABrowser(t *testing.T) {
 	}
 	ref := r.JSON["reference"].(string)
 
-	ctx := browsertest.Start(t, browserPath, 1100)
-	shots := browsertest.ScreenshotDir(t, "staff-browser-asb")
-	o := &officer{&browsertest.Keyboard{T: t, Ctx: ctx, Base: c.URL(), Axe: axe, Shots: shots}}
-	if status := o.Open("/staff"); status != http.StatusOK || o.Path() != "/_local/oidc/authorize" {
-		t.Fatalf("signed out, /staff leads to %s (%d)", o.Path(), status)
-	}
-	o.Tick("groups", catalog.GroupASBOfficer)
-	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
-		t.Fatalf("signing in leads to %s (%d)", o.Path(), status)
-	}
+	o := signIn(t, browserPath, axe, c.URL(), "staff-browser-asb", catalog.GroupASBOfficer)
 	if !eval[bool](o, `document.querySelector('#new-asb-reports') !== null`) {
 		t.Fatal("no new ASB reports on the queue")
 	}

@@ -33,16 +33,7 @@ func TestComplaintToClosureInABrowser(t *testing.T) {
 	ref := r.JSON["reference"].(string)
 	c.PinClock(time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)) // Monday 23rd: the acknowledgement is due today
 
-	ctx := browsertest.Start(t, browserPath, 1100)
-	o := &officer{&browsertest.Keyboard{T: t, Ctx: ctx, Base: c.URL(), Axe: axe, Shots: browsertest.ScreenshotDir(t, "staff-browser-complaint")}}
-	if status := o.Open("/staff"); status != http.StatusOK || o.Path() != "/_local/oidc/authorize" {
-		t.Fatalf("signed out, /staff leads to %s (%d)", o.Path(), status)
-	}
-	o.checkPage("", "")
-	o.Tick("groups", catalog.GroupComplaintsOfficer) // Alex Officer, the first user
-	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
-		t.Fatalf("signing in leads to %s (%d)", o.Path(), status)
-	}
+	o := signIn(t, browserPath, axe, c.URL(), "staff-browser-complaint", catalog.GroupComplaintsOfficer) // Alex Officer, the first user
 	o.checkPage("", "")
 	casePath := "/staff/complaints/" + ref
 	if status := o.Press(`a[href="` + casePath + `"]`); status != http.StatusOK {
@@ -136,10 +127,7 @@ func TestComplaintToClosureInABrowser(t *testing.T) {
 		t.Fatalf("signing in again leads to %s (%d)", o.Path(), status)
 	}
 	o.Choose("user", "manager-c")
-	o.Tick("groups", catalog.GroupComplaintsManager)
-	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
-		t.Fatalf("signing in as the manager leads to %s (%d)", o.Path(), status)
-	}
+	o.submitSignIn(catalog.GroupComplaintsManager)
 	o.checkPage("manager", "")
 	if status := o.Press(`a[href="/staff/find"]`); status != http.StatusOK {
 		t.Fatalf("find: %d", status)

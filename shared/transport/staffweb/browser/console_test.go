@@ -53,19 +53,9 @@ func TestStaffConsoleInABrowser(t *testing.T) {
 	}
 	c.PinClock(time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC))
 
-	ctx := browsertest.Start(t, browserPath, 1100)
-	o := &officer{&browsertest.Keyboard{T: t, Ctx: ctx, Base: c.URL(), Axe: axe, Shots: browsertest.ScreenshotDir(t, "staff-browser")}}
-	if status := o.Open("/staff"); status != http.StatusOK || o.Path() != "/_local/oidc/authorize" {
-		t.Fatalf("signed out, /staff leads to %s (%d)", o.Path(), status)
-	}
-	o.checkPage("", "")
-	o.Tick("groups", catalog.GroupComplaintsOfficer)
-	o.Tick("groups", catalog.GroupAllocationsOfficer)
-	o.Tick("groups", catalog.GroupASBManager) // the reports' groups (GET /reports/asb, /reports/complaints), in the page's order
-	o.Tick("groups", catalog.GroupComplaintsManager)
-	if status := o.Press(`form button[type=submit]`); status != http.StatusOK || o.Path() != "/staff" {
-		t.Fatalf("signing in leads to %s (%d)", o.Path(), status)
-	}
+	// the reports' groups (GET /reports/asb, /reports/complaints) too, in the stand-in page's order
+	o := signIn(t, browserPath, axe, c.URL(), "staff-browser", catalog.GroupComplaintsOfficer, catalog.GroupAllocationsOfficer,
+		catalog.GroupASBManager, catalog.GroupComplaintsManager)
 	o.checkPage("", "staff-queue")
 	if status := o.Press(`a[href="/staff/complaints/` + ref + `"]`); status != http.StatusOK {
 		t.Fatalf("opening the complaint: %d", status)
