@@ -28,16 +28,12 @@ func outstandingHorizon(today workdays.Date) workdays.Date {
 	return today.AddDays(7 * OutstandingActionsWeeks)
 }
 
-// outstandingAction says whether an open deadline is a complaint item's (complaints.itemDeadlines names them
-// item:<id>), as the queue shows it.
+// outstandingAction says whether an open deadline is a complaint item's (complaints.ItemOfDeadline), as the
+// queue shows it.
 func outstandingAction(d casefile.Deadline, today workdays.Date) (OutstandingAction, bool) {
-	id, ok := strings.CutPrefix(d.Name, "item:")
-	if d.CaseKind != casefile.Complaint || !ok || id == "" {
+	id, kind, ok := complaints.ItemOfDeadline(d)
+	if !ok {
 		return OutstandingAction{}, false
-	}
-	kind := complaints.ItemAction
-	if strings.HasPrefix(id, "R") {
-		kind = complaints.ItemRemedy
 	}
 	return OutstandingAction{Deadline: d, Item: id, Kind: kind, Overdue: d.Due.Before(today)}, true
 }

@@ -86,9 +86,9 @@ func checkItems(f *apperr.Fields, field string, items []ItemInput, at time.Time)
 // track adds the response's remedies and actions to the items (the caller has checked them); the owner defaults
 // to the responder.
 func (c *Complaint) track(kind string, in []ItemInput, by casefile.Actor, at time.Time) []Item {
-	prefix := "A"
+	prefix := actionPrefix
 	if kind == ItemRemedy {
-		prefix = "R"
+		prefix = remedyPrefix
 	}
 	n := 0
 	for _, it := range c.Items {
@@ -166,6 +166,26 @@ func (c *Complaint) CompleteItem(in ItemCompletion, by casefile.Actor, at time.T
 		"onTime": it.CompletedOnTime(), "stillOpen": len(c.OpenItems()), "letter": letter.onTimeline()}), nil
 }
 
+// An item's id is its kind's prefix and its number (R1, A2); its open deadline is named item:<id>.
+const (
+	remedyPrefix       = "R"
+	actionPrefix       = "A"
+	itemDeadlinePrefix = "item:"
+)
+
+// ItemOfDeadline says which remedy or action an open deadline is for (its id and kind), from the name
+// itemDeadlines gives it; ok is false for any other deadline.
+func ItemOfDeadline(d casefile.Deadline) (id, kind string, ok bool) {
+	id, ok = strings.CutPrefix(d.Name, itemDeadlinePrefix)
+	if d.CaseKind != casefile.Complaint || !ok || id == "" {
+		return "", "", false
+	}
+	if strings.HasPrefix(id, remedyPrefix) {
+		return id, ItemRemedy, true
+	}
+	return id, ItemAction, true
+}
+
 // itemDeadlines are the open items as deadlines (CH-8): each is due on its date and belongs to its owner (the
 // complaints team of its stage when nobody owns it); complaints managers hear of overdue ones.
 func itemDeadlines(c Complaint) []casefile.Deadline {
@@ -183,7 +203,7 @@ func itemDeadlines(c Complaint) []casefile.Deadline {
 			what = "Deliver the remedy offered, "
 		}
 		// the label names the item, not what it says (digests are emails); the digest adds the rule
-		out = append(out, casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: "item:" + it.ID, Due: it.DueOn,
+		out = append(out, casefile.Deadline{CaseKind: casefile.Complaint, CaseRef: c.Reference, Name: itemDeadlinePrefix + it.ID, Due: it.DueOn,
 			Rule: "CH-8", Owner: it.Owner, Team: team, Manager: ManagerGroup, Audience: casefile.Officer, Label: what + it.ID})
 	}
 	return out

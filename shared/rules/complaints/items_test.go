@@ -48,6 +48,17 @@ func TestCH8_RemediesAndActionsAreTrackedItems(t *testing.T) {
 	if strings.Contains(dl[0].Label, "£50") {
 		t.Errorf("a deadline's label names the item, not what it says: %q", dl[0].Label)
 	}
+	// the queue's outstanding actions read each item back from its deadline, and nothing else as one
+	for i, want := range [][2]string{{"R2", ItemRemedy}, {"A1", ItemAction}} {
+		if id, kind, ok := ItemOfDeadline(dl[i]); !ok || id != want[0] || kind != want[1] {
+			t.Errorf("ItemOfDeadline(%s) = %s %s %v, want %v", dl[i].Name, id, kind, ok, want)
+		}
+	}
+	other := dl[0]
+	other.Name = "stage1-response"
+	if _, _, ok := ItemOfDeadline(other); ok {
+		t.Error("a stage's deadline read as an item's")
+	}
 
 	// Completing an item: a letter to the resident with what is still open; the deadline goes.
 	letter, ev, err := c.CompleteItem(ItemCompletion{ID: "R2", Note: "Paid into your rent account", From: landlord}, staff("finance-1"), at("2027-01-20T10:00:00Z"))

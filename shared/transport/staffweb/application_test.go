@@ -30,7 +30,7 @@ func (c *console_) withRegister(ref string, change func(*register.Record)) memAp
 	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council"})
 	pages := Pages{Web: srv, SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 		TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
-		Console: console.Service{Deadlines: c.due, Views: c.views}, Register: registercases.Service{Store: apps, Outbox: &testsupport.Outbox{}}}
+		Console: console.Service{Deadlines: c.due, Views: c.views, Audit: c.audit}, Register: registercases.Service{Store: apps, Outbox: &testsupport.Outbox{}}}
 	c.h = srv.Handler(catalog.MustFunction(catalog.StaffWebFunction), pages.Routes())
 	a := register.Application{Applicant: register.Applicant{Details: contact.Details{Name: "Jo Applicant", Email: "jo@example.org", Address: "1 Example Road", Postcode: "NN1 1DE"},
 		DateOfBirth: "1990-05-01"}, Household: []register.Member{{Name: "Kim", DateOfBirth: "2018-02-01", Relationship: "child"}},

@@ -29,7 +29,7 @@ func (c *console_) withASB(anonymous bool) (testsupport.ASBCases, string) {
 	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890"})
 	pages := Pages{Web: srv, SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 		TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
-		Console: console.Service{Deadlines: c.due, Views: c.views, ASB: svc}, ASB: svc}
+		Console: console.Service{Deadlines: c.due, Views: c.views, Audit: c.audit, ASB: svc}, ASB: svc}
 	c.h = srv.Handler(catalog.MustFunction(catalog.StaffWebFunction), pages.Routes())
 	form := asb.Report{Type: "noise", Description: "Loud music every night until 3am.", Location: asb.Location{Address: "Flat 4, 10 High Street", Postcode: "NN1 1AA"},
 		Ongoing: true, Anonymous: anonymous}
