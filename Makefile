@@ -69,7 +69,8 @@ FUZZ_TARGETS := \
 	./shared/transport/registerapi:FuzzApplicationBody \
 	./shared/transport/notifyapi:FuzzDeliveryReceiptBody \
 	./shared/transport/staffweb:FuzzReturnPath \
-	./shared/rules/validate:FuzzStructMatchesReference
+	./shared/rules/validate:FuzzStructMatchesReference \
+	./shared/rules/complaints:FuzzLetterRendersAsTheTemplatesDid
 FUZZ_SMOKE   ?= 2s
 FUZZTIME     ?= 5m
 

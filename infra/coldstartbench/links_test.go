@@ -2,10 +2,12 @@ package coldstartbench
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/councilhousing/backend/infra/emulators"
+	"github.com/councilhousing/backend/shared/catalog"
 )
 
 // initHeavy says whether a package's init costs a cold start a millisecond or more, measured with
@@ -32,6 +34,33 @@ func TestNoFunctionLinksAnInitHeavyPackage(t *testing.T) {
 	for _, pkg := range strings.Fields(string(out)) {
 		if initHeavy(pkg) {
 			t.Errorf("a function links %s, whose package init slows every cold start", pkg)
+		}
+	}
+}
+
+// TestOnlyWebFunctionsExecuteTemplates: a binary that links text/template keeps every exported method of every
+// type it links (a template may call any of them by name), so a function that wrote letters or the subject
+// access page with templates was 40-50% larger and slower to start (issue 10). Only the page functions need them.
+func TestOnlyWebFunctionsExecuteTemplates(t *testing.T) {
+	root, err := emulators.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool(), "list", "-tags", "lambda.norpc", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./functions/...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	web := map[string]bool{catalog.ResidentWebFunction: true, catalog.StaffWebFunction: true}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		fn := fields[0][strings.LastIndex(fields[0], "/")+1:]
+		if web[fn] {
+			continue
+		}
+		if slices.Contains(fields[1:], "text/template") {
+			t.Errorf("%s links text/template", fn)
 		}
 	}
 }

@@ -1,12 +1,8 @@
 package complaints
 
 import (
-	"bytes"
-	htmltemplate "html/template"
 	"strconv"
 	"strings"
-	"sync"
-	"text/template"
 	"time"
 
 	"github.com/councilhousing/backend/shared/rules/workdays"
@@ -67,37 +63,65 @@ type block struct {
 	Lines []string
 }
 
-// The letter templates are parsed when the first letter is written, not at package init.
-var textLetter = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("text").Parse(`Complaint reference: {{.Reference}}
-
-{{.Heading}}
-{{range .Paragraphs}}
-{{.}}
-{{end}}{{range .Lists}}
-{{.Title}}:
-{{range .Items}}  - {{.}}
-{{end}}{{end}}{{range .Blocks}}
-{{.Intro}}
-{{range .Lines}}{{.}}
-{{end}}{{end}}`))
-})
-
-var htmlLetter = sync.OnceValue(func() *htmltemplate.Template {
-	return htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html><html lang="en"><body>
-<p>Complaint reference: <strong>{{.Reference}}</strong></p>
-<h1>{{.Heading}}</h1>
-{{range .Paragraphs}}<p>{{.}}</p>
-{{end}}{{range .Lists}}<h2>{{.Title}}</h2><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>
-{{end}}{{range .Blocks}}<p>{{.Intro}}</p>{{if .Lines}}<address>{{range .Lines}}{{.}}<br>{{end}}</address>{{end}}
-{{end}}</body></html>`))
-})
-
+// render writes the letter as text and as HTML. It builds both with a strings.Builder rather than text/template
+// and html/template: a function that executes a template keeps every exported method of every type it links
+// (templates call methods by name), which made the functions that write letters 40% larger and slower to start
+// (issue 10). letters_test.go checks the output against the templates this replaced.
 func render(kind string, stage int, subject string, d letterData, at time.Time) Letter {
-	var text, html bytes.Buffer
-	_ = textLetter().Execute(&text, d) // the templates and data types are fixed: execution cannot fail
-	_ = htmlLetter().Execute(&html, d)
-	return Letter{Kind: kind, Stage: stage, Subject: subject, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String(), CreatedAt: at.UTC()}
+	return Letter{Kind: kind, Stage: stage, Subject: subject, Text: strings.TrimSpace(d.text()) + "\n", HTML: d.html(), CreatedAt: at.UTC()}
+}
+
+func (d letterData) text() string {
+	var b strings.Builder
+	b.WriteString("Complaint reference: " + d.Reference + "\n\n" + d.Heading + "\n")
+	for _, p := range d.Paragraphs {
+		b.WriteString("\n" + p + "\n")
+	}
+	for _, l := range d.Lists {
+		b.WriteString("\n" + l.Title + ":\n")
+		for _, item := range l.Items {
+			b.WriteString("  - " + item + "\n")
+		}
+	}
+	for _, bl := range d.Blocks {
+		b.WriteString("\n" + bl.Intro + "\n")
+		for _, line := range bl.Lines {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// escapeHTML escapes text for HTML as html/template does in element content (so "+" and NUL too).
+var escapeHTML = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;").Replace
+
+func (d letterData) html() string {
+	var b strings.Builder
+	b.WriteString("<!doctype html><html lang=\"en\"><body>\n<p>Complaint reference: <strong>" + escapeHTML(d.Reference) + "</strong></p>\n<h1>" +
+		escapeHTML(d.Heading) + "</h1>\n")
+	for _, p := range d.Paragraphs {
+		b.WriteString("<p>" + escapeHTML(p) + "</p>\n")
+	}
+	for _, l := range d.Lists {
+		b.WriteString("<h2>" + escapeHTML(l.Title) + "</h2><ul>")
+		for _, item := range l.Items {
+			b.WriteString("<li>" + escapeHTML(item) + "</li>")
+		}
+		b.WriteString("</ul>\n")
+	}
+	for _, bl := range d.Blocks {
+		b.WriteString("<p>" + escapeHTML(bl.Intro) + "</p>")
+		if len(bl.Lines) > 0 {
+			b.WriteString("<address>")
+			for _, line := range bl.Lines {
+				b.WriteString(escapeHTML(line) + "<br>")
+			}
+			b.WriteString("</address>")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
 }
 
 func longDate(d workdays.Date) string { return d.StartOfDay().Format("Monday 2 January 2006") }

@@ -5,14 +5,12 @@
 package subjectaccessapi
 
 import (
-	"bytes"
 	"context"
-	_ "embed"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -140,27 +138,6 @@ func (a API) export(ctx context.Context, req httpapi.Request) (events.APIGateway
 		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}}, nil
 }
 
-//go:embed export.html
-var exportPage string
-
-var exportTemplate = template.Must(template.New("export").Funcs(template.FuncMap{"json": func(v any) (string, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	return string(b), err
-}}).Parse(exportPage))
-
-// HTML is the export as a readable page: the request, the notes, then each record with its data and timeline.
-func HTML(e subjectaccess.Export) (string, error) {
-	return render("export", e)
-}
-
-func render(name string, v any) (string, error) {
-	var b bytes.Buffer
-	if err := exportTemplate.ExecuteTemplate(&b, name, v); err != nil {
-		return "", err
-	}
-	return b.String(), nil
-}
-
 // MeasureJSON and MeasureHTML measure a piece of an export (subjectaccess.Measure) as the answer carries it: in
 // the format, then as the body string of the Lambda response (JSON-escaped: a quote or '<' takes more than one
 // byte there), which is what Lambda's 6 MB response limit counts.
@@ -173,15 +150,18 @@ func MeasureJSON(piece any) (int, error) {
 }
 
 func MeasureHTML(piece any) (int, error) {
-	name := map[string]string{"subjectaccess.Export": "export", "subjectaccess.ExportedRecord": "record", "casefile.Event": "entry"}[fmt.Sprintf("%T", piece)]
-	if name == "" {
+	var b strings.Builder
+	switch p := piece.(type) {
+	case subjectaccess.Export:
+		writeExport(&b, p)
+	case subjectaccess.ExportedRecord:
+		writeRecord(&b, p)
+	case casefile.Event:
+		writeEntry(&b, p)
+	default:
 		return 0, fmt.Errorf("subjectaccessapi: cannot measure a %T", piece)
 	}
-	page, err := render(name, piece)
-	if err != nil {
-		return 0, err
-	}
-	return carried(page)
+	return carried(b.String())
 }
 
 // carried is the size of body as the Lambda response carries it.
