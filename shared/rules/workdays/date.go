@@ -5,18 +5,25 @@
 package workdays
 
 import (
+	_ "embed"
 	"fmt"
 	"time"
-	_ "time/tzdata" // Lambda's provided.al2023 has no zoneinfo: embed it where Europe/London is loaded
 )
 
 // London is the time zone every deadline is expressed in (WD-4).
 var London = mustLoadLondon()
 
+// londonTZif is Europe/London from the Go distribution's time zone database ($GOROOT/lib/time/zoneinfo.zip;
+// zone_test.go keeps it in step). Lambda's provided.al2023 has no zoneinfo, and embedding only this zone rather
+// than every zone (time/tzdata, 450 KB searched at init) saves each function 0.1 ms of its cold start (issue 10).
+//
+//go:embed europe_london.tzif
+var londonTZif []byte
+
 func mustLoadLondon() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
+	loc, err := time.LoadLocationFromTZData("Europe/London", londonTZif)
 	if err != nil {
-		panic("workdays: Europe/London time zone missing: " + err.Error())
+		panic("workdays: Europe/London time zone: " + err.Error())
 	}
 	return loc
 }
