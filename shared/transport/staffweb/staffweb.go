@@ -48,15 +48,11 @@ type Pages struct {
 // MustServer is the console's web server: its own templates (layout, pages) with the shared form partials, the
 // shared messages and its own, and its own session cookie.
 func MustServer(sessions web.SessionStore, site web.Site) *web.Server {
-	cat, err := web.LoadCatalog(files.Messages(), files.StaffMessages())
-	if err != nil {
-		panic(err)
-	}
 	tpl, err := web.LoadTemplates(files.StaffTemplates(), files.Templates())
 	if err != nil {
 		panic(err)
 	}
-	return &web.Server{Sessions: sessions, Catalog: cat, Templates: tpl, Site: site, Cookie: CookieName, MaxFormKeys: maxFormKeys}
+	return &web.Server{Sessions: sessions, Catalog: web.NewCatalog(files.ResidentTexts(), files.StaffTexts()), Templates: tpl, Site: site, Cookie: CookieName, MaxFormKeys: maxFormKeys}
 }
 
 // Templates is where the console's templates are (for the template tests).

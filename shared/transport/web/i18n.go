@@ -1,11 +1,11 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
+
+	files "github.com/councilhousing/backend/shared/web"
 )
 
 // DefaultLanguage is the language every key must exist in: a page in another language falls back to it key by
@@ -15,84 +15,80 @@ const DefaultLanguage = "en"
 // Catalog is every visible string of the pages, per language: messages/<lang>.json, flat keys such as
 // "asb.where.postcode.label". Templates never hold text of their own (a test checks): they ask the page for a
 // key (Page.T).
+//
+// It reads the tables generated from the JSON (files.ResidentTexts, files.StaffTexts) in place: each language's
+// texts are sorted by key, so a lookup is a binary search and building a catalog copies nothing, where decoding
+// the JSON into maps cost the console ~3 ms of its cold start (issue 10).
 type Catalog struct {
-	langs map[string]map[string]string
+	sources [][]files.Language // looked up in order; a key is in at most one
+	langs   []string           // English first
 }
 
-// LoadCatalog reads every <lang>.json in dir, and in more (the staff console's own strings beside the shared
-// ones); a key in two files of one language is an error.
-func LoadCatalog(dir fs.FS, more ...fs.FS) (*Catalog, error) {
-	c := &Catalog{langs: map[string]map[string]string{}}
-	for _, d := range append([]fs.FS{dir}, more...) {
-		if err := c.load(d); err != nil {
-			return nil, err
-		}
-	}
-	if c.langs[DefaultLanguage] == nil {
-		return nil, fmt.Errorf("messages: no %s.json", DefaultLanguage)
-	}
-	return c, nil
-}
-
-func (c *Catalog) load(dir fs.FS) error {
-	files, err := fs.Glob(dir, "*.json")
-	if err != nil {
-		return err
-	}
-	for _, name := range files {
-		raw, err := fs.ReadFile(dir, name)
-		if err != nil {
-			return err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("messages %s: %w", name, err)
-		}
-		lang := strings.TrimSuffix(name, ".json")
-		if c.langs[lang] == nil {
-			c.langs[lang] = map[string]string{}
-		}
-		for k, v := range m {
-			if _, dup := c.langs[lang][k]; dup {
-				return fmt.Errorf("messages %s: %q is defined twice", name, k)
+// NewCatalog is a catalog over sources (the resident pages' messages, then the console's own); each language's
+// texts must be sorted by key, as the generated tables are. One of them must have English: a catalog without
+// it is a programming error, so NewCatalog panics.
+func NewCatalog(sources ...[]files.Language) *Catalog {
+	c := &Catalog{sources: sources, langs: []string{DefaultLanguage}}
+	english := false
+	for _, src := range sources {
+		for _, l := range src {
+			if l.Code == DefaultLanguage {
+				english = true
+			} else if !slices.Contains(c.langs, l.Code) {
+				c.langs = append(c.langs, l.Code)
 			}
-			c.langs[lang][k] = v
 		}
 	}
-	return nil
+	if !english {
+		panic(fmt.Sprintf("messages: no %s", DefaultLanguage))
+	}
+	slices.Sort(c.langs[1:])
+	return c
+}
+
+// lookup is the text of key in lang, from whichever source has it.
+func (c *Catalog) lookup(lang, key string) (string, bool) {
+	for _, src := range c.sources {
+		for _, l := range src {
+			if l.Code != lang {
+				continue
+			}
+			if i, ok := slices.BinarySearchFunc(l.Texts, key, func(t files.Text, k string) int { return strings.Compare(t.Key, k) }); ok {
+				return l.Texts[i].Text, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Languages are the catalog's languages, English first.
-func (c *Catalog) Languages() []string {
-	out := []string{DefaultLanguage}
-	for l := range c.langs {
-		if l != DefaultLanguage {
-			out = append(out, l)
-		}
-	}
-	slices.Sort(out[1:])
-	return out
-}
+func (c *Catalog) Languages() []string { return slices.Clone(c.langs) }
 
 // Has says whether key exists (in English, which is complete).
 func (c *Catalog) Has(key string) bool {
-	_, ok := c.langs[DefaultLanguage][key]
+	_, ok := c.lookup(DefaultLanguage, key)
 	return ok
 }
 
-// Keys are the English catalog's keys.
+// Keys are the English catalog's keys, sorted.
 func (c *Catalog) Keys() []string {
 	var keys []string
-	for k := range c.langs[DefaultLanguage] {
-		keys = append(keys, k)
+	for _, src := range c.sources {
+		for _, l := range src {
+			if l.Code == DefaultLanguage {
+				for _, t := range l.Texts {
+					keys = append(keys, t.Key)
+				}
+			}
+		}
 	}
 	slices.Sort(keys)
-	return keys
+	return slices.Compact(keys)
 }
 
 // Lang is the language a page is shown in: lang when the catalog has it, else English.
 func (c *Catalog) Lang(lang string) string {
-	if _, ok := c.langs[lang]; ok {
+	if slices.Contains(c.langs, lang) {
 		return lang
 	}
 	return DefaultLanguage
@@ -101,9 +97,9 @@ func (c *Catalog) Lang(lang string) string {
 // T is the text of key in lang (English when lang lacks it), formatted with args (fmt verbs). A missing key
 // shows as the key itself in brackets, which the template tests catch.
 func (c *Catalog) T(lang, key string, args ...any) string {
-	text, ok := c.langs[lang][key]
+	text, ok := c.lookup(lang, key)
 	if !ok {
-		if text, ok = c.langs[DefaultLanguage][key]; !ok {
+		if text, ok = c.lookup(DefaultLanguage, key); !ok {
 			return "[" + key + "]"
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	files "github.com/councilhousing/backend/shared/web"
 )
 
 // Site is what every page says about the council (the catalog's landlord.* settings): the header's name, and
@@ -170,16 +172,12 @@ type Row struct {
 	Hidden string // what the change link is about, for screen readers
 }
 
-// MustServer loads the templates and the message catalog (embedded: a failure is a programming error, caught
-// by the tests) into a server with its session store and the council's details.
-func MustServer(templates, messages fs.FS, sessions SessionStore, site Site) *Server {
-	cat, err := LoadCatalog(messages)
-	if err != nil {
-		panic(err)
-	}
+// MustServer loads the templates (embedded: a failure is a programming error, caught by the tests) and the
+// message catalog (files.ResidentTexts) into a server with its session store and the council's details.
+func MustServer(templates fs.FS, messages []files.Language, sessions SessionStore, site Site) *Server {
 	tpl, err := LoadTemplates(templates)
 	if err != nil {
 		panic(err)
 	}
-	return &Server{Sessions: sessions, Catalog: cat, Templates: tpl, Site: site}
+	return &Server{Sessions: sessions, Catalog: NewCatalog(messages), Templates: tpl, Site: site}
 }

@@ -23,25 +23,27 @@ import (
 
 func testServer(t *testing.T) *Server {
 	t.Helper()
-	cat, err := LoadCatalog(files.Messages())
-	if err != nil {
-		t.Fatal(err)
-	}
 	tpl, err := LoadTemplates(files.Templates())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Server{Sessions: &testsupport.Sessions{}, Catalog: cat, Templates: tpl, Site: Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"}}
+	return &Server{Sessions: &testsupport.Sessions{}, Catalog: NewCatalog(files.ResidentTexts()), Templates: tpl, Site: Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"}}
 }
+
+// testTexts are the test page's own messages, a source beside the resident pages' (sorted by key, as the
+// generated tables are).
+var testTexts = []files.Language{{Code: "en", Texts: []files.Text{
+	{Key: "test.postcode.label", Text: "What is the postcode?"},
+	{Key: "test.postcode.name", Text: "Postcode"},
+	{Key: "test.postcode.required", Text: "Enter the postcode"},
+	{Key: "test.title", Text: "Where"},
+}}}
 
 var postcodeField = Field{Name: "postcode", Kind: Text, Key: "test.postcode", Paths: []string{"location.postcode"}, MaxLength: 8}
 
 func testHandler(t *testing.T) func(context.Context, events.APIGatewayV2HTTPRequest) (Response, error) {
 	s := testServer(t)
-	s.Catalog.langs["en"]["test.postcode.label"] = "What is the postcode?"
-	s.Catalog.langs["en"]["test.postcode.name"] = "Postcode"
-	s.Catalog.langs["en"]["test.postcode.required"] = "Enter the postcode"
-	s.Catalog.langs["en"]["test.title"] = "Where"
+	s.Catalog = NewCatalog(files.ResidentTexts(), testTexts)
 	fn := catalog.Function{Name: "pages", Routes: []catalog.Route{{Method: "GET", Path: "/where", Auth: catalog.Public}, {Method: "POST", Path: "/where", Auth: catalog.Public}}}
 	ask := func(ctx context.Context, r *Request) (Response, error) {
 		answers := r.Session().Journey("test")
