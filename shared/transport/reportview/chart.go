@@ -11,6 +11,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -56,15 +57,18 @@ type drawing struct {
 // each bar's <title> gives its full label and value to pointer users. Colours are GOV.UK Frontend's blue and
 // text colour: 5.2:1 and 19:1 on white (WCAG 1.4.11 and 1.4.3). The font is the pages' system font stack (as an
 // attribute: the Content-Security-Policy allows no inline style), so the labels match the table beside them.
-var svgTemplate = template.Must(template.New("chart").Parse(`<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" ` +
-	`viewBox="0 0 {{.Width}} {{.Height}}" width="100%" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" focusable="false" ` +
-	`font-family="system-ui, -apple-system, &#39;Segoe UI&#39;, Roboto, &#39;Helvetica Neue&#39;, Arial, sans-serif">` +
-	`<title id="{{.ID}}-title">{{.Title}}</title><desc id="{{.ID}}-desc">{{.Description}}</desc>` +
-	`{{range .Drawn}}<g><title>{{.FullLabel}}: {{.Display}}</title>` +
-	`<text x="{{$.LabelWidth}}" dx="-8" y="{{.TextY}}" text-anchor="end" font-size="14" fill="#0b0c0c">{{.Label}}</text>` +
-	`<rect x="{{$.LabelWidth}}" y="{{.Y}}" width="{{.Width}}" height="{{$.BarHeight}}" fill="#1d70b8"></rect>` +
-	`<text x="{{.ValueX}}" dx="6" y="{{.TextY}}" font-size="14" font-weight="bold" fill="#0b0c0c">{{.Display}}</text></g>{{end}}` +
-	`</svg>`))
+// It is parsed when the first chart is drawn, not at every cold start of the console (issue 10).
+var svgTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("chart").Parse(`<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" ` +
+		`viewBox="0 0 {{.Width}} {{.Height}}" width="100%" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" focusable="false" ` +
+		`font-family="system-ui, -apple-system, &#39;Segoe UI&#39;, Roboto, &#39;Helvetica Neue&#39;, Arial, sans-serif">` +
+		`<title id="{{.ID}}-title">{{.Title}}</title><desc id="{{.ID}}-desc">{{.Description}}</desc>` +
+		`{{range .Drawn}}<g><title>{{.FullLabel}}: {{.Display}}</title>` +
+		`<text x="{{$.LabelWidth}}" dx="-8" y="{{.TextY}}" text-anchor="end" font-size="14" fill="#0b0c0c">{{.Label}}</text>` +
+		`<rect x="{{$.LabelWidth}}" y="{{.Y}}" width="{{.Width}}" height="{{$.BarHeight}}" fill="#1d70b8"></rect>` +
+		`<text x="{{.ValueX}}" dx="6" y="{{.TextY}}" font-size="14" font-weight="bold" fill="#0b0c0c">{{.Display}}</text></g>{{end}}` +
+		`</svg>`))
+})
 
 // SVG draws the chart. Negative and non-finite values draw as empty bars (figures here are counts, rates and
 // shares); the printed value is always Display.
@@ -91,7 +95,7 @@ func (c Chart) SVG() template.HTML {
 			Y: y, TextY: y + barHeight/2 + 5, Width: w, ValueX: labelWidth + w})
 	}
 	var out bytes.Buffer
-	if err := svgTemplate.Execute(&out, d); err != nil {
+	if err := svgTemplate().Execute(&out, d); err != nil {
 		panic(err) // the template and its data are ours: an error is a programming error
 	}
 	return template.HTML(out.String()) // #nosec G203 -- html/template escaped every value above

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/councilhousing/backend/shared/rules/complaints"
 )
@@ -77,11 +78,11 @@ func (r Report) WriteCSV(w io.Writer) error {
 
 // Filename is the CSV's name when downloaded: the title and period as lower-case words joined by dashes.
 func (r Report) Filename() string {
-	name := strings.Trim(nonWord.ReplaceAllString(strings.ToLower(r.Title+" "+r.Period), "-"), "-")
+	name := strings.Trim(nonWord().ReplaceAllString(strings.ToLower(r.Title+" "+r.Period), "-"), "-")
 	return name + ".csv"
 }
 
-var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+var nonWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) }) // on first use (issue 10)
 
 // defuse makes a cell a spreadsheet shows as text, never runs.
 func defuse(cell string) string {

@@ -60,6 +60,7 @@ func Templates() fs.FS { return files.StaffTemplates() }
 
 // Routes are the console's page handlers, by the catalog's route keys.
 func (p *Pages) Routes() web.Routes {
+	anyStaff := anyStaffGroups()
 	return web.Routes{
 		"GET /staff":                                    p.signedIn(anyStaff, p.queue),
 		"GET /staff/sign-in":                            p.signInStart,
@@ -87,8 +88,11 @@ func (p *Pages) Routes() web.Routes {
 	}
 }
 
-// anyStaff is every group some route admits: the queue and find are for all staff.
-var anyStaff = catalog.System().Groups()
+// system is the catalog, built once when the routes are (not at package init: issue 10).
+var system = sync.OnceValue(catalog.System)
+
+// anyStaffGroups is every group some route admits: the queue and find are for all staff.
+var anyStaffGroups = sync.OnceValue(func() []string { return system().Groups() })
 
 // routeGroups are the groups of a JSON route of the catalog (a missing route is a programming error, found by
 // the tests and at cold start).
@@ -103,7 +107,7 @@ func routeGroups(key string) []string {
 // catalogGroups are every route's groups by route key, read from the catalog once.
 var catalogGroups = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
-	for _, f := range catalog.System().Functions {
+	for _, f := range system().Functions {
 		for _, r := range f.Routes {
 			out[r.RouteKey()] = r.Groups
 		}
