@@ -82,7 +82,7 @@ func randomLetter(r *rand.Rand) letterData {
 func TestLettersRenderAsTheTemplatesDid(t *testing.T) {
 	checkAgainstTemplates(t, letterData{})
 	checkAgainstTemplates(t, letterData{Reference: "CMP-1", Heading: "Our response", Paragraphs: []string{"a", "b"},
-		Lists: []namedList{{Title: "Remedies", Items: []string{"£50 <b>"}}, {Title: "Empty"}},
+		Lists:  []namedList{{Title: "Remedies", Items: []string{"£50 <b>"}}, {Title: "Empty"}},
 		Blocks: []block{ombudsman("Contact the Ombudsman"), {Intro: "No lines"}}})
 	r := rand.New(rand.NewPCG(10, 1))
 	for range 2000 {

@@ -27,7 +27,7 @@ import (
 func (c *console_) withRegister(ref string, change func(*register.Record)) memApplications {
 	c.t.Helper()
 	apps := memApplications{Store: testsupport.NewStore[register.Record, register.Contact](func(r register.Record) string { return r.Reference })}
-	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council"})
+	srv := NewServer(LoadTemplates(), c.sessions, web.Site{Name: "Northtown Council"})
 	pages := Pages{Web: srv, SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 		TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
 		Console: console.Service{Deadlines: c.due, Views: c.views, Audit: c.audit}, Register: registercases.Service{Store: apps, Outbox: &testsupport.Outbox{}}}

@@ -107,7 +107,7 @@ func (c *console_) withEverything() (asbRef string) {
 			return out
 		},
 	}}
-	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890"})
+	srv := NewServer(LoadTemplates(), c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890"})
 	pages := Pages{Web: srv, SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 		TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
 		Console:    console.Service{Deadlines: c.due, Views: c.views, ASB: asbSvc, Register: reg, Contacts: dir, Postcodes: dir, Audit: c.audit},

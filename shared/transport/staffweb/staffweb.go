@@ -45,14 +45,17 @@ type Pages struct {
 	Answers idem.Answers
 }
 
-// MustServer is the console's web server: its own templates (layout, pages) with the shared form partials, the
-// shared messages and its own, and its own session cookie.
-func MustServer(sessions web.SessionStore, site web.Site) *web.Server {
-	tpl, err := web.LoadTemplates(files.StaffTemplates(), files.Templates())
-	if err != nil {
-		panic(err)
-	}
-	return &web.Server{Sessions: sessions, Catalog: web.NewCatalog(files.ResidentTexts(), files.StaffTexts()), Templates: tpl, Site: site, Cookie: CookieName, MaxFormKeys: maxFormKeys}
+// LoadTemplates starts parsing the console's templates: its own layout and pages with the shared form partials
+// (web.LoadTemplates).
+func LoadTemplates() *web.Templates {
+	return web.MustLoadTemplates(files.StaffTemplates(), files.Templates())
+}
+
+// NewServer is the console's web server: its templates (LoadTemplates), the shared messages and its own, and
+// its own session cookie.
+func NewServer(templates *web.Templates, sessions web.SessionStore, site web.Site) *web.Server {
+	return &web.Server{Sessions: sessions, Catalog: web.NewCatalog(files.ResidentTexts(), files.StaffTexts()), Templates: templates, Site: site,
+		Cookie: CookieName, MaxFormKeys: maxFormKeys}
 }
 
 // Templates is where the console's templates are (for the template tests).

@@ -135,7 +135,7 @@ func newConsole(t *testing.T) *console_ {
 		now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC),
 		cmp: memComplaints{Store: testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference }),
 			saMemory: &saMemory{}}}
-	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"})
+	srv := NewServer(LoadTemplates(), c.sessions, web.Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"})
 	pages := Pages{Web: srv,
 		SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 			TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
@@ -544,7 +544,7 @@ func TestActionsMirrorCatalogRoutesAndTemplatesUseTheCatalog(t *testing.T) {
 			t.Errorf("%s: route %s has no groups", a.Name, a.Route)
 		}
 	}
-	srv := MustServer(&testsupport.Sessions{}, web.Site{})
+	srv := NewServer(LoadTemplates(), &testsupport.Sessions{}, web.Site{})
 	actions := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	tags := regexp.MustCompile(`(?s)<[^>]*>`)
 	entities := regexp.MustCompile(`&[a-z]+;|&#[0-9]+;`)
@@ -586,7 +586,7 @@ type (
 func TestApplicationPageAndClaimCheck(t *testing.T) {
 	c := newConsole(t)
 	apps := memApplications{Store: testsupport.NewStore[register.Record, register.Contact](func(r register.Record) string { return r.Reference })}
-	srv := MustServer(c.sessions, web.Site{Name: "Northtown Council"})
+	srv := NewServer(LoadTemplates(), c.sessions, web.Site{Name: "Northtown Council"})
 	pages := Pages{Web: srv, SignIn: &Provider{Issuer: c.p.iss, ClientID: "console-client", AuthorizeURL: "https://login.example/oauth2/authorize",
 		TokenURL: c.p.srv.URL + "/token", KeysURL: c.p.srv.URL + "/jwks.json", SiteURL: "https://housing.example", HTTP: c.p.srv.Client()},
 		Console: console.Service{Deadlines: c.due, Views: c.views, Audit: c.audit}, Register: registercases.Service{Store: apps, Outbox: &testsupport.Outbox{}}}
@@ -644,7 +644,7 @@ func TestApplicationPageAndClaimCheck(t *testing.T) {
 
 // The console's pages are parsed when first rendered (issue 10's cold start): every one of them parses.
 func TestEveryConsolePageParses(t *testing.T) {
-	if err := MustServer(nil, web.Site{}).Templates.ParseAll(); err != nil {
+	if err := NewServer(LoadTemplates(), nil, web.Site{}).Templates.ParseAll(); err != nil {
 		t.Error(err)
 	}
 }

@@ -20,42 +20,48 @@ type Site struct {
 
 // Templates are the pages, each parsed with the layout and the partials (layout.html, partials.html) the first
 // time it is rendered: a cold start that serves one page parses that page, not all of them (the console's
-// seventeen took 40 ms of its init, eight times a bare binary's whole start: issue 10). ParseAll parses every
-// page, for the tests.
+// seventeen took 40 ms of its init, eight times a bare binary's whole start: issue 10). The layout and partials
+// every page needs are parsed in the background from LoadTemplates on, so a function that loads them first
+// parses them on its second vCPU while it reads its configuration (Server.Handler waits for them: the function
+// asks for its first request only once they are parsed). ParseAll parses every page, for the tests.
 type Templates struct {
+	base  func() (*template.Template, error) // the layout and partials: waits for their parse
 	pages map[string]func() (*template.Template, error)
 }
 
 // base is the layout and the shared partials every page is parsed with.
 var base = []string{"layout.html", "partials.html"}
 
-// LoadTemplates parses every page template in dir (every *.html but the base files), each on its own copy of
-// the layout, so each page defines its own "content". With partials, dir has only its own layout.html and the
-// partials (form fields, error summary) come from partials' partials.html: the staff console's pages have their
-// own layout and the same components as the resident pages.
+// LoadTemplates starts parsing the layout and partials, and prepares every page template in dir (every *.html
+// but the base files) to be parsed on its own copy of them, so each page defines its own "content". With
+// partials, dir has only its own layout.html and the partials (form fields, error summary) come from partials'
+// partials.html: the staff console's pages have their own layout and the same components as the resident pages.
+// A parse error of the layout or partials is Wait's (and every page's).
 func LoadTemplates(dir fs.FS, partials ...fs.FS) (*Templates, error) {
-	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
-	var err error
-	if len(partials) > 0 {
-		if root, err = root.ParseFS(partials[0], base[1]); err == nil {
-			root, err = root.ParseFS(dir, base[0])
-		}
-	} else {
-		root, err = root.ParseFS(dir, base...)
-	}
-	if err != nil {
-		return nil, err
-	}
 	files, err := fs.Glob(dir, "*.html")
 	if err != nil {
 		return nil, err
 	}
-	t := &Templates{pages: map[string]func() (*template.Template, error){}}
+	parsed := make(chan struct{})
+	var root *template.Template
+	var rootErr error
+	go func() {
+		defer close(parsed)
+		root, rootErr = parseBase(dir, partials...)
+	}()
+	t := &Templates{pages: map[string]func() (*template.Template, error){}, base: func() (*template.Template, error) {
+		<-parsed
+		return root, rootErr
+	}}
 	for _, f := range files {
 		if f == base[0] || f == base[1] {
 			continue
 		}
 		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = sync.OnceValues(func() (*template.Template, error) {
+			root, err := t.base()
+			if err != nil {
+				return nil, err
+			}
 			page, err := root.Clone() // before the root is executed: a page is parsed before it is rendered
 			if err != nil {
 				return nil, err
@@ -64,6 +70,34 @@ func LoadTemplates(dir fs.FS, partials ...fs.FS) (*Templates, error) {
 		})
 	}
 	return t, nil
+}
+
+// MustLoadTemplates is LoadTemplates for embedded templates, whose failure is a programming error (caught by the
+// tests).
+func MustLoadTemplates(dir fs.FS, partials ...fs.FS) *Templates {
+	t, err := LoadTemplates(dir, partials...)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func parseBase(dir fs.FS, partials ...fs.FS) (*template.Template, error) {
+	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
+	if len(partials) == 0 {
+		return root.ParseFS(dir, base...)
+	}
+	root, err := root.ParseFS(partials[0], base[1])
+	if err != nil {
+		return nil, err
+	}
+	return root.ParseFS(dir, base[0])
+}
+
+// Wait waits for the layout and partials to be parsed, and returns their parse error.
+func (t *Templates) Wait() error {
+	_, err := t.base()
+	return err
 }
 
 // ParseAll parses every page now, and returns the first error.
@@ -172,12 +206,8 @@ type Row struct {
 	Hidden string // what the change link is about, for screen readers
 }
 
-// MustServer loads the templates (embedded: a failure is a programming error, caught by the tests) and the
-// message catalog (files.ResidentTexts) into a server with its session store and the council's details.
-func MustServer(templates fs.FS, messages []files.Language, sessions SessionStore, site Site) *Server {
-	tpl, err := LoadTemplates(templates)
-	if err != nil {
-		panic(err)
-	}
-	return &Server{Sessions: sessions, Catalog: NewCatalog(messages), Templates: tpl, Site: site}
+// NewServer is a server of the templates and the message catalog (files.ResidentTexts) with its session store
+// and the council's details.
+func NewServer(templates *Templates, messages []files.Language, sessions SessionStore, site Site) *Server {
+	return &Server{Sessions: sessions, Catalog: NewCatalog(messages), Templates: templates, Site: site}
 }

@@ -263,4 +263,24 @@ func TestEveryPageTemplateParses(t *testing.T) {
 	if err := broken.ParseAll(); err == nil || !strings.Contains(err.Error(), `"page"`) {
 		t.Errorf("a broken page parsed: %v", err)
 	}
+	// The layout and partials are parsed in the background: their error is Wait's, and every page's.
+	brokenLayout, err := LoadTemplates(fstest.MapFS{"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}{{end}}`)},
+		"partials.html": {Data: []byte(``)}, "page.html": {Data: []byte(`{{define "content"}}{{end}}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := brokenLayout.Wait(); err == nil || !strings.Contains(err.Error(), "layout.html") {
+		t.Errorf("a broken layout was not reported by Wait: %v", err)
+	}
+	if _, err := brokenLayout.Execute("page", &Page{}); err == nil {
+		t.Error("a page rendered on a broken layout")
+	}
+	func() { // and the function does not start serving
+		defer func() {
+			if recover() == nil {
+				t.Error("Handler served on a broken layout")
+			}
+		}()
+		(&Server{Templates: brokenLayout}).Handler(catalog.Function{Name: "test"}, Routes{})
+	}()
 }
