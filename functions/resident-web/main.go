@@ -21,13 +21,12 @@ import (
 )
 
 func main() {
-	templates := web.MustLoadTemplates(files.Templates()) // parsed on the second vCPU while Init reads the configuration (issue 10)
 	fn := catalog.MustFunction(catalog.ResidentWebFunction)
 	deps := coldstart.Init(fn)
 	box := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
 	landlord := complaints.Landlord{Name: deps.Setting(catalog.LandlordName), Address: deps.Setting(catalog.LandlordAddress),
 		Phone: deps.Setting(catalog.LandlordPhone), Email: deps.Setting(catalog.LandlordEmail)}
-	server := web.NewServer(templates, files.ResidentTexts(), dynamo.Sessions{Store: deps.Store},
+	server := web.NewServer(web.MustLoadTemplates(files.ResidentTemplateFiles()), files.ResidentTexts(), dynamo.Sessions{Store: deps.Store},
 		web.Site{Name: landlord.Name, Phone: landlord.Phone, Email: landlord.Email, Address: landlord.Address})
 	asbCases, complaintStore, applications := dynamo.NewASBCases(deps.Store), dynamo.NewComplaints(deps.Store), dynamo.NewApplications(deps.Store)
 	pages := residentweb.Pages{Web: server,

@@ -20,13 +20,12 @@ import (
 )
 
 func main() {
-	templates := staffweb.LoadTemplates() // parsed on the second vCPU while Init reads the configuration (issue 10)
 	fn := catalog.MustFunction(catalog.StaffWebFunction)
 	deps := coldstart.Init(fn)
 	box := outbox.Outbox{Store: deps.Store, Queues: deps.Queues}
 	landlord := complaints.Landlord{Name: deps.Setting(catalog.LandlordName), Address: deps.Setting(catalog.LandlordAddress),
 		Phone: deps.Setting(catalog.LandlordPhone), Email: deps.Setting(catalog.LandlordEmail)}
-	server := staffweb.NewServer(templates, dynamo.Sessions{Store: deps.Store, Prefix: dynamo.PKStaffSession},
+	server := staffweb.NewServer(staffweb.LoadTemplates(), dynamo.Sessions{Store: deps.Store, Prefix: dynamo.PKStaffSession},
 		web.Site{Name: landlord.Name, Phone: landlord.Phone, Email: landlord.Email, Address: landlord.Address})
 	asbService := asbcases.Service{Store: dynamo.NewASBCases(deps.Store), Outbox: box, Homes: deps.IntSetting(catalog.HomesCount),
 		Duty: asbcases.DutyOfficer{Email: deps.Setting(catalog.DutyOfficerMailbox), Phone: deps.Setting(catalog.DutyOfficerPhone)}}

@@ -58,7 +58,7 @@ func newSite(t *testing.T) *site {
 		cmp:  memComplaints{Store: testsupport.NewStore[complaints.Complaint, complaints.Contact](func(c complaints.Complaint) string { return c.Reference })},
 		apps: memApplications{Store: testsupport.NewStore[register.Record, register.Contact](func(r register.Record) string { return r.Reference })}}
 	out := &testsupport.Outbox{}
-	srv := web.NewServer(web.MustLoadTemplates(files.Templates()), files.ResidentTexts(), &testsupport.Sessions{},
+	srv := web.NewServer(web.MustLoadTemplates(files.ResidentTemplateFiles()), files.ResidentTexts(), &testsupport.Sessions{},
 		web.Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example", Address: "1 Town Hall, NN1 1AA"})
 	s.codes = &testsupport.SignInCodes{}
 	pages := Pages{Web: srv, ASB: asbcases.Service{Store: s.asb, Outbox: out}, Complaints: complaintcases.Service{Store: s.cmp, Outbox: out},

@@ -45,10 +45,10 @@ type Pages struct {
 	Answers idem.Answers
 }
 
-// LoadTemplates starts parsing the console's templates: its own layout and pages with the shared form partials
+// LoadTemplates are the console's templates: its own layout and pages with the shared form partials
 // (web.LoadTemplates).
 func LoadTemplates() *web.Templates {
-	return web.MustLoadTemplates(files.StaffTemplates(), files.Templates())
+	return web.MustLoadTemplates(files.StaffTemplateFiles(), files.ResidentTemplateFiles())
 }
 
 // NewServer is the console's web server: its templates (LoadTemplates), the shared messages and its own, and

@@ -90,12 +90,8 @@ func (r *Request) Session() *Session {
 func (r *Request) HasSession() bool { return r.session != nil }
 
 // Handler serves the function's catalog routes with the page handlers; like httpapi, a route without a
-// handler (or the reverse) is a programming error found at cold start. It waits for the layout and partials to
-// be parsed, so the function is ready to render a page when it asks for its first request.
+// handler (or the reverse) is a programming error found at cold start.
 func (s *Server) Handler(fn catalog.Function, routes Routes) func(context.Context, events.APIGatewayV2HTTPRequest) (Response, error) {
-	if err := s.Templates.Wait(); err != nil { // the layout and partials are embedded: a programming error
-		panic(err)
-	}
 	declared := map[string]bool{}
 	for _, r := range fn.Routes {
 		if routes[r.RouteKey()] == nil {

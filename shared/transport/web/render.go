@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
-	"path"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	files "github.com/councilhousing/backend/shared/web"
 )
@@ -18,89 +17,98 @@ type Site struct {
 	Name, Phone, Email, Address string
 }
 
-// Templates are the pages, each parsed with the layout and the partials (layout.html, partials.html) the first
-// time it is rendered: a cold start that serves one page parses that page, not all of them (the console's
-// seventeen took 40 ms of its init, eight times a bare binary's whole start: issue 10). The layout and partials
-// every page needs are parsed in the background from LoadTemplates on, so a function that loads them first
-// parses them on its second vCPU while it reads its configuration (Server.Handler waits for them: the function
-// asks for its first request only once they are parsed). ParseAll parses every page, for the tests.
+// Templates are the pages, each built from the layout and the partials (layout.html, partials.html) and its
+// own file the first time it is rendered. The files are compiled: their parse trees are generated from them at
+// build time (files.ResidentTemplateFiles; go generate ./shared/web), so no template is parsed at run time, where
+// the layout and partials took the web functions 1.2-1.7 ms of their cold start and each page more on its
+// first request (issue 10). Building a page adds copies of its trees to a clone of the layout's. ParseAll
+// builds every page, for the tests.
 type Templates struct {
-	base  func() (*template.Template, error) // the layout and partials: waits for their parse
 	pages map[string]func() (*template.Template, error)
 }
 
-// base is the layout and the shared partials every page is parsed with.
+// base is the layout and the shared partials every page is built with.
 var base = []string{"layout.html", "partials.html"}
 
-// LoadTemplates starts parsing the layout and partials, and prepares every page template in dir (every *.html
-// but the base files) to be parsed on its own copy of them, so each page defines its own "content". With
-// partials, dir has only its own layout.html and the partials (form fields, error summary) come from partials'
-// partials.html: the staff console's pages have their own layout and the same components as the resident pages.
-// A parse error of the layout or partials is Wait's (and every page's).
-func LoadTemplates(dir fs.FS, partials ...fs.FS) (*Templates, error) {
-	files, err := fs.Glob(dir, "*.html")
-	if err != nil {
-		return nil, err
+// LoadTemplates prepares every page of pages (every file but the base files) to be built on its own copy of the
+// layout, so each page defines its own "content". With partials, pages has only its own layout.html and the
+// partials (form fields, error summary) come from partials' partials.html: the staff console's pages have their
+// own layout and the same components as the resident pages.
+func LoadTemplates(pages []files.TemplateFile, partials ...[]files.TemplateFile) (*Templates, error) {
+	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
+	order := []file{{pages, base[0]}, {pages, base[1]}}
+	if len(partials) > 0 {
+		order = []file{{partials[0], base[1]}, {pages, base[0]}}
 	}
-	parsed := make(chan struct{})
-	var root *template.Template
-	var rootErr error
-	go func() {
-		defer close(parsed)
-		root, rootErr = parseBase(dir, partials...)
-	}()
-	t := &Templates{pages: map[string]func() (*template.Template, error){}, base: func() (*template.Template, error) {
-		<-parsed
-		return root, rootErr
-	}}
-	for _, f := range files {
-		if f == base[0] || f == base[1] {
+	for _, f := range order {
+		tf, ok := find(f.in, f.name)
+		if !ok {
+			return nil, fmt.Errorf("web: no template file %s", f.name)
+		}
+		// The root is never executed: each page clones it, and a clone copies its trees.
+		if err := addTrees(root, tf, false); err != nil {
+			return nil, err
+		}
+	}
+	t := &Templates{pages: map[string]func() (*template.Template, error){}}
+	for _, tf := range pages {
+		if tf.Name == base[0] || tf.Name == base[1] {
 			continue
 		}
-		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = sync.OnceValues(func() (*template.Template, error) {
-			root, err := t.base()
+		t.pages[strings.TrimSuffix(tf.Name, ".html")] = sync.OnceValues(func() (*template.Template, error) {
+			page, err := root.Clone() // before the root is executed: a page is built before it is rendered
 			if err != nil {
 				return nil, err
 			}
-			page, err := root.Clone() // before the root is executed: a page is parsed before it is rendered
-			if err != nil {
-				return nil, err
-			}
-			return page.ParseFS(dir, f)
+			return page, addTrees(page, tf, true)
 		})
 	}
 	return t, nil
 }
 
-// MustLoadTemplates is LoadTemplates for embedded templates, whose failure is a programming error (caught by the
-// tests).
-func MustLoadTemplates(dir fs.FS, partials ...fs.FS) *Templates {
-	t, err := LoadTemplates(dir, partials...)
+// MustLoadTemplates is LoadTemplates for the generated templates, whose failure is a programming error (caught
+// by the tests).
+func MustLoadTemplates(pages []files.TemplateFile, partials ...[]files.TemplateFile) *Templates {
+	t, err := LoadTemplates(pages, partials...)
 	if err != nil {
 		panic(err)
 	}
 	return t
 }
 
-func parseBase(dir fs.FS, partials ...fs.FS) (*template.Template, error) {
-	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
-	if len(partials) == 0 {
-		return root.ParseFS(dir, base...)
-	}
-	root, err := root.ParseFS(partials[0], base[1])
-	if err != nil {
-		return nil, err
-	}
-	return root.ParseFS(dir, base[0])
+type file struct {
+	in   []files.TemplateFile
+	name string
 }
 
-// Wait waits for the layout and partials to be parsed, and returns their parse error.
-func (t *Templates) Wait() error {
-	_, err := t.base()
-	return err
+func find(in []files.TemplateFile, name string) (files.TemplateFile, bool) {
+	for _, f := range in {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return files.TemplateFile{}, false
 }
 
-// ParseAll parses every page now, and returns the first error.
+// addTrees adds a file's trees to t as html/template's Parse does (an empty template does not replace one of the
+// same name); copies when t will be executed, since its escaping edits the trees it runs and the generated trees
+// are shared.
+func addTrees(t *template.Template, f files.TemplateFile, copied bool) error {
+	for _, tree := range f.Trees {
+		if parse.IsEmptyTree(tree.Root) && t.Lookup(tree.Name) != nil {
+			continue
+		}
+		if copied {
+			tree = tree.Copy()
+		}
+		if _, err := t.AddParseTree(tree.Name, tree); err != nil {
+			return fmt.Errorf("web: %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// ParseAll builds every page now, and returns the first error.
 func (t *Templates) ParseAll() error {
 	for name, parse := range t.pages {
 		if _, err := parse(); err != nil {

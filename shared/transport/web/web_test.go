@@ -3,15 +3,17 @@ package web
 import (
 	"context"
 	"encoding/base64"
+	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -23,11 +25,7 @@ import (
 
 func testServer(t *testing.T) *Server {
 	t.Helper()
-	tpl, err := LoadTemplates(files.Templates())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Server{Sessions: &testsupport.Sessions{}, Catalog: NewCatalog(files.ResidentTexts()), Templates: tpl, Site: Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"}}
+	return &Server{Sessions: &testsupport.Sessions{}, Catalog: NewCatalog(files.ResidentTexts()), Templates: MustLoadTemplates(files.ResidentTemplateFiles()), Site: Site{Name: "Northtown Council", Phone: "01234 567890", Email: "housing@northtown.example"}}
 }
 
 // testTexts are the test page's own messages, a source beside the resident pages' (sorted by key, as the
@@ -245,42 +243,90 @@ func TestStylesAreFreshAndUnbranded(t *testing.T) {
 	}
 }
 
-// Pages are parsed when first rendered (issue 10's cold start), so a page's template error would show only when
-// someone opens it: this parses every resident page, and that an error is reported.
-func TestEveryPageTemplateParses(t *testing.T) {
-	tpl, err := LoadTemplates(files.Templates())
-	if err != nil {
-		t.Fatal(err)
+// Pages are built when first rendered (issue 10's cold start), so a page's error would show only when someone
+// opens it: this builds every resident and console page.
+func TestEveryPageTemplateBuilds(t *testing.T) {
+	for name, tpl := range map[string]*Templates{
+		"resident": MustLoadTemplates(files.ResidentTemplateFiles()),
+		"console":  MustLoadTemplates(files.StaffTemplateFiles(), files.ResidentTemplateFiles()),
+	} {
+		if err := tpl.ParseAll(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
-	if err := tpl.ParseAll(); err != nil {
-		t.Error(err)
+	if _, err := LoadTemplates(files.StaffTemplateFiles()); err == nil || !strings.Contains(err.Error(), "partials.html") {
+		t.Errorf("templates without their partials: %v", err)
 	}
-	broken, err := LoadTemplates(fstest.MapFS{"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
-		"partials.html": {Data: []byte(``)}, "page.html": {Data: []byte(`{{define "content"}}{{.Title}{{end}}`)}})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// The generated trees are the templates html/template parses from the files (as LoadTemplates did before they
+// were compiled: issue 10), page by page: the same templates, each printing the same source.
+func TestGeneratedTemplatesAreWhatHTMLTemplateParses(t *testing.T) {
+	funcs := template.FuncMap{"dict": dict, "list": list, "split": paragraphs}
+	parseFS := func(dir fs.FS, partials fs.FS) (*template.Template, error) {
+		if partials == nil {
+			return template.New("").Funcs(funcs).ParseFS(dir, "layout.html", "partials.html")
+		}
+		root, err := template.New("").Funcs(funcs).ParseFS(partials, "partials.html")
+		if err != nil {
+			return nil, err
+		}
+		return root.ParseFS(dir, "layout.html")
 	}
-	if err := broken.ParseAll(); err == nil || !strings.Contains(err.Error(), `"page"`) {
-		t.Errorf("a broken page parsed: %v", err)
-	}
-	// The layout and partials are parsed in the background: their error is Wait's, and every page's.
-	brokenLayout, err := LoadTemplates(fstest.MapFS{"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}{{end}}`)},
-		"partials.html": {Data: []byte(``)}, "page.html": {Data: []byte(`{{define "content"}}{{end}}`)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := brokenLayout.Wait(); err == nil || !strings.Contains(err.Error(), "layout.html") {
-		t.Errorf("a broken layout was not reported by Wait: %v", err)
-	}
-	if _, err := brokenLayout.Execute("page", &Page{}); err == nil {
-		t.Error("a page rendered on a broken layout")
-	}
-	func() { // and the function does not start serving
-		defer func() {
-			if recover() == nil {
-				t.Error("Handler served on a broken layout")
+	for _, c := range []struct {
+		name      string
+		dir       fs.FS
+		partials  fs.FS
+		generated *Templates
+	}{
+		{"resident", files.Templates(), nil, MustLoadTemplates(files.ResidentTemplateFiles())},
+		{"console", files.StaffTemplates(), files.Templates(), MustLoadTemplates(files.StaffTemplateFiles(), files.ResidentTemplateFiles())},
+	} {
+		pages, err := fs.Glob(c.dir, "*.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		built := 0
+		for _, f := range pages {
+			page := strings.TrimSuffix(f, ".html")
+			if f == "layout.html" || f == "partials.html" {
+				continue
 			}
-		}()
-		(&Server{Templates: brokenLayout}).Handler(catalog.Function{Name: "test"}, Routes{})
-	}()
+			built++
+			root, err := parseFS(c.dir, c.partials)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := root.ParseFS(c.dir, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.generated.pages[page]()
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.name, page, err)
+			}
+			if w, g := names(want), names(got); !slices.Equal(w, g) {
+				t.Fatalf("%s %s: templates %v, generated %v", c.name, page, w, g)
+			}
+			for _, n := range names(want) {
+				if w, g := want.Lookup(n).Tree.Root.String(), got.Lookup(n).Tree.Root.String(); w != g {
+					t.Errorf("%s %s: template %q differs:\nparsed:    %q\ngenerated: %q", c.name, page, n, w, g)
+				}
+			}
+		}
+		if built < 3 || built != len(c.generated.Names()) {
+			t.Errorf("%s: %d page files, %d generated pages", c.name, built, len(c.generated.Names()))
+		}
+	}
+}
+
+func names(t *template.Template) []string {
+	var out []string
+	for _, x := range t.Templates() {
+		if x.Tree != nil {
+			out = append(out, x.Name())
+		}
+	}
+	slices.Sort(out)
+	return out
 }
