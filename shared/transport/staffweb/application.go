@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/councilhousing/backend/shared/app/casework"
@@ -172,146 +173,150 @@ var (
 )
 
 // appActions are the register application's actions the console offers, each the JSON API's use case, in the
-// order the page lists them.
-var appActions = []appAction{
-	{Name: "verify-claim", Route: verifyClaimRoute, Fields: verifyFields,
-		Offered: func(rec register.Record, _ workdays.Date) bool {
-			return rec.Council.Closure == nil && len(verifiableClaims(rec.Decision.Outstanding)) > 0
-		},
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.VerifyClaim(ctx, act(cmd, register.ClaimCheck{Claim: one(v, "claim"), Verified: yesOrNo(v, "verified"), Note: one(v, "note")}))
-			return err
-		}},
-	{Name: "decide", Route: appRoute + "decisions", Offered: whileOpen,
-		Fields: appFixed(radios("decision", ak("decide", "decision"), codeOptions(register.CouncilDecisionCodes()), false),
-			radios("applies", ak("decide", "applies"), yesNo, false), date("decidedOn", ak("decide", "decidedOn")),
-			line("decidedBy", ak("decide", "decidedBy"), 200, true), text("note", ak("decide", "note"), 2000, false)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.RecordCouncilDecision(ctx, act(cmd, register.CouncilDecision{Decision: one(v, "decision"), Applies: yesOrNo(v, "applies"),
-				DecidedOn: web.ISODate(v["decidedOn"]), DecidedBy: one(v, "decidedBy"), Note: one(v, "note")}))
-			return err
-		}},
-	{Name: "medical-award", Route: appRoute + "medical-award", Offered: whileOpen,
-		Fields: appFixed(radios("severity", ak("medical-award", "severity"), []string{register.MedicalSevere, register.MedicalModerate, register.MedicalNone}, false),
-			radios("grounds", ak("medical-award", "grounds"), []string{"medical", "welfare"}, false), date("assessedOn", ak("medical-award", "assessedOn")),
-			line("recommendedPropertyType", ak("medical-award", "recommendedPropertyType"), 200, true)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.RecordMedicalAward(ctx, act(cmd, register.MedicalAward{Severity: one(v, "severity"), Grounds: one(v, "grounds"),
-				AssessedOn: web.ISODate(v["assessedOn"]), RecommendedPropertyType: one(v, "recommendedPropertyType")}))
-			return err
-		}},
-	{Name: "assign", Route: appRoute + "assignment", Offered: whileOpen,
-		Fields: appFixed(web.Field{Name: "officerId", Kind: web.Text, Key: ak("assign", "officerId"), Paths: []string{"officerId"}, MaxLength: 200, Width: "govuk-input--width-20"},
-			web.Field{Name: "officerName", Kind: web.Text, Key: ak("assign", "officerName"), Paths: []string{"officerName"}, MaxLength: 200, Width: "govuk-input--width-20"}),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.Assign(ctx, act(cmd, register.Assignment{OfficerID: one(v, "officerId"), OfficerName: one(v, "officerName")}))
-			return err
-		}},
-	{Name: "offer", Route: appRoute + "offers",
-		Offered: func(rec register.Record, today workdays.Date) bool { return rec.CanOffer(today, today) == nil },
-		Fields: appFixed(date("offeredOn", ak("offer", "offeredOn")), line("property", ak("offer", "property"), 200, false),
-			yes("direct", ak("offer", "direct")), radios("refused", ak("offer", "refused"), yesNo, false),
-			date("refusedOn", ak("offer", "refusedOn")), radios("reasonable", ak("offer", "reasonable"), yesNo, true),
-			radios("statutoryReview", ak("offer", "statutoryReview"), yesNo, true)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			in := register.Offer{OfferedOn: web.ISODate(v["offeredOn"]), Property: one(v, "property"), Direct: ticked(v, "direct"),
-				Refused: one(v, "refused") == "yes", RefusedOn: web.ISODate(v["refusedOn"]), Reasonable: yesOrNo(v, "reasonable")}
-			if asked := yesOrNo(v, "statutoryReview"); asked != nil {
-				in.StatutoryReview = &register.StatutoryReview{Requested: *asked}
-			}
-			if one(v, "refused") == "" { // not answered: nothing is recorded, and the validation's other problems are shown with it
-				return alsoRequired(in.Validate(workdays.DateOf(cmd.At)), "refused")
-			}
-			_, err := p.Register.RecordOffer(ctx, act(cmd, in))
-			return err
-		}},
-	{Name: "statutory-review", Route: appRoute + "statutory-review",
-		Offered: func(rec register.Record, _ workdays.Date) bool {
-			return rec.Council.Closure == nil && len(refusedDirectOffers(rec)) > 0
-		},
-		Fields: func(rec register.Record) []web.Field {
-			return []web.Field{radios("offer", ak("statutory-review", "offer"), numbers(refusedDirectOffers(rec), func(o register.OfferRecord) int { return o.Number }), false),
-				radios("outcome", ak("statutory-review", "outcome"), []string{register.StatutoryPending, register.StatutorySuitable, register.StatutoryUnsuitable}, false),
-				date("decidedOn", ak("statutory-review", "decidedOn")), text("note", ak("statutory-review", "note"), 2000, false)}
-		},
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.RecordStatutoryReview(ctx, act(cmd, register.StatutoryReviewOutcome{Offer: number(v, "offer"), Outcome: one(v, "outcome"),
-				DecidedOn: web.ISODate(v["decidedOn"]), Note: one(v, "note")}))
-			return err
-		}},
-	{Name: "debt", Route: appRoute + "debt", Offered: whileOpen,
-		Fields: appFixed(web.Field{Name: "amount", Kind: web.Text, Key: ak("debt", "amount"), Paths: []string{"amount"}, MaxLength: 15, Width: "govuk-input--width-10"},
-			web.Field{Name: "weeklyRent", Kind: web.Text, Key: ak("debt", "weeklyRent"), Paths: []string{"weeklyRent"}, MaxLength: 15, Width: "govuk-input--width-10", Optional: true},
-			web.Field{Name: "tenancyEndedOn", Kind: web.Date, Key: ak("debt", "tenancyEndedOn"), Paths: []string{"tenancyEndedOn"}, Optional: true},
-			web.Field{Name: "repaymentPlan", Kind: web.Checkboxes, Key: ak("debt", "repaymentPlan"), Paths: []string{"repaymentPlan"}, Options: []string{"agreed", "kept"}, Optional: true}),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			var f apperr.Fields
-			amount, ok := moneyOf(one(v, "amount"))
-			switch {
-			case strings.TrimSpace(one(v, "amount")) == "":
-				f.Add("amount", "is required")
-			case !ok:
-				f.Add("amount", "must be in pounds and pence, like 450.00")
-			}
-			rent, ok := moneyOf(one(v, "weeklyRent"))
-			if !ok {
-				f.Add("weeklyRent", "must be in pounds and pence, like 95.50")
-			}
-			if err := f.Err(); err != nil { // as the API refuses an amount it cannot read before the use case
+// order the page lists them. Built on first use (issue 10).
+var appActions = sync.OnceValue(appActionsTable)
+
+func appActionsTable() []appAction {
+	return []appAction{
+		{Name: "verify-claim", Route: verifyClaimRoute, Fields: verifyFields,
+			Offered: func(rec register.Record, _ workdays.Date) bool {
+				return rec.Council.Closure == nil && len(verifiableClaims(rec.Decision.Outstanding)) > 0
+			},
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.VerifyClaim(ctx, act(cmd, register.ClaimCheck{Claim: one(v, "claim"), Verified: yesOrNo(v, "verified"), Note: one(v, "note")}))
 				return err
-			}
-			_, err := p.Register.UpdateDebt(ctx, act(cmd, register.HousingDebt{Amount: amount, WeeklyRent: rent, TenancyEndedOn: web.ISODate(v["tenancyEndedOn"]),
-				RepaymentPlan: register.RepaymentPlan{Agreed: slices.Contains(v["repaymentPlan"], "agreed"), Kept: slices.Contains(v["repaymentPlan"], "kept")}}))
-			return err
-		}},
-	{Name: "debt-exception", Route: appRoute + "debt-exceptions", Offered: whileOpen,
-		Fields: appFixed(radios("code", ak("debt-exception", "code"), codeOptions(register.DebtExceptionCodes), false),
-			radios("applies", ak("debt-exception", "applies"), yesNo, false), text("evidence", ak("debt-exception", "evidence"), 2000, false)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.RecordDebtException(ctx, act(cmd, register.Finding{Code: one(v, "code"), Applies: yesOrNo(v, "applies"), Evidence: one(v, "evidence")}))
-			return err
-		}},
-	{Name: "behaviour", Route: appRoute + "unacceptable-behaviour", Offered: whileOpen,
-		Fields: appFixed(radios("code", ak("behaviour", "code"), codeOptions(register.UnacceptableBehaviourCodes, "violence-to-staff"), false), // that one is the removal (HR-E3)
-			radios("applies", ak("behaviour", "applies"), yesNo, false), text("evidence", ak("behaviour", "evidence"), 2000, false)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.RecordBehaviour(ctx, act(cmd, register.Finding{Code: one(v, "code"), Applies: yesOrNo(v, "applies"), Evidence: one(v, "evidence")}))
-			return err
-		}},
-	{Name: "review-decision", Route: appRoute + "review-decision",
-		Offered: func(rec register.Record, _ workdays.Date) bool {
-			return rec.Council.Closure == nil && len(pendingReviews(rec)) > 0
-		},
-		Fields: func(rec register.Record) []web.Field {
-			return []web.Field{radios("review", ak("review-decision", "review"), numbers(pendingReviews(rec), func(r register.ReviewRecord) int { return r.Number }), false),
-				radios("outcome", ak("review-decision", "outcome"), []string{register.ReviewUpheld, register.ReviewOverturned}, false),
-				text("note", ak("review-decision", "note"), 2000, false)}
-		},
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.DecideReview(ctx, act(cmd, register.ReviewDecision{Review: number(v, "review"), Outcome: one(v, "outcome"), Note: one(v, "note")}))
-			return err
-		}},
-	{Name: "close", Route: appRoute + "closure", Offered: whileOpen,
-		Fields: appFixed(radios("reason", ak("close", "reason"), closureReasons, false), line("property", ak("close", "property"), 200, true),
-			radios("rule", ak("close", "rule"), closureRules, true), text("note", ak("close", "note"), 2000, false)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.Close(ctx, act(cmd, register.Closing{Reason: one(v, "reason"), Rule: one(v, "rule"), Note: one(v, "note"), Property: one(v, "property")}))
-			return err
-		}},
-	{Name: "remove", Route: appRoute + "removal", Offered: whileOpen,
-		Fields: appFixed(date("incidentOn", ak("remove", "incidentOn")), text("evidence", ak("remove", "evidence"), 2000, false)),
-		Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
-			_, err := p.Register.Remove(ctx, act(cmd, register.Removal{IncidentOn: web.ISODate(v["incidentOn"]), Evidence: one(v, "evidence")}))
-			return err
-		}},
+			}},
+		{Name: "decide", Route: appRoute + "decisions", Offered: whileOpen,
+			Fields: appFixed(radios("decision", ak("decide", "decision"), codeOptions(register.CouncilDecisionCodes()), false),
+				radios("applies", ak("decide", "applies"), yesNo, false), date("decidedOn", ak("decide", "decidedOn")),
+				line("decidedBy", ak("decide", "decidedBy"), 200, true), text("note", ak("decide", "note"), 2000, false)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.RecordCouncilDecision(ctx, act(cmd, register.CouncilDecision{Decision: one(v, "decision"), Applies: yesOrNo(v, "applies"),
+					DecidedOn: web.ISODate(v["decidedOn"]), DecidedBy: one(v, "decidedBy"), Note: one(v, "note")}))
+				return err
+			}},
+		{Name: "medical-award", Route: appRoute + "medical-award", Offered: whileOpen,
+			Fields: appFixed(radios("severity", ak("medical-award", "severity"), []string{register.MedicalSevere, register.MedicalModerate, register.MedicalNone}, false),
+				radios("grounds", ak("medical-award", "grounds"), []string{"medical", "welfare"}, false), date("assessedOn", ak("medical-award", "assessedOn")),
+				line("recommendedPropertyType", ak("medical-award", "recommendedPropertyType"), 200, true)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.RecordMedicalAward(ctx, act(cmd, register.MedicalAward{Severity: one(v, "severity"), Grounds: one(v, "grounds"),
+					AssessedOn: web.ISODate(v["assessedOn"]), RecommendedPropertyType: one(v, "recommendedPropertyType")}))
+				return err
+			}},
+		{Name: "assign", Route: appRoute + "assignment", Offered: whileOpen,
+			Fields: appFixed(web.Field{Name: "officerId", Kind: web.Text, Key: ak("assign", "officerId"), Paths: []string{"officerId"}, MaxLength: 200, Width: "govuk-input--width-20"},
+				web.Field{Name: "officerName", Kind: web.Text, Key: ak("assign", "officerName"), Paths: []string{"officerName"}, MaxLength: 200, Width: "govuk-input--width-20"}),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.Assign(ctx, act(cmd, register.Assignment{OfficerID: one(v, "officerId"), OfficerName: one(v, "officerName")}))
+				return err
+			}},
+		{Name: "offer", Route: appRoute + "offers",
+			Offered: func(rec register.Record, today workdays.Date) bool { return rec.CanOffer(today, today) == nil },
+			Fields: appFixed(date("offeredOn", ak("offer", "offeredOn")), line("property", ak("offer", "property"), 200, false),
+				yes("direct", ak("offer", "direct")), radios("refused", ak("offer", "refused"), yesNo, false),
+				date("refusedOn", ak("offer", "refusedOn")), radios("reasonable", ak("offer", "reasonable"), yesNo, true),
+				radios("statutoryReview", ak("offer", "statutoryReview"), yesNo, true)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				in := register.Offer{OfferedOn: web.ISODate(v["offeredOn"]), Property: one(v, "property"), Direct: ticked(v, "direct"),
+					Refused: one(v, "refused") == "yes", RefusedOn: web.ISODate(v["refusedOn"]), Reasonable: yesOrNo(v, "reasonable")}
+				if asked := yesOrNo(v, "statutoryReview"); asked != nil {
+					in.StatutoryReview = &register.StatutoryReview{Requested: *asked}
+				}
+				if one(v, "refused") == "" { // not answered: nothing is recorded, and the validation's other problems are shown with it
+					return alsoRequired(in.Validate(workdays.DateOf(cmd.At)), "refused")
+				}
+				_, err := p.Register.RecordOffer(ctx, act(cmd, in))
+				return err
+			}},
+		{Name: "statutory-review", Route: appRoute + "statutory-review",
+			Offered: func(rec register.Record, _ workdays.Date) bool {
+				return rec.Council.Closure == nil && len(refusedDirectOffers(rec)) > 0
+			},
+			Fields: func(rec register.Record) []web.Field {
+				return []web.Field{radios("offer", ak("statutory-review", "offer"), numbers(refusedDirectOffers(rec), func(o register.OfferRecord) int { return o.Number }), false),
+					radios("outcome", ak("statutory-review", "outcome"), []string{register.StatutoryPending, register.StatutorySuitable, register.StatutoryUnsuitable}, false),
+					date("decidedOn", ak("statutory-review", "decidedOn")), text("note", ak("statutory-review", "note"), 2000, false)}
+			},
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.RecordStatutoryReview(ctx, act(cmd, register.StatutoryReviewOutcome{Offer: number(v, "offer"), Outcome: one(v, "outcome"),
+					DecidedOn: web.ISODate(v["decidedOn"]), Note: one(v, "note")}))
+				return err
+			}},
+		{Name: "debt", Route: appRoute + "debt", Offered: whileOpen,
+			Fields: appFixed(web.Field{Name: "amount", Kind: web.Text, Key: ak("debt", "amount"), Paths: []string{"amount"}, MaxLength: 15, Width: "govuk-input--width-10"},
+				web.Field{Name: "weeklyRent", Kind: web.Text, Key: ak("debt", "weeklyRent"), Paths: []string{"weeklyRent"}, MaxLength: 15, Width: "govuk-input--width-10", Optional: true},
+				web.Field{Name: "tenancyEndedOn", Kind: web.Date, Key: ak("debt", "tenancyEndedOn"), Paths: []string{"tenancyEndedOn"}, Optional: true},
+				web.Field{Name: "repaymentPlan", Kind: web.Checkboxes, Key: ak("debt", "repaymentPlan"), Paths: []string{"repaymentPlan"}, Options: []string{"agreed", "kept"}, Optional: true}),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				var f apperr.Fields
+				amount, ok := moneyOf(one(v, "amount"))
+				switch {
+				case strings.TrimSpace(one(v, "amount")) == "":
+					f.Add("amount", "is required")
+				case !ok:
+					f.Add("amount", "must be in pounds and pence, like 450.00")
+				}
+				rent, ok := moneyOf(one(v, "weeklyRent"))
+				if !ok {
+					f.Add("weeklyRent", "must be in pounds and pence, like 95.50")
+				}
+				if err := f.Err(); err != nil { // as the API refuses an amount it cannot read before the use case
+					return err
+				}
+				_, err := p.Register.UpdateDebt(ctx, act(cmd, register.HousingDebt{Amount: amount, WeeklyRent: rent, TenancyEndedOn: web.ISODate(v["tenancyEndedOn"]),
+					RepaymentPlan: register.RepaymentPlan{Agreed: slices.Contains(v["repaymentPlan"], "agreed"), Kept: slices.Contains(v["repaymentPlan"], "kept")}}))
+				return err
+			}},
+		{Name: "debt-exception", Route: appRoute + "debt-exceptions", Offered: whileOpen,
+			Fields: appFixed(radios("code", ak("debt-exception", "code"), codeOptions(register.DebtExceptionCodes), false),
+				radios("applies", ak("debt-exception", "applies"), yesNo, false), text("evidence", ak("debt-exception", "evidence"), 2000, false)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.RecordDebtException(ctx, act(cmd, register.Finding{Code: one(v, "code"), Applies: yesOrNo(v, "applies"), Evidence: one(v, "evidence")}))
+				return err
+			}},
+		{Name: "behaviour", Route: appRoute + "unacceptable-behaviour", Offered: whileOpen,
+			Fields: appFixed(radios("code", ak("behaviour", "code"), codeOptions(register.UnacceptableBehaviourCodes, "violence-to-staff"), false), // that one is the removal (HR-E3)
+				radios("applies", ak("behaviour", "applies"), yesNo, false), text("evidence", ak("behaviour", "evidence"), 2000, false)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.RecordBehaviour(ctx, act(cmd, register.Finding{Code: one(v, "code"), Applies: yesOrNo(v, "applies"), Evidence: one(v, "evidence")}))
+				return err
+			}},
+		{Name: "review-decision", Route: appRoute + "review-decision",
+			Offered: func(rec register.Record, _ workdays.Date) bool {
+				return rec.Council.Closure == nil && len(pendingReviews(rec)) > 0
+			},
+			Fields: func(rec register.Record) []web.Field {
+				return []web.Field{radios("review", ak("review-decision", "review"), numbers(pendingReviews(rec), func(r register.ReviewRecord) int { return r.Number }), false),
+					radios("outcome", ak("review-decision", "outcome"), []string{register.ReviewUpheld, register.ReviewOverturned}, false),
+					text("note", ak("review-decision", "note"), 2000, false)}
+			},
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.DecideReview(ctx, act(cmd, register.ReviewDecision{Review: number(v, "review"), Outcome: one(v, "outcome"), Note: one(v, "note")}))
+				return err
+			}},
+		{Name: "close", Route: appRoute + "closure", Offered: whileOpen,
+			Fields: appFixed(radios("reason", ak("close", "reason"), closureReasons, false), line("property", ak("close", "property"), 200, true),
+				radios("rule", ak("close", "rule"), closureRules, true), text("note", ak("close", "note"), 2000, false)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.Close(ctx, act(cmd, register.Closing{Reason: one(v, "reason"), Rule: one(v, "rule"), Note: one(v, "note"), Property: one(v, "property")}))
+				return err
+			}},
+		{Name: "remove", Route: appRoute + "removal", Offered: whileOpen,
+			Fields: appFixed(date("incidentOn", ak("remove", "incidentOn")), text("evidence", ak("remove", "evidence"), 2000, false)),
+			Run: func(ctx context.Context, p *Pages, cmd appCmd, v map[string][]string, rec register.Record) error {
+				_, err := p.Register.Remove(ctx, act(cmd, register.Removal{IncidentOn: web.ISODate(v["incidentOn"]), Evidence: one(v, "evidence")}))
+				return err
+			}},
+	}
 }
 
 func findAppAction(name string) (appAction, bool) {
-	i := slices.IndexFunc(appActions, func(a appAction) bool { return a.Name == name })
+	i := slices.IndexFunc(appActions(), func(a appAction) bool { return a.Name == name })
 	if i < 0 {
 		return appAction{}, false
 	}
-	return appActions[i], true
+	return appActions()[i], true
 }
 
 // applicationView is the application page's data.
@@ -345,7 +350,7 @@ func (p *Pages) application(ctx context.Context, r *web.Request, o Officer) (web
 	}
 	v := applicationView{Record: st, Timeline: st.Timeline, Next: st.TimelineNext, Can: map[string]bool{}}
 	today := workdays.DateOf(r.Now())
-	for _, a := range appActions {
+	for _, a := range appActions() {
 		if o.Staff().In(routeGroups(a.Route)...) && a.Offered(st.Case, today) {
 			v.Actions = append(v.Actions, a)
 			v.Can[a.Name] = true

@@ -275,7 +275,7 @@ func TestApplicationFindingsReviewsAndRemoval(t *testing.T) {
 // renders, and an empty post is refused at its fields (never a 5xx); an unknown action is not found.
 func TestEveryApplicationFormRendersAndRefusesAnEmptyPost(t *testing.T) {
 	forms := map[string]bool{}
-	for _, a := range appActions {
+	for _, a := range appActions() {
 		forms[a.Route] = true
 		if len(routeGroups(a.Route)) == 0 {
 			t.Errorf("%s: route %s has no groups", a.Name, a.Route)
@@ -293,7 +293,7 @@ func TestEveryApplicationFormRendersAndRefusesAnEmptyPost(t *testing.T) {
 		r.Council.Reviews = []register.ReviewRecord{{Number: 1, RequestedOn: today, Channel: "phone", Grounds: "x", Causes: []string{"housing-debt"}, DueOn: today.AddDays(14)}}
 		r.Council.Offers = []register.OfferRecord{{Number: 1, OfferedOn: "2026-11-20", Property: "3 Example Road", Direct: true, Refused: true, RefusedOn: "2026-11-20", Reasonable: true}}
 	})
-	for _, a := range appActions {
+	for _, a := range appActions() {
 		group := catalog.GroupAllocationsOfficer
 		if a.Name == "review-decision" {
 			group = catalog.GroupHousingSolutionsManager

@@ -233,7 +233,7 @@ func TestASBCaseReviewQueue(t *testing.T) {
 
 // Every ASB action names a JSON route of the catalog, and the penny amounts read as the API's pence.
 func TestASBActionsMirrorCatalogRoutes(t *testing.T) {
-	for _, a := range asbActions {
+	for _, a := range asbActions() {
 		if len(routeGroups(a.Route)) == 0 {
 			t.Errorf("%s: route %s has no groups", a.Name, a.Route)
 		}
@@ -256,7 +256,7 @@ func TestASBEveryFormRenders(t *testing.T) {
 	c := newConsole(t)
 	_, ref := c.withASB(false)
 	c.signIn("asb-m", catalog.GroupASBOfficer, catalog.GroupASBManager)
-	for _, a := range asbActions {
+	for _, a := range asbActions() {
 		if r := c.do("GET", "/staff/asb/"+ref+"/"+a.Name, nil); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "govuk-button") {
 			t.Errorf("GET %s: %d", a.Name, r.StatusCode)
 		}

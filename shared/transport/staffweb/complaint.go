@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/councilhousing/backend/shared/app/casework"
 	"github.com/councilhousing/backend/shared/app/complaintcases"
@@ -45,51 +46,56 @@ func one(v map[string][]string, name string) string {
 	return ""
 }
 
-// complaintActions are the complaint's actions the console offers, each the JSON API's use case.
-var complaintActions = []action{
-	{Name: "acknowledge", Route: "POST /complaints/{reference}/acknowledgement",
-		Fields: []web.Field{text("definition", "staff.complaint.acknowledge.definition", 5000, false),
-			text("outcomesSought", "staff.complaint.acknowledge.outcomesSought", 5000, false),
-			{Name: "handler", Kind: web.Text, Key: "staff.complaint.acknowledge.handler", Paths: []string{"handler"}, MaxLength: 200, Optional: true}},
-		Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
-			_, err := p.Complaints.Acknowledge(ctx, complaintcases.Acknowledge{Ref: ref, By: o.Staff(), At: r.Now(),
-				Input: complaints.Acknowledgement{Definition: one(v, "definition"), OutcomesSought: one(v, "outcomesSought"), Handler: one(v, "handler")}})
-			return err
-		}},
-	{Name: "extend", Route: "POST /complaints/{reference}/extension",
-		Fields: []web.Field{{Name: "workingDays", Kind: web.Number, Key: "staff.complaint.extend.workingDays", Paths: []string{"workingDays"}, MaxLength: 3, Width: "govuk-input--width-3"},
-			text("reason", "staff.complaint.extend.reason", 2000, false),
-			text("goodReasonForLonger", "staff.complaint.extend.goodReasonForLonger", 2000, true)},
-		Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
-			days, err := strconv.Atoi(one(v, "workingDays"))
-			if err != nil && one(v, "workingDays") != "" {
-				var f apperr.Fields
-				f.Add("workingDays", "must be a whole number")
-				return f.Err()
-			}
-			_, err = p.Complaints.Extend(ctx, complaintcases.Extend{Ref: ref, By: o.Staff(), At: r.Now(),
-				Input: complaints.ExtensionRequest{WorkingDays: days, Reason: one(v, "reason"), GoodReasonForLonger: one(v, "goodReasonForLonger")}})
-			return err
-		}},
-	{Name: "respond", Route: "POST /complaints/{reference}/response",
-		Fields: []web.Field{{Name: "decision", Kind: web.Radios, Key: "staff.complaint.respond.decision", Paths: []string{"decision"}, Options: complaints.Decisions},
-			text("reasons", "staff.complaint.respond.reasons", 10000, false),
-			text("learning", "staff.complaint.respond.learning", 1000, true),
-			text("serviceImprovement", "staff.complaint.respond.serviceImprovement", 1000, true)},
-		Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
-			_, err := p.Complaints.Respond(ctx, complaintcases.Respond{Ref: ref, By: o.Staff(), At: r.Now(),
-				Input: complaints.Response{Decision: one(v, "decision"), Reasons: one(v, "reasons"), Learning: one(v, "learning"),
-					ServiceImprovement: one(v, "serviceImprovement"), Remedies: itemsOf(v, "remedies"), OutstandingActions: itemsOf(v, "outstandingActions")}})
-			return err
-		}, Paths: itemPaths},
-	{Name: "refuse", Route: "POST /complaints/{reference}/refusal",
-		Fields: []web.Field{{Name: "exclusion", Kind: web.Radios, Key: "staff.complaint.refuse.exclusion", Paths: []string{"exclusion"}, Options: complaints.Exclusions},
-			text("explanation", "staff.complaint.refuse.explanation", 5000, false)},
-		Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
-			_, err := p.Complaints.Refuse(ctx, complaintcases.Refuse{Ref: ref, By: o.Staff(), At: r.Now(),
-				Input: complaints.RefusalRequest{Exclusion: one(v, "exclusion"), Explanation: one(v, "explanation")}})
-			return err
-		}},
+// complaintActions are the complaint's actions the console offers, each the JSON API's use case: built when a
+// complaint page first needs them, not at every cold start of the console (issue 10).
+var complaintActions = sync.OnceValue(func() []action { return withFormActions(withMoreComplaintActions(complaintActionsTable())) })
+
+func complaintActionsTable() []action {
+	return []action{
+		{Name: "acknowledge", Route: "POST /complaints/{reference}/acknowledgement",
+			Fields: []web.Field{text("definition", "staff.complaint.acknowledge.definition", 5000, false),
+				text("outcomesSought", "staff.complaint.acknowledge.outcomesSought", 5000, false),
+				{Name: "handler", Kind: web.Text, Key: "staff.complaint.acknowledge.handler", Paths: []string{"handler"}, MaxLength: 200, Optional: true}},
+			Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
+				_, err := p.Complaints.Acknowledge(ctx, complaintcases.Acknowledge{Ref: ref, By: o.Staff(), At: r.Now(),
+					Input: complaints.Acknowledgement{Definition: one(v, "definition"), OutcomesSought: one(v, "outcomesSought"), Handler: one(v, "handler")}})
+				return err
+			}},
+		{Name: "extend", Route: "POST /complaints/{reference}/extension",
+			Fields: []web.Field{{Name: "workingDays", Kind: web.Number, Key: "staff.complaint.extend.workingDays", Paths: []string{"workingDays"}, MaxLength: 3, Width: "govuk-input--width-3"},
+				text("reason", "staff.complaint.extend.reason", 2000, false),
+				text("goodReasonForLonger", "staff.complaint.extend.goodReasonForLonger", 2000, true)},
+			Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
+				days, err := strconv.Atoi(one(v, "workingDays"))
+				if err != nil && one(v, "workingDays") != "" {
+					var f apperr.Fields
+					f.Add("workingDays", "must be a whole number")
+					return f.Err()
+				}
+				_, err = p.Complaints.Extend(ctx, complaintcases.Extend{Ref: ref, By: o.Staff(), At: r.Now(),
+					Input: complaints.ExtensionRequest{WorkingDays: days, Reason: one(v, "reason"), GoodReasonForLonger: one(v, "goodReasonForLonger")}})
+				return err
+			}},
+		{Name: "respond", Route: "POST /complaints/{reference}/response",
+			Fields: []web.Field{{Name: "decision", Kind: web.Radios, Key: "staff.complaint.respond.decision", Paths: []string{"decision"}, Options: complaints.Decisions},
+				text("reasons", "staff.complaint.respond.reasons", 10000, false),
+				text("learning", "staff.complaint.respond.learning", 1000, true),
+				text("serviceImprovement", "staff.complaint.respond.serviceImprovement", 1000, true)},
+			Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
+				_, err := p.Complaints.Respond(ctx, complaintcases.Respond{Ref: ref, By: o.Staff(), At: r.Now(),
+					Input: complaints.Response{Decision: one(v, "decision"), Reasons: one(v, "reasons"), Learning: one(v, "learning"),
+						ServiceImprovement: one(v, "serviceImprovement"), Remedies: itemsOf(v, "remedies"), OutstandingActions: itemsOf(v, "outstandingActions")}})
+				return err
+			}, Paths: itemPaths},
+		{Name: "refuse", Route: "POST /complaints/{reference}/refusal",
+			Fields: []web.Field{{Name: "exclusion", Kind: web.Radios, Key: "staff.complaint.refuse.exclusion", Paths: []string{"exclusion"}, Options: complaints.Exclusions},
+				text("explanation", "staff.complaint.refuse.explanation", 5000, false)},
+			Run: func(ctx context.Context, p *Pages, ref string, o Officer, r *web.Request, v map[string][]string) error {
+				_, err := p.Complaints.Refuse(ctx, complaintcases.Refuse{Ref: ref, By: o.Staff(), At: r.Now(),
+					Input: complaints.RefusalRequest{Exclusion: one(v, "exclusion"), Explanation: one(v, "explanation")}})
+				return err
+			}},
+	}
 }
 
 func date(name, key string) web.Field {
@@ -105,8 +111,10 @@ func ticked(v map[string][]string, name string) bool { return len(v[name]) > 0 &
 // escalationChannels are how a resident may ask a member of staff for stage 2 (complaints.EscalationRequest).
 var escalationChannels = []string{"phone", "letter", "email", "in-person", "councillor", "representative"}
 
-func init() {
-	complaintActions = append(complaintActions,
+// withMoreComplaintActions adds escalation on the resident's behalf, clarification, related points, service
+// requests and restrictions.
+func withMoreComplaintActions(actions []action) []action {
+	return append(actions,
 		action{Name: "escalate", Route: "POST /complaints/{reference}/escalation-on-behalf",
 			Fields: []web.Field{{Name: "channel", Kind: web.Radios, Key: "staff.complaint.escalate.channel", Paths: []string{"channel"}, Options: escalationChannels},
 				date("requestedOn", "staff.complaint.escalate.requestedOn"), text("note", "staff.complaint.escalate.note", 2000, true)},
@@ -166,7 +174,7 @@ func init() {
 }
 
 func complaintAction(name string) (action, bool) {
-	for _, a := range complaintActions {
+	for _, a := range complaintActions() {
 		if a.Name == name {
 			return a, true
 		}
@@ -207,7 +215,7 @@ func (p *Pages) complaint(ctx context.Context, r *web.Request, o Officer) (web.R
 		return web.Response{}, err
 	}
 	v := complaintView{Record: rec, Stage: *rec.Case.Current(), Timeline: rec.Timeline, Next: rec.TimelineNext}
-	for _, a := range allowed(complaintActions, o) {
+	for _, a := range allowed(complaintActions(), o) {
 		if complaintOffered(a.Name, rec.Case) {
 			v.Actions = append(v.Actions, a)
 		}

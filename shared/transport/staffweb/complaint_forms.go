@@ -120,16 +120,18 @@ func lines(s string) []string {
 // sendByOptions are how every letter may be sent whatever the resident's preferred contact (AdjustmentsInput).
 var sendByOptions = []string{"letter", "email", "sms"}
 
-func init() {
-	for i, a := range complaintActions {
+// withFormActions adds the remedies' and outstanding actions' rows to the response, and the actions on items,
+// keeping informed, adjustments and letters' formats.
+func withFormActions(actions []action) []action {
+	for i, a := range actions {
 		if a.Name == "respond" { // the rows of remedies and outstanding actions after the reasons
 			fields := slices.Clone(a.Fields[:2])
 			fields = append(fields, itemFields("remedies")...)
 			fields = append(fields, itemFields("outstandingActions")...)
-			complaintActions[i].Fields = append(fields, a.Fields[2:]...)
+			actions[i].Fields = append(fields, a.Fields[2:]...)
 		}
 	}
-	complaintActions = append(complaintActions,
+	return append(actions,
 		action{Name: "complete-item", Route: completeItemRoute,
 			ForCase: func(c complaints.Complaint) []web.Field {
 				var ids []string

@@ -539,7 +539,7 @@ func TestWithoutTheGroupNeitherLinkNorPage(t *testing.T) {
 // Every action names a JSON route of the catalog (its groups are the action's), and every console template
 // takes its words from the message catalog.
 func TestActionsMirrorCatalogRoutesAndTemplatesUseTheCatalog(t *testing.T) {
-	for _, a := range complaintActions {
+	for _, a := range complaintActions() {
 		if len(routeGroups(a.Route)) == 0 {
 			t.Errorf("%s: route %s has no groups", a.Name, a.Route)
 		}
