@@ -16,8 +16,7 @@ import (
 //go:embed templates assets staff/templates
 var files embed.FS
 
-//go:generate go run ./internal/msggen
-//go:generate go run ./internal/treegen
+//go:generate go run ./internal/generate/webgen
 
 func sub(dir string) fs.FS {
 	f, err := fs.Sub(files, dir)
