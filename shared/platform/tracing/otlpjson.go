@@ -14,7 +14,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // otlpJSON exports spans over OTLP/HTTP in its JSON encoding (POST <endpoint>/v1/traces, application/json), which
@@ -43,12 +42,12 @@ func newOTLPJSON() *otlpJSON {
 	return &otlpJSON{url: url, client: &http.Client{Timeout: 2 * time.Second}}
 }
 
-// ExportSpans sends one request with every span (a Lambda function has one resource).
-func (e *otlpJSON) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+// ExportSpans sends one request with every span, under the provider's resource (a Lambda function has one).
+func (e *otlpJSON) ExportSpans(ctx context.Context, resource []attribute.KeyValue, spans []spanData) error {
 	if len(spans) == 0 {
 		return nil
 	}
-	body, err := json.Marshal(exportRequest(spans))
+	body, err := json.Marshal(exportRequest(resource, spans))
 	if err != nil {
 		return err
 	}
@@ -68,9 +67,6 @@ func (e *otlpJSON) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	}
 	return nil
 }
-
-// Shutdown has nothing to release: every export is one request.
-func (e *otlpJSON) Shutdown(context.Context) error { return nil }
 
 // The OTLP/JSON shapes (opentelemetry-proto's JSON mapping: ids in hex, 64-bit numbers as strings, enums as numbers).
 type (
@@ -124,41 +120,40 @@ type (
 	}
 )
 
-func exportRequest(spans []sdktrace.ReadOnlySpan) jsonExport {
+func exportRequest(resource []attribute.KeyValue, spans []spanData) jsonExport {
 	scopes := map[string]*jsonScopeSpans{}
 	var order []string
-	for _, s := range spans {
-		scope := s.InstrumentationScope()
-		ss := scopes[scope.Name]
+	for i := range spans {
+		s := &spans[i]
+		ss := scopes[s.scope]
 		if ss == nil {
-			ss = &jsonScopeSpans{Scope: jsonScope{Name: scope.Name, Version: scope.Version}}
-			scopes[scope.Name] = ss
-			order = append(order, scope.Name)
+			ss = &jsonScopeSpans{Scope: jsonScope{Name: s.scope, Version: s.scopeV}}
+			scopes[s.scope] = ss
+			order = append(order, s.scope)
 		}
 		ss.Spans = append(ss.Spans, spanJSON(s))
 	}
-	rs := jsonResourceSpans{Resource: jsonResource{Attributes: attributesJSON(spans[0].Resource().Attributes())}}
+	rs := jsonResourceSpans{Resource: jsonResource{Attributes: attributesJSON(resource)}}
 	for _, name := range order {
 		rs.ScopeSpans = append(rs.ScopeSpans, *scopes[name])
 	}
 	return jsonExport{ResourceSpans: []jsonResourceSpans{rs}}
 }
 
-func spanJSON(s sdktrace.ReadOnlySpan) jsonSpan {
-	out := jsonSpan{TraceID: s.SpanContext().TraceID().String(), SpanID: s.SpanContext().SpanID().String(), Name: s.Name(),
-		Kind: int(s.SpanKind()), Start: strconv.FormatInt(s.StartTime().UnixNano(), 10), End: strconv.FormatInt(s.EndTime().UnixNano(), 10),
-		Attributes: attributesJSON(s.Attributes())}
-	if p := s.Parent(); p.SpanID().IsValid() {
-		out.ParentSpanID = p.SpanID().String()
+func spanJSON(s *spanData) jsonSpan {
+	out := jsonSpan{TraceID: s.sc.TraceID().String(), SpanID: s.sc.SpanID().String(), Name: s.name, Kind: int(s.kind),
+		Start: strconv.FormatInt(s.start.UnixNano(), 10), End: strconv.FormatInt(s.end.UnixNano(), 10), Attributes: attributesJSON(s.attrs)}
+	if s.parent.SpanID().IsValid() {
+		out.ParentSpanID = s.parent.SpanID().String()
 	}
-	for _, l := range s.Links() {
+	for _, l := range s.links {
 		out.Links = append(out.Links, jsonLink{TraceID: l.SpanContext.TraceID().String(), SpanID: l.SpanContext.SpanID().String()})
 	}
-	switch s.Status().Code {
+	switch s.status {
 	case codes.Ok:
 		out.Status.Code = 1
 	case codes.Error:
-		out.Status = jsonStatus{Code: 2, Message: s.Status().Description}
+		out.Status = jsonStatus{Code: 2, Message: s.description}
 	}
 	return out
 }

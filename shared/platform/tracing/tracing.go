@@ -11,6 +11,10 @@
 //
 // Spans carry ids, names, routes, queue and table names and status codes: never a body, a key value or an
 // attribute value, so no personal data leaves in a trace.
+//
+// There is no OpenTelemetry SDK: its package inits and provider cost every cold start about 0.3 ms (issue 10), so
+// provider.go implements the API's TracerProvider, Tracer and Span itself (sampling, ids, buffering, export).
+// The API (otel, trace, attribute, codes, propagation) stays, so instrumentation code is standard.
 package tracing
 
 import (
@@ -28,17 +32,15 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // Scope names the tracer of this code base.
 const Scope = "github.com/councilhousing/backend"
 
-// provider is the SDK provider Setup installed, flushed at the end of each invocation (Lambda freezes the
-// process between invocations, so spans left in a buffer would leave late or never); nil when not recording.
-var provider *sdktrace.TracerProvider
+// provider is the provider Setup installed, flushed at the end of each invocation (Lambda freezes the process
+// between invocations, so spans left in a buffer would leave late or never); nil when not recording.
+var provider *tracerProvider
 
 // propagator reads and writes W3C trace context (traceparent, tracestate) in HTTP headers and SQS message
 // attributes.
@@ -55,10 +57,8 @@ func Setup(service string) {
 		return
 	}
 	exporter := newOTLPJSON()
-	res := resource.NewSchemaless(attribute.String("service.name", service), attribute.String("faas.name", os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
-		attribute.String("cloud.region", os.Getenv("AWS_REGION")))
-	provider = sdktrace.NewTracerProvider(sdktrace.WithResource(res),
-		sdktrace.WithBatcher(exporter, sdktrace.WithBatchTimeout(time.Second)))
+	provider = newProvider(exporter.ExportSpans, attribute.String("service.name", service),
+		attribute.String("faas.name", os.Getenv("AWS_LAMBDA_FUNCTION_NAME")), attribute.String("cloud.region", os.Getenv("AWS_REGION")))
 	otel.SetTracerProvider(provider)
 }
 
@@ -81,7 +81,7 @@ func Flush(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	if err := provider.ForceFlush(ctx); err != nil {
+	if err := provider.flush(ctx); err != nil {
 		slog.WarnContext(ctx, "traces not exported", "error", err.Error())
 	}
 }
