@@ -401,15 +401,34 @@ func (c Catalog) validateSettings(add func(string, ...any)) {
 	}
 }
 
+// declared are the system's functions, built once per process for the run-time lookups below (a cold start
+// builds them once, not once per caller: issue 10). They are shared: read only. System builds a catalog of its
+// own, which callers may change.
+var declared = sync.OnceValue(func() Catalog { return Catalog{Functions: functions()} })
+
 // MustFunction is the system's declaration of a function, for its main at cold start (a missing one is a
-// programming error, caught by the catalog tests).
+// programming error, caught by the catalog tests). Read only: its slices are shared.
 func MustFunction(name string) Function {
-	f, ok := System().Function(name)
+	f, ok := declared().Function(name)
 	if !ok {
 		panic("catalog: no function " + name)
 	}
 	return f
 }
+
+// RouteGroups are the groups of every declared route, by route key (RouteKey). Read only.
+var RouteGroups = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for _, f := range declared().Functions {
+		for _, r := range f.Routes {
+			out[r.RouteKey()] = r.Groups
+		}
+	}
+	return out
+})
+
+// StaffGroups are the staff groups some declared route admits (Groups). Read only.
+var StaffGroups = sync.OnceValue(func() []string { return declared().Groups() })
 
 // Groups are the staff groups that some route of the catalog admits.
 func (c Catalog) Groups() []string {

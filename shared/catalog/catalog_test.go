@@ -3,6 +3,7 @@ package catalog
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -165,5 +166,29 @@ func TestEveryQueueHasAConsumer(t *testing.T) {
 	}
 	if f, _ := sys.Consumer(ReferralsQueue); f.Name != "referral-sender" {
 		t.Errorf("referrals consumed by %q", f.Name)
+	}
+}
+
+// The run-time lookups (built once per process, shared) answer what a fresh System does.
+func TestRunTimeLookupsMatchTheSystem(t *testing.T) {
+	sys := System()
+	routes := 0
+	for _, f := range sys.Functions {
+		got := MustFunction(f.Name)
+		if !reflect.DeepEqual(got, f) {
+			t.Errorf("MustFunction(%s) differs from System's", f.Name)
+		}
+		for _, r := range f.Routes {
+			routes++
+			if g, ok := RouteGroups()[r.RouteKey()]; !ok || !slices.Equal(g, r.Groups) {
+				t.Errorf("RouteGroups()[%s] = %v, %v; want %v", r.RouteKey(), g, ok, r.Groups)
+			}
+		}
+	}
+	if len(RouteGroups()) != routes || routes == 0 {
+		t.Errorf("RouteGroups has %d routes, the system %d", len(RouteGroups()), routes)
+	}
+	if !slices.Equal(StaffGroups(), sys.Groups()) || len(StaffGroups()) == 0 {
+		t.Errorf("StaffGroups() = %v, want %v", StaffGroups(), sys.Groups())
 	}
 }

@@ -91,32 +91,18 @@ func (p *Pages) Routes() web.Routes {
 	}
 }
 
-// system is the catalog, built once when the routes are (not at package init: issue 10).
-var system = sync.OnceValue(catalog.System)
-
 // anyStaffGroups is every group some route admits: the queue and find are for all staff.
-var anyStaffGroups = sync.OnceValue(func() []string { return system().Groups() })
+func anyStaffGroups() []string { return catalog.StaffGroups() }
 
 // routeGroups are the groups of a JSON route of the catalog (a missing route is a programming error, found by
 // the tests and at cold start).
 func routeGroups(key string) []string {
-	groups, ok := catalogGroups()[key]
+	groups, ok := catalog.RouteGroups()[key]
 	if !ok {
 		panic("staffweb: the catalog has no route " + key)
 	}
 	return groups
 }
-
-// catalogGroups are every route's groups by route key, read from the catalog once.
-var catalogGroups = sync.OnceValue(func() map[string][]string {
-	out := map[string][]string{}
-	for _, f := range system().Functions {
-		for _, r := range f.Routes {
-			out[r.RouteKey()] = r.Groups
-		}
-	}
-	return out
-})
 
 // officerOf is the signed-in officer, or false when there is none (never signed in, or IdleFor since their last
 // page, or AbsoluteFor since signing in: both sign them out). A page keeps them signed in, saved at most once a
