@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // The system's tables, queues and functions. Change them here and both `make synth` and `make run` follow.
 
 const (
@@ -168,22 +170,18 @@ var allocationsStaff = []string{GroupAllocationsOfficer}
 // registerReaders read applications: the allocations officers and the Housing Solutions Manager.
 var registerReaders = []string{GroupAllocationsOfficer, GroupHousingSolutionsManager}
 
-func staff(method, path string, groups ...string) Route {
-	return Route{Method: method, Path: path, Auth: Staff, Groups: groups}
-}
-
 // ResidentWebFunction serves the resident pages (GET / is its start page).
 const ResidentWebFunction = "resident-web"
 
 // residentPages are the resident pages' routes: the start page, each journey's pages (GET shows a page, POST
 // answers it) and the help pages. {page} is a page of the journey; an unknown one is a 404 page.
-func residentPages() []Route {
-	routes := []Route{{Method: "GET", Path: "/", Auth: Public, Page: true}}
-	for _, journey := range []string{"report-asb", "complain", "apply", "progress"} {
-		routes = append(routes, Route{Method: "GET", Path: "/" + journey + "/{page}", Auth: Public, Page: true},
-			Route{Method: "POST", Path: "/" + journey + "/{page}", Auth: Public, Page: true})
-	}
-	return append(routes, Route{Method: "GET", Path: "/help/{page}", Auth: Public, Page: true})
+var residentPageRoutes = []Route{
+	{Method: "GET", Path: "/", Auth: Public, Page: true},
+	{Method: "GET", Path: "/report-asb/{page}", Auth: Public, Page: true}, {Method: "POST", Path: "/report-asb/{page}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/complain/{page}", Auth: Public, Page: true}, {Method: "POST", Path: "/complain/{page}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/apply/{page}", Auth: Public, Page: true}, {Method: "POST", Path: "/apply/{page}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/progress/{page}", Auth: Public, Page: true}, {Method: "POST", Path: "/progress/{page}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/help/{page}", Auth: Public, Page: true},
 }
 
 // StaffWebFunction serves the staff console (GET /staff is the signed-in officer's work queue).
@@ -196,245 +194,257 @@ const LocalStaffClientID = "local-staff-console"
 // and each case kind's page with its actions as forms. They are page routes (public at the gateway): the
 // console keeps its own sessions, and each page and action is allowed only to the groups of the JSON route it
 // mirrors (shared/transport/staffweb).
-func staffPages() []Route {
-	page := func(method, path string) Route { return Route{Method: method, Path: path, Auth: Public, Page: true} }
-	return []Route{
-		page("GET", "/staff"), page("GET", "/staff/sign-in"), page("GET", "/staff/callback"),
-		page("POST", "/staff/sign-out"), page("GET", "/staff/signed-out"), page("GET", "/staff/find"),
-		page("GET", "/staff/complaints/{reference}"),
-		page("GET", "/staff/log-complaint"), page("POST", "/staff/log-complaint"),
-		page("GET", "/staff/complaints/{reference}/{action}"), page("POST", "/staff/complaints/{reference}/{action}"),
-		page("GET", "/staff/applications/{reference}"),
-		page("GET", "/staff/applications/{reference}/{action}"), page("POST", "/staff/applications/{reference}/{action}"),
-		page("GET", "/staff/asb/{reference}"),
-		page("GET", "/staff/asb/{reference}/{action}"), page("POST", "/staff/asb/{reference}/{action}"),
-		page("GET", "/staff/reports"), page("GET", "/staff/reports/asb"), page("GET", "/staff/reports/complaints"), page("GET", "/staff/reports/register"),
-		page("GET", "/staff/reports/complaints/self-assessment"), page("POST", "/staff/reports/complaints/self-assessment"),
-	}
+var staffPageRoutes = []Route{
+	{Method: "GET", Path: "/staff", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/sign-in", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/callback", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/sign-out", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/signed-out", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/find", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/complaints/{reference}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/log-complaint", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/log-complaint", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/complaints/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/complaints/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/applications/{reference}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/applications/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/applications/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/asb/{reference}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/asb/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/asb/{reference}/{action}", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/reports", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/reports/asb", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/reports/complaints", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/reports/register", Auth: Public, Page: true},
+	{Method: "GET", Path: "/staff/reports/complaints/self-assessment", Auth: Public, Page: true},
+	{Method: "POST", Path: "/staff/reports/complaints/self-assessment", Auth: Public, Page: true},
 }
 
-func functions() []Function {
-	return []Function{
-		{
-			Name: "asb-report", Description: "ASB reports from the public and ASB case management (RULES ASB)",
-			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
-			Routes: []Route{
-				{Method: "POST", Path: "/asb/reports", Auth: Public},
-				{Method: "GET", Path: "/asb/reports/{reference}", Auth: Resident},
-				staff("GET", "/asb/cases", asbStaff...),
-				staff("GET", "/asb/cases/{reference}", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/timeline", asbStaff...),
-				// a case's casework records, each kind read by key in its partition, newest first (issue 13)
-				staff("GET", "/asb/cases/{reference}/subjects", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/witnesses", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/evidence", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/costs", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/diary", asbStaff...),
-				staff("GET", "/asb/cases/{reference}/incidents", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/acknowledgement", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/assignment", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/appointment", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/risk-assessment", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/actions", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/actions/{actionId}/completion", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/contacts", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/closure", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/reopening", asbStaff...),
-				staff("POST", "/asb/cases", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/merger", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/reclassification", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/incidents/{incidentId}/unlinking", asbStaff...),
-				{Method: "POST", Path: "/asb/reports/{reference}/case-review", Auth: Resident},
-				staff("POST", "/asb/cases/{reference}/case-review/outcome", GroupASBManager),
-				staff("POST", "/asb/cases/{reference}/action-plan/agreement", asbStaff...),
-				{Method: "POST", Path: "/asb/reports/{reference}/satisfaction", Auth: Resident},
-				staff("POST", "/asb/cases/{reference}/subjects", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/witnesses", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/evidence", asbStaff...),
-				staff("POST", "/asb/cases/{reference}/costs", asbStaff...),
-				{Method: "POST", Path: "/asb/reports/{reference}/diary", Auth: Resident},
-				staff("GET", "/reports/asb", GroupASBManager),
-			},
-			Settings: []Setting{HomesCount, DutyOfficerMailbox, DutyOfficerPhone},
-			Secrets:  []Secret{PageTokenKey},
-			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo:  []string{ReferralsQueue, NotificationsQueue},
+// functionTable is the system's functions: written as literals of constants (no helper calls), so the compiler
+// lays it out as static data and a cold start builds nothing (issue 10). Read only: functions copies it.
+var functionTable = []Function{
+	{
+		Name: "asb-report", Description: "ASB reports from the public and ASB case management (RULES ASB)",
+		MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
+		Routes: []Route{
+			{Method: "POST", Path: "/asb/reports", Auth: Public},
+			{Method: "GET", Path: "/asb/reports/{reference}", Auth: Resident},
+			{Method: "GET", Path: "/asb/cases", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/timeline", Auth: Staff, Groups: asbStaff},
+			// a case's casework records, each kind read by key in its partition, newest first (issue 13)
+			{Method: "GET", Path: "/asb/cases/{reference}/subjects", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/witnesses", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/evidence", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/costs", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/diary", Auth: Staff, Groups: asbStaff},
+			{Method: "GET", Path: "/asb/cases/{reference}/incidents", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/acknowledgement", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/assignment", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/appointment", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/risk-assessment", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/actions", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/actions/{actionId}/completion", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/contacts", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/closure", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/reopening", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/merger", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/reclassification", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/incidents/{incidentId}/unlinking", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/reports/{reference}/case-review", Auth: Resident},
+			{Method: "POST", Path: "/asb/cases/{reference}/case-review/outcome", Auth: Staff, Groups: []string{GroupASBManager}},
+			{Method: "POST", Path: "/asb/cases/{reference}/action-plan/agreement", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/reports/{reference}/satisfaction", Auth: Resident},
+			{Method: "POST", Path: "/asb/cases/{reference}/subjects", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/witnesses", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/evidence", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/cases/{reference}/costs", Auth: Staff, Groups: asbStaff},
+			{Method: "POST", Path: "/asb/reports/{reference}/diary", Auth: Resident},
+			{Method: "GET", Path: "/reports/asb", Auth: Staff, Groups: []string{GroupASBManager}},
 		},
-		{
-			Name: "ooh-intake", Description: "Out-of-hours line webhook: verify the signature, queue the call (ASB-10)",
-			MemoryMB: 128, TimeoutSec: 5, LocalConcurrency: 2,
-			Routes:  []Route{{Method: "POST", Path: "/webhooks/out-of-hours", Auth: Webhook}},
-			Secrets: []Secret{{Env: "OOH_WEBHOOK_SECRET", Description: "Standard Webhooks signing secret shared with the answering service", LocalDefault: LocalWebhookSecret}},
-			Tables:  map[string]Access{IdempotencyTable: ReadWrite},
-			SendsTo: []string{OOHCallsQueue},
+		Settings: []Setting{HomesCount, DutyOfficerMailbox, DutyOfficerPhone},
+		Secrets:  []Secret{PageTokenKey},
+		Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		SendsTo:  []string{ReferralsQueue, NotificationsQueue},
+	},
+	{
+		Name: "ooh-intake", Description: "Out-of-hours line webhook: verify the signature, queue the call (ASB-10)",
+		MemoryMB: 128, TimeoutSec: 5, LocalConcurrency: 2,
+		Routes:  []Route{{Method: "POST", Path: "/webhooks/out-of-hours", Auth: Webhook}},
+		Secrets: []Secret{{Env: "OOH_WEBHOOK_SECRET", Description: "Standard Webhooks signing secret shared with the answering service", LocalDefault: LocalWebhookSecret}},
+		Tables:  map[string]Access{IdempotencyTable: ReadWrite},
+		SendsTo: []string{OOHCallsQueue},
+	},
+	{
+		Name: "ooh-processor", Description: "Turns queued out-of-hours calls into ASB cases timed from the call (ASB-10)",
+		MemoryMB: 256, TimeoutSec: 20, LocalConcurrency: 1,
+		Queue:    &QueueTrigger{Queue: OOHCallsQueue, BatchSize: 10, MaxConcurrency: 2},
+		Settings: []Setting{DutyOfficerMailbox, DutyOfficerPhone},
+		Tables:   map[string]Access{CasesTable: ReadWrite},
+		SendsTo:  []string{ReferralsQueue, NotificationsQueue},
+	},
+	{
+		Name: "complaint-escalation", Description: "Complaints under the Housing Ombudsman's Complaint Handling Code (RULES CH)",
+		MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
+		Routes: []Route{
+			{Method: "POST", Path: "/complaints", Auth: Public},
+			{Method: "GET", Path: "/complaints/{reference}", Auth: Resident},
+			{Method: "POST", Path: "/complaints/{reference}/escalation", Auth: Resident},
+			{Method: "GET", Path: "/complaints", Auth: Staff, Groups: complaintsStaff},
+			{Method: "GET", Path: "/complaints/{reference}/record", Auth: Staff, Groups: complaintsStaff},
+			{Method: "GET", Path: "/complaints/{reference}/timeline", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/acknowledgement", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/extension", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/response", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/refusal", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/service-request", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/related-points", Auth: Staff, Groups: complaintsStaff},
+			{Method: "GET", Path: "/reports/complaints", Auth: Staff, Groups: []string{GroupComplaintsManager}},
+			{Method: "POST", Path: "/complaints/logged", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/escalation-on-behalf", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/clarification", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/clarification-answer", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/actions/{actionId}/completion", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/adjustments", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/restriction", Auth: Staff, Groups: []string{GroupComplaintsManager}},
+			{Method: "POST", Path: "/complaints/{reference}/service-request/completion", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/keep-informed", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/complaints/{reference}/letters/{letterNumber}/sent-in-format", Auth: Staff, Groups: complaintsStaff},
+			{Method: "POST", Path: "/reports/complaints/self-assessment", Auth: Staff, Groups: []string{GroupComplaintsManager}},
 		},
-		{
-			Name: "ooh-processor", Description: "Turns queued out-of-hours calls into ASB cases timed from the call (ASB-10)",
-			MemoryMB: 256, TimeoutSec: 20, LocalConcurrency: 1,
-			Queue:    &QueueTrigger{Queue: OOHCallsQueue, BatchSize: 10, MaxConcurrency: 2},
-			Settings: []Setting{DutyOfficerMailbox, DutyOfficerPhone},
-			Tables:   map[string]Access{CasesTable: ReadWrite},
-			SendsTo:  []string{ReferralsQueue, NotificationsQueue},
+		Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail},
+		Secrets:  []Secret{PageTokenKey},
+		Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		SendsTo:  []string{NotificationsQueue},
+	},
+	{
+		Name: "register-application", Description: "Housing register eligibility, applications and banding with reasons (RULES HR)",
+		MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
+		Routes: []Route{
+			{Method: "POST", Path: "/register/eligibility", Auth: Public},
+			{Method: "POST", Path: "/register/applications", Auth: Public},
+			{Method: "GET", Path: "/register/applications/{reference}", Auth: Resident},
+			{Method: "POST", Path: "/register/applications/{reference}/circumstances", Auth: Resident},
+			{Method: "POST", Path: "/register/applications/{reference}/review-request", Auth: Resident},
+			{Method: "GET", Path: "/register/applications", Auth: Staff, Groups: registerReaders},
+			{Method: "GET", Path: "/register/applications/{reference}/record", Auth: Staff, Groups: registerReaders},
+			{Method: "GET", Path: "/register/applications/{reference}/timeline", Auth: Staff, Groups: registerReaders},
+			{Method: "POST", Path: "/register/applications/{reference}/claims", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/decisions", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/medical-award", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/debt", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/unacceptable-behaviour", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/debt-exceptions", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/removal", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/closure", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/assignment", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/offers", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/statutory-review", Auth: Staff, Groups: allocationsStaff},
+			{Method: "POST", Path: "/register/applications/{reference}/review-decision", Auth: Staff, Groups: []string{GroupHousingSolutionsManager}},
+			{Method: "GET", Path: "/register/priority-list", Auth: Staff, Groups: allocationsStaff},
+			{Method: "GET", Path: "/reports/register", Auth: Staff, Groups: registerReaders},
 		},
-		{
-			Name: "complaint-escalation", Description: "Complaints under the Housing Ombudsman's Complaint Handling Code (RULES CH)",
-			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
-			Routes: []Route{
-				{Method: "POST", Path: "/complaints", Auth: Public},
-				{Method: "GET", Path: "/complaints/{reference}", Auth: Resident},
-				{Method: "POST", Path: "/complaints/{reference}/escalation", Auth: Resident},
-				staff("GET", "/complaints", complaintsStaff...),
-				staff("GET", "/complaints/{reference}/record", complaintsStaff...),
-				staff("GET", "/complaints/{reference}/timeline", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/acknowledgement", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/extension", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/response", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/refusal", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/service-request", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/related-points", complaintsStaff...),
-				staff("GET", "/reports/complaints", GroupComplaintsManager),
-				staff("POST", "/complaints/logged", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/escalation-on-behalf", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/clarification", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/clarification-answer", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/actions/{actionId}/completion", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/adjustments", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/restriction", GroupComplaintsManager),
-				staff("POST", "/complaints/{reference}/service-request/completion", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/keep-informed", complaintsStaff...),
-				staff("POST", "/complaints/{reference}/letters/{letterNumber}/sent-in-format", complaintsStaff...),
-				staff("POST", "/reports/complaints/self-assessment", GroupComplaintsManager),
-			},
-			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail},
-			Secrets:  []Secret{PageTokenKey},
-			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo:  []string{NotificationsQueue},
+		Secrets: []Secret{PageTokenKey},
+		Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		SendsTo: []string{NotificationsQueue},
+	},
+	{
+		Name: "deadline-reminders", Description: "Weekday 07:00 reminders of deadlines due soon, due today and overdue",
+		MemoryMB: 256, TimeoutSec: 60, LocalConcurrency: 1,
+		Schedules: []Schedule{{Name: "deadline-reminders-weekday-morning", Cron: "cron(0 7 ? * MON-FRI *)"}},
+		Settings:  []Setting{TeamMailboxes},
+		Tables:    map[string]Access{CasesTable: Read, IdempotencyTable: ReadWrite},
+		SendsTo:   []string{NotificationsQueue},
+	},
+	{
+		Name: "outbox-relay", Description: "Re-delivers queued messages whose first delivery failed (transactional outbox)",
+		MemoryMB: 128, TimeoutSec: 60, LocalConcurrency: 1,
+		Schedules: []Schedule{{Name: "outbox-relay-every-5-minutes", Cron: "cron(0/5 * * * ? *)"}},
+		Tables:    map[string]Access{CasesTable: ReadWrite},
+		SendsTo:   []string{ReferralsQueue, NotificationsQueue},
+	},
+	{
+		Name: "notifier", Description: "Sends emails and texts through GOV.UK Notify and records them on the case timeline",
+		MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
+		Queue:    &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},
+		Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
+		Settings: []Setting{NotifyTemplates},
+		LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
+		Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
+		Tables:   map[string]Access{CasesTable: ReadWrite},
+	},
+	{
+		// its own Notify API key (a second key of the same Notify service), so either can be revoked alone
+		Name: "referral-sender", Description: "Emails ASB-6 referrals to the partner and safeguarding mailboxes through GOV.UK Notify and records them on the case timeline",
+		MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
+		Queue:    &QueueTrigger{Queue: ReferralsQueue, BatchSize: 10, MaxConcurrency: 2},
+		Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
+		Settings: []Setting{PartnerMailboxes, TeamMailboxes, NotifyTemplates},
+		LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
+		Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key for referrals (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
+		Tables:   map[string]Access{CasesTable: ReadWrite},
+	},
+	{
+		// the resident pages: thin HTML transports over the same application services as the JSON API
+		Name: ResidentWebFunction, Description: "Resident pages: report ASB, make a complaint, apply to the housing register, check progress",
+		MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
+		Routes: residentPageRoutes,
+		Settings: []Setting{LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, DutyOfficerMailbox, DutyOfficerPhone,
+			RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+		Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		SendsTo: []string{ReferralsQueue, NotificationsQueue},
+	},
+	{
+		// the staff console: HTML pages over the same application services as the JSON API, signed in through
+		// the staff user pool's managed login (locally, the local cloud's stand-in)
+		Name: StaffWebFunction, Description: "Staff console: work queue, find, case pages and their actions as forms",
+		MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 1, StaffSignIn: true,
+		Routes:   staffPageRoutes,
+		Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, SiteURL, DutyOfficerMailbox, DutyOfficerPhone},
+		Secrets:  []Secret{PageTokenKey},
+		LocalEnv: map[string]string{
+			StaffSignInIssuerEnv: "{{LOCAL_URL}}/_local/oidc", StaffSignInClientEnv: LocalStaffClientID,
+			StaffSignInAuthorizeEnv: "{{LOCAL_URL}}/_local/oidc/authorize", StaffSignInTokenEnv: "{{LOCAL_URL}}/_local/oidc/token",
+			StaffSignInKeysEnv: "{{LOCAL_URL}}/_local/oidc/jwks.json", StaffSignInLogoutEnv: "{{LOCAL_URL}}/_local/oidc/logout",
+			StaffSiteURLEnv: "{{LOCAL_URL}}",
 		},
-		{
-			Name: "register-application", Description: "Housing register eligibility, applications and banding with reasons (RULES HR)",
-			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
-			Routes: []Route{
-				{Method: "POST", Path: "/register/eligibility", Auth: Public},
-				{Method: "POST", Path: "/register/applications", Auth: Public},
-				{Method: "GET", Path: "/register/applications/{reference}", Auth: Resident},
-				{Method: "POST", Path: "/register/applications/{reference}/circumstances", Auth: Resident},
-				{Method: "POST", Path: "/register/applications/{reference}/review-request", Auth: Resident},
-				staff("GET", "/register/applications", registerReaders...),
-				staff("GET", "/register/applications/{reference}/record", registerReaders...),
-				staff("GET", "/register/applications/{reference}/timeline", registerReaders...),
-				staff("POST", "/register/applications/{reference}/claims", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/decisions", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/medical-award", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/debt", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/unacceptable-behaviour", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/debt-exceptions", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/removal", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/closure", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/assignment", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/offers", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/statutory-review", allocationsStaff...),
-				staff("POST", "/register/applications/{reference}/review-decision", GroupHousingSolutionsManager),
-				staff("GET", "/register/priority-list", allocationsStaff...),
-				staff("GET", "/reports/register", registerReaders...),
-			},
-			Secrets: []Secret{PageTokenKey},
-			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{NotificationsQueue},
+		Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+		SendsTo: []string{ReferralsQueue, NotificationsQueue}, // an ASB reclassification's or merger's referral (ASB-6)
+	},
+	{
+		// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only
+		Name: NotifyReceiptsFunction, Description: "GOV.UK Notify's delivery receipts: records delivered and failed notifications on the case timeline",
+		MemoryMB: 128, TimeoutSec: 5, LocalConcurrency: 1,
+		Routes:  []Route{{Method: "POST", Path: "/webhooks/govuk-notify/delivery-receipts", Auth: Bearer, Secret: NotifyCallbackToken.Env}},
+		Secrets: []Secret{NotifyCallbackToken},
+		Tables:  map[string]Access{CasesTable: ReadWrite},
+	},
+	{
+		// subject access requests (UK GDPR Art 15): reads every kind of case, for the information governance team only
+		Name: SubjectAccessFunction, Description: "Subject access requests: log, export a person's records across ASB, complaints and the register, erase or rectify on request, complete",
+		MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
+		Routes: []Route{
+			{Method: "POST", Path: "/subject-access-requests", Auth: Staff, Groups: []string{GroupInformationGovernance}},
+			{Method: "GET", Path: "/subject-access-requests/{reference}", Auth: Staff, Groups: []string{GroupInformationGovernance}},
+			{Method: "POST", Path: "/subject-access-requests/{reference}/export", Auth: Staff, Groups: []string{GroupInformationGovernance}},
+			{Method: "POST", Path: "/subject-access-requests/{reference}/completion", Auth: Staff, Groups: []string{GroupInformationGovernance}},
+			{Method: "POST", Path: "/subject-access-requests/{reference}/erasure", Auth: Staff, Groups: []string{GroupInformationGovernance}},
+			{Method: "POST", Path: "/subject-access-requests/{reference}/rectification", Auth: Staff, Groups: []string{GroupInformationGovernance}},
 		},
-		{
-			Name: "deadline-reminders", Description: "Weekday 07:00 reminders of deadlines due soon, due today and overdue",
-			MemoryMB: 256, TimeoutSec: 60, LocalConcurrency: 1,
-			Schedules: []Schedule{{Name: "deadline-reminders-weekday-morning", Cron: "cron(0 7 ? * MON-FRI *)"}},
-			Settings:  []Setting{TeamMailboxes},
-			Tables:    map[string]Access{CasesTable: Read, IdempotencyTable: ReadWrite},
-			SendsTo:   []string{NotificationsQueue},
-		},
-		{
-			Name: "outbox-relay", Description: "Re-delivers queued messages whose first delivery failed (transactional outbox)",
-			MemoryMB: 128, TimeoutSec: 60, LocalConcurrency: 1,
-			Schedules: []Schedule{{Name: "outbox-relay-every-5-minutes", Cron: "cron(0/5 * * * ? *)"}},
-			Tables:    map[string]Access{CasesTable: ReadWrite},
-			SendsTo:   []string{ReferralsQueue, NotificationsQueue},
-		},
-		{
-			Name: "notifier", Description: "Sends emails and texts through GOV.UK Notify and records them on the case timeline",
-			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
-			Queue:    &QueueTrigger{Queue: NotificationsQueue, BatchSize: 10, MaxConcurrency: 2},
-			Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
-			Settings: []Setting{NotifyTemplates},
-			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
-			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
-			Tables:   map[string]Access{CasesTable: ReadWrite},
-		},
-		{
-			// its own Notify API key (a second key of the same Notify service), so either can be revoked alone
-			Name: "referral-sender", Description: "Emails ASB-6 referrals to the partner and safeguarding mailboxes through GOV.UK Notify and records them on the case timeline",
-			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
-			Queue:    &QueueTrigger{Queue: ReferralsQueue, BatchSize: 10, MaxConcurrency: 2},
-			Env:      map[string]string{"NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk"},
-			Settings: []Setting{PartnerMailboxes, TeamMailboxes, NotifyTemplates},
-			LocalEnv: map[string]string{"NOTIFY_BASE_URL": "{{LOCAL_URL}}/_local/notify"},
-			Secrets:  []Secret{{Env: "NOTIFY_API_KEY", Description: "GOV.UK Notify API key for referrals (name-serviceid-secret)", LocalDefault: LocalNotifyAPIKey}},
-			Tables:   map[string]Access{CasesTable: ReadWrite},
-		},
-		{
-			// the resident pages: thin HTML transports over the same application services as the JSON API
-			Name: ResidentWebFunction, Description: "Resident pages: report ASB, make a complaint, apply to the housing register, check progress",
-			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 2,
-			Routes: residentPages(),
-			Settings: []Setting{LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, DutyOfficerMailbox, DutyOfficerPhone,
-				RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
-			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{ReferralsQueue, NotificationsQueue},
-		},
-		{
-			// the staff console: HTML pages over the same application services as the JSON API, signed in through
-			// the staff user pool's managed login (locally, the local cloud's stand-in)
-			Name: StaffWebFunction, Description: "Staff console: work queue, find, case pages and their actions as forms",
-			MemoryMB: 256, TimeoutSec: 10, LocalConcurrency: 1, StaffSignIn: true,
-			Routes:   staffPages(),
-			Settings: []Setting{HomesCount, LandlordName, LandlordAddress, LandlordPhone, LandlordEmail, SiteURL, DutyOfficerMailbox, DutyOfficerPhone},
-			Secrets:  []Secret{PageTokenKey},
-			LocalEnv: map[string]string{
-				StaffSignInIssuerEnv: "{{LOCAL_URL}}/_local/oidc", StaffSignInClientEnv: LocalStaffClientID,
-				StaffSignInAuthorizeEnv: "{{LOCAL_URL}}/_local/oidc/authorize", StaffSignInTokenEnv: "{{LOCAL_URL}}/_local/oidc/token",
-				StaffSignInKeysEnv: "{{LOCAL_URL}}/_local/oidc/jwks.json", StaffSignInLogoutEnv: "{{LOCAL_URL}}/_local/oidc/logout",
-				StaffSiteURLEnv: "{{LOCAL_URL}}",
-			},
-			Tables:  map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-			SendsTo: []string{ReferralsQueue, NotificationsQueue}, // an ASB reclassification's or merger's referral (ASB-6)
-		},
-		{
-			// its own small function: the one route GOV.UK Notify calls, with the cases table and its bearer token only
-			Name: NotifyReceiptsFunction, Description: "GOV.UK Notify's delivery receipts: records delivered and failed notifications on the case timeline",
-			MemoryMB: 128, TimeoutSec: 5, LocalConcurrency: 1,
-			Routes:  []Route{{Method: "POST", Path: "/webhooks/govuk-notify/delivery-receipts", Auth: Bearer, Secret: NotifyCallbackToken.Env}},
-			Secrets: []Secret{NotifyCallbackToken},
-			Tables:  map[string]Access{CasesTable: ReadWrite},
-		},
-		{
-			// subject access requests (UK GDPR Art 15): reads every kind of case, for the information governance team only
-			Name: SubjectAccessFunction, Description: "Subject access requests: log, export a person's records across ASB, complaints and the register, erase or rectify on request, complete",
-			MemoryMB: 256, TimeoutSec: 30, LocalConcurrency: 1,
-			Routes: []Route{
-				staff("POST", "/subject-access-requests", GroupInformationGovernance),
-				staff("GET", "/subject-access-requests/{reference}", GroupInformationGovernance),
-				staff("POST", "/subject-access-requests/{reference}/export", GroupInformationGovernance),
-				staff("POST", "/subject-access-requests/{reference}/completion", GroupInformationGovernance),
-				staff("POST", "/subject-access-requests/{reference}/erasure", GroupInformationGovernance),
-				staff("POST", "/subject-access-requests/{reference}/rectification", GroupInformationGovernance),
-			},
-			Settings: []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
-			Secrets:  []Secret{PageTokenKey}, // signs an export's nextToken (an export in parts)
-			Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
-		},
-		{
-			// UK GDPR Art 5(1)(e): anonymises the records whose retention period ended; the cases table only, no queue
-			Name: RetentionJobFunction, Description: "Daily retention job: anonymises records whose retention period has ended, keeping the reports' figures",
-			MemoryMB: 256, TimeoutSec: 300, LocalConcurrency: 1,
-			Schedules: []Schedule{{Name: "retention-job-daily", Cron: "cron(30 2 * * ? *)"}},
-			Settings:  []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
-			Tables:    map[string]Access{CasesTable: ReadWrite},
-		},
-	}
+		Settings: []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+		Secrets:  []Secret{PageTokenKey}, // signs an export's nextToken (an export in parts)
+		Tables:   map[string]Access{CasesTable: ReadWrite, IdempotencyTable: ReadWrite},
+	},
+	{
+		// UK GDPR Art 5(1)(e): anonymises the records whose retention period ended; the cases table only, no queue
+		Name: RetentionJobFunction, Description: "Daily retention job: anonymises records whose retention period has ended, keeping the reports' figures",
+		MemoryMB: 256, TimeoutSec: 300, LocalConcurrency: 1,
+		Schedules: []Schedule{{Name: "retention-job-daily", Cron: "cron(30 2 * * ? *)"}},
+		Settings:  []Setting{RetentionASBCaseClosed, RetentionComplaintClosed, RetentionApplicationClosed, RetentionApplicationHoused},
+		Tables:    map[string]Access{CasesTable: ReadWrite},
+	},
 }
+
+// functions are the system's functions, for a catalog callers may change.
+func functions() []Function { return slices.Clone(functionTable) }
