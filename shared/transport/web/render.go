@@ -19,10 +19,10 @@ type Site struct {
 
 // Templates are the pages, each built from the layout and the partials (layout.html, partials.html) and its
 // own file the first time it is rendered. The files are compiled: their parse trees are generated from them at
-// build time (files.ResidentTemplateFiles; go generate ./shared/web), so no template is parsed at run time, where
-// the layout and partials took the web functions 1.2-1.7 ms of their cold start and each page more on its
-// first request (issue 10). Building a page adds copies of its trees to a clone of the layout's. ParseAll
-// builds every page, for the tests.
+// build time (files.ResidentTemplateFiles; go generate ./shared/web), so no template is parsed at run time,
+// where the layout and partials took the web functions 1.2-1.7 ms of their cold start and each page more on its
+// first request (issue 10). Building a page adds copies of the layout's, the partials' and its own trees to a
+// new template: nothing is built at start. ParseAll builds every page, for the tests.
 type Templates struct {
 	pages map[string]func() (*template.Template, error)
 }
@@ -30,25 +30,22 @@ type Templates struct {
 // base is the layout and the shared partials every page is built with.
 var base = []string{"layout.html", "partials.html"}
 
-// LoadTemplates prepares every page of pages (every file but the base files) to be built on its own copy of the
-// layout, so each page defines its own "content". With partials, pages has only its own layout.html and the
-// partials (form fields, error summary) come from partials' partials.html: the staff console's pages have their
-// own layout and the same components as the resident pages.
+// LoadTemplates prepares every page of pages (every file but the base files) to be built with the layout, so
+// each page defines its own "content". With partials, pages has only its own layout.html and the partials (form
+// fields, error summary) come from partials' partials.html: the staff console's pages have their own layout
+// and the same components as the resident pages.
 func LoadTemplates(pages []files.TemplateFile, partials ...[]files.TemplateFile) (*Templates, error) {
-	root := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
 	order := []file{{pages, base[0]}, {pages, base[1]}}
 	if len(partials) > 0 {
 		order = []file{{partials[0], base[1]}, {pages, base[0]}}
 	}
+	var layout []files.TemplateFile // in the order html/template's ParseFS parsed them
 	for _, f := range order {
 		tf, ok := find(f.in, f.name)
 		if !ok {
 			return nil, fmt.Errorf("web: no template file %s", f.name)
 		}
-		// The root is never executed: each page clones it, and a clone copies its trees.
-		if err := addTrees(root, tf, false); err != nil {
-			return nil, err
-		}
+		layout = append(layout, tf)
 	}
 	t := &Templates{pages: map[string]func() (*template.Template, error){}}
 	for _, tf := range pages {
@@ -56,11 +53,13 @@ func LoadTemplates(pages []files.TemplateFile, partials ...[]files.TemplateFile)
 			continue
 		}
 		t.pages[strings.TrimSuffix(tf.Name, ".html")] = sync.OnceValues(func() (*template.Template, error) {
-			page, err := root.Clone() // before the root is executed: a page is built before it is rendered
-			if err != nil {
-				return nil, err
+			page := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "split": paragraphs})
+			for _, f := range append(layout[:len(layout):len(layout)], tf) {
+				if err := addTrees(page, f); err != nil {
+					return nil, err
+				}
 			}
-			return page, addTrees(page, tf, true)
+			return page, nil
 		})
 	}
 	return t, nil
@@ -90,18 +89,15 @@ func find(in []files.TemplateFile, name string) (files.TemplateFile, bool) {
 	return files.TemplateFile{}, false
 }
 
-// addTrees adds a file's trees to t as html/template's Parse does (an empty template does not replace one of the
-// same name); copies when t will be executed, since its escaping edits the trees it runs and the generated trees
-// are shared.
-func addTrees(t *template.Template, f files.TemplateFile, copied bool) error {
+// addTrees adds copies of a file's trees to t as html/template's Parse adds trees (an empty template does not
+// replace one of the same name): copies, since html/template's escaping edits the trees it runs and the
+// generated trees are shared.
+func addTrees(t *template.Template, f files.TemplateFile) error {
 	for _, tree := range f.Trees {
 		if parse.IsEmptyTree(tree.Root) && t.Lookup(tree.Name) != nil {
 			continue
 		}
-		if copied {
-			tree = tree.Copy()
-		}
-		if _, err := t.AddParseTree(tree.Name, tree); err != nil {
+		if _, err := t.AddParseTree(tree.Name, tree.Copy()); err != nil {
 			return fmt.Errorf("web: %s: %w", f.Name, err)
 		}
 	}
