@@ -368,9 +368,9 @@ func (c Catalog) Validate() error {
 }
 
 // settingName is compiled when the catalog is first validated (by the tools and tests; a function never does).
-var settingName = sync.OnceValue(func() *regexp.Regexp {
+var settingName = lazy[*regexp.Regexp]{build: func() *regexp.Regexp {
 	return regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
-})
+}}
 
 func (c Catalog) validateSettings(add func(string, ...any)) {
 	names, envs := map[string]bool{}, map[string]bool{}
@@ -379,7 +379,7 @@ func (c Catalog) validateSettings(add func(string, ...any)) {
 			add("setting %s (%s) declared twice", s.Name, s.Env)
 		}
 		names[s.Name], envs[s.Env] = true, true
-		if !settingName().MatchString(s.Name) || s.Env == "" {
+		if !settingName.get().MatchString(s.Name) || s.Env == "" {
 			add("setting %q: name must be dotted words (e.g. landlord.name) and have an environment variable", s.Name)
 		}
 		switch s.Kind {
@@ -401,34 +401,52 @@ func (c Catalog) validateSettings(add func(string, ...any)) {
 	}
 }
 
-// declared are the system's functions, built once per process for the run-time lookups below (a cold start
-// builds them once, not once per caller: issue 10). They are shared: read only. System builds a catalog of its
-// own, which callers may change.
-var declared = sync.OnceValue(func() Catalog { return Catalog{Functions: functions()} })
+// lazy is a value built on first use. It is not a sync.OnceValue: calling one in a package-level initializer
+// makes the compiler build every initializer after it at run time rather than lay it out as static data
+// (cmd/compile's staticinit stops at the first call), which put the function table back into every cold start
+// (issue 10).
+type lazy[T any] struct {
+	once  sync.Once
+	build func() T
+	value T
+}
+
+func (l *lazy[T]) get() T {
+	l.once.Do(func() { l.value = l.build() })
+	return l.value
+}
+
+// declared are the system's functions for the run-time lookups below: the static function table itself (no
+// copy), so they are shared: read only. System builds a catalog of its own, which callers may change.
+var declared = Catalog{Functions: functionTable}
 
 // MustFunction is the system's declaration of a function, for its main at cold start (a missing one is a
 // programming error, caught by the catalog tests). Read only: its slices are shared.
 func MustFunction(name string) Function {
-	f, ok := declared().Function(name)
+	f, ok := declared.Function(name)
 	if !ok {
 		panic("catalog: no function " + name)
 	}
 	return f
 }
 
-// RouteGroups are the groups of every declared route, by route key (RouteKey). Read only.
-var RouteGroups = sync.OnceValue(func() map[string][]string {
+// RouteGroups are the groups of every declared route, by route key (RouteKey), built on first use. Read only.
+func RouteGroups() map[string][]string { return routeGroups.get() }
+
+var routeGroups = lazy[map[string][]string]{build: func() map[string][]string {
 	out := map[string][]string{}
-	for _, f := range declared().Functions {
+	for _, f := range declared.Functions {
 		for _, r := range f.Routes {
 			out[r.RouteKey()] = r.Groups
 		}
 	}
 	return out
-})
+}}
 
-// StaffGroups are the staff groups some declared route admits (Groups). Read only.
-var StaffGroups = sync.OnceValue(func() []string { return declared().Groups() })
+// StaffGroups are the staff groups some declared route admits (Groups), found on first use. Read only.
+func StaffGroups() []string { return staffGroups.get() }
+
+var staffGroups = lazy[[]string]{build: declared.Groups}
 
 // Groups are the staff groups that some route of the catalog admits.
 func (c Catalog) Groups() []string {

@@ -15,21 +15,3 @@ const LocalNotifyCallbackToken = "local-notify-callback-token-not-for-production
 var NotifyCallbackToken = Secret{Env: "NOTIFY_CALLBACK_TOKEN",
 	Description:  "Bearer token GOV.UK Notify sends with its delivery receipts (the same value as in Notify's callback settings)",
 	LocalDefault: LocalNotifyCallbackToken}
-
-// letterTemplates are the templates a resident may be sent, so each has a letter template for residents whose
-// preferred contact is "letter" (sent through Notify's letter API to their postal address). Staff, the duty
-// officer and the partner teams are written to by email (and the duty officer by text), never by post.
-func letterTemplates() []string {
-	return []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left",
-		"asb-appointment", "asb-action-plan", "asb-review", "asb-case-review-outcome", "asb-case-closed"} // keeping an ASB reporter informed
-}
-
-// letterKeys are the letter templates' keys in notifyTemplates: "<template>.letter".
-func letterKeys() []string {
-	var keys []string
-	for _, t := range letterTemplates() {
-		keys = append(keys, t+".letter")
-	}
-	return keys
-}

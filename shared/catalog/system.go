@@ -92,7 +92,7 @@ var (
 	NotifyTemplates = Setting{Name: "notifyTemplates", Env: "NOTIFY_TEMPLATES", Kind: Templates,
 		Description: "GOV.UK Notify template id of each template, channel and (optionally) language: " +
 			`"<template>.<channel>" or "<template>.<language>.<channel>" (English is the fallback)`,
-		RequiredKeys: notifyTemplateKeys()}
+		RequiredKeys: notifyTemplateKeys}
 	SiteURL = Setting{Name: "site.url", Env: "SITE_URL", Kind: Text,
 		Description: "The site's address (https://, the council domain attached to the CloudFront distribution): the staff console's sign-in callback and sign-out URLs are on it"}
 	RetentionASBCaseClosed = Setting{Name: "retention.asbCaseClosed", Env: "RETENTION_ASB_CASE_CLOSED", Kind: Period, Default: "P6Y",
@@ -120,17 +120,25 @@ func settings() []Setting {
 // immediate alert, by email and text (ASB-4, ASB-6), a resident's sign-in code, by email or text (to the contact they
 // typed: never by post), and each kind of ASB-6 referral, by email to its partner
 // mailbox. The names are shared/app/notification's and shared/app/referralsender's; the catalog test keeps the
-// lists in step.
-func notifyTemplateKeys() []string {
-	var keys []string
-	for _, t := range []string{"asb-report-received", "complaint-received", "complaint-escalated", "complaint-letter",
-		"application-decision", "emergency-two-weeks-left", "asb-duty-alert", "resident-sign-in-code",
-		"asb-appointment", "asb-action-plan", "asb-review", "asb-case-review-outcome", "asb-case-closed"} {
-		keys = append(keys, t+".email", t+".sms")
-	}
-	keys = append(keys, "asb-referral-partner.email", "asb-referral-safeguarding.email") // one per referral kind
-	keys = append(keys, letterKeys()...)                                                 // residents who prefer post (notify.go)
-	return append(keys, "reminder-digest.email")                                         // one digest a day to each staff address
+// lists in step. Written out, so they are static data rather than built at every cold start (issue 10).
+var notifyTemplateKeys = []string{
+	"asb-report-received.email", "asb-report-received.sms",
+	"complaint-received.email", "complaint-received.sms",
+	"complaint-escalated.email", "complaint-escalated.sms",
+	"complaint-letter.email", "complaint-letter.sms",
+	"application-decision.email", "application-decision.sms",
+	"emergency-two-weeks-left.email", "emergency-two-weeks-left.sms",
+	"asb-duty-alert.email", "asb-duty-alert.sms",
+	"resident-sign-in-code.email", "resident-sign-in-code.sms",
+	"asb-appointment.email", "asb-appointment.sms",
+	"asb-action-plan.email", "asb-action-plan.sms",
+	"asb-review.email", "asb-review.sms",
+	"asb-case-review-outcome.email", "asb-case-review-outcome.sms",
+	"asb-case-closed.email", "asb-case-closed.sms",
+	"asb-referral-partner.email", "asb-referral-safeguarding.email", // one per referral kind
+	// residents who prefer post: a letter through Notify's letter API (staff and partners are never written to by post)
+	"asb-report-received.letter", "complaint-received.letter", "complaint-escalated.letter", "complaint-letter.letter", "application-decision.letter", "emergency-two-weeks-left.letter", "asb-appointment.letter", "asb-action-plan.letter", "asb-review.letter", "asb-case-review-outcome.letter", "asb-case-closed.letter",
+	"reminder-digest.email", // one digest a day to each staff address
 }
 
 func tables() []Table {
