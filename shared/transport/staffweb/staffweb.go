@@ -63,7 +63,7 @@ func Templates() fs.FS { return files.StaffTemplates() }
 
 // Routes are the console's page handlers, by the catalog's route keys.
 func (p *Pages) Routes() web.Routes {
-	anyStaff := anyStaffGroups()
+	anyStaff := catalog.StaffGroups() // the queue and find are for all staff
 	return web.Routes{
 		"GET /staff":                                    p.signedIn(anyStaff, p.queue),
 		"GET /staff/sign-in":                            p.signInStart,
@@ -90,9 +90,6 @@ func (p *Pages) Routes() web.Routes {
 		"POST " + selfAssessmentPath:                    p.signedIn(routeGroups(selfAssessmentRoute), p.selfAssessment),
 	}
 }
-
-// anyStaffGroups is every group some route admits: the queue and find are for all staff.
-func anyStaffGroups() []string { return catalog.StaffGroups() }
 
 // routeGroups are the groups of a JSON route of the catalog (a missing route is a programming error, found by
 // the tests and at cold start).
