@@ -70,7 +70,8 @@ FUZZ_TARGETS := \
 	./shared/transport/notifyapi:FuzzDeliveryReceiptBody \
 	./shared/transport/staffweb:FuzzReturnPath \
 	./shared/rules/validate:FuzzStructMatchesReference \
-	./shared/rules/complaints:FuzzLetterRendersAsTheTemplatesDid
+	./shared/rules/complaints:FuzzLetterRendersAsTheTemplatesDid \
+	./shared/rules/htmltext:FuzzEscapeIsWhatHTMLTemplateWrites
 FUZZ_SMOKE   ?= 2s
 FUZZTIME     ?= 5m
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/councilhousing/backend/shared/rules/htmltext"
 	"github.com/councilhousing/backend/shared/rules/workdays"
 )
 
@@ -92,29 +93,26 @@ func (d letterData) text() string {
 	return b.String()
 }
 
-// escapeHTML escapes text for HTML as html/template does in element content (so "+" and NUL too).
-var escapeHTML = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;").Replace
-
 func (d letterData) html() string {
 	var b strings.Builder
-	b.WriteString("<!doctype html><html lang=\"en\"><body>\n<p>Complaint reference: <strong>" + escapeHTML(d.Reference) + "</strong></p>\n<h1>" +
-		escapeHTML(d.Heading) + "</h1>\n")
+	b.WriteString("<!doctype html><html lang=\"en\"><body>\n<p>Complaint reference: <strong>" + htmltext.Escape(d.Reference) + "</strong></p>\n<h1>" +
+		htmltext.Escape(d.Heading) + "</h1>\n")
 	for _, p := range d.Paragraphs {
-		b.WriteString("<p>" + escapeHTML(p) + "</p>\n")
+		b.WriteString("<p>" + htmltext.Escape(p) + "</p>\n")
 	}
 	for _, l := range d.Lists {
-		b.WriteString("<h2>" + escapeHTML(l.Title) + "</h2><ul>")
+		b.WriteString("<h2>" + htmltext.Escape(l.Title) + "</h2><ul>")
 		for _, item := range l.Items {
-			b.WriteString("<li>" + escapeHTML(item) + "</li>")
+			b.WriteString("<li>" + htmltext.Escape(item) + "</li>")
 		}
 		b.WriteString("</ul>\n")
 	}
 	for _, bl := range d.Blocks {
-		b.WriteString("<p>" + escapeHTML(bl.Intro) + "</p>")
+		b.WriteString("<p>" + htmltext.Escape(bl.Intro) + "</p>")
 		if len(bl.Lines) > 0 {
 			b.WriteString("<address>")
 			for _, line := range bl.Lines {
-				b.WriteString(escapeHTML(line) + "<br>")
+				b.WriteString(htmltext.Escape(line) + "<br>")
 			}
 			b.WriteString("</address>")
 		}

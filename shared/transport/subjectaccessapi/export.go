@@ -9,6 +9,7 @@ import (
 
 	"github.com/councilhousing/backend/shared/app/subjectaccess"
 	"github.com/councilhousing/backend/shared/rules/casefile"
+	"github.com/councilhousing/backend/shared/rules/htmltext"
 )
 
 // The export page is written with a strings.Builder rather than html/template: a function that executes a
@@ -23,11 +24,8 @@ func HTML(e subjectaccess.Export) (string, error) {
 	return b.String(), nil
 }
 
-// escape escapes text for HTML as html/template does in element content (so "+" and NUL too).
-var escape = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;").Replace
-
 func writeExport(b *strings.Builder, e subjectaccess.Export) {
-	ref, part := escape(e.Request.Reference), strconv.Itoa(e.Part)
+	ref, part := htmltext.Escape(e.Request.Reference), strconv.Itoa(e.Part)
 	b.WriteString(exportHead + ref + ": records held")
 	if e.Part != 0 {
 		b.WriteString(", part " + part)
@@ -36,8 +34,8 @@ func writeExport(b *strings.Builder, e subjectaccess.Export) {
 	if e.Part != 0 {
 		b.WriteString(": part " + part)
 	}
-	b.WriteString("</h1>\n<p>Received " + escape(e.Request.ReceivedOn.String()) + "; the response is due by " + escape(e.Request.DueOn.String()) +
-		" (UK GDPR Article 12(3)).\nExported " + escape(e.GeneratedAt.Format("2 January 2006 15:04 MST")) + " by " + escape(e.GeneratedBy.Name) +
+	b.WriteString("</h1>\n<p>Received " + htmltext.Escape(e.Request.ReceivedOn.String()) + "; the response is due by " + htmltext.Escape(e.Request.DueOn.String()) +
+		" (UK GDPR Article 12(3)).\nExported " + htmltext.Escape(e.GeneratedAt.Format("2 January 2006 15:04 MST")) + " by " + htmltext.Escape(e.GeneratedBy.Name) +
 		": " + strconv.Itoa(len(e.Records)) + " records")
 	if e.Part != 0 {
 		b.WriteString(" in this part")
@@ -47,19 +45,19 @@ func writeExport(b *strings.Builder, e subjectaccess.Export) {
 		b.WriteString("<h2>An export in parts</h2>\n<p>The records are too large for one answer. This is part " + part + "; ")
 		if e.NextToken != "" {
 			b.WriteString("fetch the next with\n<code>POST /subject-access-requests/" + ref + "/export?format=html&amp;nextToken=</code> and this token:</p>\n<pre>" +
-				escape(e.NextToken) + "</pre>")
+				htmltext.Escape(e.NextToken) + "</pre>")
 		} else {
 			b.WriteString("it is the last.</p>")
 		}
 		b.WriteString("\n<p>Every record found, across the parts:</p>\n<ul>")
 		for _, f := range e.Found {
-			b.WriteString("<li>" + escape(string(f.Kind)) + " " + escape(f.Reference) + " (found by " + escape(strings.Join(f.FoundBy, ", ")) + ")</li>")
+			b.WriteString("<li>" + htmltext.Escape(string(f.Kind)) + " " + htmltext.Escape(f.Reference) + " (found by " + htmltext.Escape(strings.Join(f.FoundBy, ", ")) + ")</li>")
 		}
 		b.WriteString("</ul>")
 	}
 	b.WriteString("\n<h2>Before sending</h2>\n<ul>")
 	for _, n := range e.Notes {
-		b.WriteString("<li>" + escape(n) + "</li>")
+		b.WriteString("<li>" + htmltext.Escape(n) + "</li>")
 	}
 	b.WriteString("</ul>\n")
 	for _, r := range e.Records {
@@ -87,12 +85,12 @@ th, td { border: 1px solid #b1b4b6; padding: .3rem .5rem; text-align: left; vert
 <h1>Subject access request `
 
 func writeRecord(b *strings.Builder, r subjectaccess.ExportedRecord) {
-	ref := escape(r.Reference)
-	b.WriteString("\n<section>\n<h2>" + escape(string(r.Kind)) + " " + ref)
+	ref := htmltext.Escape(r.Reference)
+	b.WriteString("\n<section>\n<h2>" + htmltext.Escape(string(r.Kind)) + " " + ref)
 	if r.Continued {
 		b.WriteString(" (continued)")
 	}
-	b.WriteString("</h2>\n<p>Found by: " + escape(strings.Join(r.FoundBy, ", ")))
+	b.WriteString("</h2>\n<p>Found by: " + htmltext.Escape(strings.Join(r.FoundBy, ", ")))
 	if r.Continued {
 		b.WriteString(". The record and the older entries are in the part before.")
 	}
@@ -116,9 +114,9 @@ func writeRecord(b *strings.Builder, r subjectaccess.ExportedRecord) {
 }
 
 func writeEntry(b *strings.Builder, ev casefile.Event) {
-	b.WriteString("<tr><td>" + escape(ev.At.Format("2 Jan 2006 15:04")) + "</td><td>" + escape(ev.Actor) + "</td><td>" + escape(ev.Action))
+	b.WriteString("<tr><td>" + htmltext.Escape(ev.At.Format("2 Jan 2006 15:04")) + "</td><td>" + htmltext.Escape(ev.Actor) + "</td><td>" + htmltext.Escape(ev.Action))
 	if ev.Rule != "" {
-		b.WriteString(" (" + escape(ev.Rule) + ")")
+		b.WriteString(" (" + htmltext.Escape(ev.Rule) + ")")
 	}
 	b.WriteString("</td><td><pre>" + jsonText(ev.Details) + "</pre></td></tr>\n")
 }
@@ -127,9 +125,9 @@ func writeEntry(b *strings.Builder, ev casefile.Event) {
 func jsonText(v any) string {
 	raw, err := json.MarshalIndent(v, "", "  ")
 	if err != nil { // the records are what the store decoded: they encode
-		return escape(fmt.Sprintf("(cannot show: %v)", err))
+		return htmltext.Escape(fmt.Sprintf("(cannot show: %v)", err))
 	}
-	return escape(string(raw))
+	return htmltext.Escape(string(raw))
 }
 
 // present is whether a record or contact is there to show: a nil, zero-length or zero value is not (as a
